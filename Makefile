@@ -1,0 +1,43 @@
+# Two commands: `make run` serves the dashboard, `make test` runs every test.
+# Both install what they need first (uv from PyPI if it is missing, then the locked dependencies).
+
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+DATABASE := data/hcp_outcomes.duckdb
+STORE_INPUTS := $(wildcard data/catalogue/*.yaml) $(wildcard data/bundled/*/*.csv)
+
+.PHONY: run test install seed browser lint bench
+
+run: install $(DATABASE)
+	$(UV) run kpi serve
+
+test: install browser
+	$(UV) run pytest
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+# The embedded store is rebuilt when the catalogue or the bundled data change (and on first run).
+$(DATABASE): $(STORE_INPUTS) | install
+	$(UV) run kpi seed
+	@touch $@
+
+seed: install
+	$(UV) run kpi seed
+
+# Browser tests drive Debian's Chromium; install it when running as root and it is missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run lint-imports
+
+bench: install
+	$(UV) run python scripts/benchmark.py

@@ -1,0 +1,109 @@
+"""The geography the dashboard knows: England, its regions, upper-tier and lower-tier authorities.
+
+Built from the bundled ONS boundary names (every English authority as of 2023/24) and the FingertipsNext
+area hierarchy (which authority sits inside which). Knowing every English authority means a national
+Fingertips extract loads whole, and benchmarking against other areas needs no further set-up; an old or
+non-English code in a file is rejected with its reason rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from data.db import DATA_DIR
+
+BUNDLED = DATA_DIR / "bundled"
+HIERARCHY_FILE = BUNDLED / "fingertipsnext-areas" / "areas_hierarchy.csv"
+BOUNDARY_FILES = {
+    "LAD24CD": BUNDLED / "ons-boundaries" / "lad_may2024_uk_bsc.geojson",
+    "CTYUA23CD": BUNDLED / "ons-boundaries" / "ctyua_dec2023_uk_bsc.geojson",
+    "RGN23CD": BUNDLED / "ons-boundaries" / "rgn_dec2023_en_buc.geojson",
+}
+
+ENGLAND = "E92000001"
+EAST_OF_ENGLAND = "E12000006"
+CAMBRIDGESHIRE = "E10000003"
+PETERBOROUGH = "E06000031"
+CAMBRIDGESHIRE_AND_PETERBOROUGH = "E47000008"
+CAMBRIDGESHIRE_DISTRICTS = ("E07000008", "E07000009", "E07000010", "E07000011", "E07000012")
+
+# The areas the commissioners report on, in the order people expect to see them.
+LOCAL_AREAS = (
+    CAMBRIDGESHIRE_AND_PETERBOROUGH,
+    CAMBRIDGESHIRE,
+    PETERBOROUGH,
+    *CAMBRIDGESHIRE_DISTRICTS,
+)
+BENCHMARK_AREAS = (ENGLAND, EAST_OF_ENGLAND)
+
+# ONS code prefixes (the first three characters) and the kind of area they name.
+AREA_TYPES = {
+    "E92": "country",
+    "E12": "region",
+    "E47": "combined authority",
+    "E10": "county",
+    "E06": "unitary authority",
+    "E08": "metropolitan district",
+    "E09": "London borough",
+    "E07": "district",
+}
+
+
+def area_type_of(code: str) -> str | None:
+    """The kind of area an English ONS code names, or None for a code outside England's authorities."""
+    return AREA_TYPES.get(code[:3])
+
+
+def _boundary_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code_field, path in BOUNDARY_FILES.items():
+        name_field = code_field[:-2] + "NM"
+        for feature in json.loads(Path(path).read_text(encoding="utf-8"))["features"]:
+            props = feature["properties"]
+            names[props[code_field]] = props[name_field]
+    return names
+
+
+def _parents(hierarchy: pd.DataFrame) -> dict[str, str]:
+    """Child code -> parent code from the administrative hierarchy (a district's county, a county's region)."""
+    admin = hierarchy[hierarchy["HierarchyType"].isin(["Administrative", "Both"])]
+    admin = admin[admin["AreaType"] != "Combined Authorities"]
+    parents: dict[str, str] = {}
+    for parent, children in zip(admin["AreaCode"], admin["Children"].fillna("")):
+        for child in filter(None, children.split("|")):
+            # A unitary authority is listed under its region at two levels; keep the first (region).
+            parents.setdefault(child, parent)
+    return parents
+
+
+def bundled_areas() -> pd.DataFrame:
+    """Every English area the bundled geography names, with type, parent and display order.
+
+    Columns: code, name, area_type, parent_code, is_local, sort_order.
+    """
+    return _bundled_areas().copy()
+
+
+@lru_cache(maxsize=1)
+def _bundled_areas() -> pd.DataFrame:
+    hierarchy = pd.read_csv(HIERARCHY_FILE, encoding="utf-8-sig", dtype=str)
+    names = dict(zip(hierarchy["AreaCode"], hierarchy["AreaName"]))
+    names.update(_boundary_names())
+    parents = _parents(hierarchy)
+    rows = [
+        {"code": code, "name": name, "area_type": area_type_of(code), "parent_code": parents.get(code)}
+        for code, name in names.items()
+        if area_type_of(code)
+    ]
+    frame = pd.DataFrame(rows)
+    frame.loc[frame["code"] == CAMBRIDGESHIRE_AND_PETERBOROUGH, "name"] = "Cambridgeshire and Peterborough"
+    frame["is_local"] = frame["code"].isin(LOCAL_AREAS)
+    priority = {code: i for i, code in enumerate(LOCAL_AREAS + BENCHMARK_AREAS)}
+    frame["_rank"] = frame["code"].map(priority).fillna(len(priority))
+    frame = frame.sort_values(["_rank", "name"]).drop(columns="_rank").reset_index(drop=True)
+    frame["sort_order"] = range(len(frame))
+    return frame

@@ -1,0 +1,249 @@
+"""The indicator catalogue: frameworks, indicators and shipped targets, kept as readable YAML beside this file.
+
+``frameworks.yaml`` holds the local CYP Outcomes Framework and the national HCP high-impact areas with their
+titles verbatim; ``indicators.yaml`` every indicator with its plain-English definition and the framework
+nodes it serves; ``targets.yaml`` the targets the product ships with. :func:`load_catalogue` reads and checks
+all three, so a mistake in the files stops ``kpi seed`` with a message naming the entry, before anything is
+written to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from data.periods import YEAR_TYPES
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+
+POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
+VALUE_TYPES = ("proportion", "rate", "mean", "count")
+FREQUENCIES = ("annual", "quarterly", "monthly", "one-off")
+UNIT_MULTIPLIERS = {
+    "%": 100,
+    "per 1,000": 1000,
+    "per 10,000": 10000,
+    "per 100,000": 100000,
+    "number": 1,
+    "WTE": 1,
+    "years": 1,
+}
+
+
+class CatalogueError(ValueError):
+    """The catalogue files are inconsistent; the message names the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class FrameworkNode:
+    framework_code: str
+    code: str
+    parent_code: str | None
+    level: str
+    title: str
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class Framework:
+    code: str
+    title: str
+    short_title: str
+    source: str
+    sort_order: int
+    nodes: tuple[FrameworkNode, ...]
+
+
+@dataclass(frozen=True)
+class Alias:
+    source_name: str
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    short_name: str
+    definition: str
+    numerator: str
+    denominator: str
+    value_type: str
+    unit: str
+    multiplier: int
+    polarity: str
+    frequency: str
+    age: str
+    sex: str
+    source: str
+    fingertips_id: int | None
+    illustrative: bool
+    maps_to: tuple[tuple[str, str], ...]
+    sort_order: int
+    year_type: str = "financial"
+    kpi_code: str | None = None
+    aliases: tuple[Alias, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator_code: str
+    area_code: str  # '' means every area
+    target: float
+    amber_threshold: float | None
+    effective_from: dt.date
+    set_by: str
+    reason: str
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    frameworks: tuple[Framework, ...]
+    indicators: tuple[Indicator, ...]
+    targets: tuple[Target, ...]
+
+
+def _read(path: Path, key: str) -> list[dict]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path.name} is not valid YAML: {error}") from error
+    if not isinstance(document, dict) or not isinstance(document.get(key), list):
+        raise CatalogueError(f"{path.name} must contain a list called '{key}'")
+    return document[key]
+
+
+def _flatten(framework_code: str, items: list[dict], parent: str | None, into: list[FrameworkNode]) -> None:
+    """Append ``items`` and their children to ``into`` depth-first, so sort order follows the document."""
+    for item in items:
+        code = str(item["code"])
+        into.append(FrameworkNode(framework_code, code, parent, item["level"], item["title"], len(into)))
+        _flatten(framework_code, item.get("children", []), code, into)
+
+
+def _frameworks(entries: list[dict]) -> tuple[Framework, ...]:
+    frameworks = []
+    for order, entry in enumerate(entries):
+        nodes: list[FrameworkNode] = []
+        _flatten(entry["code"], entry["nodes"], None, nodes)
+        codes = [n.code for n in nodes]
+        if len(codes) != len(set(codes)):
+            raise CatalogueError(f"framework {entry['code']} repeats a node code")
+        frameworks.append(
+            Framework(entry["code"], entry["title"], entry["short_title"], entry["source"], order, tuple(nodes))
+        )
+    return tuple(frameworks)
+
+
+_REQUIRED_TEXT = (
+    "code", "name", "short_name", "definition", "numerator", "denominator", "value_type", "unit",
+    "polarity", "frequency", "age", "sex", "source",
+)
+
+
+def _indicator(entry: dict, order: int, node_keys: set[tuple[str, str]]) -> Indicator:
+    code = entry.get("code", f"entry {order + 1}")
+    missing = [name for name in _REQUIRED_TEXT if not str(entry.get(name) or "").strip()]
+    if missing:
+        raise CatalogueError(f"indicator {code}: missing {', '.join(missing)}")
+    checks = (
+        ("polarity", POLARITIES),
+        ("value_type", VALUE_TYPES),
+        ("frequency", FREQUENCIES),
+        ("unit", tuple(UNIT_MULTIPLIERS)),
+        ("year_type", YEAR_TYPES),
+    )
+    for name, allowed in checks:
+        value = entry.get(name, "financial" if name == "year_type" else None)
+        if value not in allowed:
+            raise CatalogueError(f"indicator {code}: {name} '{value}' is not one of {', '.join(allowed)}")
+    if entry.get("multiplier") != UNIT_MULTIPLIERS[entry["unit"]]:
+        raise CatalogueError(
+            f"indicator {code}: unit '{entry['unit']}' needs multiplier {UNIT_MULTIPLIERS[entry['unit']]}"
+        )
+    if not isinstance(entry.get("illustrative"), bool):
+        raise CatalogueError(f"indicator {code}: illustrative must be true or false")
+    maps_to = []
+    for ref in entry.get("maps_to") or []:
+        framework_code, _, node_code = str(ref).partition(":")
+        if (framework_code, node_code) not in node_keys:
+            raise CatalogueError(f"indicator {code}: maps to '{ref}', which is not a framework node")
+        maps_to.append((framework_code, node_code))
+    if not maps_to:
+        raise CatalogueError(f"indicator {code}: maps to no outcome or high-impact area")
+    aliases = tuple(
+        Alias(str(a["indicator"]), str(a.get("measure") or "")) for a in entry.get("aliases") or []
+    )
+    fingertips_id = entry.get("fingertips_id")
+    return Indicator(
+        code=code,
+        name=entry["name"].strip(),
+        short_name=entry["short_name"].strip(),
+        definition=" ".join(entry["definition"].split()),
+        numerator=" ".join(entry["numerator"].split()),
+        denominator=" ".join(entry["denominator"].split()),
+        value_type=entry["value_type"],
+        unit=entry["unit"],
+        multiplier=int(entry["multiplier"]),
+        polarity=entry["polarity"],
+        frequency=entry["frequency"],
+        age=str(entry["age"]),
+        sex=str(entry["sex"]),
+        source=entry["source"].strip(),
+        fingertips_id=int(fingertips_id) if fingertips_id is not None else None,
+        illustrative=entry["illustrative"],
+        maps_to=tuple(maps_to),
+        sort_order=order,
+        year_type=entry.get("year_type", "financial"),
+        kpi_code=entry.get("kpi_code"),
+        aliases=aliases,
+    )
+
+
+def _target(entry: dict, indicator_codes: set[str]) -> Target:
+    code = entry.get("indicator")
+    if code not in indicator_codes:
+        raise CatalogueError(f"target for '{code}': no such indicator in indicators.yaml")
+    amber = entry.get("amber_threshold")
+    effective = entry["effective_from"]
+    return Target(
+        indicator_code=code,
+        area_code=entry.get("area") or "",
+        target=float(entry["target"]),
+        amber_threshold=float(amber) if amber is not None else None,
+        effective_from=effective if isinstance(effective, dt.date) else dt.date.fromisoformat(str(effective)),
+        set_by=str(entry["set_by"]),
+        reason=" ".join(str(entry["reason"]).split()),
+        illustrative=bool(entry.get("illustrative", False)),
+    )
+
+
+def _check_unique(indicators: tuple[Indicator, ...]) -> None:
+    seen: dict[object, str] = {}
+    for ind in indicators:
+        keys = [("code", ind.code)]
+        keys += [("fingertips id", ind.fingertips_id)] if ind.fingertips_id is not None else []
+        keys += [("alias", (a.source_name, a.measure)) for a in ind.aliases]
+        for key in keys:
+            if key in seen:
+                raise CatalogueError(f"indicators {seen[key]} and {ind.code} share the {key[0]} {key[1]!r}")
+            seen[key] = ind.code
+
+
+def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
+    """Read and check the catalogue files in ``directory``; raise :class:`CatalogueError` on any problem."""
+    frameworks = _frameworks(_read(directory / "frameworks.yaml", "frameworks"))
+    node_keys = {(n.framework_code, n.code) for f in frameworks for n in f.nodes}
+    indicators = tuple(
+        _indicator(entry, order, node_keys)
+        for order, entry in enumerate(_read(directory / "indicators.yaml", "indicators"))
+    )
+    _check_unique(indicators)
+    codes = {ind.code for ind in indicators}
+    targets_path = directory / "targets.yaml"
+    targets = tuple(_target(e, codes) for e in _read(targets_path, "targets")) if targets_path.exists() else ()
+    return Catalogue(frameworks, indicators, targets)

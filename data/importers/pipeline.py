@@ -1,0 +1,262 @@
+"""Importing one file into the store: read, recognise, check, compute limits, write, and account for every row.
+
+The whole import is one database transaction: if anything fails the store is exactly as it was. Each valid
+row is written by its natural key (indicator, area, period, breakdown): a key not yet in the store is new,
+one whose figures differ is updated (the earlier figures kept in ``observation_revisions``), and one that
+matches exactly is left alone, so importing the same file twice changes nothing. Rejected rows are stored
+with their reasons in ``rejected_rows``. With ``strict=True`` any rejection refuses the whole file, which
+suits a provider return that should load complete or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from data import schema
+from data.importers.formats import FileProblem, detect_format, to_common
+from data.importers.limits import fill_missing_limits
+from data.importers.readers import read_path, read_table, sha256_of
+from data.importers.validate import KEY_FIELDS, Lookups, Rejection, validate
+
+VALUE_FIELDS = schema.OBSERVATION_VALUES
+
+
+@dataclass
+class ImportResult:
+    """What an import did, in numbers and words."""
+
+    batch_id: str
+    file_name: str
+    source_format: str
+    sha256: str
+    status: str  # 'loaded' | 'rejected' | 'failed'
+    rows_read: int = 0
+    rows_new: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+    seconds: float = 0.0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows written by this import (new or changed)."""
+        return self.rows_new + self.rows_updated
+
+    def problem_counts(self) -> list[tuple[str, int, Rejection]]:
+        """Each kind of problem with how many rows had it and the first such row, most common first."""
+        counts = Counter(r.problem for r in self.rejections)
+        first: dict[str, Rejection] = {}
+        for rejection in self.rejections:
+            first.setdefault(rejection.problem, rejection)
+        return [(problem, n, first[problem]) for problem, n in counts.most_common()]
+
+    def summary(self) -> str:
+        """A plain-English account of the import, for the command line and the import log."""
+        if self.status == "failed":
+            return f"{self.file_name}: not imported. {self.message}"
+        lines = [
+            (f"{self.file_name} ({self.source_format.replace('_', ' ')}): {self.rows_read:,} rows read; "
+            f"{self.rows_new:,} new, {self.rows_updated:,} updated, {self.rows_unchanged:,} unchanged, "
+            f"{self.rows_rejected:,} rejected.")
+        ]
+        if self.status == "rejected":
+            lines.append("Nothing was loaded: the import was strict and some rows have problems.")
+        for problem, count, example in self.problem_counts():
+            lines.append(f"  {count:,} row{'s' if count != 1 else ''} rejected: {problem} "
+                         f"(e.g. row {example.row_number}: {example.reason})")
+        return "\n".join(lines)
+
+
+def _lookups(conn: sa.Connection) -> Lookups:
+    ind = schema.indicators
+    indicators = pd.DataFrame(
+        conn.execute(
+            sa.select(ind.c.code, ind.c.value_type, ind.c.multiplier, ind.c.year_type, ind.c.age, ind.c.sex,
+                      ind.c.fingertips_id)
+        ).mappings().all()
+    )
+    if indicators.empty:
+        raise FileProblem("The store has no indicator catalogue yet: run 'kpi seed' first.")
+    indicators = indicators.set_index("code")
+    by_id = {str(int(i)): code for code, i in indicators["fingertips_id"].dropna().items()}
+    aliases = conn.execute(sa.select(schema.indicator_aliases)).mappings().all()
+    areas = conn.execute(sa.select(schema.areas.c.code)).scalars().all()
+    return Lookups(
+        indicators=indicators,
+        by_fingertips_id=by_id,
+        by_alias={(a["source_name"], a["measure"]): a["indicator_code"] for a in aliases},
+        area_codes=frozenset(areas),
+    )
+
+
+def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in ("period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _existing(conn: sa.Connection, valid: pd.DataFrame) -> pd.DataFrame:
+    obs = schema.observations
+    query = sa.select(obs).where(
+        obs.c.indicator_code.in_(sorted(valid["indicator_code"].unique())),
+        obs.c.area_code.in_(sorted(valid["area_code"].unique())),
+    )
+    rows = conn.execute(query).mappings().all()
+    columns = [c.name for c in obs.columns]
+    return _as_dates(pd.DataFrame(rows, columns=columns))
+
+
+def _same(new: pd.Series, old: pd.Series) -> pd.Series:
+    both_missing = new.isna() & old.isna()
+    if pd.api.types.is_float_dtype(new) or pd.api.types.is_float_dtype(old):
+        close = (pd.to_numeric(new) - pd.to_numeric(old)).abs() <= 1e-12 * pd.to_numeric(old).abs().fillna(0)
+        return both_missing | close.fillna(False)
+    return both_missing | (new == old).fillna(False)
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as plain Python values for the database driver (NaN -> None)."""
+    out = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return out.to_dict("records")
+
+
+def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int, int, int]:
+    """Write valid observations by natural key; return (new, updated, unchanged)."""
+    if valid.empty:
+        return 0, 0, 0
+    valid = _as_dates(valid.copy())
+    existing = _existing(conn, valid)
+    merged = valid.merge(existing, on=list(KEY_FIELDS), how="left", suffixes=("", "_old"), indicator=True)
+    is_new = merged["_merge"] == "left_only"
+    unchanged = ~is_new
+    for column in VALUE_FIELDS:
+        unchanged &= _same(merged[column], merged[f"{column}_old"])
+    changed = ~is_new & ~unchanged
+
+    obs = schema.observations
+    if changed.any():
+        old = merged.loc[changed, list(KEY_FIELDS)].merge(existing, on=list(KEY_FIELDS))
+        old["replaced_by_batch_id"] = batch_id
+        revision_columns = [c.name for c in schema.observation_revisions.columns]
+        conn.execute(schema.observation_revisions.insert(), _records(old, revision_columns))
+        key_match = sa.and_(*(obs.c[k] == sa.bindparam(f"k_{k}") for k in KEY_FIELDS))
+        conn.execute(
+            obs.delete().where(key_match),
+            [{f"k_{k}": v for k, v in row.items()} for row in _records(merged[changed], list(KEY_FIELDS))],
+        )
+    to_insert = merged[is_new | changed].copy()
+    if not to_insert.empty:
+        to_insert["batch_id"] = batch_id
+        conn.execute(obs.insert(), _records(to_insert, [c.name for c in obs.columns]))
+    return int(is_new.sum()), int(changed.sum()), int(unchanged.sum())
+
+
+def _raw_rows(table: pd.DataFrame) -> dict[int, str]:
+    """Each file row as JSON text keyed by spreadsheet row number, kept with its rejection."""
+    return {
+        i + 2: json.dumps(row, ensure_ascii=False)
+        for i, row in enumerate(table.to_dict("records"))
+    }
+
+
+def _record_batch(conn: sa.Connection, result: ImportResult, started: dt.datetime, imported_by: str) -> None:
+    conn.execute(
+        schema.import_batches.insert().values(
+            id=result.batch_id,
+            source_format=result.source_format,
+            file_name=result.file_name,
+            sha256=result.sha256,
+            rows_read=result.rows_read,
+            rows_new=result.rows_new,
+            rows_updated=result.rows_updated,
+            rows_unchanged=result.rows_unchanged,
+            rows_rejected=result.rows_rejected,
+            imported_by=imported_by,
+            started_at=started,
+            finished_at=dt.datetime.now(),
+            status=result.status,
+            message=result.message,
+        )
+    )
+
+
+def import_bytes(
+    engine: sa.Engine, content: bytes, file_name: str, *, imported_by: str | None = None, strict: bool = False
+) -> ImportResult:
+    """Import a file's bytes; see the module docstring. Raises :class:`FileProblem` if it cannot be read."""
+    started, clock = dt.datetime.now(), time.perf_counter()
+    who = imported_by or getpass.getuser()
+    result = ImportResult(str(uuid.uuid4()), file_name, "unknown", sha256_of(content), "failed")
+    try:
+        table = read_table(content, file_name)
+        file_format = detect_format(list(table.columns))
+        result.source_format = file_format.name
+        result.rows_read = len(table)
+        with engine.begin() as conn:
+            lookups = _lookups(conn)
+            valid, rejections = validate(to_common(table, file_format), file_format, lookups)
+            valid = fill_missing_limits(valid, lookups.indicators)
+            result.rejections = rejections
+            result.rows_rejected = len(rejections)
+            result.status = "rejected" if strict and rejections else "loaded"
+            _record_batch(conn, result, started, who)
+            if result.status == "loaded":
+                result.rows_new, result.rows_updated, result.rows_unchanged = _write(
+                    conn, valid.drop(columns="row_number"), result.batch_id
+                )
+            if rejections:
+                raw = _raw_rows(table)
+                conn.execute(
+                    schema.rejected_rows.insert(),
+                    [
+                        {"batch_id": result.batch_id, "row_number": r.row_number, "reason": r.reason,
+                         "raw": raw[r.row_number]}
+                        for r in rejections
+                    ],
+                )
+            result.message = result.summary()
+            conn.execute(
+                schema.import_batches.update()
+                .where(schema.import_batches.c.id == result.batch_id)
+                .values(
+                    rows_new=result.rows_new,
+                    rows_updated=result.rows_updated,
+                    rows_unchanged=result.rows_unchanged,
+                    message=result.message,
+                    finished_at=dt.datetime.now(),
+                )
+            )
+    except FileProblem as problem:
+        result.status, result.message = "failed", str(problem)
+        _record_failure(engine, result, started, who)
+        raise
+    result.seconds = time.perf_counter() - clock
+    return result
+
+
+def _record_failure(engine: sa.Engine, result: ImportResult, started: dt.datetime, who: str) -> None:
+    """Log a file that could not be read, in its own transaction, if the store is ready to hold it."""
+    if not schema.has_schema(engine):
+        return
+    with engine.begin() as conn:
+        _record_batch(conn, result, started, who)
+
+
+def import_file(
+    engine: sa.Engine, path: str | Path, *, imported_by: str | None = None, strict: bool = False
+) -> ImportResult:
+    """Import the file at ``path``; see :func:`import_bytes`."""
+    path = Path(path)
+    return import_bytes(engine, read_path(path), path.name, imported_by=imported_by, strict=strict)

@@ -1,0 +1,238 @@
+"""The indicator store's tables, declared once.
+
+SQLAlchemy Core tables that run unchanged on DuckDB and PostgreSQL: natural keys wherever the domain has
+them (indicator code, area code, the observation's indicator/area/period/breakdown), text UUIDs generated in
+Python where it does not (import batches, target versions), and no database-generated sequences (DuckDB
+has no SERIAL). :func:`create_schema` is the only place tables are created; ``SCHEMA_VERSION`` says which
+layout a database holds so a later release can migrate it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+frameworks = sa.Table(
+    "frameworks",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("short_title", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+)
+
+framework_nodes = sa.Table(
+    "framework_nodes",
+    metadata,
+    sa.Column("framework_code", sa.String(64), sa.ForeignKey("frameworks.code"), primary_key=True),
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("parent_code", sa.String(32)),
+    sa.Column("level", sa.String(32), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+)
+
+indicators = sa.Table(
+    "indicators",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("short_name", sa.Text, nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("numerator", sa.Text, nullable=False),
+    sa.Column("denominator", sa.Text, nullable=False),
+    sa.Column("value_type", sa.String(16), nullable=False),
+    sa.Column("unit", sa.String(32), nullable=False),
+    sa.Column("multiplier", sa.Integer, nullable=False),
+    sa.Column("polarity", sa.String(24), nullable=False),
+    sa.Column("frequency", sa.String(16), nullable=False),
+    sa.Column("year_type", sa.String(16), nullable=False),
+    sa.Column("age", sa.Text, nullable=False),
+    sa.Column("sex", sa.String(16), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("fingertips_id", sa.Integer, unique=True),
+    sa.Column("kpi_code", sa.String(16)),
+    sa.Column("illustrative", sa.Boolean, nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+)
+
+indicator_nodes = sa.Table(
+    "indicator_nodes",
+    metadata,
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), primary_key=True),
+    sa.Column("framework_code", sa.String(64), primary_key=True),
+    sa.Column("node_code", sa.String(32), primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["framework_code", "node_code"], ["framework_nodes.framework_code", "framework_nodes.code"]
+    ),
+)
+
+indicator_aliases = sa.Table(
+    "indicator_aliases",
+    metadata,
+    # How an indicator is named in tidy extracts that carry no Fingertips id; measure '' matches any.
+    sa.Column("source_name", sa.Text, primary_key=True),
+    sa.Column("measure", sa.Text, primary_key=True),
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), nullable=False),
+)
+
+areas = sa.Table(
+    "areas",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("area_type", sa.String(32), nullable=False),
+    sa.Column("parent_code", sa.String(16)),
+    sa.Column("is_local", sa.Boolean, nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+)
+
+import_batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("source_format", sa.String(32), nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_new", sa.Integer, nullable=False),
+    sa.Column("rows_updated", sa.Integer, nullable=False),
+    sa.Column("rows_unchanged", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("imported_by", sa.Text, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=False),
+    # 'loaded' (rows written, any rejects stored), 'rejected' (strict import refused the file),
+    # 'failed' (the file could not be read at all; message says why).
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+)
+
+rejected_rows = sa.Table(
+    "rejected_rows",
+    metadata,
+    sa.Column("batch_id", sa.String(36), sa.ForeignKey("import_batches.id"), primary_key=True),
+    sa.Column("row_number", sa.Integer, primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),
+)
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), primary_key=True),
+    sa.Column("area_code", sa.String(16), sa.ForeignKey("areas.code"), primary_key=True),
+    sa.Column("period_start", sa.Date, primary_key=True),
+    sa.Column("period_end", sa.Date, primary_key=True),
+    # Breakdown: '' means "all" for category; sex and age hold the labels the source used.
+    sa.Column("sex", sa.String(16), primary_key=True),
+    sa.Column("age", sa.String(64), primary_key=True),
+    sa.Column("category_type", sa.String(128), primary_key=True),
+    sa.Column("category", sa.String(128), primary_key=True),
+    sa.Column("period_label", sa.String(64), nullable=False),
+    sa.Column("granularity", sa.String(24), nullable=False),
+    sa.Column("value", sa.Double),
+    sa.Column("lower95", sa.Double),
+    sa.Column("upper95", sa.Double),
+    sa.Column("lower998", sa.Double),
+    sa.Column("upper998", sa.Double),
+    sa.Column("count", sa.Double),
+    sa.Column("denominator", sa.Double),
+    sa.Column("value_note", sa.Text, nullable=False),
+    sa.Column("provisional", sa.Boolean, nullable=False),
+    # The source's own comparison with England where it published one (used when no limits are given).
+    sa.Column("published_comparison", sa.String(64), nullable=False),
+    sa.Column("batch_id", sa.String(36), sa.ForeignKey("import_batches.id"), nullable=False),
+)
+
+# The earlier state of every observation an import changed, so that nothing is lost and an import can be
+# rolled back: the row as it was, the batch that had written it, and the batch that replaced it.
+observation_revisions = sa.Table(
+    "observation_revisions",
+    metadata,
+    *(c._copy() for c in observations.columns if c.name != "batch_id"),
+    sa.Column("batch_id", sa.String(36), nullable=False),
+    sa.Column("replaced_by_batch_id", sa.String(36), sa.ForeignKey("import_batches.id"), primary_key=True),
+)
+
+targets = sa.Table(
+    "targets",
+    metadata,
+    # One row per version: a change adds a version, never edits one. area_code '' means every area.
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), primary_key=True),
+    sa.Column("area_code", sa.String(16), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("target", sa.Double, nullable=False),
+    sa.Column("amber_threshold", sa.Double),
+    sa.Column("effective_from", sa.Date, nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("illustrative", sa.Boolean, nullable=False),
+)
+
+OBSERVATION_KEY = (
+    "indicator_code",
+    "area_code",
+    "period_start",
+    "period_end",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+)
+OBSERVATION_VALUES = (
+    "period_label",
+    "granularity",
+    "value",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "count",
+    "denominator",
+    "value_note",
+    "provisional",
+    "published_comparison",
+)
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was made by a different release of the product."""
+
+
+def create_schema(engine: sa.Engine) -> None:
+    """Create every table that is missing and record the schema version; safe to run again.
+
+    Raises :class:`SchemaVersionError` if the database already holds a different schema version, rather
+    than writing into a layout this release does not understand.
+    """
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        found = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+        if found is None:
+            conn.execute(
+                schema_version.insert().values(version=SCHEMA_VERSION, applied_at=dt.datetime.now())
+            )
+        elif found != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"The database holds schema version {found}; this release uses version {SCHEMA_VERSION}."
+            )
+
+
+def has_schema(engine: sa.Engine) -> bool:
+    """True when the database already has the product's tables."""
+    return sa.inspect(engine).has_table("schema_version")

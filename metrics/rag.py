@@ -1,0 +1,93 @@
+"""Status against a local target: 'green', 'amber', 'red' or 'not assessed'.
+
+Commissioners set a target (and optionally an amber threshold) for each performance indicator in
+the provider contract. The words are statuses, not colours: the dashboard decides how they look.
+
+* By value: meeting the target is green; short of it but meeting the amber threshold is amber;
+  anything worse is red. Without an amber threshold there is no amber.
+* By confidence interval (``use_ci=True``): green when the whole interval meets the target, red
+  when the whole interval misses it, amber when the interval straddles it. A small area's figure
+  therefore only goes red when the shortfall is more than chance, in the spirit of the Fingertips
+  benchmark comparison (see :mod:`metrics.compare`).
+
+'Meets' means at or above the target when higher is better, at or below when lower is better.
+Indicators with no judgement of better or worse, and missing values or targets, are 'not assessed'.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from metrics.compare import check_polarity
+from metrics.stats import as_float_array
+
+NOT_ASSESSED = "not assessed"
+
+
+def _meets(values: NDArray[np.float64], target: NDArray[np.float64], sign: float) -> NDArray[np.bool_]:
+    """Whether each value meets the target; ``sign`` is +1 when higher is better, -1 when lower is."""
+    with np.errstate(invalid="ignore"):
+        return sign * (values - target) >= 0
+
+
+def target_status_many(
+    values: ArrayLike,
+    *,
+    target: ArrayLike,
+    polarity: str,
+    amber_threshold: ArrayLike | None = None,
+    lower: ArrayLike | None = None,
+    upper: ArrayLike | None = None,
+    use_ci: bool = False,
+) -> NDArray[np.object_]:
+    """Target statuses for whole columns of one indicator (see :func:`target_status`)."""
+    check_polarity(polarity)
+    value, goal = np.broadcast_arrays(as_float_array(values), as_float_array(target))
+    status = np.full(value.shape, NOT_ASSESSED, dtype=object)
+    if polarity == "no_judgement":
+        return status
+    sign = 1.0 if polarity == "higher_is_better" else -1.0
+    if use_ci:
+        low, high = (np.broadcast_to(as_float_array(a), value.shape) for a in (lower, upper))
+        worst, best = (low, high) if sign > 0 else (high, low)
+        assessed = ~(np.isnan(value) | np.isnan(goal) | np.isnan(low) | np.isnan(high))
+        status[assessed] = "amber"
+        status[assessed & ~_meets(best, goal, sign)] = "red"
+        status[assessed & _meets(worst, goal, sign)] = "green"
+        return status
+    amber = np.broadcast_to(as_float_array(amber_threshold), value.shape)
+    assessed = ~(np.isnan(value) | np.isnan(goal))
+    status[assessed] = "red"
+    status[assessed & _meets(value, amber, sign)] = "amber"
+    status[assessed & _meets(value, goal, sign)] = "green"
+    return status
+
+
+def target_status(
+    value: float | None,
+    *,
+    target: float | None,
+    polarity: str,
+    amber_threshold: float | None = None,
+    lower: float | None = None,
+    upper: float | None = None,
+    use_ci: bool = False,
+) -> str:
+    """Status of one value against its target.
+
+    With ``use_ci=True`` the 95% limits ``lower`` and ``upper`` decide and ``amber_threshold`` is
+    not used; a missing limit then gives 'not assessed'. An amber threshold on the wrong side of
+    the target (above it when higher is better) raises ``ValueError``.
+    """
+    check_polarity(polarity)
+    if polarity != "no_judgement" and not any(pd.isna(v) for v in (target, amber_threshold)):
+        sign = 1.0 if polarity == "higher_is_better" else -1.0
+        if sign * (target - amber_threshold) < 0:
+            raise ValueError(f"amber threshold {amber_threshold} is on the better side of target {target}")
+    statuses = target_status_many(
+        [value], target=target, polarity=polarity, amber_threshold=amber_threshold,
+        lower=lower, upper=upper, use_ci=use_ci,
+    )
+    return str(statuses[0])
