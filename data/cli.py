@@ -1,6 +1,7 @@
 """The ``kpi`` command's data commands: build the store, import files, list imports, write the blank template.
 
-``app.py`` adds ``kpi serve`` to this group, so that the data layer never depends on the dashboard.
+``app.py`` adds ``kpi serve`` to this group (the installed ``kpi`` command is ``app:cli``), so that the data
+layer never depends on the dashboard.
 
 Every command works on the database named by ``KPI_DATABASE_URL`` (default: the DuckDB file under
 ``data/``). Exit status is 0 on success, 1 when an import had rejected rows (so scripts notice), and 2 when
@@ -17,7 +18,7 @@ import click
 import sqlalchemy as sa
 
 from data import schema
-from data.db import database_url, make_engine
+from data.db import database_url, is_locked_error, make_engine
 from data.importers.formats import FileProblem
 from data.importers.pipeline import import_file
 from data.importers.template import write_blank_template
@@ -40,6 +41,11 @@ def seed(if_missing: bool) -> None:
     if if_missing and schema.has_schema(engine):
         click.echo(f"The store already exists ({_display(database_url())}); nothing to do.")
         return
+    build_store(engine)
+
+
+def build_store(engine: sa.Engine) -> None:
+    """Create or refresh the store from the shipped catalogue and bundled data, reporting as it goes."""
     started = time.perf_counter()
     counts = seed_reference(engine)
     click.echo(
@@ -72,6 +78,13 @@ def import_command(files: tuple[Path, ...], strict: bool, imported_by: str | Non
     for path in files:
         try:
             result = import_file(engine, path, imported_by=imported_by, strict=strict)
+        except sa.exc.DBAPIError as error:
+            if is_locked_error(error):
+                raise click.ClickException(
+                    "The database is open in a running dashboard, which reads it. Stop the dashboard, import, "
+                    "then start it again (a shared deployment on PostgreSQL has no such limit)."
+                ) from error
+            raise
         except FileProblem as problem:
             click.echo(f"{path.name}: not imported. {problem}", err=True)
             status = 2

@@ -24,26 +24,29 @@ def database_url() -> str:
     return os.environ.get(DATABASE_URL_VARIABLE) or f"duckdb:///{DEFAULT_DATABASE_FILE}"
 
 
-def make_engine(url: str | None = None) -> sa.Engine:
+def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine:
     """A new engine for ``url`` (default :func:`database_url`).
 
     An in-memory DuckDB database exists only inside one connection, so its engine shares a single
     connection (tests use this); a DuckDB file or PostgreSQL uses SQLAlchemy's ordinary pool.
+    ``read_only`` opens a DuckDB file for reading only, so that several dashboard processes can share it
+    (DuckDB lets one process write a file, or many read it); it does not apply to PostgreSQL, where the
+    server manages concurrent users.
     """
     url = url or database_url()
     if url in ("duckdb://", "duckdb:///:memory:"):
         return sa.create_engine(url, poolclass=sa.pool.StaticPool)
     if url.startswith("duckdb"):
-        return sa.create_engine(url)
+        return sa.create_engine(url, connect_args={"read_only": True} if read_only else {})
     return sa.create_engine(url, pool_pre_ping=True)
 
 
 @cache
-def get_engine(url: str | None = None) -> sa.Engine:
-    """The process-wide engine for ``url`` (default :func:`database_url`), created once."""
-    return make_engine(url or database_url())
+def get_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine:
+    """The process-wide engine for ``url`` (default :func:`database_url`), created once per mode."""
+    return make_engine(url or database_url(), read_only=read_only)
 
 
-def is_duckdb(engine: sa.Engine) -> bool:
-    """True when ``engine`` talks to DuckDB (used only to pick a faster bulk path, never for semantics)."""
-    return engine.dialect.name == "duckdb"
+def is_locked_error(error: BaseException) -> bool:
+    """True when ``error`` says another process holds the DuckDB file (e.g. a running dashboard)."""
+    return "Could not set lock on file" in str(error)

@@ -10,6 +10,7 @@ layout a database holds so a later release can migrate it.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -52,8 +53,8 @@ indicators = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("short_name", sa.Text, nullable=False),
     sa.Column("definition", sa.Text, nullable=False),
-    sa.Column("numerator", sa.Text, nullable=False),
-    sa.Column("denominator", sa.Text, nullable=False),
+    sa.Column("numerator_definition", sa.Text, nullable=False),
+    sa.Column("denominator_definition", sa.Text, nullable=False),
     sa.Column("value_type", sa.String(16), nullable=False),
     sa.Column("unit", sa.String(32), nullable=False),
     sa.Column("multiplier", sa.Integer, nullable=False),
@@ -182,6 +183,97 @@ targets = sa.Table(
     sa.Column("set_at", sa.DateTime, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("illustrative", sa.Boolean, nullable=False),
+)
+
+# The Section 75 agreements with the provider, one per commissioning council. Reference rows from
+# data/catalogue/contracts.yaml; dates are the agreement's, not a financial year's.
+contracts = sa.Table(
+    "contracts",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("area_code", sa.String(16), sa.ForeignKey("areas.code"), nullable=False),
+    sa.Column("commissioner", sa.Text, nullable=False),
+    sa.Column("provider", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("initial_term_end", sa.Date, nullable=False),
+    sa.Column("latest_end", sa.Date, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+)
+
+# The options to extend an agreement (2 + 2 years) and what was decided; '' until a decision is recorded.
+contract_extensions = sa.Table(
+    "contract_extensions",
+    metadata,
+    sa.Column("contract_code", sa.String(64), sa.ForeignKey("contracts.code"), primary_key=True),
+    sa.Column("option", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    # 'not yet decided' | 'extended' | 'not extended'
+    sa.Column("decision", sa.String(24), nullable=False),
+    sa.Column("decided_on", sa.Date),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+# A year's performance-linked payment scheme. One row per version: an agreed version is never edited, a
+# change to it adds a draft version; only a draft is edited in place.
+payment_schemes = sa.Table(
+    "payment_schemes",
+    metadata,
+    sa.Column("contract_code", sa.String(64), sa.ForeignKey("contracts.code"), primary_key=True),
+    sa.Column("financial_year", sa.String(7), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("budget", sa.Numeric(14, 2), nullable=False),
+    # 'entered' | 'uplift on previous year'; uplift is the fraction applied (0.025 for 2.5%) for the latter.
+    sa.Column("budget_basis", sa.String(32), nullable=False),
+    sa.Column("uplift", sa.Numeric(7, 6)),
+    sa.Column("share", sa.Numeric(7, 6), nullable=False, default=Decimal("0.03")),
+    # 'draft' | 'agreed'
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    # True when the budget or the KPIs are not from a public source.
+    sa.Column("illustrative", sa.Boolean, nullable=False),
+)
+
+scheme_kpis = sa.Table(
+    "scheme_kpis",
+    metadata,
+    sa.Column("contract_code", sa.String(64), primary_key=True),
+    sa.Column("financial_year", sa.String(7), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kpi_code", sa.String(16), primary_key=True),
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("weight", sa.Numeric(7, 6), nullable=False),
+    sa.Column("target", sa.Double, nullable=False),
+    sa.Column("floor", sa.Double),
+    sa.Column("polarity", sa.String(24), nullable=False),
+    # 'annual' | 'quarterly'
+    sa.Column("basis", sa.String(16), nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["contract_code", "financial_year", "version"],
+        ["payment_schemes.contract_code", "payment_schemes.financial_year", "payment_schemes.version"],
+    ),
+)
+
+# Who changed what, when and why: one row per change to a payment scheme or an extension decision, written
+# in the same transaction as the change. before and after are JSON snapshots ('' when there was no before).
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("changed_at", sa.DateTime, nullable=False),  # not "at": a keyword in DuckDB
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("entity_key", sa.Text, nullable=False),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("after", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
 )
 
 OBSERVATION_KEY = (

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from data import schema
 from data.areas import BUNDLED, bundled_areas
 from data.catalogue import Catalogue, load_catalogue
+from data.contracts import seed_contracts
 from data.importers.pipeline import ImportResult, import_file
 
 SEEDED_BY = "kpi seed"
@@ -37,24 +38,25 @@ def bundled_files() -> list[Path]:
 
 
 def _sync(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> tuple[int, int]:
-    """Insert rows whose primary key is missing and update those that differ; return (inserted, updated)."""
+    """Insert rows whose primary key is missing and update those that differ; return (inserted, updated).
+
+    Only the columns that changed are written: DuckDB refuses an update that rewrites a uniquely indexed
+    column (such as an indicator's Fingertips id) of a row other tables refer to, even to the same value.
+    """
     key = [c.name for c in table.primary_key.columns]
     existing = {tuple(r[k] for k in key): dict(r) for r in conn.execute(sa.select(table)).mappings()}
+    inserted = updated = 0
     inserts = [row for row in rows if tuple(row[k] for k in key) not in existing]
-    updates = [
-        row for row in rows
-        if (old := existing.get(tuple(row[k] for k in key))) is not None
-        and any(old[c] != v for c, v in row.items())
-    ]
     if inserts:
         conn.execute(table.insert(), inserts)
-    for row in updates:
-        conn.execute(
-            table.update()
-            .where(sa.and_(*(table.c[k] == row[k] for k in key)))
-            .values({c: v for c, v in row.items() if c not in key})
-        )
-    return len(inserts), len(updates)
+        inserted = len(inserts)
+    for row in rows:
+        old = existing.get(tuple(row[k] for k in key))
+        changes = {c: v for c, v in row.items() if old is not None and c not in key and old[c] != v}
+        if changes:
+            conn.execute(table.update().where(sa.and_(*(table.c[k] == row[k] for k in key))).values(changes))
+            updated += 1
+    return inserted, updated
 
 
 def _catalogue_rows(catalogue: Catalogue) -> dict[sa.Table, list[dict]]:
@@ -65,8 +67,10 @@ def _catalogue_rows(catalogue: Catalogue) -> dict[sa.Table, list[dict]]:
     ]
     nodes = [asdict(n) for f in catalogue.frameworks for n in f.nodes]
     indicator_columns = {c.name for c in schema.indicators.columns}
+    renamed = {"numerator": "numerator_definition", "denominator": "denominator_definition"}
     indicators = [
-        {k: v for k, v in asdict(i).items() if k in indicator_columns} for i in catalogue.indicators
+        {renamed.get(k, k): v for k, v in asdict(i).items() if renamed.get(k, k) in indicator_columns}
+        for i in catalogue.indicators
     ]
     mapping = [
         {"indicator_code": i.code, "framework_code": fw, "node_code": node}
@@ -126,6 +130,8 @@ def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dic
                 _remove_stale_links(conn, table, rows)
             counts[table.name] = sum(_sync(conn, table, rows))
         counts["targets"] = _add_shipped_targets(conn, catalogue)
+
+        counts["contracts"] = seed_contracts(conn)
     return counts
 
 

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from metrics.compare import check_polarity
+from metrics.compare import POLARITIES, check_polarity
+from metrics.spc import _group_layout, _per_series
 from metrics.stats import FloatArray, as_float_array, z_value
 
 POINTS = 5
@@ -33,6 +34,16 @@ SIGNIFICANCE = 9.5495
 
 CANNOT = "cannot be calculated"
 NO_CHANGE = "no significant change"
+
+_MISSING = "missing values"
+_NOT_STRICT_PROPORTIONS = "proportions must lie strictly between 0 and 1 for the logit gradient"
+_MISSING_LIMITS = "missing at least one confidence interval value"
+_ZERO_WIDTH = "confidence intervals must have positive width"
+_NOT_ENOUGH = "not enough data points"
+_DUPLICATES = "duplicate periods"
+_NOT_SIGNIFICANT = "no significant trend"
+_OUTLIER = "outlier found"
+_SIGNIFICANT = "no outliers and significant trend"
 
 _DIRECTION_WORDS = {
     "higher_is_better": ("increasing and getting better", "decreasing and getting worse"),
@@ -90,12 +101,12 @@ def _leave_one_out_agrees(slopes_without: list[float], slope: float) -> bool:
 
 def _label(chi2: float, gradient: float, slopes_without: list[float], polarity: str) -> TrendResult:
     if not chi2 > SIGNIFICANCE:
-        return TrendResult(NO_CHANGE, chi2, gradient, "no significant trend")
+        return TrendResult(NO_CHANGE, chi2, gradient, _NOT_SIGNIFICANT)
     if not _leave_one_out_agrees(slopes_without, gradient):
-        return TrendResult(NO_CHANGE, chi2, gradient, "outlier found")
+        return TrendResult(NO_CHANGE, chi2, gradient, _OUTLIER)
     increasing, decreasing = _DIRECTION_WORDS[polarity]
     label = increasing if gradient > 0 else decreasing
-    return TrendResult(label, chi2, gradient, "no outliers and significant trend")
+    return TrendResult(label, chi2, gradient, _SIGNIFICANT)
 
 
 def _without(index: int, *arrays: FloatArray) -> list[FloatArray]:
@@ -104,9 +115,9 @@ def _without(index: int, *arrays: FloatArray) -> list[FloatArray]:
 
 def _proportion_trend(numerators: FloatArray, denominators: FloatArray, polarity: str) -> TrendResult:
     if np.isnan(numerators).any() or np.isnan(denominators).any():
-        return _cannot("missing values")
+        return _cannot(_MISSING)
     if (denominators <= 0).any() or (numerators <= 0).any() or (numerators >= denominators).any():
-        return _cannot("proportions must lie strictly between 0 and 1 for the logit gradient")
+        return _cannot(_NOT_STRICT_PROPORTIONS)
     t = np.arange(1.0, POINTS + 1)
     gradient = _logit_gradient(t, numerators, denominators)
     slopes = [_logit_gradient(*_without(i, t, numerators, denominators)) for i in range(POINTS)]
@@ -115,11 +126,11 @@ def _proportion_trend(numerators: FloatArray, denominators: FloatArray, polarity
 
 def _other_trend(values: FloatArray, lower: FloatArray, upper: FloatArray, polarity: str) -> TrendResult:
     if np.isnan(values).any():
-        return _cannot("missing values")
+        return _cannot(_MISSING)
     if np.isnan(lower).any() or np.isnan(upper).any():
-        return _cannot("missing at least one confidence interval value")
+        return _cannot(_MISSING_LIMITS)
     if not (upper > lower).all():
-        return _cannot("confidence intervals must have positive width")
+        return _cannot(_ZERO_WIDTH)
     weights = (2 * z_value(0.95) / (upper - lower)) ** 2
     t = np.arange(1.0, POINTS + 1)
     gradient, chi2 = _weighted_fit(t, values, weights)
@@ -167,11 +178,11 @@ def recent_trend(
         if order.size != next(iter(series.values())).size:
             raise ValueError("periods must have the same length as the figures")
         if order.duplicated().any():
-            return _cannot("duplicate periods")
+            return _cannot(_DUPLICATES)
         index = order.sort_values(kind="stable").index.to_numpy()
         series = {name: a[index] for name, a in series.items()}
     if next(iter(series.values())).size < POINTS:
-        return _cannot("not enough data points")
+        return _cannot(_NOT_ENOUGH)
     latest = [a[-POINTS:] for a in series.values()]
     if "numerators" in series:
         return _proportion_trend(*latest, polarity)
@@ -205,3 +216,156 @@ def recent_trends(
         rows.append((*keys, result.label, result.reason, result.chi2, result.gradient))
     group_columns = [by] if isinstance(by, str) else list(by)
     return pd.DataFrame(rows, columns=[*group_columns, "label", "reason", "chi2", "gradient"])
+
+
+# Many series at once ----------------------------------------------------------------------------
+#
+# ``recent_trend_table`` computes the same markers as ``recent_trend`` for every series of a long
+# table in one pass: the latest five points of each series form one row of a (series x 5) array,
+# and every sum, slope and leave-one-out slope is taken along the rows. The arithmetic is the same,
+# operation for operation, as for one series, so the results agree to the last bit.
+
+METHODS = ("proportion", "other")
+
+
+def _squared(x: FloatArray) -> FloatArray:
+    """x ** 2 as the one-series code gets it by squaring numpy scalars (C ``pow``).
+
+    ``x ** 2`` on an array multiplies x by itself instead, which can differ in the last bit;
+    ``float_power`` calls ``pow`` for each element, as the scalar code does.
+    """
+    return np.float_power(x, 2.0)
+
+
+def _ols_slopes(t: FloatArray, y: FloatArray) -> FloatArray:
+    """:func:`_ols_slope` of each row of ``y`` on ``t``."""
+    return np.sum((t - t.mean()) * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum((t - t.mean()) ** 2)
+
+
+def _weighted_fits(t: FloatArray, values: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """:func:`_weighted_fit` of each row."""
+    s, st, sy = weights.sum(axis=1), (weights * t).sum(axis=1), (weights * values).sum(axis=1)
+    sty, stt = (weights * t * values).sum(axis=1), (weights * t * t).sum(axis=1)
+    det = s * stt - _squared(st)
+    slope = (s * sty - st * sy) / det
+    return slope, _squared(slope) * det / s
+
+
+def _proportion_fits(numerators: FloatArray, denominators: FloatArray) -> tuple[FloatArray, ...]:
+    """Chi-squared, gradient and the five leave-one-out gradients of each row, as :func:`_proportion_trend`."""
+    t = np.arange(1.0, POINTS + 1)
+    p = numerators / denominators
+    logits = np.log(p / (1 - p))
+    n, c = denominators.sum(axis=1), numerators.sum(axis=1)
+    nt, ct = (denominators * t).sum(axis=1), (numerators * t).sum(axis=1)
+    ntt = (denominators * t * t).sum(axis=1)
+    chi2 = n * _squared(n * ct - c * nt) / (c * (n - c) * (n * ntt - _squared(nt)))
+    slopes = []
+    for i in range(POINTS):  # leave out each of the five points in turn
+        kept = np.delete(np.arange(POINTS), i)
+        slopes.append(_ols_slopes(t[kept], logits[:, kept]))
+    return chi2, _ols_slopes(t, logits), *slopes
+
+
+def _other_fits(values: FloatArray, lower: FloatArray, upper: FloatArray) -> tuple[FloatArray, ...]:
+    """Chi-squared, gradient and the five leave-one-out gradients of each row, as :func:`_other_trend`."""
+    weights = (2 * z_value(0.95) / (upper - lower)) ** 2
+    t = np.arange(1.0, POINTS + 1)
+    gradient, chi2 = _weighted_fits(t, values, weights)
+    slopes = []
+    for i in range(POINTS):
+        kept = np.delete(np.arange(POINTS), i)
+        slopes.append(_weighted_fits(t[kept], values[:, kept], weights[:, kept])[0])
+    return chi2, gradient, *slopes
+
+
+def recent_trend_table(
+    frame: pd.DataFrame,
+    *,
+    by: str | list[str],
+    period: str,
+    polarity: str,
+    method: str,
+    numerator: str,
+    denominator: str,
+    value: str,
+    lower95: str,
+    upper95: str,
+) -> pd.DataFrame:
+    """Recent-trend markers for every series of a long table at once (one row per series and period).
+
+    ``by`` names the columns that identify a series and ``period`` the column that orders its
+    points. ``polarity`` names a column of 'higher_is_better', 'lower_is_better' or 'no_judgement',
+    and ``method`` a column of 'proportion' (the chi-squared test for trend on ``numerator`` and
+    ``denominator``) or 'other' (the weighted regression on ``value`` with its 95% limits
+    ``lower95`` and ``upper95``); both must be the same on every row of a series.
+
+    Returns one row per series, in order of first appearance, with the ``by`` columns and
+    ``label``, ``reason``, ``chi2`` and ``gradient``: exactly what :func:`recent_trend` gives for
+    each series on its own, computed for all the series together with array operations.
+    """
+    keys, rows, series = _group_layout(frame, by, period)
+    count = len(keys)
+    polarities = _per_series(frame[polarity], rows, series)
+    methods = _per_series(frame[method], rows, series)
+    for word in pd.unique(polarities):
+        check_polarity(word)
+    for word in pd.unique(methods):
+        if word not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {word!r}")
+
+    points = np.bincount(series, minlength=count)
+    duplicated = np.zeros(count, dtype=bool)
+    repeats = pd.DataFrame({"series": series, "period": frame[period].iloc[rows].to_numpy()}).duplicated()
+    duplicated[series[repeats.to_numpy()]] = True
+
+    # The latest five points of each series, one series per row (NaN rows for shorter series).
+    position = np.arange(series.size) - (np.cumsum(points) - points)[series] - (points - POINTS)[series]
+    latest = position >= 0
+    figures = {}
+    for name in (numerator, denominator, value, lower95, upper95):
+        grid = np.full((count, POINTS), np.nan)
+        grid[series[latest], position[latest]] = as_float_array(frame[name].iloc[rows])[latest]
+        figures[name] = grid
+    num, den = figures[numerator], figures[denominator]
+    val, low, up = figures[value], figures[lower95], figures[upper95]
+
+    reason = np.full(count, "", dtype=object)
+    undecided = np.ones(count, dtype=bool)
+
+    def cannot(where: np.ndarray, why: str) -> None:
+        reason[undecided & where] = why
+        undecided[where] = False
+
+    proportion = methods == "proportion"
+    cannot(duplicated, _DUPLICATES)
+    cannot(points < POINTS, _NOT_ENOUGH)
+    cannot(proportion & (np.isnan(num).any(axis=1) | np.isnan(den).any(axis=1)), _MISSING)
+    cannot(proportion & ((den <= 0).any(axis=1) | (num <= 0).any(axis=1) | (num >= den).any(axis=1)),
+           _NOT_STRICT_PROPORTIONS)
+    cannot(~proportion & np.isnan(val).any(axis=1), _MISSING)
+    cannot(~proportion & (np.isnan(low).any(axis=1) | np.isnan(up).any(axis=1)), _MISSING_LIMITS)
+    cannot(~proportion & ~(up > low).all(axis=1), _ZERO_WIDTH)
+
+    chi2, gradient = np.full(count, np.nan), np.full(count, np.nan)
+    agrees = np.zeros(count, dtype=bool)
+    with np.errstate(all="ignore"):  # as for one series: infinite weights give NaN, not an error
+        for chosen, fits, grids in ((undecided & proportion, _proportion_fits, (num, den)),
+                                    (undecided & ~proportion, _other_fits, (val, low, up))):
+            if chosen.any():
+                chi2[chosen], gradient[chosen], *slopes = fits(*(grid[chosen] for grid in grids))
+                agrees[chosen] = np.all([np.sign(s) == np.sign(gradient[chosen]) for s in slopes], axis=0)
+
+    significant = chi2 > SIGNIFICANCE
+    rising = gradient > 0
+    direction = np.select(
+        [polarities == p for p in POLARITIES],
+        [np.where(rising, *_DIRECTION_WORDS[p]) for p in POLARITIES],
+        "",
+    ).astype(object)
+    label = np.where(undecided, np.where(significant & agrees, direction, NO_CHANGE), CANNOT).astype(object)
+    verdict = np.where(~significant, _NOT_SIGNIFICANT, np.where(agrees, _SIGNIFICANT, _OUTLIER))
+    reason[undecided] = verdict[undecided]
+    return pd.concat(
+        [keys, pd.DataFrame({"label": label, "reason": reason, "chi2": chi2, "gradient": gradient})], axis=1
+    )

@@ -65,7 +65,7 @@ def test_catalogue_in_the_store_matches_the_files(store, catalogue):
     assert len(indicator_nodes(store)) == sum(len(i.maps_to) for i in catalogue.indicators)
 
 
-def _broken_copy(tmp_path: Path, change) -> Path:
+def _edited_copy(tmp_path: Path, change) -> Path:
     for name in ("frameworks.yaml", "indicators.yaml", "targets.yaml"):
         shutil.copy(CATALOGUE_DIR / name, tmp_path / name)
     document = yaml.safe_load((tmp_path / "indicators.yaml").read_text())
@@ -86,6 +86,21 @@ def _broken_copy(tmp_path: Path, change) -> Path:
     ],
 )
 def test_mistakes_in_the_catalogue_name_the_indicator(tmp_path, change, words):
-    directory = _broken_copy(tmp_path, change)
+    directory = _edited_copy(tmp_path, change)
     with pytest.raises(CatalogueError, match=words):
         load_catalogue(directory)
+
+
+def test_reseeding_after_a_definition_changes_updates_it_in_place(store, tmp_path):
+    """A new release may reword a definition of an indicator that already has figures and targets."""
+    from data.importers.pipeline import import_file
+    from data.seed import seed_reference
+    from tests.store.helpers import EAST_OF_ENGLAND_MH
+
+    import_file(store, EAST_OF_ENGLAND_MH)
+    directory = _edited_copy(tmp_path, lambda inds: [i.update(definition=i["definition"] + " Reworded.")
+                                                      for i in inds])
+    counts = seed_reference(store, load_catalogue(directory))
+    assert counts["indicators"] == len(load_catalogue(directory).indicators)
+    stored = indicator_catalogue(store).set_index("code")
+    assert stored["definition"].str.endswith("Reworded.").all()

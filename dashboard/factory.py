@@ -1,0 +1,124 @@
+"""Build the dashboard: :func:`create_app` returns a Dash app wired to an indicator store.
+
+``app.py`` calls ``create_app()`` with no engine, so the app reads the store named by ``KPI_DATABASE_URL``;
+tests pass the engine of a test database. The engine is kept on the Flask server
+(``server.extensions["hcp_dashboard"]["engine"]``), and :mod:`dashboard.data_access` reads it from
+whichever app is serving the request, so several apps on different stores can live in one process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import dash
+import flask
+
+from dashboard import cache, data_access, layout, theme
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+DESCRIPTION = (
+    "Outcomes for children, young people and families in Cambridgeshire and Peterborough, for the "
+    "commissioners of the 0-19 Healthy Child Programme (health visiting and school nursing)."
+)
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body class="app-body-template">
+        <noscript>
+            <p class="app-noscript">This dashboard needs JavaScript to show its pages. Turn on JavaScript in your
+            browser and reload the page.</p>
+        </noscript>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>
+"""
+
+
+class DashboardApp(dash.Dash):
+    """Dash, with each page's own title in the served HTML (Dash otherwise serves the app's title until the
+    page has loaded, which is what a screen reader announces and a browser tab or bookmark shows), and HTTP
+    status 404 for an address that is not a page."""
+
+    def _requested_page(self) -> dict | None:
+        return page_for_path(self.strip_relative_path(flask.request.path) or "")
+
+    def interpolate_index(self, **kwargs) -> str:
+        if flask.has_request_context():
+            page = self._requested_page()
+            if page is None:
+                kwargs["title"] = layout.page_title("Page not found")
+            else:
+                kwargs["title"] = page["title"]() if callable(page["title"]) else page["title"]
+        return super().interpolate_index(**kwargs)
+
+    def index(self, *args, **kwargs):
+        html = super().index(*args, **kwargs)
+        if flask.has_request_context() and self._requested_page() is None:
+            return html, 404
+        return html
+
+
+def page_for_path(relative_path: str) -> dict | None:
+    """The registered page at ``relative_path`` ('' for the home page), or None."""
+    wanted = relative_path.strip("/")
+    for page in dash.page_registry.values():
+        if page["path"].strip("/") == wanted:
+            return page
+    return None
+
+
+def create_app(
+    engine: sa.Engine | None = None,
+    *,
+    cache_config: Mapping | None = None,
+    contact_email: str | None = None,
+) -> dash.Dash:
+    """A dashboard app on ``engine`` (default: the store named by ``KPI_DATABASE_URL``).
+
+    ``cache_config`` is flask-caching configuration (default from the ``KPI_CACHE_*`` environment
+    variables, see :mod:`dashboard.cache`); ``contact_email`` is where readers report problems (default
+    ``KPI_CONTACT_EMAIL``), shown on the accessibility statement.
+    """
+    if engine is None:
+        from data.db import get_engine
+
+        engine = get_engine(read_only=True)
+    theme.register()
+    app = DashboardApp(
+        "dashboard",
+        use_pages=True,
+        pages_folder="pages",
+        title=layout.SERVICE_NAME,
+        description=DESCRIPTION,
+        update_title=None,
+        index_string=INDEX_STRING,
+        health_endpoint="health",
+    )
+    server = app.server
+    server.extensions[data_access.EXTENSION] = {"engine": engine}
+    server.config["KPI_CONTACT_EMAIL"] = contact_email or os.environ.get("KPI_CONTACT_EMAIL") or None
+    cache.init_cache(server, cache_config)
+
+    @server.after_request
+    def _security_headers(response: flask.Response) -> flask.Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    app.layout = layout.shell
+    layout.register_navigation_callback(app)
+    return app

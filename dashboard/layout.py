@@ -1,0 +1,201 @@
+"""The page shell: skip link, header, service navigation, the main region and the footer.
+
+GOV.UK Design System patterns (skip link, header, service navigation, footer), in the dashboard's own
+``app-`` classes so a council can restyle them. Navigation links only to pages that exist, and uses
+ordinary links (a full page load), so every page arrives with its own title and the focus at the top.
+"""
+
+from __future__ import annotations
+
+import json
+
+import dash
+from dash import Input, Output, html
+
+from dashboard import data_access
+
+SERVICE_NAME = "Healthy Child Programme outcomes"
+AREA_NAME = "Cambridgeshire and Peterborough"
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+NAVIGATION = (
+    ("Overview", "/"),
+    ("Scorecard", "/scorecard"),
+    ("Payment", "/payment"),
+    ("Data sources", "/data-sources"),
+    ("Accessibility", "/accessibility"),
+)
+"""Navigation in order; an entry appears only when a page is registered at its path."""
+
+
+def page_title(name: str) -> str:
+    """The browser title for a page: "Overview – Healthy Child Programme outcomes"."""
+    return f"{name} – {SERVICE_NAME}"
+
+
+def navigation_entries() -> list[tuple[str, str]]:
+    """The navigation entries whose pages exist."""
+    registered = {page["path"] for page in dash.page_registry.values()}
+    return [(label, path) for label, path in NAVIGATION if path in registered]
+
+
+def _nav_id(path: str) -> str:
+    return "nav-" + (path.strip("/").replace("/", "-") or "overview")
+
+
+def skip_link() -> html.A:
+    return html.A("Skip to main content", href="#main-content", className="app-skip-link", id="skip-link")
+
+
+def header(entries: list[tuple[str, str]]) -> list:
+    return [
+        html.Header(
+            html.Div(
+                [
+                    html.A(SERVICE_NAME, href=dash.get_relative_path("/"), className="app-header__service-name"),
+                    html.Span(AREA_NAME, className="app-header__area"),
+                ],
+                className="app-width-container app-header__container",
+            ),
+            className="app-header",
+        ),
+        html.Nav(
+            html.Div(
+                html.Ul(
+                    [
+                        html.Li(
+                            html.A(label, href=dash.get_relative_path(path), id=_nav_id(path),
+                                   className="app-service-navigation__link"),
+                            id=_nav_id(path) + "-item",
+                            className="app-service-navigation__item",
+                        )
+                        for label, path in entries
+                    ],
+                    className="app-service-navigation__list",
+                ),
+                className="app-width-container",
+            ),
+            className="app-service-navigation",
+            id="service-navigation",
+            **{"aria-label": "Menu"},
+        ),
+    ]
+
+
+def footer(show_illustrative_note: bool = True) -> html.Footer:
+    notes = [
+        html.P(
+            [
+                html.Strong("Data: "),
+                (
+                    "OHID Fingertips (Office for Health Improvement and Disparities); Department for Education "
+                    "(DfE); Department for Work and Pensions (DWP); Youth Justice Board; boundaries from the Office "
+                    "for National Statistics (ONS). "
+                ),
+                html.A("About the data sources", href=dash.get_relative_path("/data-sources"),
+                       className="app-footer__link"),
+                ".",
+            ],
+            className="app-footer__text",
+        ),
+        html.P(
+            [
+                html.Strong("Boundaries: "),
+                (
+                    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+                    "Contains OS data © Crown copyright and database right 2024."
+                ),
+            ],
+            className="app-footer__text",
+        ),
+    ]
+    if show_illustrative_note:
+        notes.append(
+            html.P(
+                [
+                    html.Strong("Provider KPI figures are illustrative: "),
+                    (
+                        "no provider returns are published, so figures for Cambridgeshire Community Services NHS "
+                        "Trust key performance indicators are made up to show how monitoring works. They are not "
+                        "real provider data and are marked \u201cillustrative\u201d wherever they appear."
+                    ),
+                ],
+                className="app-footer__text",
+                id="footer-illustrative-note",
+            )
+        )
+    return html.Footer(
+        html.Div(
+            [
+                html.H2("Support links", className="app-visually-hidden"),
+                html.Ul(
+                    [
+                        html.Li(html.A("Accessibility statement", href=dash.get_relative_path("/accessibility"),
+                                       className="app-footer__link"), className="app-footer__inline-item"),
+                        html.Li(html.A("Data sources", href=dash.get_relative_path("/data-sources"),
+                                       className="app-footer__link"), className="app-footer__inline-item"),
+                    ],
+                    className="app-footer__inline-list",
+                ),
+                *notes,
+                html.P(
+                    [
+                        "Contains public sector information licensed under the ",
+                        html.A("Open Government Licence v3.0", href=OGL_URL, className="app-footer__link",
+                               rel="license"),
+                        ".",
+                    ],
+                    className="app-footer__text app-footer__licence",
+                ),
+            ],
+            className="app-width-container",
+        ),
+        className="app-footer",
+        id="footer",
+    )
+
+
+def shell() -> html.Div:
+    """The whole page around ``dash.page_container``."""
+    entries = navigation_entries()
+    return html.Div(
+        [
+            skip_link(),
+            *header(entries),
+            html.Div(
+                html.Main(dash.page_container, id="main-content", className="app-main-wrapper", tabIndex="-1"),
+                className="app-width-container",
+            ),
+            footer(data_access.has_illustrative_indicators()),
+        ],
+        className="app-template",
+    )
+
+
+def register_navigation_callback(app: dash.Dash) -> None:
+    """Mark the current page's navigation link (``aria-current="page"``, and bold) in the browser."""
+    entries = navigation_entries()
+    if not entries:
+        return
+    outputs = []
+    for _, path in entries:
+        outputs += [Output(_nav_id(path), "aria-current"), Output(_nav_id(path) + "-item", "className")]
+    hrefs = json.dumps([app.get_relative_path(path) for _, path in entries])
+    app.clientside_callback(
+        """
+        function (pathname) {
+            const clean = (p) => (p || '/').replace(/\\/+$/, '') || '/';
+            const here = clean(pathname);
+            const out = [];
+            for (const href of __HREFS__) {
+                const current = clean(href) === here;
+                out.push(current ? 'page' : null);
+                out.push('app-service-navigation__item' + (current ? ' app-service-navigation__item--active' : ''));
+            }
+            return out;
+        }
+        """.replace("__HREFS__", hrefs),
+        outputs,
+        Input("_pages_location", "pathname"),
+    )
+

@@ -1,0 +1,34 @@
+"""Page not found (Dash shows the page whose module is named ``not_found_404`` for an unknown path)."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from dashboard.layout import page_title
+
+TITLE = "Page not found"
+
+dash.register_page(
+    __name__,
+    path="/404",
+    name=TITLE,
+    title=page_title(TITLE),
+    description="The page you asked for is not part of the Healthy Child Programme outcomes dashboard.",
+    order=99,
+)
+
+
+def layout(**_query) -> html.Div:
+    return html.Div(
+        [
+            html.H1(TITLE, className="app-heading-xl"),
+            html.P("If you typed the web address, check it is correct.", className="app-body"),
+            html.P("If you pasted the web address, check you copied the entire address.", className="app-body"),
+            html.P(
+                ["Go to the ", html.A("overview", href=dash.get_relative_path("/")), " to find what you need."],
+                className="app-body",
+            ),
+        ],
+        className="app-page app-page--not-found",
+    )

@@ -1,0 +1,172 @@
+"""The scorecard: for one area, as at one date, every indicator's latest figure and what it means.
+
+One row per indicator in the catalogue (indicators with no data for the area are kept, so gaps show): the
+latest headline value with its period and limits; the target in force for that period and the target status;
+the comparison with England (and the region) by the Fingertips method; the recent-trend marker; and the SPC
+variation and assurance. Everything is computed for all indicators together from three queries, using the
+table forms of the methods in :mod:`metrics`.
+
+Which target applies: the latest version of each target whose ``effective_from`` is on or before the start
+of the period being judged, an area's own target taking precedence over one set for every area.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from data import queries
+from data.areas import EAST_OF_ENGLAND, ENGLAND
+from metrics import compare, rag, spc, trend
+
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "no_judgement": "neutral"}
+# How a source's own published comparison maps onto our comparison words.
+PUBLISHED = {
+    "better": "better", "similar": "similar", "worse": "worse", "higher": "higher", "lower": "lower",
+    "not compared": "not compared",
+}
+TREND_POINTS = 5
+
+SCORECARD_COLUMNS = (
+    "indicator_code", "period_label", "period_start", "period_end", "value", "lower95", "upper95", "count",
+    "denominator", "provisional", "value_note", "target", "amber_threshold", "target_illustrative",
+    "target_reason", "target_status", "england_value", "benchmark", "benchmark_source", "region_value",
+    "region_benchmark", "trend", "trend_reason", "spc_variation", "spc_assurance", "spc_trial_limits",
+    "spc_points",
+)
+
+
+def _latest(series: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's most recent headline row that has a value."""
+    with_value = series[series["value"].notna()]
+    order = with_value.sort_values(["indicator_code", "period_end", "period_start"])
+    return order.groupby("indicator_code", sort=False).tail(1).set_index("indicator_code")
+
+
+def _benchmark_values(series: pd.DataFrame, latest: pd.DataFrame, area_code: str, name: str) -> pd.Series:
+    """The benchmark area's value for the same indicator and period as each latest row."""
+    bench = series[series["area_code"] == area_code][["indicator_code", "period_start", "period_end", "value"]]
+    keyed = latest.reset_index()[["indicator_code", "period_start", "period_end"]]
+    merged = keyed.merge(bench, on=["indicator_code", "period_start", "period_end"], how="left")
+    return merged.set_index("indicator_code")["value"].rename(name)
+
+
+def applicable_targets(targets: pd.DataFrame, latest: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """The target in force for each indicator's latest period (see the module docstring for the rule)."""
+    columns = ["target", "amber_threshold", "illustrative", "reason"]
+    if targets.empty or latest.empty:
+        return pd.DataFrame(columns=columns, index=latest.index)
+    candidates = targets[targets["area_code"].isin(["", area_code])].merge(
+        latest[["period_start"]].reset_index(), on="indicator_code"
+    )
+    in_force = candidates[pd.to_datetime(candidates["effective_from"]) <= pd.to_datetime(candidates["period_start"])]
+    in_force = in_force.assign(own_area=in_force["area_code"] == area_code).sort_values(
+        ["indicator_code", "own_area", "effective_from", "version"]
+    )
+    chosen = in_force.groupby("indicator_code").tail(1).set_index("indicator_code")
+    return chosen[columns].reindex(latest.index)
+
+
+def _target_status(frame: pd.DataFrame) -> np.ndarray:
+    status = np.full(len(frame), "not assessed", dtype=object)
+    for polarity, rows in frame.groupby("polarity").indices.items():
+        part = frame.iloc[rows]
+        status[rows] = rag.target_status_many(
+            part["value"].to_numpy(float),
+            target=part["target"].to_numpy(float),
+            amber_threshold=part["amber_threshold"].to_numpy(float),
+            polarity=polarity,
+        )
+    return status
+
+
+def _comparison(frame: pd.DataFrame, value_column: str) -> pd.Series:
+    return compare.benchmark_many(
+        frame["lower95"].astype(float), frame["upper95"].astype(float), frame[value_column].astype(float),
+        frame["polarity"].to_numpy(object),
+    )
+
+
+def _trend_input(area_series: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The area's series with the polarity and the test each indicator's trend uses.
+
+    Proportions use the chi-squared test on counts when the latest five points all have count and
+    denominator; everything else uses the weighted regression on values and their 95% limits.
+    """
+    frame = area_series.merge(catalogue[["code", "polarity", "value_type"]], left_on="indicator_code",
+                              right_on="code")
+    frame = frame.sort_values(["indicator_code", "period_end"])
+    recent = frame.groupby("indicator_code").tail(TREND_POINTS)
+    counted = (recent["count"].notna() & recent["denominator"].notna()).groupby(recent["indicator_code"]).all()
+    is_proportion = frame["value_type"].eq("proportion") & frame["indicator_code"].map(counted).fillna(False)
+    return frame.assign(method=np.where(is_proportion, "proportion", "other"))
+
+
+def scorecard(
+    engine: sa.Engine,
+    area_code: str,
+    *,
+    as_at: dt.date | None = None,
+    benchmark_area: str = ENGLAND,
+    region_area: str = EAST_OF_ENGLAND,
+) -> pd.DataFrame:
+    """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
+
+    Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
+    short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`.
+    """
+    catalogue = queries.indicator_catalogue(engine)
+    series = queries.headline_series(engine, area_codes=[area_code, benchmark_area, region_area])
+    if as_at is not None and not series.empty:
+        series = series[pd.to_datetime(series["period_end"]) <= pd.Timestamp(as_at)]
+    area_series = series[series["area_code"] == area_code]
+    latest = _latest(area_series)
+
+    frame = catalogue.set_index("code", drop=False).join(latest.drop(columns="area_code"), how="left")
+    frame.index.name = "indicator_code"
+    # A count (children cautioned, staff in post) depends on the size of the place: never compared.
+    comparable = frame["value_type"] != "count"
+    frame["england_value"] = _benchmark_values(series, latest, benchmark_area, "england_value").where(comparable)
+    frame["region_value"] = _benchmark_values(series, latest, region_area, "region_value").where(comparable)
+
+    targets = applicable_targets(queries.current_targets(engine), latest, area_code)
+    frame["target"] = targets["target"]
+    frame["amber_threshold"] = targets["amber_threshold"]
+    frame["target_illustrative"] = targets["illustrative"]
+    frame["target_reason"] = targets["reason"]
+    frame["target_status"] = _target_status(frame)
+
+    computed = _comparison(frame, "england_value")
+    published = frame["published_comparison"].fillna("").str.lower().map(PUBLISHED).where(comparable)
+    use_published = computed.eq("not compared") & published.notna()
+    frame["benchmark"] = computed.where(~use_published, published)
+    frame["benchmark_source"] = np.where(
+        use_published, "published", np.where(computed.eq("not compared"), "", "computed")
+    )
+    frame["region_benchmark"] = _comparison(frame, "region_value")
+
+    trend_input = _trend_input(area_series, catalogue)
+    trends = trend.recent_trend_table(
+        trend_input, by="indicator_code", period="period_end", polarity="polarity", method="method",
+        numerator="count", denominator="denominator", value="value", lower95="lower95", upper95="upper95",
+    ).set_index("indicator_code")
+    frame["trend"] = trends["label"].reindex(frame.index).fillna("cannot be calculated")
+    frame["trend_reason"] = trends["reason"].reindex(frame.index).fillna("no data for this area")
+
+    spc_input = trend_input.assign(
+        improvement=trend_input["polarity"].map(IMPROVEMENT),
+        target=trend_input["indicator_code"].map(frame["target"]).astype(float),
+    )
+    charts = spc.xmr_table(
+        spc_input, by="indicator_code", order="period_end", value="value", improvement="improvement",
+        target="target",
+    ).set_index("indicator_code")
+    frame["spc_variation"] = charts["variation"].reindex(frame.index)
+    frame["spc_assurance"] = charts["assurance"].reindex(frame.index)
+    frame["spc_trial_limits"] = charts["trial_limits"].reindex(frame.index)
+    frame["spc_points"] = charts["n_points"].reindex(frame.index).fillna(0).astype(int)
+    frame["has_data"] = frame["value"].notna()
+    return frame.reset_index(drop=True).rename(columns={"code": "indicator_code"})
