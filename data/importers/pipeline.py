@@ -3,7 +3,8 @@
 The whole import is one database transaction: if anything fails the store is exactly as it was. Each valid
 row is written by its natural key (indicator, area, period, breakdown): a key not yet in the store is new,
 one whose figures differ is updated (the earlier figures kept in ``observation_revisions``), and one that
-matches exactly is left alone, so importing the same file twice changes nothing. Rejected rows are stored
+matches exactly is left alone, so importing the same file twice changes nothing; nor is a figure replaced by a
+rounded copy of itself with fewer details (see :func:`_less_detailed`). Rejected rows are stored
 with their reasons in ``rejected_rows``. With ``strict=True`` any rejection refuses the whole file, which
 suits a provider return that should load complete or not at all.
 """
@@ -19,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -26,7 +28,7 @@ from data import schema
 from data.importers.formats import FileProblem, detect_format, to_common
 from data.importers.limits import fill_missing_limits
 from data.importers.readers import read_path, read_table, sha256_of
-from data.importers.validate import KEY_FIELDS, Lookups, Rejection, validate
+from data.importers.validate import KEY_FIELDS, NO_VALUE_NOTE, Lookups, Rejection, validate
 
 VALUE_FIELDS = schema.OBSERVATION_VALUES
 
@@ -126,6 +128,32 @@ def _same(new: pd.Series, old: pd.Series) -> pd.Series:
     return both_missing | (new == old).fillna(False)
 
 
+DETAIL_FIELDS = ("lower95", "upper95", "count", "denominator")
+
+
+def _half_unit(value: float) -> float:
+    """Half a unit in the last decimal place written: 662.7 -> 0.05, 9 -> 0.5."""
+    text = np.format_float_positional(value, trim="-")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0 ** -decimals
+
+
+def _less_detailed(merged: pd.DataFrame) -> pd.Series:
+    """Rows that repeat a figure the store already holds in more detail.
+
+    A tidy extract rounds Fingertips' value to one decimal place and drops its limits and counts; loading
+    it after the full export must not replace 662.7249 (616.9 to 711.0, 777 of 116,545) with 662.7. Nor
+    does a gap with no note replace a gap the source explained ("Value for Cornwall & Isles of Scilly
+    combined").
+    """
+    new, old = merged["value"], merged["value_old"]
+    same_value = (new - old).abs() <= new.map(lambda v: _half_unit(v) if pd.notna(v) else 0.0)
+    lacks = pd.concat([merged[f].isna() for f in DETAIL_FIELDS], axis=1).all(axis=1)
+    had = pd.concat([merged[f"{f}_old"].notna() for f in DETAIL_FIELDS], axis=1).any(axis=1)
+    unexplained_gap = new.isna() & old.isna() & merged["value_note"].eq(NO_VALUE_NOTE)
+    return (same_value.fillna(False) & lacks & had) | unexplained_gap
+
+
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows as plain Python values for the database driver (NaN -> None)."""
     out = frame[columns].astype(object).where(frame[columns].notna(), None)
@@ -143,6 +171,7 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
     unchanged = ~is_new
     for column in VALUE_FIELDS:
         unchanged &= _same(merged[column], merged[f"{column}_old"])
+    unchanged |= ~is_new & _less_detailed(merged)
     changed = ~is_new & ~unchanged
 
     obs = schema.observations

@@ -26,6 +26,7 @@ NUMBER_LABELS = {
     "count": "count (numerator)",
     "denominator": "denominator",
 }
+NO_VALUE_NOTE = "No value published"
 YES = {"yes", "y", "true", "1", "provisional", "p"}
 NO = {"", "no", "n", "false", "0"}
 
@@ -124,7 +125,7 @@ def check_row(row: dict, file_format: Format, lookups: Lookups) -> tuple[dict | 
         value = numbers["count"] / numbers["denominator"] * float(indicator["multiplier"])
     note = row["value_note"]
     if value is None and not note:
-        note = "No value published"
+        note = NO_VALUE_NOTE
     return {
         "indicator_code": code,
         "area_code": area,

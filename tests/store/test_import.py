@@ -245,3 +245,21 @@ def test_windows_excel_csv_encoding_is_read(store, tmp_path):
     assert result.rows_new == 1
     assert observations(store).iloc[0]["value_note"] == "Caf\u00e9 closed"
     assert not math.isnan(observations(store).iloc[0]["lower95"])
+
+
+def test_a_rounded_copy_without_limits_does_not_replace_the_detailed_figure(any_store, tmp_path):
+    """The tidy extracts repeat Fingertips' figures rounded and without limits; the full figure stays."""
+    import_file(any_store, EAST_OF_ENGLAND_MH)
+    tidy = write_csv(
+        tmp_path / "tidy.csv",
+        ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"],
+        [[CAMBS, "Cambridgeshire", "2017/18", 662.7, "Hospital admissions as a result of self-harm (10-24 years)",
+          "Age standardised rate per 100,000", "Persons", "Worse"],
+         [CAMBS, "Cambridgeshire", "2016/17", 640.1, "Hospital admissions as a result of self-harm (10-24 years)",
+          "Age standardised rate per 100,000", "Persons", "Worse"]],
+    )
+    result = import_file(any_store, tidy)
+    assert (result.rows_new, result.rows_updated, result.rows_unchanged) == (1, 0, 1)
+    code = indicator_code(any_store, fingertips_id=90813)
+    kept = observations(any_store, indicator_code=code, area_code=CAMBS).set_index("period_label").loc["2017/18"]
+    assert kept["value"] == pytest.approx(662.7249468) and kept["count"] == 777
