@@ -92,3 +92,118 @@ def has_illustrative_indicators() -> bool:
     except DataUnavailable:
         return True
     return "illustrative" in frame.columns and bool(frame["illustrative"].fillna(False).astype(bool).any())
+
+
+# --- Scorecard ---------------------------------------------------------------------------------------------
+
+
+@cache.memoize()
+def scorecard(area_code: str, as_at: str | None = None) -> pd.DataFrame:
+    """:func:`data.scorecard.scorecard` for ``area_code`` as at ``as_at`` (an ISO date such as
+    '2025-09-30', or None for the latest figures). Cached per area and date, so the changed-since view
+    reuses the frames the scorecard has already built."""
+    import datetime as dt
+
+    from data.scorecard import scorecard as build_scorecard
+
+    day = dt.date.fromisoformat(as_at) if as_at else None
+    return _read(lambda engine, area: build_scorecard(engine, area, as_at=day), area_code)
+
+
+@cache.memoize()
+def local_series() -> pd.DataFrame:
+    """Headline observations for the local areas, England and the East of England, oldest period first
+    (for sparklines, the periods a reader can choose, and the nearest area with data)."""
+    from data.areas import BENCHMARK_AREAS, LOCAL_AREAS
+
+    return _read(lambda engine: queries.headline_series(engine, area_codes=[*LOCAL_AREAS, *BENCHMARK_AREAS]))
+
+
+# --- The indicator page ---------------------------------------------------------------------------------------
+
+
+@cache.memoize()
+def indicator_series(indicator_code: str, area_codes: tuple[str, ...]) -> pd.DataFrame:
+    """One indicator's headline series for ``area_codes``, oldest period first (see
+    :func:`data.queries.headline_series`)."""
+    return _read(lambda e: queries.headline_series(e, area_codes=list(area_codes), indicator_codes=[indicator_code]))
+
+
+@cache.memoize()
+def indicator_breakdowns(indicator_code: str, area_codes: tuple[str, ...]) -> pd.DataFrame:
+    """One indicator's breakdowns (deprivation, sex, age) for ``area_codes``."""
+    return _read(queries.breakdown_series, indicator_code, list(area_codes))
+
+
+@cache.memoize()
+def current_targets() -> pd.DataFrame:
+    """The latest version of every target (see :func:`data.queries.current_targets`)."""
+    return _read(queries.current_targets)
+
+
+# --- The performance-linked payment page (dashboard/pages/payment.py) --------------------------------------
+
+
+@cache.memoize()
+def payment_contracts() -> pd.DataFrame:
+    """The Section 75 agreements (data.contracts.list_contracts): code, area_code, area_name, commissioner,
+    provider, title, start_date, initial_term_end, latest_end, current_end, notes."""
+    from data import contracts
+
+    return _read(contracts.list_contracts)
+
+
+@cache.memoize()
+def payment_scheme_versions(contract: str) -> pd.DataFrame:
+    """Every version of the agreement's schemes, without KPIs (data.contracts.list_schemes)."""
+    from data import contracts
+
+    return _read(contracts.list_schemes, contract)
+
+
+@cache.memoize()
+def payment_scheme(contract: str, year: str, version: int):
+    """(the stored scheme version, None) or (None, the plain message saying there is none)."""
+    from data import contracts
+
+    try:
+        return _read(contracts.get_scheme, contract, year, version), None
+    except contracts.NoScheme as missing:
+        return None, str(missing)
+
+
+@cache.memoize()
+def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]:
+    """The provider's figures for a scheme version: (reported so far, for forecasting: periods not yet reported
+    left off; the year's figures, annual KPIs pooled from the quarters so far)."""
+    from data import contracts
+
+    scheme, _ = payment_scheme(contract, year, version)
+    if scheme is None:
+        return {}, {}
+    return _read(contracts.actuals_to_date, scheme), _read(contracts.actuals_for_scheme, scheme)
+
+
+@cache.memoize()
+def payment_series(area_code: str, indicator_codes: tuple[str, ...], up_to: str) -> pd.DataFrame:
+    """Quarterly headline figures of the indicators for the area, for periods ending on or before ``up_to``
+    (an ISO date): the series each KPI's SPC assurance is worked out from."""
+    frame = _read(lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes)))
+    frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= pd.Timestamp(up_to))]
+    return frame[["indicator_code", "period_label", "period_end", "value"]].reset_index(drop=True)
+
+
+@cache.memoize()
+def payment_history(contract: str, year: str) -> tuple[tuple, pd.DataFrame]:
+    """(every version of the year's scheme, oldest first; the scheme's audit log, newest first)."""
+    from data import contracts
+
+    versions = _read(contracts.scheme_history, contract, year)
+    audit = _read(contracts.audit_entries, contracts.scheme_key(contract, year))
+    return versions, audit
+
+
+def forget_payment_reads() -> None:
+    """Drop the cached payment reads, after a scheme is changed."""
+    for function in (payment_contracts, payment_scheme_versions, payment_scheme, payment_actuals, payment_history):
+        cache.delete_memoized(function)

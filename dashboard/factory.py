@@ -9,6 +9,7 @@ whichever app is serving the request, so several apps on different stores can li
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,10 @@ def page_for_path(relative_path: str) -> dict | None:
     for page in dash.page_registry.values():
         if page["path"].strip("/") == wanted:
             return page
+    for page in dash.page_registry.values():  # pages with a path template, such as /indicator/<code>
+        template = (page.get("path_template") or "").strip("/")
+        if template and re.fullmatch(re.sub(r"<[^/>]+>", "[^/]+", re.escape(template)), wanted):
+            return page
     return None
 
 
@@ -95,7 +100,7 @@ def create_app(
     if engine is None:
         from data.db import get_engine
 
-        engine = get_engine(read_only=True)
+        engine = get_engine(read_only=os.environ.get("KPI_DATABASE_READ_ONLY") == "1")
     theme.register()
     app = DashboardApp(
         "dashboard",

@@ -19,9 +19,9 @@ AREA_NAME = "Cambridgeshire and Peterborough"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 NAVIGATION = (
-    ("Overview", "/"),
-    ("Scorecard", "/scorecard"),
+    ("Scorecard", "/"),
     ("Payment", "/payment"),
+    ("About", "/about"),
     ("Data sources", "/data-sources"),
     ("Accessibility", "/accessibility"),
 )
@@ -29,7 +29,7 @@ NAVIGATION = (
 
 
 def page_title(name: str) -> str:
-    """The browser title for a page: "Overview – Healthy Child Programme outcomes"."""
+    """The browser title for a page: "Scorecard – Healthy Child Programme outcomes"."""
     return f"{name} – {SERVICE_NAME}"
 
 
@@ -40,7 +40,7 @@ def navigation_entries() -> list[tuple[str, str]]:
 
 
 def _nav_id(path: str) -> str:
-    return "nav-" + (path.strip("/").replace("/", "-") or "overview")
+    return "nav-" + (path.strip("/").replace("/", "-") or "scorecard")
 
 
 def skip_link() -> html.A:

@@ -167,3 +167,34 @@ def data_summary(engine: sa.Engine) -> dict:
                 )
             ).scalar(),
         }
+
+
+# --- One indicator's breakdowns (the indicator page) ---------------------------------------------------------
+
+BREAKDOWN_COLUMNS = (
+    "indicator_code", "area_code", "period_label", "period_start", "period_end", "granularity", "sex", "age",
+    "category_type", "category", "value", "lower95", "upper95", "count", "denominator", "value_note",
+    "provisional", "published_comparison",
+)
+
+
+def breakdown_series(engine: sa.Engine, indicator_code: str, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """An indicator's observations other than its headline series, for the given areas (all when None).
+
+    These are the inequality breakdowns Fingertips publishes beside the headline: rows with a category
+    (``category_type`` such as "Deprivation quintile"), and rows for a sex or an age group other than the
+    catalogue's headline one. Oldest period first, then category type and category.
+    """
+    not_headline = sa.or_(obs.c.category_type != "", obs.c.sex != ind.c.sex, obs.c.age != ind.c.age)
+    query = (
+        sa.select(*(obs.c[c] for c in BREAKDOWN_COLUMNS))
+        .select_from(obs.join(ind, obs.c.indicator_code == ind.c.code))
+        .where(obs.c.indicator_code == indicator_code, not_headline)
+    )
+    if area_codes is not None:
+        query = query.where(obs.c.area_code.in_(area_codes))
+    query = query.order_by(
+        obs.c.area_code, obs.c.period_end, obs.c.period_start, obs.c.category_type, obs.c.category, obs.c.sex,
+        obs.c.age,
+    )
+    return _frame(engine, query)

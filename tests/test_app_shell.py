@@ -24,10 +24,13 @@ from data.db import make_engine
 from data.seed import seed_reference
 
 PAGES = {
-    "/": "Overview – Healthy Child Programme outcomes",
+    "/": "Scorecard – Healthy Child Programme outcomes",
+    "/about": "About this dashboard – Healthy Child Programme outcomes",
     "/data-sources": "Data sources – Healthy Child Programme outcomes",
     "/accessibility": "Accessibility statement – Healthy Child Programme outcomes",
+    "/payment": "Performance-linked payment – Healthy Child Programme outcomes",
 }
+TEMPLATED_PAGES = {"/indicator/<code>"}
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +117,9 @@ def _route(client, pathname: str, search: str = "") -> dict:
 
 
 def test_the_registered_pages_are_the_ones_that_exist(app):
-    assert {p["path"]: p["title"] for p in dash.page_registry.values() if p["path"] != "/404"} == PAGES
+    pages = [p for p in dash.page_registry.values() if p["path"] != "/404"]
+    assert {p["path"]: p["title"] for p in pages if not p.get("path_template")} == PAGES
+    assert {p["path_template"] for p in pages if p.get("path_template")} == TEMPLATED_PAGES
 
 
 @pytest.mark.parametrize("path", [*PAGES, "/404"])
@@ -201,7 +206,8 @@ def test_header_names_the_service_and_navigation_links_only_to_pages_that_exist(
     assert nav["props"]["aria-label"] == "Menu"
     links = [c["props"] for c in _walk_json(nav, []) if c["type"] == "A"]
     assert [(link["children"], link["href"]) for link in links] == [
-        ("Overview", "/"), ("Data sources", "/data-sources"), ("Accessibility", "/accessibility")
+        ("Scorecard", "/"), ("Payment", "/payment"), ("About", "/about"), ("Data sources", "/data-sources"),
+        ("Accessibility", "/accessibility"),
     ]
     registered = {p["path"] for p in dash.page_registry.values()}
     assert all(path in registered for _, path in NAVIGATION if path in {link["href"] for link in links})
@@ -242,7 +248,7 @@ def test_app_module_exposes_app_and_server(monkeypatch):
 
 
 def test_overview_describes_what_the_store_holds(app, engine):
-    text = _text(_render(app, "/"))
+    text = _text(_render(app, "/about"))
     catalogue = queries.indicator_catalogue(engine)
     assert f"{len(catalogue):,}" in text and "indicators" in text
     assert "Cambridgeshire and Peterborough CYP Outcomes Framework with Key Domains" in text
@@ -256,7 +262,7 @@ def test_overview_describes_what_the_store_holds(app, engine):
 def test_overview_reads_the_engine_it_was_given(tmp_path):
     empty = make_engine("duckdb:///:memory:")  # no tables at all
     other = create_app(empty, cache_config={"CACHE_TYPE": "NullCache"})
-    rendered = _render(other, "/")
+    rendered = _render(other, "/about")
     assert _find(rendered, lambda c: getattr(c, "id", None) == "data-unavailable")
     assert "✓" in _text(rendered)  # the status legend still shows without data
 
@@ -264,18 +270,18 @@ def test_overview_reads_the_engine_it_was_given(tmp_path):
 def test_overview_with_an_import_shows_its_date(app, monkeypatch):
     summary = {"indicators": 66, "observations": 28702, "areas": 327, "last_import": dt.datetime(2026, 11, 23, 12, 28)}
     monkeypatch.setattr(queries, "data_summary", lambda engine: summary)
-    text = _text(_render(app, "/"))
+    text = _text(_render(app, "/about"))
     assert "Latest import: 23 November 2026 at 12:28pm." in text
     assert "28,702" in text and "327 areas" in text
 
 
 def test_overview_colour_blind_palette_comes_from_the_link_and_unknown_settings_are_reported(app):
-    standard = _json(_render(app, "/"))
-    colour_blind = _json(_render(app, "/", {"palette": "colour-blind"}))
+    standard = _json(_render(app, "/about"))
+    colour_blind = _json(_render(app, "/about", {"palette": "colour-blind"}))
     assert colours.TARGET_STANDARD["green"] in standard and colours.TARGET_COLOUR_BLIND["green"] not in standard
     assert colours.TARGET_COLOUR_BLIND["green"] in colour_blind
     assert "Show target statuses in the standard red, amber and green" in colour_blind
-    odd = _text(_render(app, "/", {"palette": "neon", "utm_source": "email"}))
+    odd = _text(_render(app, "/about", {"palette": "neon", "utm_source": "email"}))
     assert "palette \u201cneon\u201d" in odd and "utm_source" in odd
 
 

@@ -1,4 +1,4 @@
-"""Overview: what the dashboard covers (frameworks, indicators, areas, the latest import) and how to read
+"""About this dashboard: what it covers (frameworks, indicators, areas, the latest import) and how to read
 its statuses."""
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from dashboard.components import status
 from dashboard.components.banner import illustrative_banner
 from dashboard.components.govuk import details, inset_text, table
 from dashboard.factory import DESCRIPTION
-from dashboard.layout import SERVICE_NAME, page_title
+from dashboard.layout import page_title
 
-TITLE = "Overview"
+TITLE = "About this dashboard"
+PATH = "/about"
 
-dash.register_page(__name__, path="/", name=TITLE, title=page_title(TITLE), description=DESCRIPTION, order=0)
+dash.register_page(__name__, path=PATH, name=TITLE, title=page_title(TITLE), description=DESCRIPTION,
+                   order=2)
 
 ALLOWED = {"palette": status.PALETTES}
 LEVEL_WORDS = {
@@ -47,7 +49,7 @@ def layout(**query) -> html.Div:
     filters = urlstate.parse(query, ALLOWED)
     palette = filters.get("palette", "standard")
     children = [
-        html.H1(SERVICE_NAME, className="app-heading-xl"),
+        html.H1(TITLE, className="app-heading-xl"),
         html.P(
             "Outcomes for children, young people and families in Cambridgeshire and Peterborough, for the "
             "commissioners of the 0-19 Healthy Child Programme: health visiting and school nursing.",
@@ -232,7 +234,7 @@ def _how_to_read_statuses(palette: str) -> list:
         if other == "colour-blind"
         else "Show target statuses in the standard red, amber and green"
     )
-    toggle_href = dash.get_relative_path(urlstate.href("/", {"palette": other if other != "standard" else None},
+    toggle_href = dash.get_relative_path(urlstate.href(PATH, {"palette": other if other != "standard" else None},
                                                        ALLOWED)) + "#statuses"
     return [
         html.H2("How to read statuses", className="app-heading-l", id="statuses"),

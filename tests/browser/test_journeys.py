@@ -13,7 +13,8 @@ from tests.browser.conftest import DESKTOP, PROJECTOR
 pytestmark = pytest.mark.browser
 
 PAGES = {
-    "/": ("Overview – Healthy Child Programme outcomes", "Healthy Child Programme outcomes"),
+    "/": ("Scorecard – Healthy Child Programme outcomes", "Scorecard for Cambridgeshire"),
+    "/about": ("About this dashboard – Healthy Child Programme outcomes", "About this dashboard"),
     "/data-sources": ("Data sources – Healthy Child Programme outcomes", "Data sources"),
     "/accessibility": (
         "Accessibility statement – Healthy Child Programme outcomes",
@@ -72,7 +73,8 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content
 def test_the_header_navigation_reaches_every_page(page, base_url):
     _open(page, "/")
     nav = page.locator("nav[aria-label='Menu']")
-    for label, path in (("Data sources", "/data-sources"), ("Accessibility", "/accessibility"), ("Overview", "/")):
+    for label, path in (("Data sources", "/data-sources"), ("Accessibility", "/accessibility"), ("About", "/about"),
+                        ("Scorecard", "/")):
         nav.get_by_role("link", name=label, exact=True).click()
         page.wait_for_url(base_url + path)
         page.wait_for_selector("#_pages_content h1")
@@ -109,11 +111,11 @@ def test_targets_are_at_least_24_pixels_and_body_text_at_least_16(page):
 
 
 def test_the_colour_blind_palette_link_changes_the_target_colours(page, base_url):
-    _open(page, "/")
+    _open(page, "/about")
     on_target = page.locator("#legend-target .status-tag--target-green")
     assert on_target.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(0, 112, 60)"
     page.locator("#palette-toggle").click()
-    page.wait_for_url(base_url + "/?palette=colour-blind#statuses")
+    page.wait_for_url(base_url + "/about?palette=colour-blind#statuses")
     page.wait_for_selector("#legend-target")
     on_target = page.locator("#legend-target .status-tag--target-green")
     assert on_target.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(0, 94, 165)"
@@ -144,7 +146,7 @@ def test_screenshots(browser, base_url, screenshot_dir, path, viewport):
     page = context.new_page()
     try:
         _open(page, path)
-        name = (path.strip("/") or "overview") + f"-{viewport['width']}.png"
+        name = (path.strip("/") or "scorecard") + f"-{viewport['width']}.png"
         page.screenshot(path=str(screenshot_dir / name), full_page=True)
         print(f"\nscreenshot: {screenshot_dir / name}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

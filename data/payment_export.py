@@ -1,0 +1,506 @@
+"""The performance-linked payment as a workbook a finance officer can audit, and as CSV.
+
+:func:`workbook_bytes` writes an XLSX file with three sheets:
+
+* **Calculation**: the inputs (budget, share at risk, each KPI's weight, target, floor and polarity, and each
+  period's reported value) and the workings as live Excel formulas: at risk = ROUND(budget x share, 2), each
+  period's achievement from the target and floor, the KPI's mean achievement, at stake and earned =
+  ROUND(at risk x weight x achievement, 2), withheld, the totals and two checks that come to zero. Beside the
+  formulas, the dashboard's own figure and the difference, so a mismatch shows at once.
+* **Forecast**: the year-end range. Periods not yet reported are assumed to achieve 0 (worst), 1 (best) or, in
+  the expected case, what the KPI's SPC assurance says (consistently passing 1, consistently failing 0, hit
+  and miss its mean achievement so far), all as formulas on the Calculation sheet.
+* **Audit history**: every version of the scheme and every audit-log entry (who, when, what changed, why).
+
+:func:`csv_text` writes the same KPI rows with the money in pounds and pence, a totals row last.
+
+Money follows :mod:`metrics.payment` exactly (half-up to the penny, as Excel's ROUND does). When the figures
+include what-if changes made on screen, the file says so in its name (:func:`file_name`) and on every sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from data.contracts import StoredScheme
+from metrics.payment import Assurance, Forecast, Result, Value, calculate, forecast
+
+CALCULATION, FORECAST, AUDIT = "Calculation", "Forecast", "Audit history"
+WHAT_IF_LABEL = "what-if"
+NOT_YET_REPORTED = "not yet reported"
+
+ASSURANCE_WORDS = {
+    "consistent_pass": "Consistently passing the target",
+    "consistent_fail": "Consistently failing the target",
+    "inconsistent": "Hit and miss",
+    None: "No assurance (too few figures)",
+}
+
+_POUNDS = '"£"#,##0.00'
+_PERCENT = "0.0%"
+_ACHIEVEMENT = "0.0000%"
+_BOLD = Font(bold=True)
+_HEADING = Font(bold=True, size=14)
+_WARNING = Font(bold=True, color="801650")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs: pale yellow, as finance templates mark them
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+# Calculation sheet: where things are. Rows are 1-based, as in Excel.
+BUDGET_ROW, SHARE_ROW, AT_RISK_ROW, FIXED_ROW = 7, 8, 9, 10
+HEADER_ROW = 12
+FIRST_KPI_ROW = 13
+_BUDGET, _SHARE, _AT_RISK, _FIXED = (f"$C${row}" for row in (BUDGET_ROW, SHARE_ROW, AT_RISK_ROW, FIXED_ROW))
+
+CALCULATION_COLUMNS = (
+    ("code", "Code", 10),
+    ("kpi", "KPI", 34),
+    ("indicator", "Indicator", 26),
+    ("polarity", "Polarity", 18),
+    ("direction", "Direction (+1 higher is better, -1 lower)", 14),
+    ("basis", "Basis", 11),
+    ("periods", "Periods", 9),
+    ("weight", "Weight", 9),
+    ("target", "Target", 9),
+    ("floor", "Floor (blank: none)", 10),
+    ("v1", "Q1 (or year) value", 12),
+    ("v2", "Q2 value", 12),
+    ("v3", "Q3 value", 12),
+    ("v4", "Q4 value", 12),
+    ("a1", "Q1 (or year) achievement", 13),
+    ("a2", "Q2 achievement", 13),
+    ("a3", "Q3 achievement", 13),
+    ("a4", "Q4 achievement", 13),
+    ("achievement", "Achievement", 13),
+    ("at_stake", "At stake (£)", 15),
+    ("earned", "Earned (£)", 15),
+    ("withheld", "Not earned (£): withheld, or in periods not yet reported", 17),
+    ("dashboard_earned", "Earned: dashboard's figure (£)", 17),
+    ("difference", "Difference (should be 0)", 12),
+    ("s1", "Q1 (or year) status", 16),
+    ("s2", "Q2 status", 16),
+    ("s3", "Q3 status", 16),
+    ("s4", "Q4 status", 16),
+)
+COLUMN = {key: get_column_letter(i) for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1)}
+
+FORECAST_COLUMNS = (
+    ("code", "Code", 10),
+    ("kpi", "KPI", 34),
+    ("assurance", "SPC assurance", 18),
+    ("assurance_words", "SPC assurance in words", 30),
+    ("periods", "Periods", 9),
+    ("reported", "Periods reported", 10),
+    ("remaining", "Periods to forecast", 10),
+    ("achieved", "Achievement so far (sum over periods)", 14),
+    ("assumed", "Assumed achievement of each period to forecast (expected)", 16),
+    ("worst", "Worst (£)", 15),
+    ("expected", "Expected (£)", 15),
+    ("best", "Best (£)", 15),
+    ("withheld_so_far", "Withheld in the periods reported (£)", 15),
+    ("to_assess", "Still to be assessed (£)", 15),
+    ("dashboard_expected", "Expected: dashboard's figure (£)", 17),
+    ("difference", "Difference (should be 0)", 12),
+)
+MONEY_FORECAST_COLUMNS = ("worst", "expected", "best", "withheld_so_far", "to_assess", "dashboard_expected",
+                          "difference")
+FCOLUMN = {key: get_column_letter(i) for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1)}
+FORECAST_HEADER_ROW = 6
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Everything the exports show: the scheme, the figures reported so far (one list per KPI, periods not yet
+    reported left off, None for a reported gap), the expected-case assumptions, and the results."""
+
+    scheme: StoredScheme
+    so_far: Mapping[str, Sequence[Value]]
+    assumptions: Mapping[str, Assurance | None]
+    result: Result
+    range: Forecast
+
+    @classmethod
+    def of(
+        cls, scheme: StoredScheme, so_far: Mapping[str, Sequence[Value]],
+        assumptions: Mapping[str, Assurance | None],
+    ) -> Payment:
+        money = scheme.to_metrics_scheme()
+        return cls(scheme, so_far, assumptions, calculate(money, so_far), forecast(money, so_far, assumptions))
+
+
+def file_name(scheme: StoredScheme, extension: str, *, what_if: bool = False) -> str:
+    """'payment-ccc-hcp-s75-2025-26-v1.xlsx', with '-what-if' before the extension for what-if figures."""
+    year = scheme.financial_year.replace("/", "-")
+    suffix = f"-{WHAT_IF_LABEL}" if what_if else ""
+    return f"payment-{scheme.contract_code}-{year}-v{scheme.version}{suffix}.{extension}"
+
+
+def _period_status(payment: Payment, kpi_index: int, period: int) -> str:
+    kpi = payment.scheme.kpis[kpi_index]
+    if period >= len(payment.so_far.get(kpi.code, ())):
+        return NOT_YET_REPORTED
+    return payment.result.kpis[kpi_index].periods[period].status
+
+
+def _what_if_text(what_if: Sequence[str]) -> str:
+    if not what_if:
+        return "Figures as stored and reported. Nothing on this sheet is a what-if."
+    return (f"WHAT-IF: these figures include changes made on screen, and nothing was saved: "
+            f"{'; '.join(what_if)}.")
+
+
+def _illustrative_text(scheme: StoredScheme) -> str | None:
+    if not scheme.illustrative:
+        return None
+    return ("ILLUSTRATIVE: this scheme is marked illustrative (its KPIs, weights, targets or floors, or its "
+            "budget, are not from a public source). Reason recorded: " + scheme.reason)
+
+
+def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int) -> None:
+    for i, (_, title, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=row, column=i, value=title)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+
+
+def _top(sheet: Worksheet, title: str, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime) -> None:
+    scheme = payment.scheme
+    sheet["A1"] = title
+    sheet["A1"].font = _HEADING
+    sheet["A2"] = _what_if_text(what_if)
+    sheet["A2"].font = _WARNING if what_if else Font(italic=True)
+    illustrative = _illustrative_text(scheme)
+    if illustrative:
+        sheet["A3"] = illustrative
+        sheet["A3"].font = _WARNING
+    sheet["A4"] = (f"Scheme version {scheme.version} ({scheme.status}), agreement {scheme.contract_code}, "
+                   f"financial year {scheme.financial_year}. Written by the dashboard on "
+                   f"{generated_at:%d %B %Y at %H:%M}.")
+
+
+def _calculation_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime,
+                       commissioner: str) -> int:
+    """Write the Calculation sheet; return the totals row."""
+    scheme = payment.scheme
+    _top(sheet, f"Performance-linked payment: {commissioner}, {scheme.financial_year}", payment, what_if,
+         generated_at)
+    sheet["B6"], sheet["C6"] = "Inputs and workings", "Value"
+    sheet["D6"] = "How it is worked out"
+    for cell in ("B6", "C6", "D6"):
+        sheet[cell].font = _BOLD
+    rows = (
+        (BUDGET_ROW, "Budget (£)", scheme.budget, "Input: the year's budget", _POUNDS),
+        (SHARE_ROW, "Share at risk", scheme.share, "Input: the share paid only on performance", "0.00%"),
+        (AT_RISK_ROW, "At risk (£)", f"=ROUND({_BUDGET}*{_SHARE},2)", "= ROUND(budget × share, 2)", _POUNDS),
+        (FIXED_ROW, "Fixed (£): paid regardless", f"={_BUDGET}-{_AT_RISK}", "= budget − at risk", _POUNDS),
+    )
+    for row, label, value, how, number_format in rows:
+        sheet.cell(row=row, column=2, value=label)
+        cell = sheet.cell(row=row, column=3, value=value)
+        cell.number_format = number_format
+        if not str(value).startswith("="):
+            cell.fill = _INPUT_FILL
+        sheet.cell(row=row, column=4, value=how)
+
+    _header(sheet, CALCULATION_COLUMNS, HEADER_ROW)
+    c = COLUMN
+    last = FIRST_KPI_ROW + len(scheme.kpis) - 1
+    for index, kpi in enumerate(scheme.kpis):
+        r = FIRST_KPI_ROW + index
+        values = list(payment.so_far.get(kpi.code, ()))
+        periods = 1 if kpi.basis == "annual" else 4
+        computed = payment.result.kpis[index]
+        cells = {
+            "code": kpi.code, "kpi": kpi.label, "indicator": kpi.indicator_code, "polarity": kpi.polarity,
+            "direction": f'=IF({c["polarity"]}{r}="lower_is_better",-1,1)',
+            "basis": kpi.basis, "periods": f'=IF({c["basis"]}{r}="annual",1,4)',
+            "weight": kpi.weight, "target": kpi.target, "floor": kpi.floor,
+            "achievement": (f'=IF({c["periods"]}{r}=1,{c["a1"]}{r},'
+                            f'AVERAGE({c["a1"]}{r}:{c["a4"]}{r}))'),
+            "at_stake": f"=ROUND({_AT_RISK}*{c['weight']}{r},2)",
+            "earned": f"=ROUND({_AT_RISK}*{c['weight']}{r}*{c['achievement']}{r},2)",
+            "withheld": f"={c['at_stake']}{r}-{c['earned']}{r}",
+            "dashboard_earned": computed.earned,
+            "difference": f"={c['earned']}{r}-{c['dashboard_earned']}{r}",
+        }
+        for p in range(periods):
+            value = f"{c[f'v{p + 1}']}{r}"
+            cells[f"v{p + 1}"] = values[p] if p < len(values) else None
+            direction, target, floor = (f"${c[k]}{r}" for k in ("direction", "target", "floor"))
+            cells[f"a{p + 1}"] = (
+                f'=IF({value}="",0,IF({direction}*({value}-{target})>=0,1,IF({floor}="",0,'
+                f"IF({direction}*({value}-{floor})<=0,0,({value}-{floor})/({target}-{floor})))))"
+            )
+            cells[f"s{p + 1}"] = _period_status(payment, index, p)
+        for p in range(periods, 4):
+            cells[f"s{p + 1}"] = "not assessed (annual KPI)"
+        for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1):
+            if key not in cells:
+                continue
+            cell = sheet.cell(row=r, column=i, value=cells[key])
+            if key in ("weight", "target", "floor") or key.startswith("v"):
+                cell.fill = _INPUT_FILL
+            if key == "weight":
+                cell.number_format = _PERCENT
+            elif key.startswith("a") and key != "at_stake":
+                cell.number_format = _ACHIEVEMENT
+            elif key in ("at_stake", "earned", "withheld", "dashboard_earned", "difference"):
+                cell.number_format = _POUNDS
+
+    total = last + 1
+    sheet.cell(row=total, column=1, value="Total").font = _BOLD
+    totals = {
+        "weight": f"=SUM({c['weight']}{FIRST_KPI_ROW}:{c['weight']}{last})",
+        "at_stake": f"={_AT_RISK}",
+        "earned": f"=SUM({c['earned']}{FIRST_KPI_ROW}:{c['earned']}{last})",
+        "withheld": f"={_AT_RISK}-{c['earned']}{total}",
+        "dashboard_earned": payment.result.earned,
+        "difference": f"={c['earned']}{total}-{c['dashboard_earned']}{total}",
+    }
+    for key, value in totals.items():
+        cell = sheet[f"{c[key]}{total}"]
+        cell.value, cell.font = value, _BOLD
+        cell.number_format = _PERCENT if key == "weight" else _POUNDS
+    checks = (
+        (total + 2, "Check: fixed + earned + withheld − budget (should be 0)",
+         f"={_FIXED}+{c['earned']}{total}+{c['withheld']}{total}-{_BUDGET}"),
+        (total + 3, "Check: weights − 100% (should be 0)", f"={c['weight']}{total}-1"),
+    )
+    for row, label, formula in checks:
+        sheet.cell(row=row, column=2, value=label)
+        sheet.cell(row=row, column=3, value=formula).number_format = "0.00"
+    notes = (
+        "How the workings go (the rules of the Annual Development Plan scheme):",
+        ("A period achieves 1 when its value meets the target (at or above it when higher is better, at or below "
+        "it when lower is better). With a floor, achievement falls in a straight line from 1 at the target to 0 at "
+        "the floor, and is 0 at or beyond the floor; without a floor a missed target achieves 0."),
+        ("A blank value achieves 0: either a quarter the provider reported no figure for ('no data') or one not yet "
+        "reported, so the earned column is what has been earned so far."),
+        ("A quarterly KPI's achievement is the mean of its four quarters (each carries a quarter of its weight); an "
+        "annual KPI is assessed once, on the year's figure."),
+        ("Earned = ROUND(at risk × weight × achievement, 2); withheld = at stake − earned. The totals use at risk "
+        "itself, so fixed + earned + withheld = budget to the penny."),
+        "Yellow cells are inputs; change them to test a case, and every other figure follows.",
+    )
+    for offset, text in enumerate(notes):
+        sheet.cell(row=total + 5 + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
+    return total
+
+
+def _forecast_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime,
+                    commissioner: str) -> None:
+    scheme = payment.scheme
+    _top(sheet, f"Year-end forecast: {commissioner}, {scheme.financial_year}", payment, what_if, generated_at)
+    _header(sheet, FORECAST_COLUMNS, FORECAST_HEADER_ROW)
+    c, f = COLUMN, FCOLUMN
+    calc = f"'{CALCULATION}'!"
+    at_risk = f"{calc}{_AT_RISK}"
+    first = FORECAST_HEADER_ROW + 1
+    last = first + len(scheme.kpis) - 1
+    for index, kpi in enumerate(scheme.kpis):
+        r, source = first + index, FIRST_KPI_ROW + index
+        assurance = payment.assumptions.get(kpi.code)
+        weight = f"{calc}${c['weight']}${source}"
+        spread = f"({f['achieved']}{r}+{f['remaining']}{r}*{f['assumed']}{r})"
+        cells = {
+            "code": f"={calc}{c['code']}{source}",
+            "kpi": f"={calc}{c['kpi']}{source}",
+            "assurance": assurance or "",
+            "assurance_words": ASSURANCE_WORDS.get(assurance, str(assurance)),
+            "periods": f"={calc}{c['periods']}{source}",
+            "reported": len(payment.so_far.get(kpi.code, ())),
+            "remaining": f"={f['periods']}{r}-{f['reported']}{r}",
+            "achieved": f"=SUM({calc}{c['a1']}{source}:{c['a4']}{source})",
+            "assumed": (f'=IF({f["assurance"]}{r}="consistent_pass",1,IF({f["assurance"]}{r}="consistent_fail",0,'
+                        f"IF({f['reported']}{r}=0,0,{f['achieved']}{r}/{f['reported']}{r})))"),
+            "worst": f"=ROUND({at_risk}*{weight}*{f['achieved']}{r}/{f['periods']}{r},2)",
+            "expected": f"=ROUND({at_risk}*{weight}*{spread}/{f['periods']}{r},2)",
+            "best": (f"=ROUND({at_risk}*{weight}*({f['achieved']}{r}+{f['remaining']}{r})/"
+                     f"{f['periods']}{r},2)"),
+            "withheld_so_far": f"={calc}{c['at_stake']}{source}-{f['best']}{r}",
+            "to_assess": f"={f['best']}{r}-{f['worst']}{r}",
+            "dashboard_expected": payment.range.expected.kpis[index].earned,
+            "difference": f"={f['expected']}{r}-{f['dashboard_expected']}{r}",
+        }
+        for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1):
+            cell = sheet.cell(row=r, column=i, value=cells[key])
+            if key in ("assurance", "reported"):
+                cell.fill = _INPUT_FILL
+            if key in ("achieved", "assumed"):
+                cell.number_format = _ACHIEVEMENT if key == "assumed" else "0.0000"
+            elif key in MONEY_FORECAST_COLUMNS:
+                cell.number_format = _POUNDS
+    total = last + 1
+    sheet.cell(row=total, column=1, value="Total").font = _BOLD
+    totals = {key: f"=SUM({f[key]}{first}:{f[key]}{last})" for key in ("worst", "expected", "best")}
+    totals["withheld_so_far"] = f"={at_risk}-{f['best']}{total}"
+    totals["to_assess"] = f"={f['best']}{total}-{f['worst']}{total}"
+    for key, formula in totals.items():
+        cell = sheet[f"{f[key]}{total}"]
+        cell.value = formula
+        cell.font, cell.number_format = _BOLD, _POUNDS
+    sheet[f"{f['dashboard_expected']}{total}"] = payment.range.expected.earned
+    sheet[f"{f['dashboard_expected']}{total}"].number_format = _POUNDS
+    sheet[f"{f['difference']}{total}"] = f"={f['expected']}{total}-{f['dashboard_expected']}{total}"
+    notes = (
+        "How the forecast is made:",
+        ("Periods already reported are assessed as on the Calculation sheet. Each period not yet reported is assumed "
+        "to achieve 0 in the worst case and 1 in the best case."),
+        ("In the expected case it follows the KPI's statistical process control (SPC) assurance, worked out from its "
+        "quarterly figures against its target: consistently passing 1 (met), consistently failing 0 (not met), "
+        "hit and miss (or no assurance) its mean achievement over the periods reported so far."),
+        "Earned = ROUND(at risk × weight × (achievement so far + periods to forecast × assumed) ÷ periods, 2).",
+        ("So far: the worst case is what has been earned on the periods reported; the best case less the worst is "
+        "still to be assessed; at stake less the best case has been withheld in the periods reported. The totals "
+        "use at risk itself, so earned + withheld + still to be assessed = at risk to the penny."),
+    )
+    for offset, text in enumerate(notes):
+        sheet.cell(row=total + 2 + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
+
+
+def _audit_sheet(sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None,
+                 what_if: Sequence[str]) -> None:
+    sheet["A1"] = "Audit history of the scheme"
+    sheet["A1"].font = _HEADING
+    sheet["A2"] = ("The versions and audit log as stored. What-if changes made on screen are never saved, so "
+                   "they do not appear here." if what_if else "The versions and audit log as stored.")
+    row = 4
+    sheet.cell(row=row, column=1, value="Versions").font = _BOLD
+    headers = ("Version", "Status", "Budget (£)", "Budget basis", "Share at risk", "KPIs", "Illustrative",
+               "Created by", "Created at", "Reason")
+    widths = (9, 10, 16, 22, 12, 8, 12, 18, 20, 80)
+    row += 1
+    for i, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = sheet.cell(row=row, column=i, value=title)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    for version in versions:
+        row += 1
+        values = (version.version, version.status, version.budget, version.budget_basis, version.share,
+                  len(version.kpis), "yes" if version.illustrative else "no", version.created_by,
+                  version.created_at, version.reason)
+        for i, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=i, value=value)
+            cell.alignment = _WRAP
+        sheet.cell(row=row, column=3).number_format = _POUNDS
+        sheet.cell(row=row, column=5).number_format = "0.00%"
+        sheet.cell(row=row, column=9).number_format = "d mmmm yyyy hh:mm"
+    row += 2
+    sheet.cell(row=row, column=1, value="Audit log, newest first").font = _BOLD
+    row += 1
+    for i, title in enumerate(("When", "Who", "Action", "What changed", "Reason"), start=1):
+        cell = sheet.cell(row=row, column=i, value=title)
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+    if audit is None or audit.empty:
+        sheet.cell(row=row + 1, column=1, value="No audit entries.")
+        return
+    for entry in audit.itertuples(index=False):
+        row += 1
+        values = (pd.Timestamp(entry.changed_at).to_pydatetime(), entry.who, entry.action, entry.change,
+                  entry.reason)
+        for i, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=i, value=value).alignment = _WRAP
+        sheet.cell(row=row, column=1).number_format = "d mmmm yyyy hh:mm"
+
+
+def workbook_bytes(
+    payment: Payment,
+    *,
+    commissioner: str = "",
+    versions: Sequence[StoredScheme] = (),
+    audit: pd.DataFrame | None = None,
+    what_if: Sequence[str] = (),
+    generated_at: dt.datetime | None = None,
+) -> bytes:
+    """The XLSX workbook (Calculation, Forecast, Audit history) as bytes. ``what_if`` lists the changes made on
+    screen, in words; when there are any the sheets say "WHAT-IF" at the top."""
+    generated_at = generated_at or dt.datetime.now()
+    commissioner = commissioner or payment.scheme.contract_code
+    book = Workbook()
+    calculation = book.active
+    calculation.title = CALCULATION
+    _calculation_sheet(calculation, payment, what_if, generated_at, commissioner)
+    _forecast_sheet(book.create_sheet(FORECAST), payment, what_if, generated_at, commissioner)
+    _audit_sheet(book.create_sheet(AUDIT), versions, audit, what_if)
+    book.properties.title = f"Performance-linked payment {payment.scheme.contract_code} {payment.scheme.financial_year}"
+    if what_if:
+        book.properties.keywords = WHAT_IF_LABEL
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+CSV_COLUMNS = (
+    "contract", "financial_year", "scheme_version", "scheme_status", "what_if", "illustrative", "budget",
+    "share", "at_risk", "fixed", "kpi_code", "kpi", "indicator", "polarity", "basis", "weight", "target",
+    "floor", "q1_or_year_value", "q2_value", "q3_value", "q4_value", "q1_or_year_status", "q2_status",
+    "q3_status", "q4_status", "achievement", "at_stake", "earned", "withheld", "spc_assurance",
+    "forecast_worst", "forecast_expected", "forecast_best",
+)
+
+
+def _plain(value: Decimal | float | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return f"{value:f}"
+
+
+def _pence(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
+    """One row per KPI with its inputs, statuses and money in pounds and pence, then a row 'TOTAL'. A what-if
+    file has what_if 'yes' on every row and the changes in the TOTAL row's kpi column."""
+    scheme, result, outlook = payment.scheme, payment.result, payment.range
+    common = {
+        "contract": scheme.contract_code, "financial_year": scheme.financial_year,
+        "scheme_version": scheme.version, "scheme_status": scheme.status,
+        "what_if": "yes" if what_if else "no", "illustrative": "yes" if scheme.illustrative else "no",
+        "budget": _pence(scheme.budget), "share": _plain(scheme.share),
+        "at_risk": _pence(result.at_risk), "fixed": _pence(result.fixed),
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for index, kpi in enumerate(scheme.kpis):
+        computed = result.kpis[index]
+        values = list(payment.so_far.get(kpi.code, ()))
+        row = {
+            **common, "kpi_code": kpi.code, "kpi": kpi.label, "indicator": kpi.indicator_code,
+            "polarity": kpi.polarity, "basis": kpi.basis, "weight": _plain(kpi.weight),
+            "target": _plain(kpi.target), "floor": _plain(kpi.floor),
+            "achievement": _plain(computed.achievement), "at_stake": _pence(computed.at_stake),
+            "earned": _pence(computed.earned), "withheld": _pence(computed.withheld),
+            "spc_assurance": payment.assumptions.get(kpi.code) or "",
+            "forecast_worst": _pence(outlook.worst.kpis[index].earned),
+            "forecast_expected": _pence(outlook.expected.kpis[index].earned),
+            "forecast_best": _pence(outlook.best.kpis[index].earned),
+        }
+        for p, name in enumerate(("q1_or_year", "q2", "q3", "q4")):
+            if p < len(computed.periods):
+                row[f"{name}_value"] = _plain(values[p]) if p < len(values) else ""
+                row[f"{name}_status"] = _period_status(payment, index, p)
+        writer.writerow(row)
+    writer.writerow({
+        **common, "kpi_code": "TOTAL", "kpi": _what_if_text(what_if) if what_if else "",
+        "weight": _plain(sum((k.weight for k in scheme.kpis), Decimal(0))),
+        "at_stake": _pence(result.at_risk), "earned": _pence(result.earned), "withheld": _pence(result.withheld),
+        "forecast_worst": _pence(outlook.worst.earned), "forecast_expected": _pence(outlook.expected.earned),
+        "forecast_best": _pence(outlook.best.earned),
+    })
+    return buffer.getvalue()
