@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import colours, create_app, data_access
-from dashboard.components import scorecard_table, sparkline
+from dashboard.components import scorecard_table, sparkline, summary
 from dashboard.layout import navigation_entries
 from data.db import make_engine
 from data.importers.pipeline import import_file
@@ -382,7 +382,7 @@ def test_tables_are_semantic(app):
      (10336.06, "number", "count", "10,336"), (192.2, "WTE", "count", "192.2 WTE"), (73, "number", "count", "73")],
 )
 def test_values_are_written_with_their_units(value, unit, value_type, expected):
-    assert scorecard_table.format_value(value, unit, value_type) == expected
+    assert summary.format_value(value, unit, value_type) == expected
 
 
 def test_the_previous_quarter_counts_back_from_the_latest_reported_quarter():

@@ -14,7 +14,6 @@ Rows are built from the records of :func:`data.scorecard.scorecard` (plain dicts
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from dash import html
 from dashboard import formatting
 from dashboard.components import status
 from dashboard.components.sparkline import sparkline
+from dashboard.components.summary import format_difference, format_value, number
 from data.periods import financial_quarter_label
 
 COLUMNS = (
@@ -35,7 +35,6 @@ REGION_NAME = "East of England"
 MIN_SPC_POINTS = 5
 """Fewer figures than this say too little for a process chart: the row says so rather than show a status."""
 
-RATE_UNITS = ("per 1,000", "per 10,000", "per 100,000")
 IMPROVING_TRENDS = ("increasing and getting better", "decreasing and getting better")
 WORSENING_TRENDS = ("increasing and getting worse", "decreasing and getting worse")
 
@@ -47,50 +46,6 @@ TREND_REASONS = {
 
 
 # --- Numbers --------------------------------------------------------------------------------------------
-
-
-def number(value) -> float | None:
-    """``value`` as a float, or None when missing (None, NaN, pandas NA)."""
-    if value is None:
-        return None
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        return None
-    return result if math.isfinite(result) else None
-
-
-def _is_whole(value: float) -> bool:
-    return abs(value - round(value)) < 1e-9
-
-
-def format_value(value: float, unit: str, value_type: str = "", *, trim: bool = False) -> str:
-    """A figure with its unit as people write it: "12.9%", "662.7 per 100,000", "10,336", "192.2 WTE".
-
-    Percentages and rates have one decimal place (``trim`` drops a trailing ".0", for targets); counts
-    are whole numbers unless they have a fraction (whole-time equivalents).
-    """
-    if unit == "number" or (value_type == "count" and unit != "WTE"):
-        text = f"{value:,.0f}" if _is_whole(value) or value >= 1000 else f"{value:,.1f}"
-    else:
-        text = f"{value:,.0f}" if trim and _is_whole(value) else f"{value:,.1f}"
-    if unit == "%":
-        return text + "%"
-    if unit == "number" or not unit:
-        return text
-    return f"{text} {unit}"
-
-
-def format_difference(difference: float, unit: str) -> str:
-    """The size of a gap: "3.1 points" for percentages, "2.0 per 10,000" for rates, "12" for counts."""
-    size = abs(difference)
-    if unit == "%":
-        return f"{size:.1f} " + ("point" if round(size, 1) == 1 else "points")
-    if unit in RATE_UNITS:
-        return f"{size:,.1f} {unit}"
-    if unit == "WTE":
-        return f"{size:,.1f} WTE"
-    return f"{size:,.0f}" if _is_whole(size) else f"{size:,.1f}"
 
 
 def value_text(row: Mapping) -> str:
