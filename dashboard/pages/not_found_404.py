@@ -26,7 +26,7 @@ def layout(**_query) -> html.Div:
             html.P("If you typed the web address, check it is correct.", className="app-body"),
             html.P("If you pasted the web address, check you copied the entire address.", className="app-body"),
             html.P(
-                ["Go to the ", html.A("overview", href=dash.get_relative_path("/")), " to find what you need."],
+                ["Go to the ", html.A("scorecard", href=dash.get_relative_path("/")), " to find what you need."],
                 className="app-body",
             ),
         ],
