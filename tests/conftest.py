@@ -60,12 +60,3 @@ def any_store(request: pytest.FixtureRequest) -> sa.Engine:
         schema.metadata.drop_all(engine)
     engine.dispose()
 
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Keep pytest's summary the last thing a test run prints.
-
-    After the run, when the interpreter shuts down, DuckDB's Python binding reports its own module objects
-    as "leaked" on standard error (a known message of its binding library, not a fault in the product);
-    pointing standard error at /dev/null once pytest has reported stops it burying the summary line.
-    """
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
