@@ -23,7 +23,7 @@ from dash import html
 from dashboard import formatting
 from dashboard.components import status
 from dashboard.components.sparkline import sparkline
-from dashboard.components.summary import format_difference, format_value, number
+from dashboard.components.summary import format_value, number, target_reason
 from data.periods import financial_quarter_label
 
 COLUMNS = (
@@ -54,29 +54,6 @@ def value_text(row: Mapping) -> str:
 
 
 # --- Why: the reasons written in each row ----------------------------------------------------------------
-
-
-def target_why(row: Mapping) -> str:
-    """Why the row has its target status: "3.1 points below the 92% target"."""
-    value, target = number(row.get("value")), number(row.get("target"))
-    if value is None:
-        return "No figure to judge."
-    if row.get("polarity") == "no_judgement":
-        return "Not judged: a higher figure is neither better nor worse."
-    if target is None:
-        return "No target has been set."
-    unit = row["unit"]
-    target_text = format_value(target, unit, row["value_type"], trim=True)
-    gap = value - target
-    if abs(gap) < 0.05:
-        sentence = f"Exactly on the {target_text} target"
-    else:
-        sentence = f"{format_difference(gap, unit)} {'above' if gap > 0 else 'below'} the {target_text} target"
-    amber = number(row.get("amber_threshold"))
-    if row.get("target_status") in ("amber", "red") and amber is not None:
-        edge = "or more" if row["polarity"] == "higher_is_better" else "or less"
-        sentence += f" (near target is {format_value(amber, unit, row['value_type'], trim=True)} {edge})"
-    return sentence + "."
 
 
 def benchmark_why(row: Mapping) -> str:
@@ -227,7 +204,7 @@ def _target_cell(row: Mapping) -> html.Td:
 
 def _target_status_cell(row: Mapping, palette: str) -> html.Td:
     tag = status.status_tag(status.target(row.get("target_status") or "not assessed", palette=palette))
-    return html.Td([tag, *_note(target_why(row))], className="app-table__cell app-scorecard__status")
+    return html.Td([tag, *_note(target_reason(row))], className="app-table__cell app-scorecard__status")
 
 
 def _benchmark_cell(row: Mapping) -> html.Td:
