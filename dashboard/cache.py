@@ -30,7 +30,11 @@ _ENVIRONMENT = {
 
 def config_from_environment(environ: Mapping[str, str] = os.environ) -> dict:
     """The cache configuration: ``SimpleCache`` for 600 seconds unless the environment says otherwise."""
-    config: dict = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT, "CACHE_THRESHOLD": 500}
+    config: dict = {
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
+        "CACHE_THRESHOLD": 500,
+    }
     for variable, key in _ENVIRONMENT.items():
         if environ.get(variable):
             config[key] = environ[variable]

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache
 from data import queries
+from data.scorecard_row import ScorecardRow, to_rows
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -111,6 +112,19 @@ def scorecard(area_code: str, as_at: str | None = None) -> pd.DataFrame:
 
 
 @cache.memoize()
+def scorecard_rows(area_code: str, as_at: str | None = None) -> list[ScorecardRow]:
+    """The scorecard for ``area_code`` as at ``as_at`` as typed records, one per catalogue indicator."""
+    return to_rows(scorecard(area_code, as_at), area_code)
+
+
+def scorecard_row(area_code: str, indicator_code: str, as_at: str | None = None) -> ScorecardRow | None:
+    """One indicator's scorecard record for ``area_code`` (None for an indicator not in the catalogue)."""
+    return next(
+        (row for row in scorecard_rows(area_code, as_at) if row.indicator_code == indicator_code), None
+    )
+
+
+@cache.memoize()
 def local_series() -> pd.DataFrame:
     """Headline observations for the local areas, England and the East of England, oldest period first
     (for sparklines, the periods a reader can choose, and the nearest area with data)."""
@@ -126,7 +140,9 @@ def local_series() -> pd.DataFrame:
 def indicator_series(indicator_code: str, area_codes: tuple[str, ...]) -> pd.DataFrame:
     """One indicator's headline series for ``area_codes``, oldest period first (see
     :func:`data.queries.headline_series`)."""
-    return _read(lambda e: queries.headline_series(e, area_codes=list(area_codes), indicator_codes=[indicator_code]))
+    return _read(
+        lambda e: queries.headline_series(e, area_codes=list(area_codes), indicator_codes=[indicator_code])
+    )
 
 
 @cache.memoize()
@@ -188,8 +204,12 @@ def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]
 def payment_series(area_code: str, indicator_codes: tuple[str, ...], up_to: str) -> pd.DataFrame:
     """Quarterly headline figures of the indicators for the area, for periods ending on or before ``up_to``
     (an ISO date): the series each KPI's SPC assurance is worked out from."""
-    frame = _read(lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes)))
-    frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= pd.Timestamp(up_to))]
+    frame = _read(
+        lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
+    )
+    frame = frame[
+        (frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= pd.Timestamp(up_to))
+    ]
     return frame[["indicator_code", "period_label", "period_end", "value"]].reset_index(drop=True)
 
 
@@ -205,5 +225,11 @@ def payment_history(contract: str, year: str) -> tuple[tuple, pd.DataFrame]:
 
 def forget_payment_reads() -> None:
     """Drop the cached payment reads, after a scheme is changed."""
-    for function in (payment_contracts, payment_scheme_versions, payment_scheme, payment_actuals, payment_history):
+    for function in (
+        payment_contracts,
+        payment_scheme_versions,
+        payment_scheme,
+        payment_actuals,
+        payment_history,
+    ):
         cache.delete_memoized(function)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import dash
 import flask
 
-from dashboard import cache, data_access, layout, theme
+from dashboard import cache, data_access, layout, routes, theme
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -60,7 +60,7 @@ class DashboardApp(dash.Dash):
         if flask.has_request_context():
             page = self._requested_page()
             if page is None:
-                kwargs["title"] = layout.page_title("Page not found")
+                kwargs["title"] = routes.page_title("Page not found")
             else:
                 kwargs["title"] = page["title"]() if callable(page["title"]) else page["title"]
         return super().interpolate_index(**kwargs)
@@ -106,7 +106,7 @@ def create_app(
         "dashboard",
         use_pages=True,
         pages_folder="pages",
-        title=layout.SERVICE_NAME,
+        title=routes.SERVICE_NAME,
         description=DESCRIPTION,
         update_title=None,
         index_string=INDEX_STRING,

@@ -13,24 +13,10 @@ import dash
 from dash import Input, Output, html
 
 from dashboard import data_access
+from dashboard.routes import NAVIGATION, SERVICE_NAME
 
-SERVICE_NAME = "Healthy Child Programme outcomes"
 AREA_NAME = "Cambridgeshire and Peterborough"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-
-NAVIGATION = (
-    ("Scorecard", "/"),
-    ("Payment", "/payment"),
-    ("About", "/about"),
-    ("Data sources", "/data-sources"),
-    ("Accessibility", "/accessibility"),
-)
-"""Navigation in order; an entry appears only when a page is registered at its path."""
-
-
-def page_title(name: str) -> str:
-    """The browser title for a page: "Scorecard – Healthy Child Programme outcomes"."""
-    return f"{name} – {SERVICE_NAME}"
 
 
 def navigation_entries() -> list[tuple[str, str]]:
@@ -52,7 +38,9 @@ def header(entries: list[tuple[str, str]]) -> list:
         html.Header(
             html.Div(
                 [
-                    html.A(SERVICE_NAME, href=dash.get_relative_path("/"), className="app-header__service-name"),
+                    html.A(
+                        SERVICE_NAME, href=dash.get_relative_path("/"), className="app-header__service-name"
+                    ),
                     html.Span(AREA_NAME, className="app-header__area"),
                 ],
                 className="app-width-container app-header__container",
@@ -64,8 +52,12 @@ def header(entries: list[tuple[str, str]]) -> list:
                 html.Ul(
                     [
                         html.Li(
-                            html.A(label, href=dash.get_relative_path(path), id=_nav_id(path),
-                                   className="app-service-navigation__link"),
+                            html.A(
+                                label,
+                                href=dash.get_relative_path(path),
+                                id=_nav_id(path),
+                                className="app-service-navigation__link",
+                            ),
                             id=_nav_id(path) + "-item",
                             className="app-service-navigation__item",
                         )
@@ -92,8 +84,11 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
                     "(DfE); Department for Work and Pensions (DWP); Youth Justice Board; boundaries from the Office "
                     "for National Statistics (ONS). "
                 ),
-                html.A("About the data sources", href=dash.get_relative_path("/data-sources"),
-                       className="app-footer__link"),
+                html.A(
+                    "About the data sources",
+                    href=dash.get_relative_path("/data-sources"),
+                    className="app-footer__link",
+                ),
                 ".",
             ],
             className="app-footer__text",
@@ -130,10 +125,22 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
                 html.H2("Support links", className="app-visually-hidden"),
                 html.Ul(
                     [
-                        html.Li(html.A("Accessibility statement", href=dash.get_relative_path("/accessibility"),
-                                       className="app-footer__link"), className="app-footer__inline-item"),
-                        html.Li(html.A("Data sources", href=dash.get_relative_path("/data-sources"),
-                                       className="app-footer__link"), className="app-footer__inline-item"),
+                        html.Li(
+                            html.A(
+                                "Accessibility statement",
+                                href=dash.get_relative_path("/accessibility"),
+                                className="app-footer__link",
+                            ),
+                            className="app-footer__inline-item",
+                        ),
+                        html.Li(
+                            html.A(
+                                "Data sources",
+                                href=dash.get_relative_path("/data-sources"),
+                                className="app-footer__link",
+                            ),
+                            className="app-footer__inline-item",
+                        ),
                     ],
                     className="app-footer__inline-list",
                 ),
@@ -141,8 +148,12 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
                 html.P(
                     [
                         "Contains public sector information licensed under the ",
-                        html.A("Open Government Licence v3.0", href=OGL_URL, className="app-footer__link",
-                               rel="license"),
+                        html.A(
+                            "Open Government Licence v3.0",
+                            href=OGL_URL,
+                            className="app-footer__link",
+                            rel="license",
+                        ),
                         ".",
                     ],
                     className="app-footer__text app-footer__licence",
@@ -163,7 +174,9 @@ def shell() -> html.Div:
             skip_link(),
             *header(entries),
             html.Div(
-                html.Main(dash.page_container, id="main-content", className="app-main-wrapper", tabIndex="-1"),
+                html.Main(
+                    dash.page_container, id="main-content", className="app-main-wrapper", tabIndex="-1"
+                ),
                 className="app-width-container",
             ),
             footer(data_access.has_illustrative_indicators()),
@@ -198,4 +211,3 @@ def register_navigation_callback(app: dash.Dash) -> None:
         outputs,
         Input("_pages_location", "pathname"),
     )
-

@@ -66,7 +66,9 @@ def _ordered(names: Iterable[str]) -> list[str]:
     return [n for n in ORDER if n in names] + sorted(n for n in names if n not in ORDER)
 
 
-def build(filters: Mapping[str, str | None] | Filters, allowed: Mapping[str, Collection[str]] | None = None) -> str:
+def build(
+    filters: Mapping[str, str | None] | Filters, allowed: Mapping[str, Collection[str]] | None = None
+) -> str:
     """A query string (``"?area=E10000003&framework=cyp-outcomes"``, or ``""`` for no filters) in a fixed
     order. With ``allowed``, filters it does not allow are left out, as :func:`parse` would ignore them."""
     values = filters.values if isinstance(filters, Filters) else filters
@@ -80,6 +82,10 @@ def build(filters: Mapping[str, str | None] | Filters, allowed: Mapping[str, Col
     return "?" + urlencode([(name, kept[name]) for name in _ordered(kept)], safe="/")
 
 
-def href(path: str, filters: Mapping[str, str | None] | Filters, allowed: Mapping[str, Collection[str]] | None = None) -> str:
+def href(
+    path: str,
+    filters: Mapping[str, str | None] | Filters,
+    allowed: Mapping[str, Collection[str]] | None = None,
+) -> str:
     """``path`` with the filters' query string."""
     return path + build(filters, allowed)

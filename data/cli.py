@@ -101,9 +101,11 @@ def import_command(files: tuple[Path, ...], strict: bool, imported_by: str | Non
 def imports(limit: int) -> None:
     batches = schema.import_batches
     with _engine().connect() as conn:
-        rows = conn.execute(
-            sa.select(batches).order_by(batches.c.started_at.desc()).limit(limit)
-        ).mappings().all()
+        rows = (
+            conn.execute(sa.select(batches).order_by(batches.c.started_at.desc()).limit(limit))
+            .mappings()
+            .all()
+        )
     for row in rows:
         click.echo(
             f"{row['started_at']:%d %b %Y %H:%M}  {row['status']:<8} {row['file_name']}: "
@@ -117,9 +119,13 @@ def imports(limit: int) -> None:
 def rejections(batch_id: str) -> None:
     table = schema.rejected_rows
     with _engine().connect() as conn:
-        rows = conn.execute(
-            sa.select(table).where(table.c.batch_id.startswith(batch_id)).order_by(table.c.row_number)
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                sa.select(table).where(table.c.batch_id.startswith(batch_id)).order_by(table.c.row_number)
+            )
+            .mappings()
+            .all()
+        )
     if not rows:
         click.echo("No rejected rows for that import.")
     for row in rows:

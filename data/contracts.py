@@ -93,9 +93,15 @@ class SchemeKpi:
     def to_metrics_kpi(self) -> Kpi:
         """The KPI as :mod:`metrics.payment` prices it (which also checks it)."""
         return Kpi(
-            code=self.code, weight=self.weight, target=_plain(self.target),
-            floor=None if self.floor is None else _plain(self.floor), polarity=self.polarity,
-            basis=self.basis, label=self.label, indicator=self.indicator_code, unit=self.unit,
+            code=self.code,
+            weight=self.weight,
+            target=_plain(self.target),
+            floor=None if self.floor is None else _plain(self.floor),
+            polarity=self.polarity,
+            basis=self.basis,
+            label=self.label,
+            indicator=self.indicator_code,
+            unit=self.unit,
         )
 
 
@@ -302,9 +308,15 @@ def _load(
     ).mappings()
     kpis = tuple(
         SchemeKpi(
-            code=row["kpi_code"], indicator_code=row["indicator_code"], label=row["label"],
-            weight=Decimal(row["weight"]).normalize(), target=row["target"], floor=row["floor"],
-            polarity=row["polarity"], basis=row["basis"], unit=row["unit"],
+            code=row["kpi_code"],
+            indicator_code=row["indicator_code"],
+            label=row["label"],
+            weight=Decimal(row["weight"]).normalize(),
+            target=row["target"],
+            floor=row["floor"],
+            polarity=row["polarity"],
+            basis=row["basis"],
+            unit=row["unit"],
         )
         for row in kpi_rows
     )
@@ -360,11 +372,15 @@ def get_scheme(
 def scheme_history(engine: sa.Engine, contract: str, year: str) -> tuple[StoredScheme, ...]:
     """Every version of the agreement's scheme for ``year``, oldest first (empty when there is none)."""
     with engine.connect() as conn:
-        versions = conn.execute(
-            sa.select(schemes_t.c.version)
-            .where(schemes_t.c.contract_code == contract, schemes_t.c.financial_year == year)
-            .order_by(schemes_t.c.version)
-        ).scalars().all()
+        versions = (
+            conn.execute(
+                sa.select(schemes_t.c.version)
+                .where(schemes_t.c.contract_code == contract, schemes_t.c.financial_year == year)
+                .order_by(schemes_t.c.version)
+            )
+            .scalars()
+            .all()
+        )
         return tuple(_load(conn, contract, year, version) for version in versions)
 
 
@@ -403,23 +419,42 @@ def _snapshot(scheme: StoredScheme) -> dict:
         "share": _number(scheme.share),
         "illustrative": scheme.illustrative,
         "kpis": [
-            {"code": k.code, "indicator": k.indicator_code, "label": k.label, "weight": _number(k.weight),
-             "target": _number(k.target), "floor": _number(k.floor), "polarity": k.polarity, "basis": k.basis}
+            {
+                "code": k.code,
+                "indicator": k.indicator_code,
+                "label": k.label,
+                "weight": _number(k.weight),
+                "target": _number(k.target),
+                "floor": _number(k.floor),
+                "polarity": k.polarity,
+                "basis": k.basis,
+            }
             for k in scheme.kpis
         ],
     }
 
 
 def _audit(
-    conn: sa.Connection, who: str, action: str, entity: str, key: str, before: dict | None, after: dict,
+    conn: sa.Connection,
+    who: str,
+    action: str,
+    entity: str,
+    key: str,
+    before: dict | None,
+    after: dict,
     reason: str,
 ) -> None:
     conn.execute(
         audit_t.insert().values(
-            id=str(uuid.uuid4()), changed_at=dt.datetime.now(), who=who, action=action, entity=entity,
+            id=str(uuid.uuid4()),
+            changed_at=dt.datetime.now(),
+            who=who,
+            action=action,
+            entity=entity,
             entity_key=key,
             before="" if before is None else json.dumps(before, ensure_ascii=False),
-            after=json.dumps(after, ensure_ascii=False), reason=reason,
+            after=json.dumps(after, ensure_ascii=False),
+            reason=reason,
         )
     )
 
@@ -503,12 +538,21 @@ def _check_indicators(conn: sa.Connection, kpis: Sequence[SchemeKpi]) -> None:
 
 def _write_version(conn: sa.Connection, scheme: StoredScheme, *, replace_existing: bool) -> None:
     """Insert a version (or rewrite a draft) with its KPIs."""
-    key = {"contract_code": scheme.contract_code, "financial_year": scheme.financial_year,
-           "version": scheme.version}
+    key = {
+        "contract_code": scheme.contract_code,
+        "financial_year": scheme.financial_year,
+        "version": scheme.version,
+    }
     header = {
-        "budget": scheme.budget, "budget_basis": scheme.budget_basis, "uplift": scheme.uplift,
-        "share": scheme.share, "status": scheme.status, "created_by": scheme.created_by,
-        "created_at": scheme.created_at, "reason": scheme.reason, "illustrative": scheme.illustrative,
+        "budget": scheme.budget,
+        "budget_basis": scheme.budget_basis,
+        "uplift": scheme.uplift,
+        "share": scheme.share,
+        "status": scheme.status,
+        "created_by": scheme.created_by,
+        "created_at": scheme.created_at,
+        "reason": scheme.reason,
+        "illustrative": scheme.illustrative,
     }
     if replace_existing:
         conn.execute(kpis_t.delete().where(*(kpis_t.c[name] == value for name, value in key.items())))
@@ -523,9 +567,18 @@ def _write_version(conn: sa.Connection, scheme: StoredScheme, *, replace_existin
         conn.execute(
             kpis_t.insert(),
             [
-                {**key, "kpi_code": k.code, "indicator_code": k.indicator_code, "label": k.label,
-                 "weight": k.weight, "target": k.target, "floor": k.floor, "polarity": k.polarity,
-                 "basis": k.basis, "sort_order": order}
+                {
+                    **key,
+                    "kpi_code": k.code,
+                    "indicator_code": k.indicator_code,
+                    "label": k.label,
+                    "weight": k.weight,
+                    "target": k.target,
+                    "floor": k.floor,
+                    "polarity": k.polarity,
+                    "basis": k.basis,
+                    "sort_order": order,
+                }
                 for order, k in enumerate(scheme.kpis)
             ],
         )
@@ -539,8 +592,18 @@ def _same_content(a: StoredScheme, b: StoredScheme) -> bool:
 
 
 def _save(
-    conn: sa.Connection, user: User, contract: str, year: str, *, budget: Decimal, share: Decimal,
-    kpis: tuple[SchemeKpi, ...], reason: str, illustrative: bool | None, basis: str, uplift: Decimal | None,
+    conn: sa.Connection,
+    user: User,
+    contract: str,
+    year: str,
+    *,
+    budget: Decimal,
+    share: Decimal,
+    kpis: tuple[SchemeKpi, ...],
+    reason: str,
+    illustrative: bool | None,
+    basis: str,
+    uplift: Decimal | None,
 ) -> StoredScheme:
     """Write a draft: a first version, an edit of the latest draft, or a new version after an agreed one."""
     _check_year(conn, contract, year)
@@ -572,14 +635,30 @@ def _save(
         )
     _write_version(conn, new, replace_existing=editing)
     action = "created" if latest is None else "edited draft" if editing else "new version"
-    _audit(conn, user.name, action, SCHEME_ENTITY, scheme_key(contract, year),
-           None if latest is None else _snapshot(latest), _snapshot(new), reason)
+    _audit(
+        conn,
+        user.name,
+        action,
+        SCHEME_ENTITY,
+        scheme_key(contract, year),
+        None if latest is None else _snapshot(latest),
+        _snapshot(new),
+        reason,
+    )
     return _load(conn, contract, year, new.version)
 
 
 def save_scheme_version(
-    engine: sa.Engine, user: User, contract: str, year: str, *, budget: Decimal | str,
-    share: Decimal | str, kpis: Sequence[SchemeKpi], reason: str, illustrative: bool | None = None,
+    engine: sa.Engine,
+    user: User,
+    contract: str,
+    year: str,
+    *,
+    budget: Decimal | str,
+    share: Decimal | str,
+    kpis: Sequence[SchemeKpi],
+    reason: str,
+    illustrative: bool | None = None,
 ) -> StoredScheme:
     """Save a change to the agreement's scheme for ``year`` and return the version written.
 
@@ -595,8 +674,17 @@ def save_scheme_version(
     _check_scheme(budget, share, kpis)
     with engine.begin() as conn:
         return _save(
-            conn, user, contract, year, budget=_pounds(budget), share=_exact(share, "Share at risk"),
-            kpis=kpis, reason=reason, illustrative=illustrative, basis=ENTERED, uplift=None,
+            conn,
+            user,
+            contract,
+            year,
+            budget=_pounds(budget),
+            share=_exact(share, "Share at risk"),
+            kpis=kpis,
+            reason=reason,
+            illustrative=illustrative,
+            basis=ENTERED,
+            uplift=None,
         )
 
 
@@ -620,13 +708,26 @@ def agree_scheme(engine: sa.Engine, user: User, contract: str, year: str, reason
             .values(status=AGREED)
         )
         agreed = replace(latest, status=AGREED)
-        _audit(conn, user.name, "agreed", SCHEME_ENTITY, scheme_key(contract, year), _snapshot(latest),
-               _snapshot(agreed), reason)
+        _audit(
+            conn,
+            user.name,
+            "agreed",
+            SCHEME_ENTITY,
+            scheme_key(contract, year),
+            _snapshot(latest),
+            _snapshot(agreed),
+            reason,
+        )
         return agreed
 
 
 def new_year_from_uplift(
-    engine: sa.Engine, user: User, contract: str, from_year: str, to_year: str, uplift: Decimal | str,
+    engine: sa.Engine,
+    user: User,
+    contract: str,
+    from_year: str,
+    to_year: str,
+    uplift: Decimal | str,
     reason: str,
 ) -> StoredScheme:
     """Draft ``to_year``'s scheme from ``from_year``'s agreed one: the budget uplifted by ``uplift``
@@ -647,8 +748,17 @@ def new_year_from_uplift(
         budget = to_pennies(Fraction(base.budget) * (1 + Fraction(uplift)))
         _check_scheme(budget, base.share, base.kpis)
         return _save(
-            conn, user, contract, to_year, budget=budget, share=base.share, kpis=base.kpis, reason=reason,
-            illustrative=base.illustrative, basis=UPLIFT, uplift=uplift,
+            conn,
+            user,
+            contract,
+            to_year,
+            budget=budget,
+            share=base.share,
+            kpis=base.kpis,
+            reason=reason,
+            illustrative=base.illustrative,
+            basis=UPLIFT,
+            uplift=uplift,
         )
 
 
@@ -661,15 +771,23 @@ def _check_order(options: dict[int, Extension], option: int, decision: str) -> N
     """Options are taken in order: option 2 only after option 1, and option 1 not undone under option 2."""
     earlier, later = options.get(option - 1), options.get(option + 1)
     if decision == EXTENDED and earlier is not None and earlier.decision != EXTENDED:
-        raise ValueError(f"Option {option} can only be taken after option {option - 1}, which is "
-                         f"'{earlier.decision}'.")
+        raise ValueError(
+            f"Option {option} can only be taken after option {option - 1}, which is '{earlier.decision}'."
+        )
     if decision != EXTENDED and later is not None and later.decision == EXTENDED:
-        raise ValueError(f"Option {option + 1} is recorded as extended, which needs option {option}; "
-                         f"change option {option + 1} first.")
+        raise ValueError(
+            f"Option {option + 1} is recorded as extended, which needs option {option}; "
+            f"change option {option + 1} first."
+        )
 
 
 def record_extension_decision(
-    engine: sa.Engine, user: User, contract: str, option: int, decision: str, decided_on: dt.date,
+    engine: sa.Engine,
+    user: User,
+    contract: str,
+    option: int,
+    decision: str,
+    decided_on: dt.date,
     reason: str,
 ) -> Extension:
     """Record whether an option to extend the agreement was taken ('extended', 'not extended', or back to
@@ -697,15 +815,26 @@ def record_extension_decision(
             .where(extensions_t.c.contract_code == contract, extensions_t.c.option == option)
             .values(decision=decision, decided_on=decided_on, decided_by=user.name, reason=reason)
         )
-        _audit(conn, user.name, "decided", EXTENSION_ENTITY, extension_key(contract, option),
-               _extension_snapshot(current), _extension_snapshot(decided), reason)
+        _audit(
+            conn,
+            user.name,
+            "decided",
+            EXTENSION_ENTITY,
+            extension_key(contract, option),
+            _extension_snapshot(current),
+            _extension_snapshot(decided),
+            reason,
+        )
         return decided
 
 
 def _extension_snapshot(option: Extension) -> dict:
-    return {"option": option.option, "decision": option.decision,
-            "decided_on": None if option.decided_on is None else option.decided_on.isoformat(),
-            "decided_by": option.decided_by}
+    return {
+        "option": option.option,
+        "decision": option.decision,
+        "decided_on": None if option.decided_on is None else option.decided_on.isoformat(),
+        "decided_by": option.decided_by,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -728,10 +857,25 @@ def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
     quarter_starts = [parse_period(f"{scheme.financial_year} Q{q}").start for q in range(1, 5)]
     codes = sorted({kpi.indicator_code for kpi in scheme.kpis})
     query = (
-        sa.select(obs.c.indicator_code, obs.c.period_start, obs.c.granularity, obs.c.value, obs.c.count,
-                  obs.c.denominator)
-        .select_from(obs.join(ind, sa.and_(obs.c.indicator_code == ind.c.code, obs.c.sex == ind.c.sex,
-                                           obs.c.age == ind.c.age, obs.c.category_type == "")))
+        sa.select(
+            obs.c.indicator_code,
+            obs.c.period_start,
+            obs.c.granularity,
+            obs.c.value,
+            obs.c.count,
+            obs.c.denominator,
+        )
+        .select_from(
+            obs.join(
+                ind,
+                sa.and_(
+                    obs.c.indicator_code == ind.c.code,
+                    obs.c.sex == ind.c.sex,
+                    obs.c.age == ind.c.age,
+                    obs.c.category_type == "",
+                ),
+            )
+        )
         .where(
             obs.c.area_code == scheme.area_code,
             obs.c.indicator_code.in_(codes),
@@ -847,9 +991,16 @@ def _shipped_scheme(contract: dict, entry: dict, now: dt.datetime) -> StoredSche
     try:
         financial_year(str(entry["financial_year"]))
         kpis = tuple(
-            SchemeKpi(code=str(k["code"]), indicator_code=k["indicator"], label=k["label"],
-                      weight=str(k["weight"]), target=k["target"], floor=k.get("floor"),
-                      polarity=k["polarity"], basis=k["basis"])
+            SchemeKpi(
+                code=str(k["code"]),
+                indicator_code=k["indicator"],
+                label=k["label"],
+                weight=str(k["weight"]),
+                target=k["target"],
+                floor=k.get("floor"),
+                polarity=k["polarity"],
+                basis=k["basis"],
+            )
             for k in entry["kpis"]
         )
         _check_scheme(str(entry["budget"]), str(entry["share"]), kpis)
@@ -858,11 +1009,20 @@ def _shipped_scheme(contract: dict, entry: dict, now: dt.datetime) -> StoredSche
     if entry.get("status") not in (DRAFT, AGREED) or not isinstance(entry.get("illustrative"), bool):
         raise CatalogueError(f"{where}: status must be draft or agreed, and illustrative true or false")
     return StoredScheme(
-        contract_code=contract["code"], area_code=contract["area_code"],
+        contract_code=contract["code"],
+        area_code=contract["area_code"],
         financial_year=entry["financial_year"],
-        version=1, budget=Decimal(str(entry["budget"])), budget_basis=ENTERED, uplift=None,
-        share=Decimal(str(entry["share"])), status=entry["status"], created_by=SEEDED_BY, created_at=now,
-        reason=" ".join(entry["reason"].split()), illustrative=entry["illustrative"], kpis=kpis,
+        version=1,
+        budget=Decimal(str(entry["budget"])),
+        budget_basis=ENTERED,
+        uplift=None,
+        share=Decimal(str(entry["share"])),
+        status=entry["status"],
+        created_by=SEEDED_BY,
+        created_at=now,
+        reason=" ".join(entry["reason"].split()),
+        illustrative=entry["illustrative"],
+        kpis=kpis,
     )
 
 
@@ -879,17 +1039,27 @@ def load_contracts(path: Path = CONTRACTS_FILE) -> _Shipped:
     shipped = _Shipped([], [], [])
     for entry in document["contracts"]:
         where = f"{path.name}, contract {entry.get('code')}"
-        text = {name: " ".join(str(entry[name]).split()) for name in
-                ("code", "area_code", "commissioner", "provider", "title", "notes")}
+        text = {
+            name: " ".join(str(entry[name]).split())
+            for name in ("code", "area_code", "commissioner", "provider", "title", "notes")
+        }
         dates = {name: _date(entry, name, where) for name in ("start_date", "initial_term_end", "latest_end")}
         shipped.contracts.append({**text, **dates})
-        shipped.extensions.extend([
-            {"contract_code": text["code"], "option": int(option["option"]),
-             "period_start": _date(option, "period_start", where),
-             "period_end": _date(option, "period_end", where),
-             "decision": NOT_YET_DECIDED, "decided_on": None, "decided_by": "", "reason": ""}
-            for option in entry.get("extensions") or []
-        ])
+        shipped.extensions.extend(
+            [
+                {
+                    "contract_code": text["code"],
+                    "option": int(option["option"]),
+                    "period_start": _date(option, "period_start", where),
+                    "period_end": _date(option, "period_end", where),
+                    "decision": NOT_YET_DECIDED,
+                    "decided_on": None,
+                    "decided_by": "",
+                    "reason": "",
+                }
+                for option in entry.get("extensions") or []
+            ]
+        )
         shipped.schemes.extend(_shipped_scheme(text, scheme, now) for scheme in entry.get("schemes") or [])
     return shipped
 
@@ -952,7 +1122,11 @@ def seed_contracts(bind: sa.Engine | sa.Connection, path: Path = CONTRACTS_FILE)
 
 def _has_year(conn: sa.Connection, contract: str, year: str) -> bool:
     """True when the agreement has any version of a scheme for the year."""
-    return conn.execute(
-        sa.select(sa.func.count()).select_from(schemes_t)
-        .where(schemes_t.c.contract_code == contract, schemes_t.c.financial_year == year)
-    ).scalar() > 0
+    return (
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(schemes_t)
+            .where(schemes_t.c.contract_code == contract, schemes_t.c.financial_year == year)
+        ).scalar()
+        > 0
+    )

@@ -113,8 +113,15 @@ FORECAST_COLUMNS = (
     ("dashboard_expected", "Expected: dashboard's figure (£)", 17),
     ("difference", "Difference (should be 0)", 12),
 )
-MONEY_FORECAST_COLUMNS = ("worst", "expected", "best", "withheld_so_far", "to_assess", "dashboard_expected",
-                          "difference")
+MONEY_FORECAST_COLUMNS = (
+    "worst",
+    "expected",
+    "best",
+    "withheld_so_far",
+    "to_assess",
+    "dashboard_expected",
+    "difference",
+)
 FCOLUMN = {key: get_column_letter(i) for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1)}
 FORECAST_HEADER_ROW = 6
 
@@ -132,11 +139,15 @@ class Payment:
 
     @classmethod
     def of(
-        cls, scheme: StoredScheme, so_far: Mapping[str, Sequence[Value]],
+        cls,
+        scheme: StoredScheme,
+        so_far: Mapping[str, Sequence[Value]],
         assumptions: Mapping[str, Assurance | None],
     ) -> Payment:
         money = scheme.to_metrics_scheme()
-        return cls(scheme, so_far, assumptions, calculate(money, so_far), forecast(money, so_far, assumptions))
+        return cls(
+            scheme, so_far, assumptions, calculate(money, so_far), forecast(money, so_far, assumptions)
+        )
 
 
 def file_name(scheme: StoredScheme, extension: str, *, what_if: bool = False) -> str:
@@ -156,15 +167,18 @@ def _period_status(payment: Payment, kpi_index: int, period: int) -> str:
 def _what_if_text(what_if: Sequence[str]) -> str:
     if not what_if:
         return "Figures as stored and reported. Nothing on this sheet is a what-if."
-    return (f"WHAT-IF: these figures include changes made on screen, and nothing was saved: "
-            f"{'; '.join(what_if)}.")
+    return (
+        f"WHAT-IF: these figures include changes made on screen, and nothing was saved: {'; '.join(what_if)}."
+    )
 
 
 def _illustrative_text(scheme: StoredScheme) -> str | None:
     if not scheme.illustrative:
         return None
-    return ("ILLUSTRATIVE: this scheme is marked illustrative (its KPIs, weights, targets or floors, or its "
-            "budget, are not from a public source). Reason recorded: " + scheme.reason)
+    return (
+        "ILLUSTRATIVE: this scheme is marked illustrative (its KPIs, weights, targets or floors, or its "
+        "budget, are not from a public source). Reason recorded: " + scheme.reason
+    )
 
 
 def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int) -> None:
@@ -175,7 +189,9 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int)
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
 
 
-def _top(sheet: Worksheet, title: str, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime) -> None:
+def _top(
+    sheet: Worksheet, title: str, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime
+) -> None:
     scheme = payment.scheme
     sheet["A1"] = title
     sheet["A1"].font = _HEADING
@@ -185,17 +201,25 @@ def _top(sheet: Worksheet, title: str, payment: Payment, what_if: Sequence[str],
     if illustrative:
         sheet["A3"] = illustrative
         sheet["A3"].font = _WARNING
-    sheet["A4"] = (f"Scheme version {scheme.version} ({scheme.status}), agreement {scheme.contract_code}, "
-                   f"financial year {scheme.financial_year}. Written by the dashboard on "
-                   f"{generated_at:%d %B %Y at %H:%M}.")
+    sheet["A4"] = (
+        f"Scheme version {scheme.version} ({scheme.status}), agreement {scheme.contract_code}, "
+        f"financial year {scheme.financial_year}. Written by the dashboard on "
+        f"{generated_at:%d %B %Y at %H:%M}."
+    )
 
 
-def _calculation_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime,
-                       commissioner: str) -> int:
+def _calculation_sheet(
+    sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime, commissioner: str
+) -> int:
     """Write the Calculation sheet; return the totals row."""
     scheme = payment.scheme
-    _top(sheet, f"Performance-linked payment: {commissioner}, {scheme.financial_year}", payment, what_if,
-         generated_at)
+    _top(
+        sheet,
+        f"Performance-linked payment: {commissioner}, {scheme.financial_year}",
+        payment,
+        what_if,
+        generated_at,
+    )
     sheet["B6"], sheet["C6"] = "Inputs and workings", "Value"
     sheet["D6"] = "How it is worked out"
     for cell in ("B6", "C6", "D6"):
@@ -223,12 +247,17 @@ def _calculation_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str
         periods = 1 if kpi.basis == "annual" else 4
         computed = payment.result.kpis[index]
         cells = {
-            "code": kpi.code, "kpi": kpi.label, "indicator": kpi.indicator_code, "polarity": kpi.polarity,
+            "code": kpi.code,
+            "kpi": kpi.label,
+            "indicator": kpi.indicator_code,
+            "polarity": kpi.polarity,
             "direction": f'=IF({c["polarity"]}{r}="lower_is_better",-1,1)',
-            "basis": kpi.basis, "periods": f'=IF({c["basis"]}{r}="annual",1,4)',
-            "weight": kpi.weight, "target": kpi.target, "floor": kpi.floor,
-            "achievement": (f'=IF({c["periods"]}{r}=1,{c["a1"]}{r},'
-                            f'AVERAGE({c["a1"]}{r}:{c["a4"]}{r}))'),
+            "basis": kpi.basis,
+            "periods": f'=IF({c["basis"]}{r}="annual",1,4)',
+            "weight": kpi.weight,
+            "target": kpi.target,
+            "floor": kpi.floor,
+            "achievement": (f"=IF({c['periods']}{r}=1,{c['a1']}{r},AVERAGE({c['a1']}{r}:{c['a4']}{r}))"),
             "at_stake": f"=ROUND({_AT_RISK}*{c['weight']}{r},2)",
             "earned": f"=ROUND({_AT_RISK}*{c['weight']}{r}*{c['achievement']}{r},2)",
             "withheld": f"={c['at_stake']}{r}-{c['earned']}{r}",
@@ -274,8 +303,11 @@ def _calculation_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str
         cell.value, cell.font = value, _BOLD
         cell.number_format = _PERCENT if key == "weight" else _POUNDS
     checks = (
-        (total + 2, "Check: fixed + earned + withheld − budget (should be 0)",
-         f"={_FIXED}+{c['earned']}{total}+{c['withheld']}{total}-{_BUDGET}"),
+        (
+            total + 2,
+            "Check: fixed + earned + withheld − budget (should be 0)",
+            f"={_FIXED}+{c['earned']}{total}+{c['withheld']}{total}-{_BUDGET}",
+        ),
         (total + 3, "Check: weights − 100% (should be 0)", f"={c['weight']}{total}-1"),
     )
     for row, label, formula in checks:
@@ -283,15 +315,23 @@ def _calculation_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str
         sheet.cell(row=row, column=3, value=formula).number_format = "0.00"
     notes = (
         "How the workings go (the rules of the Annual Development Plan scheme):",
-        ("A period achieves 1 when its value meets the target (at or above it when higher is better, at or below "
-        "it when lower is better). With a floor, achievement falls in a straight line from 1 at the target to 0 at "
-        "the floor, and is 0 at or beyond the floor; without a floor a missed target achieves 0."),
-        ("A blank value achieves 0: either a quarter the provider reported no figure for ('no data') or one not yet "
-        "reported, so the earned column is what has been earned so far."),
-        ("A quarterly KPI's achievement is the mean of its four quarters (each carries a quarter of its weight); an "
-        "annual KPI is assessed once, on the year's figure."),
-        ("Earned = ROUND(at risk × weight × achievement, 2); withheld = at stake − earned. The totals use at risk "
-        "itself, so fixed + earned + withheld = budget to the penny."),
+        (
+            "A period achieves 1 when its value meets the target (at or above it when higher is better, at or below "
+            "it when lower is better). With a floor, achievement falls in a straight line from 1 at the target to 0 at "
+            "the floor, and is 0 at or beyond the floor; without a floor a missed target achieves 0."
+        ),
+        (
+            "A blank value achieves 0: either a quarter the provider reported no figure for ('no data') or one not yet "
+            "reported, so the earned column is what has been earned so far."
+        ),
+        (
+            "A quarterly KPI's achievement is the mean of its four quarters (each carries a quarter of its weight); an "
+            "annual KPI is assessed once, on the year's figure."
+        ),
+        (
+            "Earned = ROUND(at risk × weight × achievement, 2); withheld = at stake − earned. The totals use at risk "
+            "itself, so fixed + earned + withheld = budget to the penny."
+        ),
         "Yellow cells are inputs; change them to test a case, and every other figure follows.",
     )
     for offset, text in enumerate(notes):
@@ -299,8 +339,9 @@ def _calculation_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str
     return total
 
 
-def _forecast_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime,
-                    commissioner: str) -> None:
+def _forecast_sheet(
+    sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime, commissioner: str
+) -> None:
     scheme = payment.scheme
     _top(sheet, f"Year-end forecast: {commissioner}, {scheme.financial_year}", payment, what_if, generated_at)
     _header(sheet, FORECAST_COLUMNS, FORECAST_HEADER_ROW)
@@ -323,12 +364,15 @@ def _forecast_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str], 
             "reported": len(payment.so_far.get(kpi.code, ())),
             "remaining": f"={f['periods']}{r}-{f['reported']}{r}",
             "achieved": f"=SUM({calc}{c['a1']}{source}:{c['a4']}{source})",
-            "assumed": (f'=IF({f["assurance"]}{r}="consistent_pass",1,IF({f["assurance"]}{r}="consistent_fail",0,'
-                        f"IF({f['reported']}{r}=0,0,{f['achieved']}{r}/{f['reported']}{r})))"),
+            "assumed": (
+                f'=IF({f["assurance"]}{r}="consistent_pass",1,IF({f["assurance"]}{r}="consistent_fail",0,'
+                f"IF({f['reported']}{r}=0,0,{f['achieved']}{r}/{f['reported']}{r})))"
+            ),
             "worst": f"=ROUND({at_risk}*{weight}*{f['achieved']}{r}/{f['periods']}{r},2)",
             "expected": f"=ROUND({at_risk}*{weight}*{spread}/{f['periods']}{r},2)",
-            "best": (f"=ROUND({at_risk}*{weight}*({f['achieved']}{r}+{f['remaining']}{r})/"
-                     f"{f['periods']}{r},2)"),
+            "best": (
+                f"=ROUND({at_risk}*{weight}*({f['achieved']}{r}+{f['remaining']}{r})/{f['periods']}{r},2)"
+            ),
             "withheld_so_far": f"={calc}{c['at_stake']}{source}-{f['best']}{r}",
             "to_assess": f"={f['best']}{r}-{f['worst']}{r}",
             "dashboard_expected": payment.range.expected.kpis[index].earned,
@@ -356,30 +400,51 @@ def _forecast_sheet(sheet: Worksheet, payment: Payment, what_if: Sequence[str], 
     sheet[f"{f['difference']}{total}"] = f"={f['expected']}{total}-{f['dashboard_expected']}{total}"
     notes = (
         "How the forecast is made:",
-        ("Periods already reported are assessed as on the Calculation sheet. Each period not yet reported is assumed "
-        "to achieve 0 in the worst case and 1 in the best case."),
-        ("In the expected case it follows the KPI's statistical process control (SPC) assurance, worked out from its "
-        "quarterly figures against its target: consistently passing 1 (met), consistently failing 0 (not met), "
-        "hit and miss (or no assurance) its mean achievement over the periods reported so far."),
+        (
+            "Periods already reported are assessed as on the Calculation sheet. Each period not yet reported is assumed "
+            "to achieve 0 in the worst case and 1 in the best case."
+        ),
+        (
+            "In the expected case it follows the KPI's statistical process control (SPC) assurance, worked out from its "
+            "quarterly figures against its target: consistently passing 1 (met), consistently failing 0 (not met), "
+            "hit and miss (or no assurance) its mean achievement over the periods reported so far."
+        ),
         "Earned = ROUND(at risk × weight × (achievement so far + periods to forecast × assumed) ÷ periods, 2).",
-        ("So far: the worst case is what has been earned on the periods reported; the best case less the worst is "
-        "still to be assessed; at stake less the best case has been withheld in the periods reported. The totals "
-        "use at risk itself, so earned + withheld + still to be assessed = at risk to the penny."),
+        (
+            "So far: the worst case is what has been earned on the periods reported; the best case less the worst is "
+            "still to be assessed; at stake less the best case has been withheld in the periods reported. The totals "
+            "use at risk itself, so earned + withheld + still to be assessed = at risk to the penny."
+        ),
     )
     for offset, text in enumerate(notes):
         sheet.cell(row=total + 2 + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
 
 
-def _audit_sheet(sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None,
-                 what_if: Sequence[str]) -> None:
+def _audit_sheet(
+    sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None, what_if: Sequence[str]
+) -> None:
     sheet["A1"] = "Audit history of the scheme"
     sheet["A1"].font = _HEADING
-    sheet["A2"] = ("The versions and audit log as stored. What-if changes made on screen are never saved, so "
-                   "they do not appear here." if what_if else "The versions and audit log as stored.")
+    sheet["A2"] = (
+        "The versions and audit log as stored. What-if changes made on screen are never saved, so "
+        "they do not appear here."
+        if what_if
+        else "The versions and audit log as stored."
+    )
     row = 4
     sheet.cell(row=row, column=1, value="Versions").font = _BOLD
-    headers = ("Version", "Status", "Budget (£)", "Budget basis", "Share at risk", "KPIs", "Illustrative",
-               "Created by", "Created at", "Reason")
+    headers = (
+        "Version",
+        "Status",
+        "Budget (£)",
+        "Budget basis",
+        "Share at risk",
+        "KPIs",
+        "Illustrative",
+        "Created by",
+        "Created at",
+        "Reason",
+    )
     widths = (9, 10, 16, 22, 12, 8, 12, 18, 20, 80)
     row += 1
     for i, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
@@ -388,9 +453,18 @@ def _audit_sheet(sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.D
         sheet.column_dimensions[get_column_letter(i)].width = width
     for version in versions:
         row += 1
-        values = (version.version, version.status, version.budget, version.budget_basis, version.share,
-                  len(version.kpis), "yes" if version.illustrative else "no", version.created_by,
-                  version.created_at, version.reason)
+        values = (
+            version.version,
+            version.status,
+            version.budget,
+            version.budget_basis,
+            version.share,
+            len(version.kpis),
+            "yes" if version.illustrative else "no",
+            version.created_by,
+            version.created_at,
+            version.reason,
+        )
         for i, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=i, value=value)
             cell.alignment = _WRAP
@@ -408,8 +482,13 @@ def _audit_sheet(sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.D
         return
     for entry in audit.itertuples(index=False):
         row += 1
-        values = (pd.Timestamp(entry.changed_at).to_pydatetime(), entry.who, entry.action, entry.change,
-                  entry.reason)
+        values = (
+            pd.Timestamp(entry.changed_at).to_pydatetime(),
+            entry.who,
+            entry.action,
+            entry.change,
+            entry.reason,
+        )
         for i, value in enumerate(values, start=1):
             sheet.cell(row=row, column=i, value=value).alignment = _WRAP
         sheet.cell(row=row, column=1).number_format = "d mmmm yyyy hh:mm"
@@ -434,7 +513,9 @@ def workbook_bytes(
     _calculation_sheet(calculation, payment, what_if, generated_at, commissioner)
     _forecast_sheet(book.create_sheet(FORECAST), payment, what_if, generated_at, commissioner)
     _audit_sheet(book.create_sheet(AUDIT), versions, audit, what_if)
-    book.properties.title = f"Performance-linked payment {payment.scheme.contract_code} {payment.scheme.financial_year}"
+    book.properties.title = (
+        f"Performance-linked payment {payment.scheme.contract_code} {payment.scheme.financial_year}"
+    )
     if what_if:
         book.properties.keywords = WHAT_IF_LABEL
     buffer = io.BytesIO()
@@ -443,11 +524,40 @@ def workbook_bytes(
 
 
 CSV_COLUMNS = (
-    "contract", "financial_year", "scheme_version", "scheme_status", "what_if", "illustrative", "budget",
-    "share", "at_risk", "fixed", "kpi_code", "kpi", "indicator", "polarity", "basis", "weight", "target",
-    "floor", "q1_or_year_value", "q2_value", "q3_value", "q4_value", "q1_or_year_status", "q2_status",
-    "q3_status", "q4_status", "achievement", "at_stake", "earned", "withheld", "spc_assurance",
-    "forecast_worst", "forecast_expected", "forecast_best",
+    "contract",
+    "financial_year",
+    "scheme_version",
+    "scheme_status",
+    "what_if",
+    "illustrative",
+    "budget",
+    "share",
+    "at_risk",
+    "fixed",
+    "kpi_code",
+    "kpi",
+    "indicator",
+    "polarity",
+    "basis",
+    "weight",
+    "target",
+    "floor",
+    "q1_or_year_value",
+    "q2_value",
+    "q3_value",
+    "q4_value",
+    "q1_or_year_status",
+    "q2_status",
+    "q3_status",
+    "q4_status",
+    "achievement",
+    "at_stake",
+    "earned",
+    "withheld",
+    "spc_assurance",
+    "forecast_worst",
+    "forecast_expected",
+    "forecast_best",
 )
 
 
@@ -468,11 +578,16 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
     file has what_if 'yes' on every row and the changes in the TOTAL row's kpi column."""
     scheme, result, outlook = payment.scheme, payment.result, payment.range
     common = {
-        "contract": scheme.contract_code, "financial_year": scheme.financial_year,
-        "scheme_version": scheme.version, "scheme_status": scheme.status,
-        "what_if": "yes" if what_if else "no", "illustrative": "yes" if scheme.illustrative else "no",
-        "budget": _pence(scheme.budget), "share": _plain(scheme.share),
-        "at_risk": _pence(result.at_risk), "fixed": _pence(result.fixed),
+        "contract": scheme.contract_code,
+        "financial_year": scheme.financial_year,
+        "scheme_version": scheme.version,
+        "scheme_status": scheme.status,
+        "what_if": "yes" if what_if else "no",
+        "illustrative": "yes" if scheme.illustrative else "no",
+        "budget": _pence(scheme.budget),
+        "share": _plain(scheme.share),
+        "at_risk": _pence(result.at_risk),
+        "fixed": _pence(result.fixed),
     }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -481,11 +596,19 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
         computed = result.kpis[index]
         values = list(payment.so_far.get(kpi.code, ()))
         row = {
-            **common, "kpi_code": kpi.code, "kpi": kpi.label, "indicator": kpi.indicator_code,
-            "polarity": kpi.polarity, "basis": kpi.basis, "weight": _plain(kpi.weight),
-            "target": _plain(kpi.target), "floor": _plain(kpi.floor),
-            "achievement": _plain(computed.achievement), "at_stake": _pence(computed.at_stake),
-            "earned": _pence(computed.earned), "withheld": _pence(computed.withheld),
+            **common,
+            "kpi_code": kpi.code,
+            "kpi": kpi.label,
+            "indicator": kpi.indicator_code,
+            "polarity": kpi.polarity,
+            "basis": kpi.basis,
+            "weight": _plain(kpi.weight),
+            "target": _plain(kpi.target),
+            "floor": _plain(kpi.floor),
+            "achievement": _plain(computed.achievement),
+            "at_stake": _pence(computed.at_stake),
+            "earned": _pence(computed.earned),
+            "withheld": _pence(computed.withheld),
             "spc_assurance": payment.assumptions.get(kpi.code) or "",
             "forecast_worst": _pence(outlook.worst.kpis[index].earned),
             "forecast_expected": _pence(outlook.expected.kpis[index].earned),
@@ -496,11 +619,18 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
                 row[f"{name}_value"] = _plain(values[p]) if p < len(values) else ""
                 row[f"{name}_status"] = _period_status(payment, index, p)
         writer.writerow(row)
-    writer.writerow({
-        **common, "kpi_code": "TOTAL", "kpi": _what_if_text(what_if) if what_if else "",
-        "weight": _plain(sum((k.weight for k in scheme.kpis), Decimal(0))),
-        "at_stake": _pence(result.at_risk), "earned": _pence(result.earned), "withheld": _pence(result.withheld),
-        "forecast_worst": _pence(outlook.worst.earned), "forecast_expected": _pence(outlook.expected.earned),
-        "forecast_best": _pence(outlook.best.earned),
-    })
+    writer.writerow(
+        {
+            **common,
+            "kpi_code": "TOTAL",
+            "kpi": _what_if_text(what_if) if what_if else "",
+            "weight": _plain(sum((k.weight for k in scheme.kpis), Decimal(0))),
+            "at_stake": _pence(result.at_risk),
+            "earned": _pence(result.earned),
+            "withheld": _pence(result.withheld),
+            "forecast_worst": _pence(outlook.worst.earned),
+            "forecast_expected": _pence(outlook.expected.earned),
+            "forecast_best": _pence(outlook.best.earned),
+        }
+    )
     return buffer.getvalue()

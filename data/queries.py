@@ -28,15 +28,18 @@ def list_areas(engine: sa.Engine) -> pd.DataFrame:
     parent_code, is_local."""
     return _frame(
         engine,
-        sa.select(areas.c.code, areas.c.name, areas.c.area_type, areas.c.parent_code, areas.c.is_local)
-        .order_by(areas.c.sort_order),
+        sa.select(
+            areas.c.code, areas.c.name, areas.c.area_type, areas.c.parent_code, areas.c.is_local
+        ).order_by(areas.c.sort_order),
     )
 
 
 def list_frameworks(engine: sa.Engine) -> pd.DataFrame:
     """The frameworks: code, title (verbatim), short_title, source."""
     fw = schema.frameworks
-    return _frame(engine, sa.select(fw.c.code, fw.c.title, fw.c.short_title, fw.c.source).order_by(fw.c.sort_order))
+    return _frame(
+        engine, sa.select(fw.c.code, fw.c.title, fw.c.short_title, fw.c.source).order_by(fw.c.sort_order)
+    )
 
 
 def framework_nodes(engine: sa.Engine, framework_code: str) -> pd.DataFrame:
@@ -73,8 +76,21 @@ def _headline():
 
 
 HEADLINE_COLUMNS = (
-    "indicator_code", "area_code", "period_label", "period_start", "period_end", "granularity", "value",
-    "lower95", "upper95", "lower998", "upper998", "count", "denominator", "value_note", "provisional",
+    "indicator_code",
+    "area_code",
+    "period_label",
+    "period_start",
+    "period_end",
+    "granularity",
+    "value",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "count",
+    "denominator",
+    "value_note",
+    "provisional",
     "published_comparison",
 )
 
@@ -107,9 +123,14 @@ def latest_values(engine: sa.Engine, area_code: str) -> pd.DataFrame:
         .where(obs.c.area_code == area_code, obs.c.value.is_not(None))
         .subquery()
     )
-    england = sa.select(
-        obs.c.indicator_code, obs.c.period_start, obs.c.period_end, obs.c.value.label("england_value")
-    ).select_from(_headline()).where(obs.c.area_code == ENGLAND).subquery()
+    england = (
+        sa.select(
+            obs.c.indicator_code, obs.c.period_start, obs.c.period_end, obs.c.value.label("england_value")
+        )
+        .select_from(_headline())
+        .where(obs.c.area_code == ENGLAND)
+        .subquery()
+    )
     query = (
         sa.select(*(latest.c[c] for c in HEADLINE_COLUMNS if c != "area_code"), england.c.england_value)
         .select_from(
@@ -133,7 +154,9 @@ def current_targets(engine: sa.Engine) -> pd.DataFrame:
     amber_threshold, effective_from, set_by, set_at, reason, illustrative, version."""
     targets = schema.targets
     latest = (
-        sa.select(targets.c.indicator_code, targets.c.area_code, sa.func.max(targets.c.version).label("version"))
+        sa.select(
+            targets.c.indicator_code, targets.c.area_code, sa.func.max(targets.c.version).label("version")
+        )
         .group_by(targets.c.indicator_code, targets.c.area_code)
         .subquery()
     )
@@ -172,13 +195,30 @@ def data_summary(engine: sa.Engine) -> dict:
 # --- One indicator's breakdowns (the indicator page) ---------------------------------------------------------
 
 BREAKDOWN_COLUMNS = (
-    "indicator_code", "area_code", "period_label", "period_start", "period_end", "granularity", "sex", "age",
-    "category_type", "category", "value", "lower95", "upper95", "count", "denominator", "value_note",
-    "provisional", "published_comparison",
+    "indicator_code",
+    "area_code",
+    "period_label",
+    "period_start",
+    "period_end",
+    "granularity",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+    "value",
+    "lower95",
+    "upper95",
+    "count",
+    "denominator",
+    "value_note",
+    "provisional",
+    "published_comparison",
 )
 
 
-def breakdown_series(engine: sa.Engine, indicator_code: str, area_codes: list[str] | None = None) -> pd.DataFrame:
+def breakdown_series(
+    engine: sa.Engine, indicator_code: str, area_codes: list[str] | None = None
+) -> pd.DataFrame:
     """An indicator's observations other than its headline series, for the given areas (all when None).
 
     These are the inequality breakdowns Fingertips publishes beside the headline: rows with a category
@@ -194,7 +234,12 @@ def breakdown_series(engine: sa.Engine, indicator_code: str, area_codes: list[st
     if area_codes is not None:
         query = query.where(obs.c.area_code.in_(area_codes))
     query = query.order_by(
-        obs.c.area_code, obs.c.period_end, obs.c.period_start, obs.c.category_type, obs.c.category, obs.c.sex,
+        obs.c.area_code,
+        obs.c.period_end,
+        obs.c.period_start,
+        obs.c.category_type,
+        obs.c.category,
+        obs.c.sex,
         obs.c.age,
     )
     return _frame(engine, query)

@@ -316,9 +316,7 @@ def create_schema(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         found = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
         if found is None:
-            conn.execute(
-                schema_version.insert().values(version=SCHEMA_VERSION, applied_at=dt.datetime.now())
-            )
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=dt.datetime.now()))
         elif found != SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"The database holds schema version {found}; this release uses version {SCHEMA_VERSION}."

@@ -20,22 +20,53 @@ import sqlalchemy as sa
 
 from data import queries
 from data.areas import EAST_OF_ENGLAND, ENGLAND
-from metrics import compare, rag, spc, trend
+from data.scorecard_row import ScorecardRow, to_rows
+from metrics import compare, rag, spc, travel, trend
 
-IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "no_judgement": "neutral"}
+__all__ = ["SCORECARD_COLUMNS", "ScorecardRow", "applicable_targets", "scorecard", "scorecard_rows"]
 # How a source's own published comparison maps onto our comparison words.
 PUBLISHED = {
-    "better": "better", "similar": "similar", "worse": "worse", "higher": "higher", "lower": "lower",
+    "better": "better",
+    "similar": "similar",
+    "worse": "worse",
+    "higher": "higher",
+    "lower": "lower",
     "not compared": "not compared",
 }
-TREND_POINTS = 5
 
 SCORECARD_COLUMNS = (
-    "indicator_code", "period_label", "period_start", "period_end", "value", "lower95", "upper95", "count",
-    "denominator", "provisional", "value_note", "target", "amber_threshold", "target_illustrative",
-    "target_reason", "target_status", "england_value", "benchmark", "benchmark_source", "region_value",
-    "region_benchmark", "trend", "trend_reason", "spc_variation", "spc_assurance", "spc_trial_limits",
+    "indicator_code",
+    "period_label",
+    "period_start",
+    "period_end",
+    "value",
+    "lower95",
+    "upper95",
+    "count",
+    "denominator",
+    "provisional",
+    "value_note",
+    "target",
+    "amber_threshold",
+    "target_illustrative",
+    "target_reason",
+    "target_status",
+    "england_value",
+    "benchmark",
+    "benchmark_source",
+    "region_value",
+    "region_benchmark",
+    "trend",
+    "trend_reason",
+    "spc_variation",
+    "spc_assurance",
+    "spc_trial_limits",
     "spc_points",
+    "improvement",
+    "spc_judged",
+    "improving",
+    "worsening",
+    "has_data",
 )
 
 
@@ -48,7 +79,9 @@ def _latest(series: pd.DataFrame) -> pd.DataFrame:
 
 def _benchmark_values(series: pd.DataFrame, latest: pd.DataFrame, area_code: str, name: str) -> pd.Series:
     """The benchmark area's value for the same indicator and period as each latest row."""
-    bench = series[series["area_code"] == area_code][["indicator_code", "period_start", "period_end", "value"]]
+    bench = series[series["area_code"] == area_code][
+        ["indicator_code", "period_start", "period_end", "value"]
+    ]
     keyed = latest.reset_index()[["indicator_code", "period_start", "period_end"]]
     merged = keyed.merge(bench, on=["indicator_code", "period_start", "period_end"], how="left")
     return merged.set_index("indicator_code")["value"].rename(name)
@@ -62,7 +95,9 @@ def applicable_targets(targets: pd.DataFrame, latest: pd.DataFrame, area_code: s
     candidates = targets[targets["area_code"].isin(["", area_code])].merge(
         latest[["period_start"]].reset_index(), on="indicator_code"
     )
-    in_force = candidates[pd.to_datetime(candidates["effective_from"]) <= pd.to_datetime(candidates["period_start"])]
+    in_force = candidates[
+        pd.to_datetime(candidates["effective_from"]) <= pd.to_datetime(candidates["period_start"])
+    ]
     in_force = in_force.assign(own_area=in_force["area_code"] == area_code).sort_values(
         ["indicator_code", "own_area", "effective_from", "version"]
     )
@@ -85,7 +120,9 @@ def _target_status(frame: pd.DataFrame) -> np.ndarray:
 
 def _comparison(frame: pd.DataFrame, value_column: str) -> pd.Series:
     return compare.benchmark_many(
-        frame["lower95"].astype(float), frame["upper95"].astype(float), frame[value_column].astype(float),
+        frame["lower95"].astype(float),
+        frame["upper95"].astype(float),
+        frame[value_column].astype(float),
         frame["polarity"].to_numpy(object),
     )
 
@@ -96,11 +133,14 @@ def _trend_input(area_series: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataF
     Proportions use the chi-squared test on counts when the latest five points all have count and
     denominator; everything else uses the weighted regression on values and their 95% limits.
     """
-    frame = area_series.merge(catalogue[["code", "polarity", "value_type"]], left_on="indicator_code",
-                              right_on="code")
+    frame = area_series.merge(
+        catalogue[["code", "polarity", "value_type"]], left_on="indicator_code", right_on="code"
+    )
     frame = frame.sort_values(["indicator_code", "period_end"])
-    recent = frame.groupby("indicator_code").tail(TREND_POINTS)
-    counted = (recent["count"].notna() & recent["denominator"].notna()).groupby(recent["indicator_code"]).all()
+    recent = frame.groupby("indicator_code").tail(trend.POINTS)
+    counted = (
+        (recent["count"].notna() & recent["denominator"].notna()).groupby(recent["indicator_code"]).all()
+    )
     is_proportion = frame["value_type"].eq("proportion") & frame["indicator_code"].map(counted).fillna(False)
     return frame.assign(method=np.where(is_proportion, "proportion", "other"))
 
@@ -116,7 +156,9 @@ def scorecard(
     """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
 
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
-    short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`.
+    short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
+    are made here, once, for every page: whether SPC is judged (``spc_judged``; ``spc_variation`` and
+    ``spc_assurance`` are missing when it is not), and whether the indicator is improving or worsening.
     """
     catalogue = queries.indicator_catalogue(engine)
     series = queries.headline_series(engine, area_codes=[area_code, benchmark_area, region_area])
@@ -129,7 +171,9 @@ def scorecard(
     frame.index.name = "indicator_code"
     # A count (children cautioned, staff in post) depends on the size of the place: never compared.
     comparable = frame["value_type"] != "count"
-    frame["england_value"] = _benchmark_values(series, latest, benchmark_area, "england_value").where(comparable)
+    frame["england_value"] = _benchmark_values(series, latest, benchmark_area, "england_value").where(
+        comparable
+    )
     frame["region_value"] = _benchmark_values(series, latest, region_area, "region_value").where(comparable)
 
     targets = applicable_targets(queries.current_targets(engine), latest, area_code)
@@ -150,23 +194,60 @@ def scorecard(
 
     trend_input = _trend_input(area_series, catalogue)
     trends = trend.recent_trend_table(
-        trend_input, by="indicator_code", period="period_end", polarity="polarity", method="method",
-        numerator="count", denominator="denominator", value="value", lower95="lower95", upper95="upper95",
+        trend_input,
+        by="indicator_code",
+        period="period_end",
+        polarity="polarity",
+        method="method",
+        numerator="count",
+        denominator="denominator",
+        value="value",
+        lower95="lower95",
+        upper95="upper95",
     ).set_index("indicator_code")
     frame["trend"] = trends["label"].reindex(frame.index).fillna("cannot be calculated")
-    frame["trend_reason"] = trends["reason"].reindex(frame.index).fillna("no data for this area")
+    frame["trend_reason"] = trends["reason"].reindex(frame.index).fillna(trend.TrendReason.NO_DATA)
+    frame["improvement"] = frame["polarity"].map(spc.improvement_for)
 
     spc_input = trend_input.assign(
-        improvement=trend_input["polarity"].map(IMPROVEMENT),
+        improvement=trend_input["polarity"].map(spc.improvement_for),
         target=trend_input["indicator_code"].map(frame["target"]).astype(float),
     )
     charts = spc.xmr_table(
-        spc_input, by="indicator_code", order="period_end", value="value", improvement="improvement",
+        spc_input,
+        by="indicator_code",
+        order="period_end",
+        value="value",
+        improvement="improvement",
         target="target",
     ).set_index("indicator_code")
-    frame["spc_variation"] = charts["variation"].reindex(frame.index)
-    frame["spc_assurance"] = charts["assurance"].reindex(frame.index)
-    frame["spc_trial_limits"] = charts["trial_limits"].reindex(frame.index)
     frame["spc_points"] = charts["n_points"].reindex(frame.index).fillna(0).astype(int)
+    # Too few figures for a judgement: no variation or assurance is given (metrics.spc.MIN_POINTS).
+    frame["spc_judged"] = frame["spc_points"].map(spc.is_judged)
+    judged = frame["spc_judged"]
+    frame["spc_variation"] = charts["variation"].reindex(frame.index).where(judged)
+    frame["spc_assurance"] = charts["assurance"].reindex(frame.index).where(judged)
+    frame["spc_trial_limits"] = charts["trial_limits"].reindex(frame.index).where(judged, False).astype(bool)
+    frame["improving"] = [
+        travel.is_improving(t, v, n)
+        for t, v, n in zip(frame["trend"], frame["spc_variation"], frame["spc_points"])
+    ]
+    frame["worsening"] = [
+        travel.is_worsening(t, v, n)
+        for t, v, n in zip(frame["trend"], frame["spc_variation"], frame["spc_points"])
+    ]
     frame["has_data"] = frame["value"].notna()
     return frame.reset_index(drop=True).rename(columns={"code": "indicator_code"})
+
+
+def scorecard_rows(
+    engine: sa.Engine,
+    area_code: str,
+    *,
+    as_at: dt.date | None = None,
+    benchmark_area: str = ENGLAND,
+    region_area: str = EAST_OF_ENGLAND,
+) -> list[ScorecardRow]:
+    """:func:`scorecard` as typed records, one :class:`ScorecardRow` per catalogue indicator."""
+    frame = scorecard(engine, area_code, as_at=as_at, benchmark_area=benchmark_area, region_area=region_area)
+    return to_rows(frame, area_code)

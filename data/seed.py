@@ -61,8 +61,13 @@ def _sync(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> tuple[int, 
 
 def _catalogue_rows(catalogue: Catalogue) -> dict[sa.Table, list[dict]]:
     frameworks = [
-        {"code": f.code, "title": f.title, "short_title": f.short_title, "source": f.source,
-         "sort_order": f.sort_order}
+        {
+            "code": f.code,
+            "title": f.title,
+            "short_title": f.short_title,
+            "source": f.source,
+            "sort_order": f.sort_order,
+        }
         for f in catalogue.frameworks
     ]
     nodes = [asdict(n) for f in catalogue.frameworks for n in f.nodes]
@@ -145,8 +150,15 @@ def seed_summary(results: list[ImportResult]) -> pd.DataFrame:
     """One row per imported file: rows read, new, updated, unchanged, rejected and seconds taken."""
     return pd.DataFrame(
         [
-            {"file": r.file_name, "read": r.rows_read, "new": r.rows_new, "updated": r.rows_updated,
-             "unchanged": r.rows_unchanged, "rejected": r.rows_rejected, "seconds": round(r.seconds, 2)}
+            {
+                "file": r.file_name,
+                "read": r.rows_read,
+                "new": r.rows_new,
+                "updated": r.rows_updated,
+                "unchanged": r.rows_unchanged,
+                "rejected": r.rows_rejected,
+                "seconds": round(r.seconds, 2),
+            }
             for r in results
         ]
     )

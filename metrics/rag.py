@@ -87,7 +87,12 @@ def target_status(
         if sign * (target - amber_threshold) < 0:
             raise ValueError(f"amber threshold {amber_threshold} is on the better side of target {target}")
     statuses = target_status_many(
-        [value], target=target, polarity=polarity, amber_threshold=amber_threshold,
-        lower=lower, upper=upper, use_ci=use_ci,
+        [value],
+        target=target,
+        polarity=polarity,
+        amber_threshold=amber_threshold,
+        lower=lower,
+        upper=upper,
+        use_ci=use_ci,
     )
     return str(statuses[0])

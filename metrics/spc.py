@@ -34,8 +34,34 @@ SCREEN = 3.267
 """Moving ranges at or above 3.267 x their mean are screened out as outliers."""
 TRIAL_BELOW = 12
 """With fewer points than this the limits are trial limits, to be recalculated later."""
+MIN_POINTS = 5
+"""Fewest figures for an SPC judgement (variation and assurance) anywhere in the product.
+
+The methods compute limits from two points, but NHS England's Making Data Count guidance warns that limits
+from a handful of points say little, and no rule but 'outside the limits' can fire before five. Below five
+the product draws the points without limits and says there are too few figures to judge; from five to eleven
+it judges on trial limits (see :data:`TRIAL_BELOW`)."""
 
 IMPROVEMENTS = ("increase", "decrease", "neutral")
+_IMPROVEMENT_FOR = {"higher_is_better": "increase", "lower_is_better": "decrease", "no_judgement": "neutral"}
+
+
+def improvement_for(polarity: str) -> str:
+    """The SPC direction of improvement for an indicator's polarity.
+
+    'higher_is_better' -> 'increase', 'lower_is_better' -> 'decrease', 'no_judgement' -> 'neutral' (special
+    cause is then neither improvement nor concern, as Fingertips shows such indicators in neutral colours).
+    """
+    try:
+        return _IMPROVEMENT_FOR[polarity]
+    except KeyError:
+        raise ValueError(f"polarity must be one of {tuple(_IMPROVEMENT_FOR)}, got {polarity!r}") from None
+
+
+def is_judged(points: int) -> bool:
+    """Whether a series of ``points`` figures is long enough for an SPC judgement (:data:`MIN_POINTS`)."""
+    return points >= MIN_POINTS
+
 
 Direction = np.ndarray  # +1 high special cause, -1 low, 0 none; one per non-missing point
 
@@ -119,8 +145,12 @@ def _directions(
     near_band = (y > mean + (upl - mean) * 2 / 3) | (y < mean - (mean - lpl) * 2 / 3)
     near = near_band if outside_counts_as_near else near_band & ~outside
     marks = np.zeros(y.size)
-    for rule in (_runs(side, run_length), _two_in_three(near, side), _trends(y, trend_length),
-                 np.where(outside, side, 0.0)):
+    for rule in (
+        _runs(side, run_length),
+        _two_in_three(near, side),
+        _trends(y, trend_length),
+        np.where(outside, side, 0.0),
+    ):
         marks = np.where(rule != 0, rule, marks)
     return marks
 
@@ -222,7 +252,9 @@ _PAIRWISE_BLOCK = 128
 """numpy sums up to this many values with eight running totals, and splits longer sums in two."""
 
 
-def _blocked_sums(matrix: FloatArray, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> FloatArray:
+def _blocked_sums(
+    matrix: FloatArray, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> FloatArray:
     """numpy's sum of at most 128 values: eight running totals over whole blocks of eight values,
     combined pairwise, then the values left over added one at a time."""
     count = lengths.size
@@ -245,7 +277,9 @@ def _blocked_sums(matrix: FloatArray, rows: np.ndarray, starts: np.ndarray, leng
     return result
 
 
-def _ordered_sums(matrix: FloatArray, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> FloatArray:
+def _ordered_sums(
+    matrix: FloatArray, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> FloatArray:
     """Sum of ``matrix[row, start : start + length]`` for each (row, start, length).
 
     The values are added in the order numpy's own (pairwise) sum of a 1-D array adds them, so each
@@ -260,7 +294,9 @@ def _ordered_sums(matrix: FloatArray, rows: np.ndarray, starts: np.ndarray, leng
         half -= half % 8
         r, s = rows[split], starts[split]
         parts = _ordered_sums(
-            matrix, np.concatenate([r, r]), np.concatenate([s, s + half]),
+            matrix,
+            np.concatenate([r, r]),
+            np.concatenate([s, s + half]),
             np.concatenate([half, lengths[split] - half]),
         )
         totals[split] = parts[: half.size] + parts[half.size :]
@@ -356,8 +392,12 @@ def _table_directions(
         near_band = (y > mean + (upl - mean) * 2 / 3) | (y < mean - (mean - lpl) * 2 / 3)
     near = near_band if outside_counts_as_near else near_band & ~outside
     marks = np.zeros(y.shape)
-    for rule in (_table_runs(side, run_length), _table_two_in_three(near, side),
-                 _table_trends(y, trend_length), np.where(outside, side, 0.0)):
+    for rule in (
+        _table_runs(side, run_length),
+        _table_two_in_three(near, side),
+        _table_trends(y, trend_length),
+        np.where(outside, side, 0.0),
+    ):
         marks = np.where(rule != 0, rule, marks)
     return marks
 
@@ -370,7 +410,12 @@ def _table_labels(direction: FloatArray, improvement: np.ndarray) -> tuple[np.nd
     common = direction == 0
     point_type = np.select(
         [common, neutral & high, neutral, improving],
-        ["common_cause", "special_cause_neutral_high", "special_cause_neutral_low", "special_cause_improvement"],
+        [
+            "common_cause",
+            "special_cause_neutral_high",
+            "special_cause_neutral_low",
+            "special_cause_improvement",
+        ],
         "special_cause_concern",
     ).astype(object)
     height = np.where(high, "high", "low").astype(object)
@@ -379,7 +424,9 @@ def _table_labels(direction: FloatArray, improvement: np.ndarray) -> tuple[np.nd
     return point_type, variation
 
 
-def _table_assurance(target: FloatArray, lpl: FloatArray, upl: FloatArray, improvement: np.ndarray) -> np.ndarray:
+def _table_assurance(
+    target: FloatArray, lpl: FloatArray, upl: FloatArray, improvement: np.ndarray
+) -> np.ndarray:
     """:func:`assurance` for each series."""
     increase = improvement == "increase"
     result = np.full(target.size, "inconsistent", dtype=object)
@@ -391,7 +438,9 @@ def _table_assurance(target: FloatArray, lpl: FloatArray, upl: FloatArray, impro
     return result
 
 
-def _group_layout(frame: pd.DataFrame, by: str | list[str], order: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _group_layout(
+    frame: pd.DataFrame, by: str | list[str], order: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The series of a long table: their key columns (one row each, in order of first appearance),
     and the table's row positions sorted by series and then by ``order`` (stable, missing last),
     with the series number of each of those rows."""
@@ -467,15 +516,17 @@ def xmr_table(
     latest = marks[:, -1] if width else np.zeros(count)
     point_type, variation = _table_labels(latest, directions_of_improvement)
     point_type[counts == 0] = None
-    summary = pd.DataFrame({
-        "n_points": counts,
-        "mean": mean,
-        "mean_moving_range": average_range,
-        "lpl": lpl,
-        "upl": upl,
-        "variation": variation,
-        "assurance": _table_assurance(targets, lpl, upl, directions_of_improvement),
-        "trial_limits": counts < TRIAL_BELOW,
-        "last_point_type": point_type,
-    })
+    summary = pd.DataFrame(
+        {
+            "n_points": counts,
+            "mean": mean,
+            "mean_moving_range": average_range,
+            "lpl": lpl,
+            "upl": upl,
+            "variation": variation,
+            "assurance": _table_assurance(targets, lpl, upl, directions_of_improvement),
+            "trial_limits": counts < TRIAL_BELOW,
+            "last_point_type": point_type,
+        }
+    )
     return pd.concat([keys, summary], axis=1)

@@ -19,6 +19,7 @@ and checked against that branch's test workbook.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -29,27 +30,66 @@ from metrics.spc import _group_layout, _per_series
 from metrics.stats import FloatArray, as_float_array, z_value
 
 POINTS = 5
+"""The trend test uses the latest five points."""
+MIN_POINTS = POINTS
+"""Fewest figures for a recent-trend marker: with fewer the trend 'cannot be calculated'."""
 SIGNIFICANCE = 9.5495
 """99.8% point of the chi-squared distribution with 1 degree of freedom, as Fingertips uses."""
 
 CANNOT = "cannot be calculated"
 NO_CHANGE = "no significant change"
 
-_MISSING = "missing values"
-_NOT_STRICT_PROPORTIONS = "proportions must lie strictly between 0 and 1 for the logit gradient"
-_MISSING_LIMITS = "missing at least one confidence interval value"
-_ZERO_WIDTH = "confidence intervals must have positive width"
-_NOT_ENOUGH = "not enough data points"
-_DUPLICATES = "duplicate periods"
-_NOT_SIGNIFICANT = "no significant trend"
-_OUTLIER = "outlier found"
-_SIGNIFICANT = "no outliers and significant trend"
+
+class TrendReason(StrEnum):
+    """Why a trend marker is what it is: the reasons of PHEindicatormethods' ``assign_trend_markers``.
+
+    The values are the reference implementation's own words (the test workbook compares them); each
+    member's :attr:`explanation` is the plain-English sentence the dashboard shows a reader.
+    """
+
+    MISSING_VALUES = "missing values"
+    NOT_STRICT_PROPORTIONS = "proportions must lie strictly between 0 and 1 for the logit gradient"
+    MISSING_LIMITS = "missing at least one confidence interval value"
+    ZERO_WIDTH = "confidence intervals must have positive width"
+    NOT_ENOUGH = "not enough data points"
+    DUPLICATES = "duplicate periods"
+    NOT_SIGNIFICANT = "no significant trend"
+    OUTLIER = "outlier found"
+    SIGNIFICANT = "no outliers and significant trend"
+    NO_DATA = "no data for this area"
+
+    @property
+    def explanation(self) -> str:
+        """The reason as a reader is told it, in plain English."""
+        return _EXPLANATIONS[self]
+
+
+_EXPLANATIONS = {
+    TrendReason.MISSING_VALUES: "Some of the last five figures are missing.",
+    TrendReason.NOT_STRICT_PROPORTIONS: (
+        "A trend cannot be tested while a figure is 0% or 100%, or has no count and denominator."
+    ),
+    TrendReason.MISSING_LIMITS: "It needs confidence intervals for the last five figures.",
+    TrendReason.ZERO_WIDTH: "It needs confidence intervals wider than zero.",
+    TrendReason.NOT_ENOUGH: "It needs at least five figures.",
+    TrendReason.DUPLICATES: "Two figures are for the same period.",
+    TrendReason.NOT_SIGNIFICANT: "The last five figures show no significant change.",
+    TrendReason.OUTLIER: "A single figure drives the change, so it is not counted as a trend.",
+    TrendReason.SIGNIFICANT: "The last five figures change significantly.",
+    TrendReason.NO_DATA: "There are no figures for this area.",
+}
 
 _DIRECTION_WORDS = {
     "higher_is_better": ("increasing and getting better", "decreasing and getting worse"),
     "lower_is_better": ("increasing and getting worse", "decreasing and getting better"),
     "no_judgement": ("increasing", "decreasing"),
 }
+IMPROVING = ("increasing and getting better", "decreasing and getting better")
+"""Markers that mean the indicator is getting better."""
+WORSENING = ("increasing and getting worse", "decreasing and getting worse")
+"""Markers that mean the indicator is getting worse."""
+LABELS = (CANNOT, NO_CHANGE, *IMPROVING, *WORSENING, "increasing", "decreasing")
+"""Every marker a trend can have."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +103,10 @@ class TrendResult:
     label: str
     chi2: float
     gradient: float
-    reason: str
+    reason: TrendReason
 
 
-def _cannot(reason: str) -> TrendResult:
+def _cannot(reason: TrendReason) -> TrendResult:
     return TrendResult(CANNOT, np.nan, np.nan, reason)
 
 
@@ -101,12 +141,12 @@ def _leave_one_out_agrees(slopes_without: list[float], slope: float) -> bool:
 
 def _label(chi2: float, gradient: float, slopes_without: list[float], polarity: str) -> TrendResult:
     if not chi2 > SIGNIFICANCE:
-        return TrendResult(NO_CHANGE, chi2, gradient, _NOT_SIGNIFICANT)
+        return TrendResult(NO_CHANGE, chi2, gradient, TrendReason.NOT_SIGNIFICANT)
     if not _leave_one_out_agrees(slopes_without, gradient):
-        return TrendResult(NO_CHANGE, chi2, gradient, _OUTLIER)
+        return TrendResult(NO_CHANGE, chi2, gradient, TrendReason.OUTLIER)
     increasing, decreasing = _DIRECTION_WORDS[polarity]
     label = increasing if gradient > 0 else decreasing
-    return TrendResult(label, chi2, gradient, _SIGNIFICANT)
+    return TrendResult(label, chi2, gradient, TrendReason.SIGNIFICANT)
 
 
 def _without(index: int, *arrays: FloatArray) -> list[FloatArray]:
@@ -115,9 +155,9 @@ def _without(index: int, *arrays: FloatArray) -> list[FloatArray]:
 
 def _proportion_trend(numerators: FloatArray, denominators: FloatArray, polarity: str) -> TrendResult:
     if np.isnan(numerators).any() or np.isnan(denominators).any():
-        return _cannot(_MISSING)
+        return _cannot(TrendReason.MISSING_VALUES)
     if (denominators <= 0).any() or (numerators <= 0).any() or (numerators >= denominators).any():
-        return _cannot(_NOT_STRICT_PROPORTIONS)
+        return _cannot(TrendReason.NOT_STRICT_PROPORTIONS)
     t = np.arange(1.0, POINTS + 1)
     gradient = _logit_gradient(t, numerators, denominators)
     slopes = [_logit_gradient(*_without(i, t, numerators, denominators)) for i in range(POINTS)]
@@ -126,11 +166,11 @@ def _proportion_trend(numerators: FloatArray, denominators: FloatArray, polarity
 
 def _other_trend(values: FloatArray, lower: FloatArray, upper: FloatArray, polarity: str) -> TrendResult:
     if np.isnan(values).any():
-        return _cannot(_MISSING)
+        return _cannot(TrendReason.MISSING_VALUES)
     if np.isnan(lower).any() or np.isnan(upper).any():
-        return _cannot(_MISSING_LIMITS)
+        return _cannot(TrendReason.MISSING_LIMITS)
     if not (upper > lower).all():
-        return _cannot(_ZERO_WIDTH)
+        return _cannot(TrendReason.ZERO_WIDTH)
     weights = (2 * z_value(0.95) / (upper - lower)) ** 2
     t = np.arange(1.0, POINTS + 1)
     gradient, chi2 = _weighted_fit(t, values, weights)
@@ -178,11 +218,11 @@ def recent_trend(
         if order.size != next(iter(series.values())).size:
             raise ValueError("periods must have the same length as the figures")
         if order.duplicated().any():
-            return _cannot(_DUPLICATES)
+            return _cannot(TrendReason.DUPLICATES)
         index = order.sort_values(kind="stable").index.to_numpy()
         series = {name: a[index] for name, a in series.items()}
     if next(iter(series.values())).size < POINTS:
-        return _cannot(_NOT_ENOUGH)
+        return _cannot(TrendReason.NOT_ENOUGH)
     latest = [a[-POINTS:] for a in series.values()]
     if "numerators" in series:
         return _proportion_trend(*latest, polarity)
@@ -206,8 +246,13 @@ def recent_trends(
     Column names say where the figures are, as for :func:`recent_trend`. Returns one row per
     group with the group columns and ``label``, ``reason``, ``chi2`` and ``gradient``.
     """
-    columns = {"numerators": numerator, "denominators": denominator, "values": value,
-               "lower95": lower95, "upper95": upper95}
+    columns = {
+        "numerators": numerator,
+        "denominators": denominator,
+        "values": value,
+        "lower95": lower95,
+        "upper95": upper95,
+    }
     rows = []
     for key, group in frame.groupby(by, sort=False, dropna=False):
         figures = {arg: group[col] for arg, col in columns.items() if col is not None}
@@ -338,20 +383,24 @@ def recent_trend_table(
         undecided[where] = False
 
     proportion = methods == "proportion"
-    cannot(duplicated, _DUPLICATES)
-    cannot(points < POINTS, _NOT_ENOUGH)
-    cannot(proportion & (np.isnan(num).any(axis=1) | np.isnan(den).any(axis=1)), _MISSING)
-    cannot(proportion & ((den <= 0).any(axis=1) | (num <= 0).any(axis=1) | (num >= den).any(axis=1)),
-           _NOT_STRICT_PROPORTIONS)
-    cannot(~proportion & np.isnan(val).any(axis=1), _MISSING)
-    cannot(~proportion & (np.isnan(low).any(axis=1) | np.isnan(up).any(axis=1)), _MISSING_LIMITS)
-    cannot(~proportion & ~(up > low).all(axis=1), _ZERO_WIDTH)
+    cannot(duplicated, TrendReason.DUPLICATES)
+    cannot(points < POINTS, TrendReason.NOT_ENOUGH)
+    cannot(proportion & (np.isnan(num).any(axis=1) | np.isnan(den).any(axis=1)), TrendReason.MISSING_VALUES)
+    cannot(
+        proportion & ((den <= 0).any(axis=1) | (num <= 0).any(axis=1) | (num >= den).any(axis=1)),
+        TrendReason.NOT_STRICT_PROPORTIONS,
+    )
+    cannot(~proportion & np.isnan(val).any(axis=1), TrendReason.MISSING_VALUES)
+    cannot(~proportion & (np.isnan(low).any(axis=1) | np.isnan(up).any(axis=1)), TrendReason.MISSING_LIMITS)
+    cannot(~proportion & ~(up > low).all(axis=1), TrendReason.ZERO_WIDTH)
 
     chi2, gradient = np.full(count, np.nan), np.full(count, np.nan)
     agrees = np.zeros(count, dtype=bool)
     with np.errstate(all="ignore"):  # as for one series: infinite weights give NaN, not an error
-        for chosen, fits, grids in ((undecided & proportion, _proportion_fits, (num, den)),
-                                    (undecided & ~proportion, _other_fits, (val, low, up))):
+        for chosen, fits, grids in (
+            (undecided & proportion, _proportion_fits, (num, den)),
+            (undecided & ~proportion, _other_fits, (val, low, up)),
+        ):
             if chosen.any():
                 chi2[chosen], gradient[chosen], *slopes = fits(*(grid[chosen] for grid in grids))
                 agrees[chosen] = np.all([np.sign(s) == np.sign(gradient[chosen]) for s in slopes], axis=0)
@@ -364,8 +413,13 @@ def recent_trend_table(
         "",
     ).astype(object)
     label = np.where(undecided, np.where(significant & agrees, direction, NO_CHANGE), CANNOT).astype(object)
-    verdict = np.where(~significant, _NOT_SIGNIFICANT, np.where(agrees, _SIGNIFICANT, _OUTLIER))
+    verdict = np.where(
+        ~significant,
+        TrendReason.NOT_SIGNIFICANT,
+        np.where(agrees, TrendReason.SIGNIFICANT, TrendReason.OUTLIER),
+    )
     reason[undecided] = verdict[undecided]
+    reasons = pd.Series(reason, dtype=object).map(TrendReason)
     return pd.concat(
-        [keys, pd.DataFrame({"label": label, "reason": reason, "chi2": chi2, "gradient": gradient})], axis=1
+        [keys, pd.DataFrame({"label": label, "reason": reasons, "chi2": chi2, "gradient": gradient})], axis=1
     )

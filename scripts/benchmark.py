@@ -48,18 +48,24 @@ def main() -> None:
         rows = sum(r.rows_read for r in results)
         import_seconds = sum(r.seconds for r in results)
         print(f"Reference data (schema, areas, catalogue, targets): {reference_seconds:.2f} s")
-        print(f"First import of {len(results)} bundled files: {rows:,} rows in {import_seconds:.2f} s "
-              f"= {rows / import_seconds:,.0f} rows/s")
+        print(
+            f"First import of {len(results)} bundled files: {rows:,} rows in {import_seconds:.2f} s "
+            f"= {rows / import_seconds:,.0f} rows/s"
+        )
         biggest = max(results, key=lambda r: r.rows_read)
-        print(f"  largest file {biggest.file_name}: {biggest.rows_read:,} rows in {biggest.seconds:.2f} s "
-              f"= {biggest.rows_read / biggest.seconds:,.0f} rows/s")
+        print(
+            f"  largest file {biggest.file_name}: {biggest.rows_read:,} rows in {biggest.seconds:.2f} s "
+            f"= {biggest.rows_read / biggest.seconds:,.0f} rows/s"
+        )
         print(f"Store built in {reference_seconds + import_seconds:.2f} s")
 
         again = [import_file(engine, path, imported_by="benchmark") for path in bundled_files()]
         changed = sum(r.rows_new + r.rows_updated for r in again)
         again_seconds = sum(r.seconds for r in again)
-        print(f"Re-import of the same files: {changed} rows changed, {again_seconds:.2f} s "
-              f"= {rows / again_seconds:,.0f} rows/s")
+        print(
+            f"Re-import of the same files: {changed} rows changed, {again_seconds:.2f} s "
+            f"= {rows / again_seconds:,.0f} rows/s"
+        )
 
         print("Queries (median / worst of 5, ms):")
         checks = {

@@ -59,4 +59,3 @@ def any_store(request: pytest.FixtureRequest) -> sa.Engine:
     if request.param == "postgresql":
         schema.metadata.drop_all(engine)
     engine.dispose()
-

@@ -16,7 +16,11 @@ def _lint(cwd: Path, extra_path: Path | None = None) -> subprocess.CompletedProc
     if extra_path is not None:
         env["PYTHONPATH"] = str(extra_path)
     return subprocess.run(
-        [LINT_IMPORTS, "--config", str(ROOT / "pyproject.toml")], cwd=cwd, env=env, capture_output=True, text=True,
+        [LINT_IMPORTS, "--config", str(ROOT / "pyproject.toml")],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
 

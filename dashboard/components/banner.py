@@ -23,11 +23,15 @@ def notification_banner(title: str, heading: str, *body, id: str, kind: str = "i
     title_id = f"{id}-title"
     return html.Div(
         [
-            html.Div(html.H2(title, id=title_id, className="app-notification-banner__title"),
-                     className="app-notification-banner__header"),
             html.Div(
-                [html.P(heading, className="app-notification-banner__heading"),
-                 *(html.P(text, className="app-body") if isinstance(text, str) else text for text in body)],
+                html.H2(title, id=title_id, className="app-notification-banner__title"),
+                className="app-notification-banner__header",
+            ),
+            html.Div(
+                [
+                    html.P(heading, className="app-notification-banner__heading"),
+                    *(html.P(text, className="app-body") if isinstance(text, str) else text for text in body),
+                ],
                 className="app-notification-banner__content",
             ),
         ],
@@ -51,7 +55,9 @@ def provisional_banner(*body, id: str = "provisional-banner") -> html.Div:
 def phase_banner(phase: str, text) -> html.Div:
     """A phase banner ("Beta: this is a new service ...") shown under the header."""
     return html.Div(
-        html.P([html.Strong(phase, className="app-phase-banner__tag"), html.Span(text)],
-               className="app-phase-banner__content"),
+        html.P(
+            [html.Strong(phase, className="app-phase-banner__tag"), html.Span(text)],
+            className="app-phase-banner__content",
+        ),
         className="app-phase-banner app-width-container",
     )

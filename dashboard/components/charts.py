@@ -25,7 +25,7 @@ from dash import dcc, html
 from dashboard import colours
 from dashboard.components import status
 from dashboard.components.govuk import details, table
-from dashboard.components.summary import (
+from dashboard.formatting import (
     axis_title,
     format_interval,
     format_value,
@@ -58,8 +58,11 @@ SPC_POINT_WORDS = {
 SPC_IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "no_judgement": "neutral"}
 
 DEPRIVATION_ORDER = (
-    "most deprived quintile", "second most deprived quintile", "average deprived quintile",
-    "second least deprived quintile", "least deprived quintile",
+    "most deprived quintile",
+    "second most deprived quintile",
+    "average deprived quintile",
+    "second least deprived quintile",
+    "least deprived quintile",
 )
 
 
@@ -106,8 +109,13 @@ def in_sentence(short_name: str) -> str:
     name = display_name(short_name)
     first, _, rest = name.partition(" ")
     outside_brackets = re.sub(r"\([^)]*\)", "", rest)
-    if (len(first) > 1 and first[0].isupper() and first[1:].replace("-", "").isalpha() and first[1:].islower()
-            and not any(word[:1].isupper() for word in outside_brackets.split())):
+    if (
+        len(first) > 1
+        and first[0].isupper()
+        and first[1:].replace("-", "").isalpha()
+        and first[1:].islower()
+        and not any(word[:1].isupper() for word in outside_brackets.split())
+    ):
         return first[0].lower() + name[1:]
     return name
 
@@ -218,8 +226,12 @@ def _with_gaps(x: list[str], y: list, starts: Sequence, ends: Sequence) -> tuple
 
 
 def _base_layout(**extra) -> dict:
-    layout = {"height": CHART_HEIGHT, "dragmode": False, "hovermode": "closest",
-              "margin": {"l": 16, "r": 24, "t": 56, "b": 16}}
+    layout = {
+        "height": CHART_HEIGHT,
+        "dragmode": False,
+        "hovermode": "closest",
+        "margin": {"l": 16, "r": 24, "t": 56, "b": 16},
+    }
     layout.update(extra)
     return layout
 
@@ -227,7 +239,9 @@ def _base_layout(**extra) -> dict:
 # --- Trend over time ------------------------------------------------------------------------------------
 
 
-def target_per_period(periods: pd.DataFrame, targets: pd.DataFrame, indicator_code: str, area_code: str) -> list:
+def target_per_period(
+    periods: pd.DataFrame, targets: pd.DataFrame, indicator_code: str, area_code: str
+) -> list:
     """The target in force for each period (``period_start`` column), or None.
 
     The scorecard's rule (:func:`data.scorecard.applicable_targets`), period by period: the latest target
@@ -268,10 +282,12 @@ def trend_data(
     area = series[series["area_code"] == area_code].sort_values(["period_end", "period_start"])
     area = area.drop_duplicates(["period_start", "period_end"], keep="last")
     name = names.get(area_code, area_code)
-    frame = pd.DataFrame({
-        "Period": area["period_label"].to_numpy(),
-        name: _floats(area["value"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "Period": area["period_label"].to_numpy(),
+            name: _floats(area["value"]),
+        }
+    )
     has_limits = area["lower95"].notna() & area["upper95"].notna()
     if ci and has_limits.any():
         frame["Lower 95% limit"] = _floats(area["lower95"].where(has_limits))
@@ -303,8 +319,12 @@ def _hover_lines(frame: pd.DataFrame, column: str, indicator: Mapping) -> list[s
     for row in _records(frame):
         parts = [f"<b>{row['Period']}</b>", f"{column}: {_value(row[column], indicator)}"]
         if "Lower 95% limit" in row:
-            interval = format_interval(row["Lower 95% limit"], row["Upper 95% limit"], indicator.get("unit", ""),
-                                       indicator.get("value_type", ""))
+            interval = format_interval(
+                row["Lower 95% limit"],
+                row["Upper 95% limit"],
+                indicator.get("unit", ""),
+                indicator.get("value_type", ""),
+            )
             if interval:
                 parts.append(f"95% confidence interval: {interval}")
         count, denominator = number(row.get("Count")), number(row.get("Denominator"))
@@ -347,19 +367,38 @@ def _band_trace(x: list[str], lower: list, upper: list) -> tuple[go.Scatter | No
     band = None
     if band_x:
         band = go.Scatter(
-            x=band_x, y=band_y, fill="toself", fillcolor=CI_BAND, line={"width": 0}, mode="lines",
-            name="95% confidence interval", legendgroup="ci", hoverinfo="skip", meta="ci-band",
+            x=band_x,
+            y=band_y,
+            fill="toself",
+            fillcolor=CI_BAND,
+            line={"width": 0},
+            mode="lines",
+            name="95% confidence interval",
+            legendgroup="ci",
+            hoverinfo="skip",
+            meta="ci-band",
         )
     whiskers = None
     if lone:
         values = [(lower[i] + upper[i]) / 2 for i in lone]
         whiskers = go.Scatter(
-            x=[x[i] for i in lone], y=values, mode="markers",
+            x=[x[i] for i in lone],
+            y=values,
+            mode="markers",
             marker={"symbol": "line-ns-open", "size": 16, "color": colours.DARK_BLUE, "line": {"width": 2.5}},
-            error_y={"type": "data", "symmetric": False, "array": [upper[i] - v for i, v in zip(lone, values)],
-                     "arrayminus": [v - lower[i] for i, v in zip(lone, values)], "color": colours.DARK_BLUE,
-                     "thickness": 2.5, "width": 10},
-            name="95% confidence interval", legendgroup="ci", showlegend=band is None, hoverinfo="skip",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [upper[i] - v for i, v in zip(lone, values)],
+                "arrayminus": [v - lower[i] for i, v in zip(lone, values)],
+                "color": colours.DARK_BLUE,
+                "thickness": 2.5,
+                "width": 10,
+            },
+            name="95% confidence interval",
+            legendgroup="ci",
+            showlegend=band is None,
+            hoverinfo="skip",
             meta="ci-whiskers",
         )
     return band, whiskers
@@ -383,8 +422,14 @@ def _target_step(frame: pd.DataFrame, indicator: Mapping) -> go.Scatter | None:
         ys += [target, target]
         texts += [text, text]
     return go.Scatter(
-        x=xs, y=ys, mode="lines", name="Target", line={"color": colours.MDC_TARGET, "width": 3, "dash": "dash"},
-        hovertext=texts, hoverinfo="text", meta="target",
+        x=xs,
+        y=ys,
+        mode="lines",
+        name="Target",
+        line={"color": colours.MDC_TARGET, "width": 3, "dash": "dash"},
+        hovertext=texts,
+        hoverinfo="text",
+        meta="target",
     )
 
 
@@ -393,11 +438,34 @@ def _provisional_shapes(frame: pd.DataFrame) -> tuple[list, list]:
     for first, last in _runs(list(frame["Provisional"] == "Yes")):
         x0 = _iso(frame["period_start"].iloc[first])
         x1 = _iso(pd.Timestamp(frame["period_end"].iloc[last]) + pd.Timedelta(days=1))
-        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
-                       "fillcolor": PROVISIONAL_SHADE, "line": {"width": 0}, "layer": "below"})
-        annotations.append({"xref": "x", "yref": "paper", "x": x1, "y": 1, "xanchor": "right", "yanchor": "top",
-                            "text": "Provisional", "showarrow": False, "bgcolor": "rgba(255, 255, 255, 0.85)",
-                            "font": {"size": 14, "color": colours.TEXT}})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x0,
+                "x1": x1,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": PROVISIONAL_SHADE,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": x1,
+                "y": 1,
+                "xanchor": "right",
+                "yanchor": "top",
+                "text": "Provisional",
+                "showarrow": False,
+                "bgcolor": "rgba(255, 255, 255, 0.85)",
+                "font": {"size": 14, "color": colours.TEXT},
+            }
+        )
     return shapes, annotations
 
 
@@ -406,7 +474,9 @@ def trend_headline(frame: pd.DataFrame, indicator: Mapping, area_name: str, row:
     change from the first figure to the latest; then whether the area was above or below England
     throughout."""
     name = f"{display_name(indicator.get('short_name', ''))} in {area_name}"
-    values = [(p, v) for p, v in zip(frame["Period"].tolist(), frame[area_name].tolist()) if number(v) is not None]
+    values = [
+        (p, v) for p, v in zip(frame["Period"].tolist(), frame[area_name].tolist()) if number(v) is not None
+    ]
     if not values:
         return f"There are no figures for {area_name}"
     noun = period_noun(row.get("granularity"))
@@ -420,8 +490,10 @@ def trend_headline(frame: pd.DataFrame, indicator: Mapping, area_name: str, row:
             text += ", a worsening"
         text += f": {_value(values[-1][1], indicator)} in {values[-1][0]}"
     elif trend == "no significant change":
-        text = (f"{name} has not changed significantly over the latest five {noun}: "
-                f"{_value(values[-1][1], indicator)} in {values[-1][0]}")
+        text = (
+            f"{name} has not changed significantly over the latest five {noun}: "
+            f"{_value(values[-1][1], indicator)} in {values[-1][0]}"
+        )
     elif len(values) == 1:
         text = f"{name} was {_value(values[0][1], indicator)} in {values[0][0]}"
     else:
@@ -460,25 +532,56 @@ def trend_chart(
     benchmark_columns = [c for c in frame.columns if c in ("England", "East of England")]
     for column, colour in zip(benchmark_columns, (ENGLAND_LINE, REGION_LINE)):
         gx, gy = _with_gaps(x, _floats(frame[column]), starts, ends)
-        texts = _with_gaps(x, [f"<b>{p}</b><br>{column}: {_value(v, indicator)}"
-                               for p, v in zip(frame["Period"].tolist(), frame[column].tolist())], starts, ends)[1]
-        figure.add_trace(go.Scatter(
-            x=gx, y=gy, mode="lines+markers", name=column, line={"color": colour, "width": 3},
-            marker={"size": 9, "color": colour}, hovertext=texts, hoverinfo="text", meta=f"benchmark-{slug(column)}",
-        ))
+        texts = _with_gaps(
+            x,
+            [
+                f"<b>{p}</b><br>{column}: {_value(v, indicator)}"
+                for p, v in zip(frame["Period"].tolist(), frame[column].tolist())
+            ],
+            starts,
+            ends,
+        )[1]
+        figure.add_trace(
+            go.Scatter(
+                x=gx,
+                y=gy,
+                mode="lines+markers",
+                name=column,
+                line={"color": colour, "width": 3},
+                marker={"size": 9, "color": colour},
+                hovertext=texts,
+                hoverinfo="text",
+                meta=f"benchmark-{slug(column)}",
+            )
+        )
     step = _target_step(frame, indicator)
     if step is not None:
         figure.add_trace(step)
     gx, gy = _with_gaps(x, _floats(frame[area_name]), starts, ends)
     hover = _hover_lines(frame, area_name, indicator)
     hover_gapped = _with_gaps(x, hover, starts, ends)[1]
-    figure.add_trace(go.Scatter(
-        x=gx, y=gy, mode="lines+markers", name=area_name, line={"color": colours.DARK_BLUE, "width": 4},
-        marker={"size": 9, "color": colours.DARK_BLUE}, hovertext=hover_gapped, hoverinfo="text", meta="area",
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=gx,
+            y=gy,
+            mode="lines+markers",
+            name=area_name,
+            line={"color": colours.DARK_BLUE, "width": 4},
+            marker={"size": 9, "color": colours.DARK_BLUE},
+            hovertext=hover_gapped,
+            hoverinfo="text",
+            meta="area",
+        )
+    )
     shapes, annotations = _provisional_shapes(frame)
-    figure.update_layout(**_base_layout(xaxis=_period_axis(mids, frame["Period"]), yaxis=_value_axis(indicator),
-                                        shapes=shapes, annotations=annotations))
+    figure.update_layout(
+        **_base_layout(
+            xaxis=_period_axis(mids, frame["Period"]),
+            yaxis=_value_axis(indicator),
+            shapes=shapes,
+            annotations=annotations,
+        )
+    )
     public = frame.drop(columns=["period_start", "period_end"])
     return Chart(
         key="trend",
@@ -495,11 +598,15 @@ def trend_chart(
 
 
 def _trend_summary(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> str:
-    values = [(p, v) for p, v in zip(frame["Period"].tolist(), frame[area_name].tolist()) if number(v) is not None]
+    values = [
+        (p, v) for p, v in zip(frame["Period"].tolist(), frame[area_name].tolist()) if number(v) is not None
+    ]
     if not values:
         return f"Line chart with no figures for {area_name}."
-    text = (f"Line chart of {indicator.get('short_name')} for {area_name} from {values[0][0]} to {values[-1][0]}, "
-            f"{len(values)} figures. First {_value(values[0][1], indicator)}, latest {_value(values[-1][1], indicator)}.")
+    text = (
+        f"Line chart of {indicator.get('short_name')} for {area_name} from {values[0][0]} to {values[-1][0]}, "
+        f"{len(values)} figures. First {_value(values[0][1], indicator)}, latest {_value(values[-1][1], indicator)}."
+    )
     others = [c for c in ("England", "East of England") if c in frame]
     if others:
         text += f" Also shown: {' and '.join(others)}."
@@ -550,86 +657,156 @@ _ASSURANCE_PHRASE = {
 }
 
 
-def spc_headline(indicator: Mapping, area_name: str, variation: str, assurance: str | None,
-                 target: float | None) -> str:
+def spc_headline(
+    indicator: Mapping, area_name: str, variation: str, assurance: str | None, target: float | None
+) -> str:
     text = f"{display_name(indicator.get('short_name', ''))} in {area_name} {_VARIATION_PHRASE.get(variation, '')}"
     if assurance in _ASSURANCE_PHRASE and target is not None:
         text += ", and " + _ASSURANCE_PHRASE[assurance].format(
-            t=format_value(target, indicator.get("unit", ""), trim=True))
+            t=format_value(target, indicator.get("unit", ""), trim=True)
+        )
     return text
 
 
-def spc_chart(data: pd.DataFrame, indicator: Mapping, area_name: str, result, *, where: str,
-              target: float | None) -> Chart:
+def spc_chart(
+    data: pd.DataFrame, indicator: Mapping, area_name: str, result, *, where: str, target: float | None
+) -> Chart:
     """An XmR chart in the Making Data Count style: the figures in grey with special-cause points coloured
     (improvement blue, concern orange, neutral purple), the mean, the process limits and the target."""
     mids = [_period_mid(s, e) for s, e in zip(data["period_start"].tolist(), data["period_end"])]
     x = [_iso(m) for m in mids]
     values = _floats(data[area_name])
     figure = go.Figure()
-    first, last = _iso(pd.Timestamp(data["period_start"].iloc[0])), _iso(
-        pd.Timestamp(data["period_end"].iloc[-1]) + pd.Timedelta(days=1))
-    figure.add_trace(go.Scatter(
-        x=[first, last, None, first, last], y=[result.upl, result.upl, None, result.lpl, result.lpl],
-        mode="lines", name="Process limits", line={"color": LIMIT_LINE, "width": 2, "dash": "dash"},
-        hovertemplate="Process limit: %{y:,.1f}<extra></extra>", meta="limits",
-    ))
-    figure.add_trace(go.Scatter(
-        x=[first, last], y=[result.mean, result.mean], mode="lines", name="Mean",
-        line={"color": REFERENCE_LINE, "width": 2}, hovertemplate="Mean: %{y:,.1f}<extra></extra>", meta="mean",
-    ))
+    first, last = (
+        _iso(pd.Timestamp(data["period_start"].iloc[0])),
+        _iso(pd.Timestamp(data["period_end"].iloc[-1]) + pd.Timedelta(days=1)),
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[first, last, None, first, last],
+            y=[result.upl, result.upl, None, result.lpl, result.lpl],
+            mode="lines",
+            name="Process limits",
+            line={"color": LIMIT_LINE, "width": 2, "dash": "dash"},
+            hovertemplate="Process limit: %{y:,.1f}<extra></extra>",
+            meta="limits",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[first, last],
+            y=[result.mean, result.mean],
+            mode="lines",
+            name="Mean",
+            line={"color": REFERENCE_LINE, "width": 2},
+            hovertemplate="Mean: %{y:,.1f}<extra></extra>",
+            meta="mean",
+        )
+    )
     step = _target_step(data, indicator)
     if step is not None:
         figure.add_trace(step)
-    hover = [f"<b>{p}</b><br>{area_name}: {_value(v, indicator)}<br>{w}"
-             for p, v, w in zip(data["Period"].tolist(), values, data["Point"])]
-    figure.add_trace(go.Scatter(
-        x=x, y=values, mode="lines+markers", name="Figures (common cause)",
-        line={"color": colours.MDC_COMMON_CAUSE, "width": 3},
-        marker={"size": 9, "color": colours.MDC_COMMON_CAUSE, "line": {"color": LIMIT_LINE, "width": 1}},
-        hovertext=hover, hoverinfo="text", meta="figures",
-    ))
+    hover = [
+        f"<b>{p}</b><br>{area_name}: {_value(v, indicator)}<br>{w}"
+        for p, v, w in zip(data["Period"].tolist(), values, data["Point"])
+    ]
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=values,
+            mode="lines+markers",
+            name="Figures (common cause)",
+            line={"color": colours.MDC_COMMON_CAUSE, "width": 3},
+            marker={"size": 9, "color": colours.MDC_COMMON_CAUSE, "line": {"color": LIMIT_LINE, "width": 1}},
+            hovertext=hover,
+            hoverinfo="text",
+            meta="figures",
+        )
+    )
     for point_type, words in SPC_POINT_WORDS.items():
         if point_type == "common_cause":
             continue
         chosen = [i for i, t in enumerate(result.point_types) if t == point_type]
         if not chosen:
             continue
-        figure.add_trace(go.Scatter(
-            x=[x[i] for i in chosen], y=[values[i] for i in chosen], mode="markers", name=words,
-            marker={"size": 14, "color": status.SPC_POINT_COLOURS[point_type],
-                    "line": {"color": colours.TEXT, "width": 1}},
-            hovertext=[hover[i] for i in chosen], hoverinfo="text", meta=point_type,
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=[x[i] for i in chosen],
+                y=[values[i] for i in chosen],
+                mode="markers",
+                name=words,
+                marker={
+                    "size": 14,
+                    "color": status.SPC_POINT_COLOURS[point_type],
+                    "line": {"color": colours.TEXT, "width": 1},
+                },
+                hovertext=[hover[i] for i in chosen],
+                hoverinfo="text",
+                meta=point_type,
+            )
+        )
     shapes, annotations = _provisional_shapes(data)
-    figure.update_layout(**_base_layout(xaxis=_period_axis(mids, data["Period"]), yaxis=_value_axis(indicator),
-                                        shapes=shapes, annotations=annotations))
+    figure.update_layout(
+        **_base_layout(
+            xaxis=_period_axis(mids, data["Period"]),
+            yaxis=_value_axis(indicator),
+            shapes=shapes,
+            annotations=annotations,
+        )
+    )
     variation, assurance = result.variation, result.assurance
-    notes = [html.Ul(
-        [html.Li([html.Span("Variation: ", className="app-indicator-chart__status-label"),
-                  status.status_tag(status.variation(variation))]),
-         html.Li([html.Span("Assurance: ", className="app-indicator-chart__status-label"),
-                  status.status_tag(status.assurance(assurance))])],
-        className="app-indicator-chart__statuses", id="spc-statuses",
-    )]
+    notes = [
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Span("Variation: ", className="app-indicator-chart__status-label"),
+                        status.status_tag(status.variation(variation)),
+                    ]
+                ),
+                html.Li(
+                    [
+                        html.Span("Assurance: ", className="app-indicator-chart__status-label"),
+                        status.status_tag(status.assurance(assurance)),
+                    ]
+                ),
+            ],
+            className="app-indicator-chart__statuses",
+            id="spc-statuses",
+        )
+    ]
     if result.trial_limits:
-        notes.append(html.P(
-            [html.Strong("Trial limits (fewer than 12 points)", className="app-indicator-chart__trial"),
-             f" The limits are from {len(values)} figures; they will settle as more are added."],
-            className="app-body", id="spc-trial-limits",
-        ))
+        notes.append(
+            html.P(
+                [
+                    html.Strong(
+                        "Trial limits (fewer than 12 points)", className="app-indicator-chart__trial"
+                    ),
+                    f" The limits are from {len(values)} figures; they will settle as more are added.",
+                ],
+                className="app-body",
+                id="spc-trial-limits",
+            )
+        )
     public = data.drop(columns=["period_start", "period_end"])
     special = public[public["Point"] != "Common cause"]
-    summary = (f"Statistical process control chart of {indicator.get('short_name')} for {area_name}, "
-               f"{len(values)} figures from {data['Period'].iloc[0]} to {data['Period'].iloc[-1]}. "
-               f"Mean {_value(result.mean, indicator)}, process limits {_value(result.lpl, indicator)} to "
-               f"{_value(result.upl, indicator)}. ")
+    summary = (
+        f"Statistical process control chart of {indicator.get('short_name')} for {area_name}, "
+        f"{len(values)} figures from {data['Period'].iloc[0]} to {data['Period'].iloc[-1]}. "
+        f"Mean {_value(result.mean, indicator)}, process limits {_value(result.lpl, indicator)} to "
+        f"{_value(result.upl, indicator)}. "
+    )
     if len(special):
-        summary += "Special cause points: " + "; ".join(
-            f"{p} ({w.lower()})" for p, w in zip(special["Period"], special["Point"])) + ". "
+        summary += (
+            "Special cause points: "
+            + "; ".join(f"{p} ({w.lower()})" for p, w in zip(special["Period"], special["Point"]))
+            + ". "
+        )
     else:
         summary += "No special cause points. "
-    summary += f"Variation: {status.variation(variation).words}. Assurance: {status.assurance(assurance).words}."
+    summary += (
+        f"Variation: {status.variation(variation).words}. Assurance: {status.assurance(assurance).words}."
+    )
     return Chart(
         key="spc",
         headline=spc_headline(indicator, area_name, variation, assurance, target),
@@ -681,27 +858,39 @@ def compare_data(
     records = []
     for row in _records(rows):
         key, basis = comparison_key(row, england, polarity, value_type)
-        records.append({
-            "area_code": row["area_code"],
-            "Area": names.get(row["area_code"], row["area_code"]),
-            "Value": number(row["value"]),
-            "Lower 95% limit": number(row.get("lower95")),
-            "Upper 95% limit": number(row.get("upper95")),
-            "Compared with England": status.benchmark(key).words,
-            "Basis of comparison": {"computed": "Tested: England against this area\u2019s 95% interval",
-                                    "published": "As published by OHID"}.get(basis, ""),
-            "On the map": "Yes" if row["area_code"] in on_map else "No",
-            "comparison": key,
-        })
+        records.append(
+            {
+                "area_code": row["area_code"],
+                "Area": names.get(row["area_code"], row["area_code"]),
+                "Value": number(row["value"]),
+                "Lower 95% limit": number(row.get("lower95")),
+                "Upper 95% limit": number(row.get("upper95")),
+                "Compared with England": status.benchmark(key).words,
+                "Basis of comparison": {
+                    "computed": "Tested: England against this area\u2019s 95% interval",
+                    "published": "As published by OHID",
+                }.get(basis, ""),
+                "On the map": "Yes" if row["area_code"] in on_map else "No",
+                "comparison": key,
+            }
+        )
     if not records:
         return pd.DataFrame.from_records(records)
     records.sort(key=lambda r: (r["Value"] is None, -(r["Value"] or 0), r["Area"]))
     if england is not None:
-        records.append({
-            "area_code": "E92000001", "Area": "England", "Value": england, "Lower 95% limit": None,
-            "Upper 95% limit": None, "Compared with England": "Benchmark", "Basis of comparison": "",
-            "On the map": "No", "comparison": "benchmark",
-        })
+        records.append(
+            {
+                "area_code": "E92000001",
+                "Area": "England",
+                "Value": england,
+                "Lower 95% limit": None,
+                "Upper 95% limit": None,
+                "Compared with England": "Benchmark",
+                "Basis of comparison": "",
+                "On the map": "No",
+                "comparison": "benchmark",
+            }
+        )
     frame = pd.DataFrame.from_records(records)
     if frame[["Lower 95% limit", "Upper 95% limit"]].isna().all().all():
         frame = frame.drop(columns=["Lower 95% limit", "Upper 95% limit"])
@@ -715,8 +904,11 @@ def _comparison_counts(frame: pd.DataFrame) -> str:
     areas = frame[frame["comparison"] != "benchmark"]
     counts = areas["comparison"].value_counts()
     words = {"similar": "similar to England", "not compared": "not compared with England"}
-    parts = [(int(counts[key]), words.get(key, f"{key} than England"))
-             for key in ("better", "similar", "worse", "higher", "lower", "not compared") if counts.get(key)]
+    parts = [
+        (int(counts[key]), words.get(key, f"{key} than England"))
+        for key in ("better", "similar", "worse", "higher", "lower", "not compared")
+        if counts.get(key)
+    ]
     if not parts:
         return ""
     if len(parts) == 1:
@@ -738,7 +930,9 @@ def _ranking_headline(areas: pd.DataFrame, indicator: Mapping, our_area: str, na
     mine = ranked.index[ranked["area_code"] == our_area]
     if len(mine) and len(ranked) > 2:
         position = int(mine[0]) + 1
-        place = {1: "the highest", len(ranked): "the lowest"}.get(position, f"the {_ordinal(position)} highest")
+        place = {1: "the highest", len(ranked): "the lowest"}.get(
+            position, f"the {_ordinal(position)} highest"
+        )
         area = ranked.loc[mine[0], "Area"]
         return f"{area} had {place} figure of {len(ranked)} areas for {name} in {period}"
     return f"{display_name(indicator.get('short_name', ''))} in {period}, by area"
@@ -748,8 +942,16 @@ def _ordinal(n: int) -> str:
     return {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh"}.get(n, f"{n}th")
 
 
-def compare_chart(frame: pd.DataFrame, indicator: Mapping, our_area: str, our_name: str, *, period: str,
-                  england: float | None, where: str) -> Chart:
+def compare_chart(
+    frame: pd.DataFrame,
+    indicator: Mapping,
+    our_area: str,
+    our_name: str,
+    *,
+    period: str,
+    england: float | None,
+    where: str,
+) -> Chart:
     """Horizontal bars, highest at the top, each with its 95% interval as whiskers; the reader's area dark
     blue and the rest grey; England as a dashed vertical line."""
     areas = frame[frame["comparison"] != "benchmark"]
@@ -757,46 +959,95 @@ def compare_chart(frame: pd.DataFrame, indicator: Mapping, our_area: str, our_na
     ours = (areas["area_code"] == our_area).to_list()
     has_ci = "Lower 95% limit" in areas
     figure = go.Figure()
-    for chosen, name, colour in ((ours, our_name, colours.OUR_AREA),
-                                 ([not o for o in ours], "Other areas", colours.THE_REST)):
+    for chosen, name, colour in (
+        (ours, our_name, colours.OUR_AREA),
+        ([not o for o in ours], "Other areas", colours.THE_REST),
+    ):
         idx = [i for i, flag in enumerate(chosen) if flag]
         if not idx:
             continue
         part = areas.iloc[idx]
         values = _floats(part["Value"])
         trace = {
-            "x": values, "y": [labels[i] for i in idx], "orientation": "h", "name": name,
-            "marker": {"color": colour}, "meta": "our-area" if colour == colours.OUR_AREA else "other-areas",
-            "hovertext": [f"<b>{a}</b><br>{_value(v, indicator)}<br>{w}" for a, v, w in
-                          zip(part["Area"].tolist(), part["Value"], part["Compared with England"])],
+            "x": values,
+            "y": [labels[i] for i in idx],
+            "orientation": "h",
+            "name": name,
+            "marker": {"color": colour},
+            "meta": "our-area" if colour == colours.OUR_AREA else "other-areas",
+            "hovertext": [
+                f"<b>{a}</b><br>{_value(v, indicator)}<br>{w}"
+                for a, v, w in zip(part["Area"].tolist(), part["Value"], part["Compared with England"])
+            ],
             "hoverinfo": "text",
         }
         if has_ci:
             lower, upper = _floats(part["Lower 95% limit"]), _floats(part["Upper 95% limit"])
             trace["error_x"] = {
-                "type": "data", "symmetric": False, "color": colours.TEXT, "thickness": 2, "width": 8,
+                "type": "data",
+                "symmetric": False,
+                "color": colours.TEXT,
+                "thickness": 2,
+                "width": 8,
                 "array": [None if u is None or v is None else u - v for u, v in zip(upper, values)],
                 "arrayminus": [None if lo is None or v is None else v - lo for lo, v in zip(lower, values)],
             }
         figure.add_trace(go.Bar(**trace))
-    highest = max([v for v in _floats(areas["Value"]) if v is not None] + [england or 0]
-                  + ([u for u in _floats(areas["Upper 95% limit"]) if u is not None] if has_ci else []))
+    highest = max(
+        [v for v in _floats(areas["Value"]) if v is not None]
+        + [england or 0]
+        + ([u for u in _floats(areas["Upper 95% limit"]) if u is not None] if has_ci else [])
+    )
     shapes, annotations = [], []
     if england is not None:
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": england, "x1": england, "y0": 0,
-                       "y1": 1, "line": {"color": REFERENCE_LINE, "width": 3, "dash": "dash"}})
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": england,
+                "x1": england,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": REFERENCE_LINE, "width": 3, "dash": "dash"},
+            }
+        )
         # The line is a shape, so that it spans the whole chart; this empty trace names it in the legend.
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"England {_value(england, indicator)}",
-                                    line={"color": REFERENCE_LINE, "width": 3, "dash": "dash"}, meta="england"))
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=f"England {_value(england, indicator)}",
+                line={"color": REFERENCE_LINE, "width": 3, "dash": "dash"},
+                meta="england",
+            )
+        )
     height = max(260, 70 + 52 * len(areas))
-    figure.update_layout(**_base_layout(
-        height=height, barmode="overlay", hovermode="closest", shapes=shapes, annotations=annotations,
-        margin={"l": 16, "r": 24, "t": 72, "b": 16},
-        xaxis={**_value_axis(indicator), "range": [0, highest * 1.1 if highest > 0 else 1], "showgrid": True,
-               "gridcolor": "#e5e6e7"},
-        yaxis={"categoryorder": "array", "categoryarray": labels[::-1], "fixedrange": True, "showgrid": False,
-               "title": {"text": ""}, "ticks": ""},
-    ))
+    figure.update_layout(
+        **_base_layout(
+            height=height,
+            barmode="overlay",
+            hovermode="closest",
+            shapes=shapes,
+            annotations=annotations,
+            margin={"l": 16, "r": 24, "t": 72, "b": 16},
+            xaxis={
+                **_value_axis(indicator),
+                "range": [0, highest * 1.1 if highest > 0 else 1],
+                "showgrid": True,
+                "gridcolor": "#e5e6e7",
+            },
+            yaxis={
+                "categoryorder": "array",
+                "categoryarray": labels[::-1],
+                "fixedrange": True,
+                "showgrid": False,
+                "title": {"text": ""},
+                "ticks": "",
+            },
+        )
+    )
     ours_row = areas[areas["area_code"] == our_area]
     name = in_sentence(indicator.get("short_name", ""))
     nothing_compared = bool((areas["comparison"] == "not compared").all())
@@ -814,9 +1065,14 @@ def compare_chart(frame: pd.DataFrame, indicator: Mapping, our_area: str, our_na
     if counts and len(areas) > 1 and not nothing_compared:
         headline += f"; {counts}"
     public = frame.drop(columns=["area_code", "comparison"])
-    summary = (f"Bar chart of {indicator.get('short_name')} in {period} for {len(areas)} areas, highest first: "
-               + "; ".join(f"{a} {_value(v, indicator)}, {w.lower()}" for a, v, w in
-                           zip(areas["Area"].tolist(), areas["Value"], areas["Compared with England"])) + ".")
+    summary = (
+        f"Bar chart of {indicator.get('short_name')} in {period} for {len(areas)} areas, highest first: "
+        + "; ".join(
+            f"{a} {_value(v, indicator)}, {w.lower()}"
+            for a, v, w in zip(areas["Area"].tolist(), areas["Value"], areas["Compared with England"])
+        )
+        + "."
+    )
     if england is not None:
         summary += f" England {_value(england, indicator)} is shown as a dashed line."
     return Chart(
@@ -855,44 +1111,98 @@ def map_figure(frame: pd.DataFrame, geojson: dict, indicator: Mapping, our_area:
         colour = status.benchmark(key).background
         colourscale += [[i / len(present), colour], [(i + 1) / len(present), colour]]
     figure = go.Figure()
-    figure.add_trace(go.Scattergeo(
-        lon=[features[c]["properties"]["label_lon"] for c in codes],
-        lat=[features[c]["properties"]["label_lat"] for c in codes],
-        text=[f"{a}<br>{_value(v, indicator)}" for a, v in zip(areas, values)],
-        mode="text", textfont={"size": 15, "color": colours.TEXT, "shadow": TEXT_HALO},
-        hoverinfo="skip", showlegend=False, meta="labels",
-    ))
-    figure.add_trace(go.Choropleth(
-        locations=codes, z=[present.index(k) + 0.5 for k in shown["comparison"]], zmin=0, zmax=len(present),
-        colorscale=colourscale, showscale=False, showlegend=False,
-        marker={"line": {"color": colours.WHITE, "width": 1.5}},
-        hovertext=[f"<b>{a}</b><br>{_value(v, indicator)}<br>{w}" for a, v, w in zip(areas, values, words)],
-        hoverinfo="text", meta="map-areas",
-    ))
+    figure.add_trace(
+        go.Scattergeo(
+            lon=[features[c]["properties"]["label_lon"] for c in codes],
+            lat=[features[c]["properties"]["label_lat"] for c in codes],
+            text=[f"{a}<br>{_value(v, indicator)}" for a, v in zip(areas, values)],
+            mode="text",
+            textfont={"size": 15, "color": colours.TEXT, "shadow": TEXT_HALO},
+            hoverinfo="skip",
+            showlegend=False,
+            meta="labels",
+        )
+    )
+    figure.add_trace(
+        go.Choropleth(
+            locations=codes,
+            z=[present.index(k) + 0.5 for k in shown["comparison"]],
+            zmin=0,
+            zmax=len(present),
+            colorscale=colourscale,
+            showscale=False,
+            showlegend=False,
+            marker={"line": {"color": colours.WHITE, "width": 1.5}},
+            hovertext=[
+                f"<b>{a}</b><br>{_value(v, indicator)}<br>{w}" for a, v, w in zip(areas, values, words)
+            ],
+            hoverinfo="text",
+            meta="map-areas",
+        )
+    )
     if our_area in features and our_area in codes:
         lon, lat = _outline(features[our_area]["geometry"])
-        figure.add_trace(go.Scattergeo(
-            lon=lon, lat=lat, mode="lines", line={"color": colours.TEXT, "width": 4}, hoverinfo="skip",
-            name=f"{areas[codes.index(our_area)]} (outlined)", meta="map-our-area", showlegend=False,
-        ))
+        figure.add_trace(
+            go.Scattergeo(
+                lon=lon,
+                lat=lat,
+                mode="lines",
+                line={"color": colours.TEXT, "width": 4},
+                hoverinfo="skip",
+                name=f"{areas[codes.index(our_area)]} (outlined)",
+                meta="map-our-area",
+                showlegend=False,
+            )
+        )
     # The legend: each comparison in words beside its colour, and the reader's area as an outlined square.
     for key in present:
-        figure.add_trace(go.Scattergeo(
-            lon=[None], lat=[None], mode="markers", name=status.benchmark(key).words, hoverinfo="skip",
-            marker={"symbol": "square", "size": 16, "color": status.benchmark(key).background,
-                    "line": {"color": colours.TEXT, "width": 1}}, meta=f"map-key-{slug(key)}",
-        ))
+        figure.add_trace(
+            go.Scattergeo(
+                lon=[None],
+                lat=[None],
+                mode="markers",
+                name=status.benchmark(key).words,
+                hoverinfo="skip",
+                marker={
+                    "symbol": "square",
+                    "size": 16,
+                    "color": status.benchmark(key).background,
+                    "line": {"color": colours.TEXT, "width": 1},
+                },
+                meta=f"map-key-{slug(key)}",
+            )
+        )
     if our_area in codes:
-        figure.add_trace(go.Scattergeo(
-            lon=[None], lat=[None], mode="markers", name=f"{areas[codes.index(our_area)]} (outlined)",
-            marker={"symbol": "square-open", "size": 16, "color": colours.TEXT, "line": {"width": 3}},
-            hoverinfo="skip", meta="map-key-our-area",
-        ))
-    figure.update_geos(fitbounds="locations", visible=False, showframe=False, showland=False,
-                       showcoastlines=False, showcountries=False, showlakes=False, showocean=False,
-                       showrivers=False, showsubunits=False, projection={"type": "mercator"})
-    figure.update_layout(height=520, dragmode=False, margin={"l": 0, "r": 0, "t": 56, "b": 0},
-                         legend={"itemclick": False, "itemdoubleclick": False})
+        figure.add_trace(
+            go.Scattergeo(
+                lon=[None],
+                lat=[None],
+                mode="markers",
+                name=f"{areas[codes.index(our_area)]} (outlined)",
+                marker={"symbol": "square-open", "size": 16, "color": colours.TEXT, "line": {"width": 3}},
+                hoverinfo="skip",
+                meta="map-key-our-area",
+            )
+        )
+    figure.update_geos(
+        fitbounds="locations",
+        visible=False,
+        showframe=False,
+        showland=False,
+        showcoastlines=False,
+        showcountries=False,
+        showlakes=False,
+        showocean=False,
+        showrivers=False,
+        showsubunits=False,
+        projection={"type": "mercator"},
+    )
+    figure.update_layout(
+        height=520,
+        dragmode=False,
+        margin={"l": 0, "r": 0, "t": 56, "b": 0},
+        legend={"itemclick": False, "itemdoubleclick": False},
+    )
     result = figure.to_plotly_json()
     result["data"][1]["geojson"] = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
     return result
@@ -915,8 +1225,11 @@ def _outline(geometry: dict) -> tuple[list, list]:
 def _category_order(categories: Sequence[str]) -> list[str]:
     def rank(category: str) -> tuple[int, str]:
         folded = category.strip().lower()
-        return (DEPRIVATION_ORDER.index(folded), "") if folded in DEPRIVATION_ORDER else (len(DEPRIVATION_ORDER),
-                                                                                           folded)
+        return (
+            (DEPRIVATION_ORDER.index(folded), "")
+            if folded in DEPRIVATION_ORDER
+            else (len(DEPRIVATION_ORDER), folded)
+        )
 
     return sorted(dict.fromkeys(categories), key=rank)
 
@@ -929,19 +1242,24 @@ def breakdown_groups(breakdowns: pd.DataFrame, indicator: Mapping) -> pd.DataFra
     by_category = breakdowns["category_type"].fillna("") != ""
     by_sex = ~by_category & (breakdowns["sex"] != indicator.get("sex"))
     kind = np.where(by_category, breakdowns["category_type"], np.where(by_sex, "Sex", "Age"))
-    group = np.where(by_category, breakdowns["category"], np.where(by_sex, breakdowns["sex"], breakdowns["age"]))
+    group = np.where(
+        by_category, breakdowns["category"], np.where(by_sex, breakdowns["sex"], breakdowns["age"])
+    )
     return breakdowns.assign(kind=kind, group=group)
 
 
-def inequality_data(groups: pd.DataFrame, indicator: Mapping, area_code: str, names: Mapping[str, str],
-                    kind: str) -> tuple[pd.DataFrame, str]:
+def inequality_data(
+    groups: pd.DataFrame, indicator: Mapping, area_code: str, names: Mapping[str, str], kind: str
+) -> tuple[pd.DataFrame, str]:
     """The latest period's figures for each group of ``kind``: the area's value (with 95% limits when there
     are any) and England's, groups in their natural order (most deprived first). Returns the table and the
     period."""
     part = groups[(groups["kind"] == kind) & groups["value"].notna()]
     area_rows = part[part["area_code"] == area_code]
     latest = area_rows.sort_values("period_end").iloc[-1]
-    period_rows = part[(part["period_start"] == latest["period_start"]) & (part["period_end"] == latest["period_end"])]
+    period_rows = part[
+        (part["period_start"] == latest["period_start"]) & (part["period_end"] == latest["period_end"])
+    ]
     order = _category_order(list(period_rows.loc[period_rows["area_code"] == area_code, "group"]))
     area_name = names.get(area_code, area_code)
     mine = period_rows[period_rows["area_code"] == area_code].set_index("group")
@@ -956,33 +1274,61 @@ def inequality_data(groups: pd.DataFrame, indicator: Mapping, area_code: str, na
     return frame, str(latest["period_label"])
 
 
-def inequality_chart(frame: pd.DataFrame, indicator: Mapping, area_name: str, kind: str, period: str, *,
-                     where: str) -> Chart:
+def inequality_chart(
+    frame: pd.DataFrame, indicator: Mapping, area_name: str, kind: str, period: str, *, where: str
+) -> Chart:
     """Horizontal grouped bars: the area (dark blue) and England (grey) for each group."""
     figure = go.Figure()
     groups = list(frame["Group"])
     series = [(area_name, colours.OUR_AREA)] + ([("England", colours.THE_REST)] if "England" in frame else [])
     for column, colour in series:
-        trace = {"x": _floats(frame[column]), "y": groups, "orientation": "h", "name": column,
-                 "marker": {"color": colour}, "meta": slug(column),
-                 "hovertext": [f"<b>{g}</b><br>{column}: {_value(v, indicator)}" for g, v in
-                               zip(groups, frame[column])], "hoverinfo": "text"}
+        trace = {
+            "x": _floats(frame[column]),
+            "y": groups,
+            "orientation": "h",
+            "name": column,
+            "marker": {"color": colour},
+            "meta": slug(column),
+            "hovertext": [
+                f"<b>{g}</b><br>{column}: {_value(v, indicator)}" for g, v in zip(groups, frame[column])
+            ],
+            "hoverinfo": "text",
+        }
         if column == area_name and "Lower 95% limit" in frame:
             values = _floats(frame[column])
             trace["error_x"] = {
-                "type": "data", "symmetric": False, "color": colours.TEXT, "thickness": 2, "width": 8,
-                "array": [None if u is None or v is None else u - v
-                          for u, v in zip(_floats(frame["Upper 95% limit"]), values)],
-                "arrayminus": [None if lo is None or v is None else v - lo
-                               for lo, v in zip(_floats(frame["Lower 95% limit"]), values)],
+                "type": "data",
+                "symmetric": False,
+                "color": colours.TEXT,
+                "thickness": 2,
+                "width": 8,
+                "array": [
+                    None if u is None or v is None else u - v
+                    for u, v in zip(_floats(frame["Upper 95% limit"]), values)
+                ],
+                "arrayminus": [
+                    None if lo is None or v is None else v - lo
+                    for lo, v in zip(_floats(frame["Lower 95% limit"]), values)
+                ],
             }
         figure.add_trace(go.Bar(**trace))
-    figure.update_layout(**_base_layout(
-        height=max(280, 90 + 60 * len(groups)), barmode="group", bargap=0.25, bargroupgap=0.05,
-        xaxis={**_value_axis(indicator), "rangemode": "tozero", "showgrid": True, "gridcolor": "#e5e6e7"},
-        yaxis={"categoryorder": "array", "categoryarray": groups[::-1], "fixedrange": True, "showgrid": False,
-               "title": {"text": ""}, "ticks": ""},
-    ))
+    figure.update_layout(
+        **_base_layout(
+            height=max(280, 90 + 60 * len(groups)),
+            barmode="group",
+            bargap=0.25,
+            bargroupgap=0.05,
+            xaxis={**_value_axis(indicator), "rangemode": "tozero", "showgrid": True, "gridcolor": "#e5e6e7"},
+            yaxis={
+                "categoryorder": "array",
+                "categoryarray": groups[::-1],
+                "fixedrange": True,
+                "showgrid": False,
+                "title": {"text": ""},
+                "ticks": "",
+            },
+        )
+    )
     values = [(g, v) for g, v in zip(groups, _floats(frame[area_name])) if v is not None]
     high = max(values, key=lambda item: item[1])
     low = min(values, key=lambda item: item[1])
@@ -990,11 +1336,16 @@ def inequality_chart(frame: pd.DataFrame, indicator: Mapping, area_name: str, ki
     if high[1] == low[1]:
         headline = f"In {area_name}, {name} was the same in every group in {period}"
     else:
-        headline = (f"In {area_name}, {name} was highest in the {_group_words(high[0])} "
-                    f"({_value(high[1], indicator)}) and lowest in the {_group_words(low[0])} "
-                    f"({_value(low[1], indicator)}) in {period}")
-    summary = (f"Bar chart of {indicator.get('short_name')} by {kind.lower()} in {period}: "
-               + "; ".join(f"{g} {_value(v, indicator)}" for g, v in values) + ".")
+        headline = (
+            f"In {area_name}, {name} was highest in the {_group_words(high[0])} "
+            f"({_value(high[1], indicator)}) and lowest in the {_group_words(low[0])} "
+            f"({_value(low[1], indicator)}) in {period}"
+        )
+    summary = (
+        f"Bar chart of {indicator.get('short_name')} by {kind.lower()} in {period}: "
+        + "; ".join(f"{g} {_value(v, indicator)}" for g, v in values)
+        + "."
+    )
     if "England" in frame:
         summary += " England\u2019s figure for each group is shown beside it."
     return Chart(
@@ -1036,12 +1387,16 @@ def table_view(chart: Chart, indicator: Mapping) -> html.Div:
     rows = [[_cell(row[c], c, indicator) for c in columns] for row in _records(chart.data)]
     return html.Div(
         table(chart.caption, columns, rows, numeric=chart.numeric, caption_size="s", id=f"table-{chart.key}"),
-        className="app-indicator-table-scroll", tabIndex="0", role="region",
+        className="app-indicator-table-scroll",
+        tabIndex="0",
+        role="region",
         **{"aria-label": f"Table: {chart.caption} (scrolls sideways on a narrow screen)"},
     )
 
 
-def chart_block(chart: Chart, indicator: Mapping, *, figure: go.Figure | None = None, extra: Sequence = ()) -> html.Div:
+def chart_block(
+    chart: Chart, indicator: Mapping, *, figure: go.Figure | None = None, extra: Sequence = ()
+) -> html.Div:
     """A chart as the guidance lays it out: headline, subtitle, notes, the figure (an image to screen
     readers, named by its text summary), source line, table view and CSV download. ``figure`` replaces the
     chart's own (the map shares the bar chart's table)."""
@@ -1052,8 +1407,12 @@ def chart_block(chart: Chart, indicator: Mapping, *, figure: go.Figure | None = 
             html.P(chart.subtitle, className="app-indicator-chart__subtitle", id=f"chart-{key}-subtitle"),
             *chart.notes,
             html.Div(
-                dcc.Graph(figure=figure or chart.figure, config=GRAPH_CONFIG, className="app-indicator-chart__graph",
-                          id=f"graph-{key}"),
+                dcc.Graph(
+                    figure=figure or chart.figure,
+                    config=GRAPH_CONFIG,
+                    className="app-indicator-chart__graph",
+                    id=f"graph-{key}",
+                ),
                 role="img",
                 className="app-indicator-chart__figure",
                 id=f"chart-{key}-figure",
@@ -1061,13 +1420,20 @@ def chart_block(chart: Chart, indicator: Mapping, *, figure: go.Figure | None = 
             ),
             *extra,
             html.P(chart.source, className="app-indicator-chart__source", id=f"chart-{key}-source"),
-            details(f"Show the figures as a table: {chart.caption}", table_view(chart, indicator),
-                    id=f"chart-{key}-table"),
+            details(
+                f"Show the figures as a table: {chart.caption}",
+                table_view(chart, indicator),
+                id=f"chart-{key}-table",
+            ),
             html.Div(
                 [
-                    html.Button(f"Download the figures (CSV, {len(chart.data)} rows)", type="button",
-                                id={"type": "indicator-csv", "chart": key}, className="app-indicator-chart__download",
-                                n_clicks=0),
+                    html.Button(
+                        f"Download the figures (CSV, {len(chart.data)} rows)",
+                        type="button",
+                        id={"type": "indicator-csv", "chart": key},
+                        className="app-indicator-chart__download",
+                        n_clicks=0,
+                    ),
                     dcc.Download(id={"type": "indicator-download", "chart": key}),
                 ],
                 className="app-indicator-chart__actions",

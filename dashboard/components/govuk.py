@@ -19,8 +19,13 @@ def visually_hidden(text: str) -> html.Span:
 def summary_list(rows: Sequence[tuple], id: str | None = None) -> html.Dl:
     """A summary list: ``(key, value)`` pairs as a description list."""
     items = [
-        html.Div([html.Dt(key, className="app-summary-list__key"), html.Dd(value, className="app-summary-list__value")],
-                 className="app-summary-list__row")
+        html.Div(
+            [
+                html.Dt(key, className="app-summary-list__key"),
+                html.Dd(value, className="app-summary-list__value"),
+            ],
+            className="app-summary-list__row",
+        )
         for key, value in rows
     ]
     return html.Dl(items, className="app-summary-list", **({"id": id} if id else {}))
@@ -45,20 +50,32 @@ def table(
         base = "app-table__header" if header else "app-table__cell"
         return f"{base} {base}--numeric" if i in numeric_index else base
 
-    head = html.Thead(html.Tr([html.Th(name, scope="col", className=cell_class(i, True)) for i, name in enumerate(columns)],
-                              className="app-table__row"), className="app-table__head")
+    head = html.Thead(
+        html.Tr(
+            [html.Th(name, scope="col", className=cell_class(i, True)) for i, name in enumerate(columns)],
+            className="app-table__row",
+        ),
+        className="app-table__head",
+    )
     body_rows = []
     for row in rows:
         cells = []
         for i, value in enumerate(row):
             if i == 0 and row_headers:
-                cells.append(html.Th(value, scope="row", className=cell_class(i, False) + " app-table__cell--row-header"))
+                cells.append(
+                    html.Th(
+                        value, scope="row", className=cell_class(i, False) + " app-table__cell--row-header"
+                    )
+                )
             else:
                 cells.append(html.Td(value, className=cell_class(i, False)))
         body_rows.append(html.Tr(cells, className="app-table__row"))
     return html.Table(
-        [html.Caption(caption, className=f"app-table__caption app-table__caption--{caption_size}"), head,
-         html.Tbody(body_rows, className="app-table__body")],
+        [
+            html.Caption(caption, className=f"app-table__caption app-table__caption--{caption_size}"),
+            head,
+            html.Tbody(body_rows, className="app-table__body"),
+        ],
         className="app-table",
         **({"id": id} if id else {}),
     )
@@ -67,8 +84,12 @@ def table(
 def details(summary: str, children, id: str | None = None) -> html.Details:
     """A disclosure ("How is this calculated?")."""
     return html.Details(
-        [html.Summary(html.Span(summary, className="app-details__summary-text"), className="app-details__summary"),
-         html.Div(children, className="app-details__text")],
+        [
+            html.Summary(
+                html.Span(summary, className="app-details__summary-text"), className="app-details__summary"
+            ),
+            html.Div(children, className="app-details__text"),
+        ],
         className="app-details",
         **({"id": id} if id else {}),
     )
@@ -77,8 +98,10 @@ def details(summary: str, children, id: str | None = None) -> html.Details:
 def warning_text(text) -> html.Div:
     """Warning text: a bold statement with a "!" icon and "Warning" for screen readers."""
     return html.Div(
-        [html.Span("!", className="app-warning-text__icon", **{"aria-hidden": "true"}),
-         html.Strong([visually_hidden("Warning: "), text], className="app-warning-text__text")],
+        [
+            html.Span("!", className="app-warning-text__icon", **{"aria-hidden": "true"}),
+            html.Strong([visually_hidden("Warning: "), text], className="app-warning-text__text"),
+        ],
         className="app-warning-text",
     )
 

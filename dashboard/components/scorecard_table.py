@@ -23,11 +23,18 @@ from dash import html
 from dashboard import formatting
 from dashboard.components import status
 from dashboard.components.sparkline import sparkline
-from dashboard.components.summary import format_value, number, target_reason
+from dashboard.components.summary import target_reason
+from dashboard.formatting import format_value, number
 from data.periods import financial_quarter_label
+from data.scorecard_row import to_rows
 
 COLUMNS = (
-    "Indicator", "Latest figure", "Target", "Against target", "Compared with England", "Recent trend",
+    "Indicator",
+    "Latest figure",
+    "Target",
+    "Against target",
+    "Compared with England",
+    "Recent trend",
     "Statistical process control",
 )
 NUMERIC_COLUMNS = ("Latest figure", "Target")
@@ -132,6 +139,7 @@ def headline_sentence(counts: Headline, area_name: str) -> str:
     """ "9 of 14 with a target are on target; 2 significantly worse than England; 3 improving." """
     if counts.with_data == 0:
         return f"None of the {counts.indicators} indicators has a figure for {area_name}."
+
     def say(n: int) -> str:
         return "none" if n == 0 else f"{n:,}"
 
@@ -184,8 +192,11 @@ def _note(text: str | None) -> list:
 def _latest_cell(row: Mapping) -> html.Td:
     value = format_value(number(row["value"]), row["unit"], row["value_type"])
     return html.Td(
-        [html.Span(value, className="app-scorecard__value"), " ",
-         html.Span(f"in {row['period_label']}", className="app-scorecard__period")],
+        [
+            html.Span(value, className="app-scorecard__value"),
+            " ",
+            html.Span(f"in {row['period_label']}", className="app-scorecard__period"),
+        ],
         className="app-table__cell app-table__cell--numeric",
     )
 
@@ -195,8 +206,12 @@ def _target_cell(row: Mapping) -> html.Td:
     if target is None:
         content = [html.Span("No target", className="app-scorecard__none")]
     else:
-        content = [html.Span(format_value(target, row["unit"], row["value_type"], trim=True),
-                             className="app-scorecard__value")]
+        content = [
+            html.Span(
+                format_value(target, row["unit"], row["value_type"], trim=True),
+                className="app-scorecard__value",
+            )
+        ]
         if bool(row.get("target_illustrative")):
             content += [" ", html.Span("illustrative target", className="app-scorecard__period")]
     return html.Td(content, className="app-table__cell app-table__cell--numeric")
@@ -208,8 +223,10 @@ def _target_status_cell(row: Mapping, palette: str) -> html.Td:
 
 
 def _benchmark_cell(row: Mapping) -> html.Td:
-    content = [status.status_tag(status.benchmark(row.get("benchmark") or "not compared")),
-               *_note(benchmark_why(row))]
+    content = [
+        status.status_tag(status.benchmark(row.get("benchmark") or "not compared")),
+        *_note(benchmark_why(row)),
+    ]
     region = number(row.get("region_value"))
     if region is not None:
         region_text = f"{REGION_NAME} {format_value(region, row['unit'], row['value_type'])}"
@@ -226,11 +243,19 @@ def _trend_cell(row: Mapping, series: Series | None) -> html.Td:
     content: list = []
     if series is not None:
         target = number(row.get("target"))
-        target_text = format_value(target, row["unit"], row["value_type"], trim=True) if target is not None else None
-        image = sparkline(series.values, series.labels,
-                          formatted=[format_value(v, row["unit"], row["value_type"]) if v is not None else ""
-                                     for v in series.values],
-                          target=target, target_text=target_text)
+        target_text = (
+            format_value(target, row["unit"], row["value_type"], trim=True) if target is not None else None
+        )
+        image = sparkline(
+            series.values,
+            series.labels,
+            formatted=[
+                format_value(v, row["unit"], row["value_type"]) if v is not None else ""
+                for v in series.values
+            ],
+            target=target,
+            target_text=target_text,
+        )
         if image is not None:
             content.append(html.Span(image, className="app-scorecard__sparkline"))
     content.append(status.status_tag(status.trend(row.get("trend") or "cannot be calculated")))
@@ -282,7 +307,9 @@ class Nearest:
     text: str
 
 
-def indicator_row(row: Mapping, *, href: str, palette: str = "standard", series: Series | None = None) -> html.Tr:
+def indicator_row(
+    row: Mapping, *, href: str, palette: str = "standard", series: Series | None = None
+) -> html.Tr:
     """The row for an indicator that has a figure for the area."""
     return html.Tr(
         [
@@ -299,8 +326,9 @@ def indicator_row(row: Mapping, *, href: str, palette: str = "standard", series:
     )
 
 
-def no_data_row(row: Mapping, *, href: str, area_name: str, nearest: Nearest | None,
-                held_anywhere: bool = True) -> html.Tr:
+def no_data_row(
+    row: Mapping, *, href: str, area_name: str, nearest: Nearest | None, held_anywhere: bool = True
+) -> html.Tr:
     """One compact row for an indicator with no figure for the area: "No data for Fenland; nearest:
     Cambridgeshire (67.6% in 2024/25)". ``held_anywhere`` is False when no area has a figure at all."""
     if not held_anywhere:
@@ -325,9 +353,13 @@ def domain_table(caption: str, groups: Sequence[tuple[str, list]], *, id: str) -
     head = html.Thead(
         html.Tr(
             [
-                html.Th(name, scope="col",
-                        className="app-table__header" + (" app-table__header--numeric" if name in NUMERIC_COLUMNS
-                                                         else "") + f" app-scorecard__col--{i}")
+                html.Th(
+                    name,
+                    scope="col",
+                    className="app-table__header"
+                    + (" app-table__header--numeric" if name in NUMERIC_COLUMNS else "")
+                    + f" app-scorecard__col--{i}",
+                )
                 for i, name in enumerate(COLUMNS)
             ],
             className="app-table__row",
@@ -337,14 +369,27 @@ def domain_table(caption: str, groups: Sequence[tuple[str, list]], *, id: str) -
     bodies = []
     for heading, rows in groups:
         group_rows = rows or [
-            html.Tr(html.Td("No indicator is linked to this outcome yet.", colSpan=len(COLUMNS),
-                            className="app-table__cell app-scorecard__no-data"), className="app-table__row")
+            html.Tr(
+                html.Td(
+                    "No indicator is linked to this outcome yet.",
+                    colSpan=len(COLUMNS),
+                    className="app-table__cell app-scorecard__no-data",
+                ),
+                className="app-table__row",
+            )
         ]
         bodies.append(
             html.Tbody(
                 [
-                    html.Tr(html.Th(heading, scope="rowgroup", colSpan=len(COLUMNS),
-                                    className="app-scorecard__outcome"), className="app-table__row"),
+                    html.Tr(
+                        html.Th(
+                            heading,
+                            scope="rowgroup",
+                            colSpan=len(COLUMNS),
+                            className="app-scorecard__outcome",
+                        ),
+                        className="app-table__row",
+                    ),
                     *group_rows,
                 ],
                 className="app-table__body",
@@ -392,7 +437,9 @@ def reporting_date(as_at: dt.date, quarter_ends: Iterable[dt.date] = ()) -> dt.d
     return max(reported) if reported else as_at
 
 
-def resolve_since(since: str | None, as_at: dt.date | None, quarter_ends: Iterable[dt.date] = ()) -> dt.date | None:
+def resolve_since(
+    since: str | None, as_at: dt.date | None, quarter_ends: Iterable[dt.date] = ()
+) -> dt.date | None:
     """The date ``since`` stands for: an ISO date, or "previous-quarter" / "previous-year" counted back from
     the latest reported quarter on or before ``as_at`` (see :func:`reporting_date`)."""
     if not since or as_at is None:
@@ -424,16 +471,17 @@ def _spc_state(row: Mapping) -> str | None:
     return variation if isinstance(variation, str) and points >= MIN_SPC_POINTS else None
 
 
-def find_changes(before: pd.DataFrame, after: pd.DataFrame, codes: Sequence[str],
-                 palette: str = "standard") -> list[Change]:
+def find_changes(
+    before: pd.DataFrame, after: pd.DataFrame, codes: Sequence[str], palette: str = "standard"
+) -> list[Change]:
     """Indicators among ``codes`` whose target status, England comparison or SPC variation differ between
     the ``before`` and ``after`` scorecard frames, in ``codes`` order; and those with a first figure.
 
     SPC variation counts as changed only when both dates have enough figures for a process chart (having
     enough for the first time is not a change of status).
     """
-    old = {row["indicator_code"]: row for row in before.to_dict("records")}
-    new = {row["indicator_code"]: row for row in after.to_dict("records")}
+    old = {row.indicator_code: row for row in to_rows(before, "")}
+    new = {row.indicator_code: row for row in to_rows(after, "")}
     found = []
     for code in codes:
         b = new.get(code)
@@ -446,7 +494,9 @@ def find_changes(before: pd.DataFrame, after: pd.DataFrame, codes: Sequence[str]
         changes: list = []
         was, now = a.get("target_status") or "not assessed", b.get("target_status") or "not assessed"
         if was != now:
-            changes.append(("Against target", status.target(was, palette=palette), status.target(now, palette=palette)))
+            changes.append(
+                ("Against target", status.target(was, palette=palette), status.target(now, palette=palette))
+            )
         was, now = a.get("benchmark") or "not compared", b.get("benchmark") or "not compared"
         if was != now:
             changes.append(("Compared with England", status.benchmark(was), status.benchmark(now)))
@@ -460,5 +510,3 @@ def find_changes(before: pd.DataFrame, after: pd.DataFrame, codes: Sequence[str]
 
 def _figure(row: dict) -> str | None:
     return value_text(row) if row and number(row.get("value")) is not None else None
-
-

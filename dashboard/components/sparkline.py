@@ -27,8 +27,9 @@ def _finite(values: Sequence[float | None]) -> list[tuple[int, float]]:
     return [(i, float(v)) for i, v in enumerate(values) if v is not None and math.isfinite(float(v))]
 
 
-def svg(values: Sequence[float | None], *, target: float | None = None, width: int = WIDTH,
-        height: int = HEIGHT) -> str:
+def svg(
+    values: Sequence[float | None], *, target: float | None = None, width: int = WIDTH, height: int = HEIGHT
+) -> str:
     """SVG markup for ``values`` (oldest first; gaps allowed) scaled to fit, with ``target`` if given."""
     points = _finite(values)
     has_target = target is not None and math.isfinite(target)
@@ -45,8 +46,10 @@ def svg(values: Sequence[float | None], *, target: float | None = None, width: i
         return round(height - PAD - (height - 2 * PAD) * (v - low) / (high - low), 1)
 
     parts = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-         f'viewBox="0 0 {width} {height}">')
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">'
+        )
     ]
     if has_target:
         ty = y(float(target))
@@ -83,7 +86,11 @@ def sparkline(
     """The sparkline image for ``values`` (oldest first) with its text alternative, or None when there are
     fewer than two figures (a single point is not a line). ``labels`` are the periods and ``formatted`` the
     values as the reader sees them ("12.9%")."""
-    values, labels, formatted = list(values)[-MAX_POINTS:], list(labels)[-MAX_POINTS:], list(formatted)[-MAX_POINTS:]
+    values, labels, formatted = (
+        list(values)[-MAX_POINTS:],
+        list(labels)[-MAX_POINTS:],
+        list(formatted)[-MAX_POINTS:],
+    )
     present = [i for i, _ in _finite(values)]
     if len(present) < 2:
         return None

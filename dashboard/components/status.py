@@ -91,27 +91,39 @@ def target(status: str, *, palette: str = "standard") -> Status:
 
 _BENCHMARK = {
     "better": (
-        "Better than {b}", "✓", colours.FINGERTIPS_BETTER,
+        "Better than {b}",
+        "✓",
+        colours.FINGERTIPS_BETTER,
         "Significantly better than {b}: {b}'s value lies outside this area's 95% confidence interval.",
     ),
     "similar": (
-        "Similar to {b}", "=", colours.FINGERTIPS_SIMILAR,
+        "Similar to {b}",
+        "=",
+        colours.FINGERTIPS_SIMILAR,
         "Not significantly different from {b}: {b}'s value lies inside this area's 95% confidence interval.",
     ),
     "worse": (
-        "Worse than {b}", "✗", colours.FINGERTIPS_WORSE,
+        "Worse than {b}",
+        "✗",
+        colours.FINGERTIPS_WORSE,
         "Significantly worse than {b}: {b}'s value lies outside this area's 95% confidence interval.",
     ),
     "higher": (
-        "Higher than {b}", "↑", colours.FINGERTIPS_HIGHER,
+        "Higher than {b}",
+        "↑",
+        colours.FINGERTIPS_HIGHER,
         "Significantly higher than {b}, for an indicator where higher is neither better nor worse.",
     ),
     "lower": (
-        "Lower than {b}", "↓", colours.FINGERTIPS_LOWER,
+        "Lower than {b}",
+        "↓",
+        colours.FINGERTIPS_LOWER,
         "Significantly lower than {b}, for an indicator where lower is neither better nor worse.",
     ),
     "not compared": (
-        "Not compared", "–", colours.FINGERTIPS_NOT_COMPARED,
+        "Not compared",
+        "–",
+        colours.FINGERTIPS_NOT_COMPARED,
         (
             "No comparison can be made, for example because there is no confidence interval or no {b} value "
             "for the same period."
@@ -134,59 +146,81 @@ def benchmark(comparison: str, *, against: str = "England") -> Status:
 
 _VARIATION = {
     "common_cause": (
-        "Common cause — no significant change", "~", colours.MDC_COMMON_CAUSE,
+        "Common cause — no significant change",
+        "~",
+        colours.MDC_COMMON_CAUSE,
         "Recent figures vary only as much as they usually do.",
     ),
     "improvement_high": (
-        "Special cause — improving (high)", "↑", colours.MDC_IMPROVEMENT,
+        "Special cause — improving (high)",
+        "↑",
+        colours.MDC_IMPROVEMENT,
         "Recent figures are unusually high, and higher is better.",
     ),
     "improvement_low": (
-        "Special cause — improving (low)", "↓", colours.MDC_IMPROVEMENT,
+        "Special cause — improving (low)",
+        "↓",
+        colours.MDC_IMPROVEMENT,
         "Recent figures are unusually low, and lower is better.",
     ),
     "concern_high": (
-        "Special cause — concern (high)", "↑", colours.MDC_CONCERN,
+        "Special cause — concern (high)",
+        "↑",
+        colours.MDC_CONCERN,
         "Recent figures are unusually high, and lower is better.",
     ),
     "concern_low": (
-        "Special cause — concern (low)", "↓", colours.MDC_CONCERN,
+        "Special cause — concern (low)",
+        "↓",
+        colours.MDC_CONCERN,
         "Recent figures are unusually low, and higher is better.",
     ),
     "neutral_high": (
-        "Special cause — high", "↑", colours.MDC_NEUTRAL,
+        "Special cause — high",
+        "↑",
+        colours.MDC_NEUTRAL,
         "Recent figures are unusually high, for an indicator with no better or worse direction.",
     ),
     "neutral_low": (
-        "Special cause — low", "↓", colours.MDC_NEUTRAL,
+        "Special cause — low",
+        "↓",
+        colours.MDC_NEUTRAL,
         "Recent figures are unusually low, for an indicator with no better or worse direction.",
     ),
 }
 
 _ASSURANCE = {
     "consistent_pass": (
-        "Consistently passing the target", "P", colours.MDC_IMPROVEMENT,
+        "Consistently passing the target",
+        "P",
+        colours.MDC_IMPROVEMENT,
         (
             "The figures' normal range of variation is all on the right side of the target: it will be met "
             "consistently."
         ),
     ),
     "consistent_fail": (
-        "Consistently failing the target", "F", colours.MDC_CONCERN,
+        "Consistently failing the target",
+        "F",
+        colours.MDC_CONCERN,
         (
             "The figures' normal range of variation is all on the wrong side of the target: it will not be met "
             "without a change."
         ),
     ),
     "inconsistent": (
-        "Hit and miss", "?", colours.MDC_COMMON_CAUSE,
+        "Hit and miss",
+        "?",
+        colours.MDC_COMMON_CAUSE,
         (
             "The target is within the figures' normal range of variation: it will sometimes be met and "
             "sometimes missed."
         ),
     ),
     "none": (
-        "No target to assure", "–", colours.FINGERTIPS_NOT_COMPARED,
+        "No target to assure",
+        "–",
+        colours.FINGERTIPS_NOT_COMPARED,
         "There is no target, so there is nothing to assure against.",
     ),
 }

@@ -10,7 +10,7 @@ import dash
 from dash import html
 from flask import current_app, has_app_context
 
-from dashboard.layout import SERVICE_NAME, page_title
+from dashboard.routes import SERVICE_NAME, page_title
 
 TITLE = "Accessibility statement"
 PREPARED = "23 November 2026"
@@ -126,8 +126,10 @@ def layout(**_query) -> html.Div:
                 "Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the "
                 "\u2018accessibility regulations\u2019). If you\u2019re not happy with how we respond to your "
                 "complaint, ",
-                html.A("contact the Equality Advisory and Support Service (EASS)",
-                       href="https://www.equalityadvisoryservice.com/"),
+                html.A(
+                    "contact the Equality Advisory and Support Service (EASS)",
+                    href="https://www.equalityadvisoryservice.com/",
+                ),
                 ".",
             ),
             _h2("Technical information about this dashboard\u2019s accessibility", "technical"),
@@ -138,7 +140,9 @@ def layout(**_query) -> html.Div:
             _h3("Compliance status"),
             _p(
                 "This dashboard is partially compliant with the ",
-                html.A("Web Content Accessibility Guidelines version 2.2", href="https://www.w3.org/TR/WCAG22/"),
+                html.A(
+                    "Web Content Accessibility Guidelines version 2.2", href="https://www.w3.org/TR/WCAG22/"
+                ),
                 " AA standard, due to the non-compliances listed below.",
             ),
             _h2("Non-accessible content", "non-accessible"),
@@ -149,7 +153,9 @@ def layout(**_query) -> html.Div:
                 "We will update this statement when the dashboard has been tested with assistive technologies."
             ),
             _h3("Disproportionate burden"),
-            _p("We are not claiming that fixing any accessibility problem would be a disproportionate burden."),
+            _p(
+                "We are not claiming that fixing any accessibility problem would be a disproportionate burden."
+            ),
             _h3("Content that\u2019s not within the scope of the accessibility regulations"),
             _p(
                 "Websites this dashboard links to, such as OHID Fingertips and the Office for National "

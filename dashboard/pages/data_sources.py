@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard.components.banner import illustrative_banner
 from dashboard.components.govuk import details, summary_list, table
-from dashboard.layout import page_title
+from dashboard.routes import page_title
 
 TITLE = "Data sources"
 
@@ -76,24 +76,69 @@ DATASETS = (
         "licence": f"Data under the {OGL}; the extracts are by Trafford Data Lab (MIT licence, © Trafford Data "
         "Lab 2019).",
         "files": (
-            ("admissions_self_harm_young_people.csv", "Hospital admissions as a result of self-harm, 10-24 (90813)",
-             COUNTIES, "2011/12 to 2017/18", "1,078"),
-            ("child_protection_plans.csv", "Children on child protection plans, rate per 10,000 (90886)",
-             COUNTIES, "2012/13 to 2014/15", "462"),
-            ("children_in_care.csv", "Children in care, rate per 10,000 (90803)", COUNTIES, "2011 to 2018",
-             "1,228"),
-            ("neets.csv", "16-17 year olds not in education, employment or training (93203)", COUNTIES,
-             "2016 to 2018", "462"),
-            ("school_readiness_fsm.csv", "Good level of development, free school meals pupils (90632)",
-             COUNTIES, "2012/13 to 2017/18", "924"),
-            ("dental_decay.csv", "5 year olds free from dental decay (92441)", DISTRICTS,
-             "2007/08 to 2016/17", "2,074"),
-            ("excess_weight_reception.csv", "Reception: excess weight (20601)", DISTRICTS,
-             "2006/07 to 2017/18", "3,936"),
-            ("excess_weight_year6.csv", "Year 6: excess weight (20602)", DISTRICTS, "2006/07 to 2017/18",
-             "3,936"),
-            ("low_income_families.csv", "Children in low income families (10101)", DISTRICTS,
-             "2006 to 2016", "3,608"),
+            (
+                "admissions_self_harm_young_people.csv",
+                "Hospital admissions as a result of self-harm, 10-24 (90813)",
+                COUNTIES,
+                "2011/12 to 2017/18",
+                "1,078",
+            ),
+            (
+                "child_protection_plans.csv",
+                "Children on child protection plans, rate per 10,000 (90886)",
+                COUNTIES,
+                "2012/13 to 2014/15",
+                "462",
+            ),
+            (
+                "children_in_care.csv",
+                "Children in care, rate per 10,000 (90803)",
+                COUNTIES,
+                "2011 to 2018",
+                "1,228",
+            ),
+            (
+                "neets.csv",
+                "16-17 year olds not in education, employment or training (93203)",
+                COUNTIES,
+                "2016 to 2018",
+                "462",
+            ),
+            (
+                "school_readiness_fsm.csv",
+                "Good level of development, free school meals pupils (90632)",
+                COUNTIES,
+                "2012/13 to 2017/18",
+                "924",
+            ),
+            (
+                "dental_decay.csv",
+                "5 year olds free from dental decay (92441)",
+                DISTRICTS,
+                "2007/08 to 2016/17",
+                "2,074",
+            ),
+            (
+                "excess_weight_reception.csv",
+                "Reception: excess weight (20601)",
+                DISTRICTS,
+                "2006/07 to 2017/18",
+                "3,936",
+            ),
+            (
+                "excess_weight_year6.csv",
+                "Year 6: excess weight (20602)",
+                DISTRICTS,
+                "2006/07 to 2017/18",
+                "3,936",
+            ),
+            (
+                "low_income_families.csv",
+                "Children in low income families (10101)",
+                DISTRICTS,
+                "2006 to 2016",
+                "3,608",
+            ),
         ),
     },
     {
@@ -114,27 +159,83 @@ DATASETS = (
         "licence": f"Data under the {OGL}; the extracts are by Trafford Data Lab (MIT licence, © Trafford Data "
         "Lab 2024).",
         "files": (
-            ("obese_reception.csv", "Reception obesity including severe obesity (90319; 93105; 92026)",
-             DISTRICTS, "2014/15 to 2024/25", "3,671"),
-            ("obese_year6.csv", "Year 6 obesity including severe obesity (90323; 93107; 92033)", DISTRICTS,
-             "2014/15 to 2024/25", "3,671"),
-            ("children_dental_decay.csv", "5 year olds with visually obvious dental decay (93563)",
-             DISTRICTS, "2014/15 to 2023/24", "1,614"),
-            ("active_children.csv", "Physically active children and young people (93570)", DISTRICTS,
-             "2017/18 to 2024/25", "2,514"),
-            ("vaccination_mmr.csv", "MMR one dose at 2 years; two doses at 5 years", NEIGHBOURS,
-             "2017/18 to 2024/25", "192"),
-            ("children_poverty.csv", "Children in relative and absolute low income families (DWP)", NEIGHBOURS,
-             "2017/18 to 2024/25", "213"),
-            ("school_readiness.csv", "Good level of development, all and free school meals pupils (90631; 90632)",
-             NEIGHBOURS, "2021/22 to 2024/25", "96"),
-            ("neet.csv", "16-17 year olds NEET, and NEET or not known (DfE)", NEIGHBOURS, "2019 to 2025", "168"),
-            ("children_offending.csv", "Children cautioned or sentenced (Youth Justice Board)", NEIGHBOURS,
-             "2014/15 to 2024/25", "242"),
-            ("cla_health_assessment.csv", "Looked-after children with an annual health assessment (DfE)",
-             NEIGHBOURS, "2017/18 to 2024/25", "96"),
-            ("cla_dental_check.csv", "Looked-after children with a dental check (DfE)", NEIGHBOURS,
-             "2017/18 to 2024/25", "96"),
+            (
+                "obese_reception.csv",
+                "Reception obesity including severe obesity (90319; 93105; 92026)",
+                DISTRICTS,
+                "2014/15 to 2024/25",
+                "3,671",
+            ),
+            (
+                "obese_year6.csv",
+                "Year 6 obesity including severe obesity (90323; 93107; 92033)",
+                DISTRICTS,
+                "2014/15 to 2024/25",
+                "3,671",
+            ),
+            (
+                "children_dental_decay.csv",
+                "5 year olds with visually obvious dental decay (93563)",
+                DISTRICTS,
+                "2014/15 to 2023/24",
+                "1,614",
+            ),
+            (
+                "active_children.csv",
+                "Physically active children and young people (93570)",
+                DISTRICTS,
+                "2017/18 to 2024/25",
+                "2,514",
+            ),
+            (
+                "vaccination_mmr.csv",
+                "MMR one dose at 2 years; two doses at 5 years",
+                NEIGHBOURS,
+                "2017/18 to 2024/25",
+                "192",
+            ),
+            (
+                "children_poverty.csv",
+                "Children in relative and absolute low income families (DWP)",
+                NEIGHBOURS,
+                "2017/18 to 2024/25",
+                "213",
+            ),
+            (
+                "school_readiness.csv",
+                "Good level of development, all and free school meals pupils (90631; 90632)",
+                NEIGHBOURS,
+                "2021/22 to 2024/25",
+                "96",
+            ),
+            (
+                "neet.csv",
+                "16-17 year olds NEET, and NEET or not known (DfE)",
+                NEIGHBOURS,
+                "2019 to 2025",
+                "168",
+            ),
+            (
+                "children_offending.csv",
+                "Children cautioned or sentenced (Youth Justice Board)",
+                NEIGHBOURS,
+                "2014/15 to 2024/25",
+                "242",
+            ),
+            (
+                "cla_health_assessment.csv",
+                "Looked-after children with an annual health assessment (DfE)",
+                NEIGHBOURS,
+                "2017/18 to 2024/25",
+                "96",
+            ),
+            (
+                "cla_dental_check.csv",
+                "Looked-after children with a dental check (DfE)",
+                NEIGHBOURS,
+                "2017/18 to 2024/25",
+                "96",
+            ),
         ),
     },
     {
@@ -212,8 +313,13 @@ def _dataset(dataset: dict) -> html.Section:
         children.append(
             details(
                 f"Files in this dataset ({len(dataset['files'])})",
-                table(f"Files: {dataset['title']}", FILE_COLUMNS, dataset["files"], numeric=("Rows",),
-                      caption_size="s"),
+                table(
+                    f"Files: {dataset['title']}",
+                    FILE_COLUMNS,
+                    dataset["files"],
+                    numeric=("Rows",),
+                    caption_size="s",
+                ),
             )
         )
     return html.Section(children, **{"aria-labelledby": dataset["id"]})
@@ -237,8 +343,10 @@ def layout(**_query) -> html.Div:
             html.H2("Contents", className="app-heading-m", id="contents"),
             html.Ul(
                 [html.Li(html.A(d["title"], href=f"#{d['id']}")) for d in DATASETS]
-                + [html.Li(html.A("Not yet available", href="#not-yet-available")),
-                   html.Li(html.A("Licences and attribution", href="#licences"))],
+                + [
+                    html.Li(html.A("Not yet available", href="#not-yet-available")),
+                    html.Li(html.A("Licences and attribution", href="#licences")),
+                ],
                 className="app-list",
             ),
             *(_dataset(d) for d in DATASETS),
@@ -282,13 +390,17 @@ def layout(**_query) -> html.Div:
                         className="app-body",
                     ),
                     html.H3("Illustrative provider returns", className="app-heading-m"),
-                    html.P("Made up for demonstration; not real data and not licensed from anyone.",
-                           className="app-body"),
+                    html.P(
+                        "Made up for demonstration; not real data and not licensed from anyone.",
+                        className="app-body",
+                    ),
                     html.P(
                         [
                             "Read the ",
-                            html.A("Open Government Licence v3.0",
-                                   href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+                            html.A(
+                                "Open Government Licence v3.0",
+                                href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+                            ),
                             " on the National Archives website.",
                         ],
                         className="app-body",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.layout import page_title
+from dashboard.routes import page_title
 
 TITLE = "Page not found"
 
@@ -24,9 +24,15 @@ def layout(**_query) -> html.Div:
         [
             html.H1(TITLE, className="app-heading-xl"),
             html.P("If you typed the web address, check it is correct.", className="app-body"),
-            html.P("If you pasted the web address, check you copied the entire address.", className="app-body"),
             html.P(
-                ["Go to the ", html.A("scorecard", href=dash.get_relative_path("/")), " to find what you need."],
+                "If you pasted the web address, check you copied the entire address.", className="app-body"
+            ),
+            html.P(
+                [
+                    "Go to the ",
+                    html.A("scorecard", href=dash.get_relative_path("/")),
+                    " to find what you need.",
+                ],
                 className="app-body",
             ),
         ],

@@ -12,13 +12,12 @@ from dashboard.components import status
 from dashboard.components.banner import illustrative_banner
 from dashboard.components.govuk import details, inset_text, table
 from dashboard.factory import DESCRIPTION
-from dashboard.layout import page_title
+from dashboard.routes import page_title
 
 TITLE = "About this dashboard"
 PATH = "/about"
 
-dash.register_page(__name__, path=PATH, name=TITLE, title=page_title(TITLE), description=DESCRIPTION,
-                   order=2)
+dash.register_page(__name__, path=PATH, name=TITLE, title=page_title(TITLE), description=DESCRIPTION, order=2)
 
 ALLOWED = {"palette": status.PALETTES}
 LEVEL_WORDS = {
@@ -34,6 +33,7 @@ def _level_words(level: str | None) -> tuple[str, str]:
         return LEVEL_WORDS[level]
     words = (level or "part").replace("_", " ").capitalize()
     return words, words + "s"
+
 
 AREA_TYPE_WORDS = {
     "combined authority": "combined authority",
@@ -77,7 +77,9 @@ def _coverage() -> list:
     areas = data_access.areas()
     summary = data_access.summary()
     local = areas[areas["is_local"].fillna(False).astype(bool)]
-    illustrative = int(catalogue["illustrative"].fillna(False).astype(bool).sum()) if "illustrative" in catalogue else 0
+    illustrative = (
+        int(catalogue["illustrative"].fillna(False).astype(bool).sum()) if "illustrative" in catalogue else 0
+    )
 
     parts: list = []
     if illustrative:
@@ -97,8 +99,12 @@ def _coverage() -> list:
                 _key_figure(len(catalogue), "indicator", "indicators", "key-figure-indicators"),
                 _key_figure(len(frameworks), "framework", "frameworks", "key-figure-frameworks"),
                 _key_figure(len(local), "local area", "local areas", "key-figure-areas"),
-                _key_figure(int(summary.get("observations") or 0), "figure held", "figures held",
-                            "key-figure-observations"),
+                _key_figure(
+                    int(summary.get("observations") or 0),
+                    "figure held",
+                    "figures held",
+                    "key-figure-observations",
+                ),
             ],
             className="app-key-figures",
         ),
@@ -116,8 +122,10 @@ def _coverage() -> list:
 
 def _key_figure(number: int, singular: str, plural: str, id: str) -> html.Li:
     return html.Li(
-        [html.Span(formatting.count(number), className="app-key-figure__number"),
-         html.Span(singular if number == 1 else plural, className="app-key-figure__label")],
+        [
+            html.Span(formatting.count(number), className="app-key-figure__number"),
+            html.Span(singular if number == 1 else plural, className="app-key-figure__label"),
+        ],
         className="app-key-figure",
         id=id,
     )
@@ -148,12 +156,20 @@ def _frameworks_section(frameworks: pd.DataFrame, links: pd.DataFrame) -> list:
         for node in top.itertuples(index=False):
             below = nodes[nodes["parent_code"] == node.code]
             codes = {node.code, *below["code"]}
-            n_indicators = framework_links.loc[framework_links["node_code"].isin(codes), "indicator_code"].nunique()
+            n_indicators = framework_links.loc[
+                framework_links["node_code"].isin(codes), "indicator_code"
+            ].nunique()
             rows.append((_node_label(node), formatting.count(len(below)), formatting.count(n_indicators)))
             outcome_lists.append(
-                html.Li([_node_label(node),
-                         html.Ul([html.Li(_node_label(child)) for child in below.itertuples(index=False)],
-                                 className="app-list")])
+                html.Li(
+                    [
+                        _node_label(node),
+                        html.Ul(
+                            [html.Li(_node_label(child)) for child in below.itertuples(index=False)],
+                            className="app-list",
+                        ),
+                    ]
+                )
             )
         level = _level_words(top["level"].iloc[0] if len(top) else None)[0]
         children = nodes[~nodes["code"].isin(top["code"])]
@@ -162,12 +178,23 @@ def _frameworks_section(frameworks: pd.DataFrame, links: pd.DataFrame) -> list:
         heading_id = f"framework-{framework.code}"
         parts += [
             html.H3(framework.title, className="app-heading-m", id=heading_id),
-            html.P(f"{framework.short_title}: {formatting.plural(total, 'indicator')} linked. "
-                   f"Source: {framework.source}.", className="app-body"),
-            table(f"{framework.short_title}: indicators by {level.lower()}", (level, below_level, "Indicators"),
-                  rows, numeric=(below_level, "Indicators"), caption_size="s", id=f"table-{framework.code}"),
-            details(f"{below_level} in each {level.lower()}: {framework.short_title}",
-                    html.Ul(outcome_lists, className="app-list app-list--plain")),
+            html.P(
+                f"{framework.short_title}: {formatting.plural(total, 'indicator')} linked. "
+                f"Source: {framework.source}.",
+                className="app-body",
+            ),
+            table(
+                f"{framework.short_title}: indicators by {level.lower()}",
+                (level, below_level, "Indicators"),
+                rows,
+                numeric=(below_level, "Indicators"),
+                caption_size="s",
+                id=f"table-{framework.code}",
+            ),
+            details(
+                f"{below_level} in each {level.lower()}: {framework.short_title}",
+                html.Ul(outcome_lists, className="app-list app-list--plain"),
+            ),
         ]
     return parts
 
@@ -178,7 +205,8 @@ def _node_label(node) -> str:
 
 def _areas_section(local: pd.DataFrame) -> list:
     items = [
-        html.Li(f"{area.name} ({AREA_TYPE_WORDS.get(area.type, area.type)})") for area in local.itertuples(index=False)
+        html.Li(f"{area.name} ({AREA_TYPE_WORDS.get(area.type, area.type)})")
+        for area in local.itertuples(index=False)
     ]
     return [
         html.H2("Areas", className="app-heading-l", id="areas"),
@@ -212,8 +240,11 @@ def _data_unavailable() -> html.Div:
 def _ignored_note(ignored: tuple[tuple[str, str], ...]) -> html.Div:
     described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in ignored)
     return inset_text(
-        html.P(f"This link included settings the dashboard does not recognise ({described}), so they have been "
-               "ignored.", className="app-body")
+        html.P(
+            f"This link included settings the dashboard does not recognise ({described}), so they have been "
+            "ignored.",
+            className="app-body",
+        )
     )
 
 
@@ -234,8 +265,12 @@ def _how_to_read_statuses(palette: str) -> list:
         if other == "colour-blind"
         else "Show target statuses in the standard red, amber and green"
     )
-    toggle_href = dash.get_relative_path(urlstate.href(PATH, {"palette": other if other != "standard" else None},
-                                                       ALLOWED)) + "#statuses"
+    toggle_href = (
+        dash.get_relative_path(
+            urlstate.href(PATH, {"palette": other if other != "standard" else None}, ALLOWED)
+        )
+        + "#statuses"
+    )
     return [
         html.H2("How to read statuses", className="app-heading-l", id="statuses"),
         html.P(
@@ -244,11 +279,17 @@ def _how_to_read_statuses(palette: str) -> list:
             "target agreed with the provider, where there is one, and against England.",
             className="app-body",
         ),
-        _legend("Status against a target", [status.target(k, palette=palette) for k in status.TARGET_KEYS],
-                "legend-target"),
+        _legend(
+            "Status against a target",
+            [status.target(k, palette=palette) for k in status.TARGET_KEYS],
+            "legend-target",
+        ),
         html.P(html.A(toggle_text, href=toggle_href, id="palette-toggle"), className="app-body"),
-        _legend("Comparison with England", [status.benchmark(k) for k in status.BENCHMARK_KEYS],
-                "legend-benchmark"),
+        _legend(
+            "Comparison with England",
+            [status.benchmark(k) for k in status.BENCHMARK_KEYS],
+            "legend-benchmark",
+        ),
         html.P(
             "\u201cHigher than England\u201d and \u201cLower than England\u201d are used for indicators where a "
             "higher figure is neither better nor worse, such as the estimated number of children with a "
@@ -276,10 +317,14 @@ def _how_to_read_statuses(palette: str) -> list:
                     "met reliably.",
                     className="app-body",
                 ),
-                _legend("Variation", [status.variation(k) for k in status.VARIATION_KEYS], "legend-variation"),
-                _legend("Assurance",
-                        [status.assurance(None if k == "none" else k) for k in status.ASSURANCE_KEYS],
-                        "legend-assurance"),
+                _legend(
+                    "Variation", [status.variation(k) for k in status.VARIATION_KEYS], "legend-variation"
+                ),
+                _legend(
+                    "Assurance",
+                    [status.assurance(None if k == "none" else k) for k in status.ASSURANCE_KEYS],
+                    "legend-assurance",
+                ),
             ],
         ),
     ]
@@ -296,8 +341,12 @@ def _about_the_data() -> list:
         ),
         html.Ul(
             [
-                html.Li(html.A("Data sources: what each dataset is, where it came from and its licence",
-                               href=dash.get_relative_path("/data-sources"))),
+                html.Li(
+                    html.A(
+                        "Data sources: what each dataset is, where it came from and its licence",
+                        href=dash.get_relative_path("/data-sources"),
+                    )
+                ),
                 html.Li(html.A("Accessibility statement", href=dash.get_relative_path("/accessibility"))),
             ],
             className="app-list",

@@ -7,7 +7,6 @@ reproduces it and the browser's back button returns to the previous view. Changi
 URL; Dash's page router then rebuilds the page on the server from the cached scorecard frames.
 """
 
-
 import datetime as dt
 from dataclasses import dataclass
 
@@ -22,8 +21,9 @@ from dashboard.components import status
 from dashboard.components.banner import illustrative_banner
 from dashboard.components.govuk import details, inset_text
 from dashboard.factory import DESCRIPTION
-from dashboard.layout import page_title
+from dashboard.routes import page_title
 from data.areas import CAMBRIDGESHIRE, CAMBRIDGESHIRE_AND_PETERBOROUGH, LOCAL_AREAS
+from data.scorecard_row import to_rows
 
 TITLE = "Scorecard"
 
@@ -32,7 +32,9 @@ dash.register_page(__name__, path="/", name=TITLE, title=page_title(TITLE), desc
 DEFAULT_AREA = CAMBRIDGESHIRE
 DEFAULT_FRAMEWORK = "cyp-outcomes"
 FILTERS = ("area", "framework", "as_at", "since", "palette")
-FILTER_ORDER = [pair.split("=")[0] for pair in urlstate.build({name: "x" for name in FILTERS}).lstrip("?").split("&")]
+FILTER_ORDER = [
+    pair.split("=")[0] for pair in urlstate.build({name: "x" for name in FILTERS}).lstrip("?").split("&")
+]
 """The filters in the order :mod:`dashboard.urlstate` writes them, so the browser writes the same link."""
 TOGETHER = "Cambridgeshire and Peterborough together"
 LEVEL_NAMES = {"cyp-outcomes": "domain", "hcp-high-impact-areas": "group"}
@@ -87,10 +89,15 @@ def _choice_data() -> dict:
     ]
     ends = pd.to_datetime(local["period_end"]).dt.date
     quarter_ends = set(ends[local["granularity"] == "quarter"])
-    dates = [(day.isoformat(), table.date_label(day, quarter_ends)) for day in sorted(set(ends), reverse=True)]
+    dates = [
+        (day.isoformat(), table.date_label(day, quarter_ends)) for day in sorted(set(ends), reverse=True)
+    ]
     frameworks = data_access.frameworks()
-    parents = {code: parent for code, parent in zip(areas["code"], areas["parent_code"], strict=False)
-               if isinstance(parent, str) and parent}
+    parents = {
+        code: parent
+        for code, parent in zip(areas["code"], areas["parent_code"], strict=False)
+        if isinstance(parent, str) and parent
+    }
     return {
         "areas": area_choices,
         "frameworks": list(zip(frameworks["code"], frameworks["short_title"], strict=False)),
@@ -120,8 +127,11 @@ def read_view(query, options: Choices) -> View:
     """The view from the query string; unknown names and values fall back to the defaults (and are listed
     in ``ignored`` so the page can say so)."""
     filters = urlstate.parse(query, options.allowed)
-    framework_default = DEFAULT_FRAMEWORK if DEFAULT_FRAMEWORK in options.allowed["framework"] else (
-        options.frameworks[0][0] if options.frameworks else DEFAULT_FRAMEWORK)
+    framework_default = (
+        DEFAULT_FRAMEWORK
+        if DEFAULT_FRAMEWORK in options.allowed["framework"]
+        else (options.frameworks[0][0] if options.frameworks else DEFAULT_FRAMEWORK)
+    )
     return View(
         area=filters.get("area", DEFAULT_AREA),
         framework=filters.get("framework", framework_default),
@@ -145,14 +155,18 @@ def layout(**query) -> html.Div:
     try:
         options = choices()
     except data_access.DataUnavailable:
-        return html.Div([html.H1(TITLE, className="app-heading-xl"), _data_unavailable()],
-                        className="app-page app-page--scorecard")
+        return html.Div(
+            [html.H1(TITLE, className="app-heading-xl"), _data_unavailable()],
+            className="app-page app-page--scorecard",
+        )
     view = read_view(query, options)
     try:
         return html.Div(_page(view, options), className="app-page app-page--scorecard")
     except data_access.DataUnavailable:
-        return html.Div([html.H1(TITLE, className="app-heading-xl"), _data_unavailable()],
-                        className="app-page app-page--scorecard")
+        return html.Div(
+            [html.H1(TITLE, className="app-heading-xl"), _data_unavailable()],
+            className="app-page app-page--scorecard",
+        )
 
 
 def _page(view: View, options: Choices) -> list:
@@ -162,9 +176,12 @@ def _page(view: View, options: Choices) -> list:
     frame = data_access.scorecard(view.area, view.as_at)
     framework = next((title for code, title in options.frameworks if code == view.framework), view.framework)
     groups = _framework_groups(view.framework)
-    shown = frame[frame["indicator_code"].isin({code for _, outcomes in groups for _, codes in outcomes
-                                                for code in codes})]
-    records = {row["indicator_code"]: row for row in shown.to_dict("records")}
+    shown = frame[
+        frame["indicator_code"].isin(
+            {code for _, outcomes in groups for _, codes in outcomes for code in codes}
+        )
+    ]
+    records = {row.indicator_code: row for row in to_rows(shown, view.area)}
     as_at_text = f"figures to {formatting.date(as_at_day)}" if as_at_day else "no figures yet"
 
     children: list = [
@@ -189,8 +206,10 @@ def _page(view: View, options: Choices) -> list:
     overall = table.headline(records.values())
     children.append(
         html.P(
-            [html.Strong(f"{formatting.plural(overall.indicators, 'indicator')} for {area_name}: "),
-             table.headline_sentence(overall, area_name)],
+            [
+                html.Strong(f"{formatting.plural(overall.indicators, 'indicator')} for {area_name}: "),
+                table.headline_sentence(overall, area_name),
+            ],
             className="app-body app-scorecard-summary",
             id="scorecard-summary",
             role="status",
@@ -221,8 +240,12 @@ def _framework_groups(framework: str) -> list[tuple[table.Node, list[tuple[table
         outcomes = []
         direct = by_node.get(domain.code, [])
         if direct:
-            outcomes.append((table.Node(domain.code, domain.title),
-                             sorted(set(direct), key=lambda c: order.get(c, len(order)))))
+            outcomes.append(
+                (
+                    table.Node(domain.code, domain.title),
+                    sorted(set(direct), key=lambda c: order.get(c, len(order))),
+                )
+            )
         for outcome in nodes[nodes["parent_code"] == domain.code].itertuples(index=False):
             codes = sorted(set(by_node.get(outcome.code, [])), key=lambda c: order.get(c, len(order)))
             outcomes.append((table.Node(outcome.code, outcome.title), codes))
@@ -242,10 +265,14 @@ def _contents(view: View, groups) -> html.Nav:
     links = []
     for domain, _ in groups:
         heading, section_id = _domain_heading(view.framework, domain)
-        links.append(html.Li(html.A(heading, href=f"#{section_id}"), className="app-scorecard-contents__item"))
+        links.append(
+            html.Li(html.A(heading, href=f"#{section_id}"), className="app-scorecard-contents__item")
+        )
     return html.Nav(
-        [html.H2("Contents", className="app-visually-hidden", id="scorecard-contents-heading"),
-         html.Ul(links, className="app-scorecard-contents__list")],
+        [
+            html.H2("Contents", className="app-visually-hidden", id="scorecard-contents-heading"),
+            html.Ul(links, className="app-scorecard-contents__list"),
+        ],
         className="app-scorecard-contents",
         id="scorecard-contents",
         **{"aria-labelledby": "scorecard-contents-heading"},
@@ -281,7 +308,9 @@ def _nearest_finder(series: pd.DataFrame, options: Choices, as_at: dt.date | Non
     if as_at is not None:
         rows = rows[pd.to_datetime(rows["period_end"]).dt.date <= as_at]
     latest = rows.sort_values(["period_end", "period_start"]).groupby(["indicator_code", "area_code"]).tail(1)
-    figures = {(r.indicator_code, r.area_code): (r.value, r.period_label) for r in latest.itertuples(index=False)}
+    figures = {
+        (r.indicator_code, r.area_code): (r.value, r.period_label) for r in latest.itertuples(index=False)
+    }
 
     def nearest(indicator: str, area: str) -> table.Nearest | None:
         seen = {area}
@@ -291,8 +320,10 @@ def _nearest_finder(series: pd.DataFrame, options: Choices, as_at: dt.date | Non
             if (indicator, parent) in figures:
                 value, period = figures[(indicator, parent)]
                 unit, value_type = units.get(indicator, ("", ""))
-                return table.Nearest(options.names.get(parent, parent),
-                                     f"{table.format_value(value, unit, value_type)} in {period}")
+                return table.Nearest(
+                    options.names.get(parent, parent),
+                    f"{table.format_value(value, unit, value_type)} in {period}",
+                )
             parent = options.parents.get(parent)
         return None
 
@@ -318,22 +349,35 @@ def _domain_sections(view, options, groups, records, series, as_at_day, area_nam
                 domain_rows.append(row)
                 href = _indicator_href(code, view.area)
                 if table.number(row.get("value")) is None:
-                    rows.append(table.no_data_row(row, href=href, area_name=area_name,
-                                                  nearest=nearest(code, view.area),
-                                                  held_anywhere=code in held))
+                    rows.append(
+                        table.no_data_row(
+                            row,
+                            href=href,
+                            area_name=area_name,
+                            nearest=nearest(code, view.area),
+                            held_anywhere=code in held,
+                        )
+                    )
                 else:
-                    rows.append(table.indicator_row(row, href=href, palette=view.palette,
-                                                    series=sparklines.get(code)))
+                    rows.append(
+                        table.indicator_row(row, href=href, palette=view.palette, series=sparklines.get(code))
+                    )
             table_groups.append((_node_heading(outcome), rows))
         heading, section_id = _domain_heading(view.framework, domain)
         sections.append(
             html.Section(
                 [
                     html.H2(heading, className="app-heading-l app-scorecard-domain__heading", id=section_id),
-                    html.P(table.headline_sentence(table.headline(domain_rows), area_name),
-                           className="app-body app-scorecard-domain__headline", id=f"{section_id}-headline"),
-                    table.domain_table(f"{domain.title}: indicators for {area_name}, {when}", table_groups,
-                                       id=f"{section_id}-table"),
+                    html.P(
+                        table.headline_sentence(table.headline(domain_rows), area_name),
+                        className="app-body app-scorecard-domain__headline",
+                        id=f"{section_id}-headline",
+                    ),
+                    table.domain_table(
+                        f"{domain.title}: indicators for {area_name}, {when}",
+                        table_groups,
+                        id=f"{section_id}-table",
+                    ),
                 ],
                 className="app-scorecard-domain",
                 **{"aria-labelledby": section_id},
@@ -349,8 +393,9 @@ def _option(value: str, text: str, selected: str | None) -> html.Option:
     return html.Option(text, value=value, selected=value == (selected or ""))
 
 
-def _select(name: str, label: str, options: list, selected: str | None, *, default: str = "",
-            hint: str | None = None) -> html.Div:
+def _select(
+    name: str, label: str, options: list, selected: str | None, *, default: str = "", hint: str | None = None
+) -> html.Div:
     """A labelled GOV.UK-style select; ``hint`` is the id of text that describes it."""
     field_id = f"scorecard-{name.replace('_', '-')}"
     children: list = [html.Label(label, htmlFor=field_id, className="app-label")]
@@ -361,8 +406,11 @@ def _select(name: str, label: str, options: list, selected: str | None, *, defau
             items.append(html.Optgroup([_option(v, t, selected) for v, t in entry[1]], label=entry[0]))
         else:
             items.append(_option(entry[0], entry[1], selected))
-    children.append(html.Select(items, id=field_id, name=name, className="app-select",
-                                **{"data-default": default}, **extra))
+    children.append(
+        html.Select(
+            items, id=field_id, name=name, className="app-select", **{"data-default": default}, **extra
+        )
+    )
     return html.Div(children, className="app-form-group app-scorecard-filters__item")
 
 
@@ -381,32 +429,55 @@ def _filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> htm
     if as_at_day is not None:
         since_options += [
             (code, f"{words} ({formatting.date(table.resolve_since(code, as_at_day, options.quarter_ends))})")
-            for code, words in ((table.PREVIOUS_QUARTER, "Previous quarter"), (table.PREVIOUS_YEAR, "A year earlier"))
+            for code, words in (
+                (table.PREVIOUS_QUARTER, "Previous quarter"),
+                (table.PREVIOUS_YEAR, "A year earlier"),
+            )
         ]
-        earlier = [(iso, text) for iso, text in options.dates
-                   if dt.date.fromisoformat(iso) < as_at_day or iso == view.since]  # keep the one in the link
+        earlier = [
+            (iso, text)
+            for iso, text in options.dates
+            if dt.date.fromisoformat(iso) < as_at_day or iso == view.since
+        ]  # keep the one in the link
         if earlier:
             since_options.append(("Or a date", earlier))
     elif view.since:
         since_options.append((view.since, view.since))
-    palettes = [("standard", "Red, amber and green"), ("colour-blind", "Colour-blind safe: blue, orange and grey")]
+    palettes = [
+        ("standard", "Red, amber and green"),
+        ("colour-blind", "Colour-blind safe: blue, orange and grey"),
+    ]
     return html.Form(
         [
             html.H2("Choose what to show", className="app-visually-hidden"),
             html.Div(
                 [
                     _select("area", "Area", _area_options(options), view.area, default=DEFAULT_AREA),
-                    _select("framework", "Framework", options.frameworks, view.framework,
-                            default=DEFAULT_FRAMEWORK),
+                    _select(
+                        "framework",
+                        "Framework",
+                        options.frameworks,
+                        view.framework,
+                        default=DEFAULT_FRAMEWORK,
+                    ),
                     _select("as_at", "Figures as at", as_at_options, view.as_at or ""),
-                    _select("since", "Show changes since", since_options, view.since or "",
-                            hint="scorecard-filters-hint"),
+                    _select(
+                        "since",
+                        "Show changes since",
+                        since_options,
+                        view.since or "",
+                        hint="scorecard-filters-hint",
+                    ),
                     _select("palette", "Target status colours", palettes, view.palette, default="standard"),
                 ],
                 className="app-scorecard-filters__row",
             ),
-            html.P("The page changes as soon as you choose. To see what has changed since the last committee, "
-                   "choose the date its figures ran to.", id="scorecard-filters-hint", className="app-hint"),
+            html.P(
+                "The page changes as soon as you choose. To see what has changed since the last committee, "
+                "choose the date its figures ran to.",
+                id="scorecard-filters-hint",
+                className="app-hint",
+            ),
         ],
         id="scorecard-filters",
         method="get",
@@ -422,22 +493,33 @@ def _filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> htm
 
 def _change_item(what: str, before: status.Status, after: status.Status) -> html.Li:
     """ "Against target: moved from ▲ Near target to ✓ On target" (the icons are hidden from screen readers)."""
-    return html.Li([f"{what}: moved from ", status.status_tag(before), " to ", status.status_tag(after)],
-                   className="app-scorecard-change")
+    return html.Li(
+        [f"{what}: moved from ", status.status_tag(before), " to ", status.status_tag(after)],
+        className="app-scorecard-change",
+    )
 
 
 def _change_row(change: table.Change, area: str, area_name: str) -> html.Tr:
     if change.new:
         what = [html.P(f"First figure for {area_name}: {change.after}.", className="app-scorecard-change")]
     else:
-        what = [html.Ul([_change_item(*item) for item in change.changes],
-                        className="app-list app-list--plain app-scorecard-changes__list")]
+        what = [
+            html.Ul(
+                [_change_item(*item) for item in change.changes],
+                className="app-list app-list--plain app-scorecard-changes__list",
+            )
+        ]
         if change.before and change.after and change.before != change.after:
-            what.append(html.Span(f"Now {change.after}; was {change.before}.", className="app-scorecard__why"))
+            what.append(
+                html.Span(f"Now {change.after}; was {change.before}.", className="app-scorecard__why")
+            )
     return html.Tr(
         [
-            html.Th(html.A(change.short_name, href=_indicator_href(change.indicator_code, area)), scope="row",
-                    className="app-table__cell app-table__cell--row-header"),
+            html.Th(
+                html.A(change.short_name, href=_indicator_href(change.indicator_code, area)),
+                scope="row",
+                className="app-table__cell app-table__cell--row-header",
+            ),
             html.Td(what, className="app-table__cell"),
         ],
         className="app-table__row",
@@ -451,19 +533,24 @@ def changes_sentence(changes: list[table.Change], since: dt.date, as_at: dt.date
     first = sum(c.new for c in changes)
     between = f"between the figures to {formatting.date(since)} and the figures to {formatting.date(as_at)}"
     if not changes:
-        return (f"No indicator changed its target status, comparison with England or statistical process control "
-                f"{between}.")
+        return (
+            f"No indicator changed its target status, comparison with England or statistical process control "
+            f"{between}."
+        )
     parts = []
     if moved:
         parts.append(f"{formatting.plural(moved, 'indicator')} changed status")
     if first:
-        parts.append(f"{formatting.plural(first, 'indicator')} {'has its' if first == 1 else 'have their'} "
-                     "first figure")
+        parts.append(
+            f"{formatting.plural(first, 'indicator')} {'has its' if first == 1 else 'have their'} "
+            "first figure"
+        )
     return f"{' and '.join(parts)} {between}."
 
 
-def _changes_panel(view: View, options: Choices, frame: pd.DataFrame, groups: list, as_at_day: dt.date | None,
-                   area_name: str) -> html.Section:
+def _changes_panel(
+    view: View, options: Choices, frame: pd.DataFrame, groups: list, as_at_day: dt.date | None, area_name: str
+) -> html.Section:
     since_day = table.resolve_since(view.since, as_at_day, options.quarter_ends)
     heading_id = "scorecard-changes-heading"
     if since_day is None or as_at_day is None or since_day >= as_at_day:
@@ -471,7 +558,8 @@ def _changes_panel(view: View, options: Choices, frame: pd.DataFrame, groups: li
             html.H2("What has changed", className="app-heading-m", id=heading_id),
             html.P(
                 "Choose a date earlier than the figures shown to see what has changed since then."
-                if as_at_day else f"There are no figures for {area_name} to compare.",
+                if as_at_day
+                else f"There are no figures for {area_name} to compare.",
                 className="app-body",
                 id="scorecard-changes-count",
             ),
@@ -481,29 +569,47 @@ def _changes_panel(view: View, options: Choices, frame: pd.DataFrame, groups: li
         codes = [code for _, outcomes in groups for _, cs in outcomes for code in cs]
         changes = table.find_changes(before, frame, list(dict.fromkeys(codes)), view.palette)
         parts = [
-            html.H2(f"What has changed since {formatting.date(since_day)}", className="app-heading-m",
-                    id=heading_id),
-            html.P(changes_sentence(changes, since_day, as_at_day), className="app-body",
-                   id="scorecard-changes-count"),
+            html.H2(
+                f"What has changed since {formatting.date(since_day)}",
+                className="app-heading-m",
+                id=heading_id,
+            ),
+            html.P(
+                changes_sentence(changes, since_day, as_at_day),
+                className="app-body",
+                id="scorecard-changes-count",
+            ),
         ]
         if changes:
             parts.append(
                 html.Table(
                     [
-                        html.Caption(f"Changes for {area_name} since {formatting.date(since_day)}",
-                                     className="app-table__caption app-scorecard__caption"),
-                        html.Thead(html.Tr([html.Th("Indicator", scope="col", className="app-table__header"),
-                                            html.Th("What changed", scope="col", className="app-table__header")],
-                                           className="app-table__row"), className="app-table__head"),
-                        html.Tbody([_change_row(change, view.area, area_name) for change in changes],
-                                   className="app-table__body"),
+                        html.Caption(
+                            f"Changes for {area_name} since {formatting.date(since_day)}",
+                            className="app-table__caption app-scorecard__caption",
+                        ),
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th("Indicator", scope="col", className="app-table__header"),
+                                    html.Th("What changed", scope="col", className="app-table__header"),
+                                ],
+                                className="app-table__row",
+                            ),
+                            className="app-table__head",
+                        ),
+                        html.Tbody(
+                            [_change_row(change, view.area, area_name) for change in changes],
+                            className="app-table__body",
+                        ),
                     ],
                     className="app-table app-scorecard-changes__table",
                     id="scorecard-changes-table",
                 )
             )
-    return html.Section(parts, className="app-scorecard-changes", id="scorecard-changes",
-                        **{"aria-labelledby": heading_id})
+    return html.Section(
+        parts, className="app-scorecard-changes", id="scorecard-changes", **{"aria-labelledby": heading_id}
+    )
 
 
 # --- Small pieces --------------------------------------------------------------------------------------------------
@@ -530,8 +636,10 @@ def _how_to_read() -> html.Details:
                 "dashed red line at the target.",
                 className="app-body",
             ),
-            html.P(html.A("What every status means", href=dash.get_relative_path("/about") + "#statuses"),
-                   className="app-body"),
+            html.P(
+                html.A("What every status means", href=dash.get_relative_path("/about") + "#statuses"),
+                className="app-body",
+            ),
         ],
         id="scorecard-how-to-read",
     )
@@ -540,8 +648,12 @@ def _how_to_read() -> html.Details:
 def _ignored_note(ignored: tuple[tuple[str, str], ...]) -> html.Div:
     described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in ignored)
     return inset_text(
-        html.P(f"This link included settings the scorecard does not recognise ({described}), so it shows the "
-               "usual choices instead.", className="app-body", id="scorecard-ignored")
+        html.P(
+            f"This link included settings the scorecard does not recognise ({described}), so it shows the "
+            "usual choices instead.",
+            className="app-body",
+            id="scorecard-ignored",
+        )
     )
 
 

@@ -134,14 +134,27 @@ def _frameworks(entries: list[dict]) -> tuple[Framework, ...]:
         if len(codes) != len(set(codes)):
             raise CatalogueError(f"framework {entry['code']} repeats a node code")
         frameworks.append(
-            Framework(entry["code"], entry["title"], entry["short_title"], entry["source"], order, tuple(nodes))
+            Framework(
+                entry["code"], entry["title"], entry["short_title"], entry["source"], order, tuple(nodes)
+            )
         )
     return tuple(frameworks)
 
 
 _REQUIRED_TEXT = (
-    "code", "name", "short_name", "definition", "numerator", "denominator", "value_type", "unit",
-    "polarity", "frequency", "age", "sex", "source",
+    "code",
+    "name",
+    "short_name",
+    "definition",
+    "numerator",
+    "denominator",
+    "value_type",
+    "unit",
+    "polarity",
+    "frequency",
+    "age",
+    "sex",
+    "source",
 )
 
 
@@ -245,5 +258,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     _check_unique(indicators)
     codes = {ind.code for ind in indicators}
     targets_path = directory / "targets.yaml"
-    targets = tuple(_target(e, codes) for e in _read(targets_path, "targets")) if targets_path.exists() else ()
+    targets = (
+        tuple(_target(e, codes) for e in _read(targets_path, "targets")) if targets_path.exists() else ()
+    )
     return Catalogue(frameworks, indicators, targets)

@@ -38,7 +38,10 @@ def fill_missing_limits(valid: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
             if not missing.any():
                 continue
             low, high = method(
-                counts[missing].to_numpy(), denominators[missing].to_numpy(), confidence=confidence, multiplier=1.0
+                counts[missing].to_numpy(),
+                denominators[missing].to_numpy(),
+                confidence=confidence,
+                multiplier=1.0,
             )
             scale = multiplier[missing].to_numpy()
             valid.loc[missing, lower] = np.asarray(low) * scale

@@ -69,15 +69,19 @@ class ImportResult:
         if self.status == "failed":
             return f"{self.file_name}: not imported. {self.message}"
         lines = [
-            (f"{self.file_name} ({self.source_format.replace('_', ' ')}): {self.rows_read:,} rows read; "
-            f"{self.rows_new:,} new, {self.rows_updated:,} updated, {self.rows_unchanged:,} unchanged, "
-            f"{self.rows_rejected:,} rejected.")
+            (
+                f"{self.file_name} ({self.source_format.replace('_', ' ')}): {self.rows_read:,} rows read; "
+                f"{self.rows_new:,} new, {self.rows_updated:,} updated, {self.rows_unchanged:,} unchanged, "
+                f"{self.rows_rejected:,} rejected."
+            )
         ]
         if self.status == "rejected":
             lines.append("Nothing was loaded: the import was strict and some rows have problems.")
         for problem, count, example in self.problem_counts():
-            lines.append(f"  {count:,} row{'s' if count != 1 else ''} rejected: {problem} "
-                         f"(e.g. row {example.row_number}: {example.reason})")
+            lines.append(
+                f"  {count:,} row{'s' if count != 1 else ''} rejected: {problem} "
+                f"(e.g. row {example.row_number}: {example.reason})"
+            )
         return "\n".join(lines)
 
 
@@ -85,9 +89,18 @@ def _lookups(conn: sa.Connection) -> Lookups:
     ind = schema.indicators
     indicators = pd.DataFrame(
         conn.execute(
-            sa.select(ind.c.code, ind.c.value_type, ind.c.multiplier, ind.c.year_type, ind.c.age, ind.c.sex,
-                      ind.c.fingertips_id)
-        ).mappings().all()
+            sa.select(
+                ind.c.code,
+                ind.c.value_type,
+                ind.c.multiplier,
+                ind.c.year_type,
+                ind.c.age,
+                ind.c.sex,
+                ind.c.fingertips_id,
+            )
+        )
+        .mappings()
+        .all()
     )
     if indicators.empty:
         raise FileProblem("The store has no indicator catalogue yet: run 'kpi seed' first.")
@@ -135,7 +148,7 @@ def _half_unit(value: float) -> float:
     """Half a unit in the last decimal place written: 662.7 -> 0.05, 9 -> 0.5."""
     text = np.format_float_positional(value, trim="-")
     decimals = len(text.split(".")[1]) if "." in text else 0
-    return 0.5 * 10.0 ** -decimals
+    return 0.5 * 10.0**-decimals
 
 
 def _less_detailed(merged: pd.DataFrame) -> pd.Series:
@@ -194,10 +207,7 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
 
 def _raw_rows(table: pd.DataFrame) -> dict[int, str]:
     """Each file row as JSON text keyed by spreadsheet row number, kept with its rejection."""
-    return {
-        i + 2: json.dumps(row, ensure_ascii=False)
-        for i, row in enumerate(table.to_dict("records"))
-    }
+    return {i + 2: json.dumps(row, ensure_ascii=False) for i, row in enumerate(table.to_dict("records"))}
 
 
 def _record_batch(conn: sa.Connection, result: ImportResult, started: dt.datetime, imported_by: str) -> None:
@@ -250,8 +260,12 @@ def import_bytes(
                 conn.execute(
                     schema.rejected_rows.insert(),
                     [
-                        {"batch_id": result.batch_id, "row_number": r.row_number, "reason": r.reason,
-                         "raw": raw[r.row_number]}
+                        {
+                            "batch_id": result.batch_id,
+                            "row_number": r.row_number,
+                            "reason": r.reason,
+                            "raw": raw[r.row_number],
+                        }
                         for r in rejections
                     ],
                 )

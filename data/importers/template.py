@@ -36,8 +36,10 @@ INSTRUCTIONS = (
     "provisional: yes if the figure may still change, otherwise no.",
     "value_note: anything the commissioners should know about the figure (optional).",
     "",
-    ("The import checks every row and lists any problem with its row number; nothing is loaded "
-    "from a strict import until every row is right."),
+    (
+        "The import checks every row and lists any problem with its row number; nothing is loaded "
+        "from a strict import until every row is right."
+    ),
 )
 
 
@@ -45,11 +47,15 @@ def provider_indicators(engine: sa.Engine) -> pd.DataFrame:
     """The indicators a provider return reports: code, short name, unit and what to fill in."""
     ind = schema.indicators
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(ind.c.code, ind.c.short_name, ind.c.unit, ind.c.value_type)
-            .where(ind.c.source.startswith(PROVIDER_SOURCE_PREFIX))
-            .order_by(ind.c.sort_order)
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                sa.select(ind.c.code, ind.c.short_name, ind.c.unit, ind.c.value_type)
+                .where(ind.c.source.startswith(PROVIDER_SOURCE_PREFIX))
+                .order_by(ind.c.sort_order)
+            )
+            .mappings()
+            .all()
+        )
     frame = pd.DataFrame(rows, columns=["code", "short_name", "unit", "value_type"])
     frame["fill_in"] = frame["value_type"].map(
         lambda t: "numerator and denominator" if t == "proportion" else "value"
@@ -60,7 +66,9 @@ def provider_indicators(engine: sa.Engine) -> pd.DataFrame:
 def _local_areas(engine: sa.Engine) -> list[tuple[str, str]]:
     areas = schema.areas
     with engine.connect() as conn:
-        names = dict(conn.execute(sa.select(areas.c.code, areas.c.name).where(areas.c.code.in_(LOCAL_AREAS))).all())
+        names = dict(
+            conn.execute(sa.select(areas.c.code, areas.c.name).where(areas.c.code.in_(LOCAL_AREAS))).all()
+        )
     return [(code, names[code]) for code in LOCAL_AREAS if code in names]
 
 
@@ -105,15 +113,23 @@ def write_blank_template(engine: sa.Engine, path: Path) -> Path:
 
     last = 5000
     if len(indicators):
-        codes = DataValidation(type="list", formula1=f"=Indicators!$A$2:$A${len(indicators) + 1}",
-                               showErrorMessage=True, errorTitle="Unknown indicator",
-                               error="Choose an indicator code from the Indicators sheet.")
+        codes = DataValidation(
+            type="list",
+            formula1=f"=Indicators!$A$2:$A${len(indicators) + 1}",
+            showErrorMessage=True,
+            errorTitle="Unknown indicator",
+            error="Choose an indicator code from the Indicators sheet.",
+        )
         codes.add(f"A2:A{last}")
         sheet.add_data_validation(codes)
     if areas:
-        area_codes = DataValidation(type="list", formula1=f"=Areas!$A$2:$A${len(areas) + 1}",
-                                    showErrorMessage=True, errorTitle="Unknown area",
-                                    error="Choose an area code from the Areas sheet.")
+        area_codes = DataValidation(
+            type="list",
+            formula1=f"=Areas!$A$2:$A${len(areas) + 1}",
+            showErrorMessage=True,
+            errorTitle="Unknown area",
+            error="Choose an area code from the Areas sheet.",
+        )
         area_codes.add(f"B2:B{last}")
         sheet.add_data_validation(area_codes)
     flags = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)

@@ -71,7 +71,10 @@ def _resolve_indicator(row: dict, file_format: Format, lookups: Lookups) -> tupl
     if file_format.indicator_ref_kind == "fingertips_id":
         key = ref.removesuffix(".0")
         code = lookups.by_fingertips_id.get(key)
-        return code, None if code else f"unknown indicator: Fingertips indicator {ref} is not in the catalogue"
+        return (
+            code,
+            None if code else f"unknown indicator: Fingertips indicator {ref} is not in the catalogue",
+        )
     if file_format.indicator_ref_kind == "alias":
         code = lookups.by_alias.get((ref, row["measure"])) or lookups.by_alias.get((ref, ""))
         return code, None if code else f"unknown indicator '{ref}' ({row['measure']})"
@@ -141,7 +144,9 @@ def check_row(row: dict, file_format: Format, lookups: Lookups) -> tuple[dict | 
         "value": value,
         "value_note": note,
         "provisional": provisional_text in YES,
-        "published_comparison": "" if row["published_comparison"].lower() in MISSING else row["published_comparison"],
+        "published_comparison": ""
+        if row["published_comparison"].lower() in MISSING
+        else row["published_comparison"],
     }, []
 
 
@@ -155,7 +160,10 @@ def _check_against_indicator(numbers: dict[str, float | None], indicator: pd.Ser
             )
         if value is not None and value > indicator["multiplier"]:
             problems.append(
-                ("value out of range", f"value {value:g} is more than {indicator['multiplier']:g} for a proportion")
+                (
+                    "value out of range",
+                    f"value {value:g} is more than {indicator['multiplier']:g} for a proportion",
+                )
             )
     if denominator == 0 and value is None and count is not None:
         problems.append(("zero denominator", "the denominator is 0, so no value can be calculated"))
@@ -172,11 +180,22 @@ def _check_interval(numbers: dict[str, float | None]) -> list[tuple[str, str]]:
         elif value is not None and (
             (low is not None and low > value * (1 + 1e-9)) or (high is not None and high < value * (1 - 1e-9))
         ):
-            problems.append(("interval excludes value", f"the {level} confidence interval does not contain the value"))
+            problems.append(
+                ("interval excludes value", f"the {level} confidence interval does not contain the value")
+            )
     return problems
 
 
-KEY_FIELDS = ("indicator_code", "area_code", "period_start", "period_end", "sex", "age", "category_type", "category")
+KEY_FIELDS = (
+    "indicator_code",
+    "area_code",
+    "period_start",
+    "period_end",
+    "sex",
+    "age",
+    "category_type",
+    "category",
+)
 
 
 def reject_duplicates(valid: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection]]:
@@ -199,7 +218,9 @@ def reject_duplicates(valid: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection
     return valid[~duplicated], rejections
 
 
-def validate(common: pd.DataFrame, file_format: Format, lookups: Lookups) -> tuple[pd.DataFrame, list[Rejection]]:
+def validate(
+    common: pd.DataFrame, file_format: Format, lookups: Lookups
+) -> tuple[pd.DataFrame, list[Rejection]]:
     """Split a common-layout table into valid observations and rejections (both keep file row numbers)."""
     records, rejections = [], []
     for row in common.to_dict("records"):

@@ -35,8 +35,10 @@ def test_benchmark(benchmark: float, polarity: str, expected: str) -> None:
     ("lower", "upper", "benchmark"), [(None, 20, 5), (10, math.nan, 5), (10, 20, None), (10, 20, pd.NA)]
 )
 def test_missing_input_is_not_compared(lower, upper, benchmark) -> None:
-    assert compare.benchmark(lower=lower, upper=upper, benchmark=benchmark,
-                             polarity="higher_is_better") == "not compared"
+    assert (
+        compare.benchmark(lower=lower, upper=upper, benchmark=benchmark, polarity="higher_is_better")
+        == "not compared"
+    )
 
 
 def test_bad_polarity_or_reversed_limits_raise() -> None:
@@ -49,11 +51,18 @@ def test_bad_polarity_or_reversed_limits_raise() -> None:
 def test_benchmark_many_keeps_the_index_and_accepts_a_polarity_per_row() -> None:
     lower = pd.Series([10, 10, np.nan, 10, 20], index=list("abcde"))
     labels = compare.benchmark_many(
-        lower, [20, 20, 20, 20, 10], [5, 25, 5, 15, 15],
+        lower,
+        [20, 20, 20, 20, 10],
+        [5, 25, 5, 15, 15],
         ["higher_is_better", "lower_is_better", "no_judgement", "no_judgement", "no_judgement"],
     )
-    assert labels.to_dict() == {"a": "better", "b": "better", "c": "not compared", "d": "similar",
-                                "e": "not compared"}
+    assert labels.to_dict() == {
+        "a": "better",
+        "b": "better",
+        "c": "not compared",
+        "d": "similar",
+        "e": "not compared",
+    }
 
 
 def test_benchmark_many_with_one_polarity_returns_an_array() -> None:

@@ -26,8 +26,9 @@ def test_proportion_limits_contain_value_and_stay_in_range(pair, confidence, mul
     assert 0 <= lower <= value <= upper <= multiplier
 
 
-@given(st.integers(min_value=0, max_value=10**8), st.floats(min_value=0.5, max_value=1e9), CONFIDENCE,
-       MULTIPLIER)
+@given(
+    st.integers(min_value=0, max_value=10**8), st.floats(min_value=0.5, max_value=1e9), CONFIDENCE, MULTIPLIER
+)
 def test_rate_limits_contain_value(count, denominator, confidence, multiplier) -> None:
     lower, upper = stats.rate_ci(count, denominator, confidence=confidence, multiplier=multiplier)
     value = count / denominator * multiplier
@@ -42,8 +43,10 @@ def test_array_form_equals_scalar_form(pairs, confidence) -> None:
     np.testing.assert_allclose(np.column_stack([lower, upper]), expected, rtol=1e-12)
 
 
-@given(st.lists(st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6)), max_size=40),
-       st.sampled_from(spc.IMPROVEMENTS))
+@given(
+    st.lists(st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6)), max_size=40),
+    st.sampled_from(spc.IMPROVEMENTS),
+)
 def test_spc_limits_ordered_and_one_type_per_point(values, improvement) -> None:
     result = spc.xmr(values, improvement=improvement)
     assert len(result.point_types) == len(values)

@@ -45,8 +45,15 @@ def test_without_amber_threshold_short_of_target_is_red() -> None:
 )
 def test_status_by_confidence_interval(lower: float, upper: float, polarity: str, expected: str) -> None:
     target = 95 if polarity == "higher_is_better" else 5
-    status = rag.target_status((lower + upper) / 2, target=target, polarity=polarity, amber_threshold=None,
-                               lower=lower, upper=upper, use_ci=True)
+    status = rag.target_status(
+        (lower + upper) / 2,
+        target=target,
+        polarity=polarity,
+        amber_threshold=None,
+        lower=lower,
+        upper=upper,
+        use_ci=True,
+    )
     assert status == expected
 
 
@@ -55,8 +62,12 @@ def test_interval_stops_small_numbers_going_red_on_noise() -> None:
     for numerator, denominator, expected in ((9, 10, "amber"), (900, 1000, "red")):
         lower, upper = stats.proportion_ci(numerator, denominator)
         assert rag.target_status(90, target=95, polarity="higher_is_better") == "red"
-        assert rag.target_status(90, target=95, polarity="higher_is_better", lower=lower, upper=upper,
-                                 use_ci=True) == expected
+        assert (
+            rag.target_status(
+                90, target=95, polarity="higher_is_better", lower=lower, upper=upper, use_ci=True
+            )
+            == expected
+        )
 
 
 @pytest.mark.parametrize(
@@ -79,6 +90,7 @@ def test_amber_threshold_on_the_better_side_raises() -> None:
 
 
 def test_target_status_many() -> None:
-    statuses = rag.target_status_many([97, 92, 80, None], target=95, polarity="higher_is_better",
-                                      amber_threshold=90)
+    statuses = rag.target_status_many(
+        [97, 92, 80, None], target=95, polarity="higher_is_better", amber_threshold=90
+    )
     assert statuses.tolist() == ["green", "amber", "red", "not assessed"]

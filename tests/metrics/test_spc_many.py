@@ -23,8 +23,9 @@ RESULTS = ["n_points", *FIGURES, "variation", "assurance", "trial_limits", "last
 
 
 def _table(frame: pd.DataFrame, by: str | list[str] = "series", **options) -> pd.DataFrame:
-    return spc.xmr_table(frame, by=by, order="month", value="value", improvement="improvement",
-                         target="target", **options)
+    return spc.xmr_table(
+        frame, by=by, order="month", value="value", improvement="improvement", target="target", **options
+    )
 
 
 def _one_by_one(frame: pd.DataFrame, by: str | list[str] = "series", **options) -> pd.DataFrame:
@@ -32,13 +33,26 @@ def _one_by_one(frame: pd.DataFrame, by: str | list[str] = "series", **options) 
     rows = []
     for key, group in frame.groupby(by, sort=False, dropna=False):
         group = group.sort_values("month", kind="stable")
-        chart = spc.xmr(group.value, improvement=group.improvement.iloc[0], target=group.target.iloc[0],
-                        **options)
+        chart = spc.xmr(
+            group.value, improvement=group.improvement.iloc[0], target=group.target.iloc[0], **options
+        )
         present = np.flatnonzero(group.value.notna().to_numpy())
         latest = chart.point_types[present[-1]] if present.size else None
         keys = key if isinstance(key, tuple) else (key,)
-        rows.append((*keys, present.size, chart.mean, chart.mean_moving_range, chart.lpl, chart.upl,
-                     chart.variation, chart.assurance, chart.trial_limits, latest))
+        rows.append(
+            (
+                *keys,
+                present.size,
+                chart.mean,
+                chart.mean_moving_range,
+                chart.lpl,
+                chart.upl,
+                chart.variation,
+                chart.assurance,
+                chart.trial_limits,
+                latest,
+            )
+        )
     return pd.DataFrame(rows, columns=[*([by] if isinstance(by, str) else by), *RESULTS])
 
 
@@ -51,13 +65,25 @@ def _assert_same(table: pd.DataFrame, expected: pd.DataFrame) -> None:
     for column in expected.columns.drop(FIGURES):
         assert _words(table[column]) == _words(expected[column]), column
     for column in FIGURES:
-        np.testing.assert_allclose(table[column].to_numpy(float), expected[column].to_numpy(float),
-                                   rtol=1e-12, atol=0, equal_nan=True)
+        np.testing.assert_allclose(
+            table[column].to_numpy(float),
+            expected[column].to_numpy(float),
+            rtol=1e-12,
+            atol=0,
+            equal_nan=True,
+        )
 
 
-def _long(series: dict[str, list[float]], improvement: str = "increase", target: float = math.nan) -> pd.DataFrame:
-    return pd.DataFrame([{"series": name, "month": month, "value": v, "improvement": improvement, "target": target}
-                         for name, values in series.items() for month, v in enumerate(values)])
+def _long(
+    series: dict[str, list[float]], improvement: str = "increase", target: float = math.nan
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"series": name, "month": month, "value": v, "improvement": improvement, "target": target}
+            for name, values in series.items()
+            for month, v in enumerate(values)
+        ]
+    )
 
 
 # Random series --------------------------------------------------------------------------------
@@ -69,8 +95,16 @@ GRIDS = [
 ]
 
 
-ENDINGS = [[5.5, 1.0, 5.5], [5.5, 5.5, 1.0], [1.0, 4.5, 5.5], [5.5, -1.0, 5.5], [-5.5, -4.5, -1.0],
-           [4.5, 12.0, 1.0], [12.0, 4.5, 4.5], [1.0, 1.0, 1.0]]
+ENDINGS = [
+    [5.5, 1.0, 5.5],
+    [5.5, 5.5, 1.0],
+    [1.0, 4.5, 5.5],
+    [5.5, -1.0, 5.5],
+    [-5.5, -4.5, -1.0],
+    [4.5, 12.0, 1.0],
+    [12.0, 4.5, 4.5],
+    [1.0, 1.0, 1.0],
+]
 
 
 @st.composite
@@ -93,16 +127,26 @@ def _series(draw: st.DrawFn, name: int) -> dict[str, np.ndarray]:
         values = np.resize([1.0, -1.0], size)
         end = min(size, 3)
         values[-end:] = draw(st.sampled_from(ENDINGS))[-end:]
-    values[rng.random(size) < draw(st.sampled_from([0.0, 0.0, 0.15, 0.15, 1.0]))] = math.nan  # 1.0: no points at all
+    values[rng.random(size) < draw(st.sampled_from([0.0, 0.0, 0.15, 0.15, 1.0]))] = (
+        math.nan
+    )  # 1.0: no points at all
     present = values[~np.isnan(values)]
     target = draw(st.sampled_from(["none", "mean", "low", "high", "point"]))
-    target = {"none": math.nan, "low": -1e3, "high": 1e3,
-              "mean": present.mean() if present.size else 1.0,
-              "point": present[0] if present.size else 1.0}[target]
+    target = {
+        "none": math.nan,
+        "low": -1e3,
+        "high": 1e3,
+        "mean": present.mean() if present.size else 1.0,
+        "point": present[0] if present.size else 1.0,
+    }[target]
     months = np.arange(size) // draw(st.sampled_from([1, 1, 1, 2]))  # 2: months shared by two rows
-    return {"series": np.full(size, name), "month": months, "value": values,
-            "improvement": np.full(size, draw(st.sampled_from(spc.IMPROVEMENTS)), dtype=object),
-            "target": np.full(size, target)}
+    return {
+        "series": np.full(size, name),
+        "month": months,
+        "value": values,
+        "improvement": np.full(size, draw(st.sampled_from(spc.IMPROVEMENTS)), dtype=object),
+        "target": np.full(size, target),
+    }
 
 
 @st.composite
@@ -115,12 +159,14 @@ def _long_tables(draw: st.DrawFn) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)
 
 
-OPTIONS = st.fixed_dictionaries({
-    "screen_outliers": st.booleans(),
-    "run_length": st.sampled_from([2, 3, 6, 7]),
-    "trend_length": st.sampled_from([2, 3, 6, 7]),
-    "two_in_three_counts_outside": st.booleans(),
-})
+OPTIONS = st.fixed_dictionaries(
+    {
+        "screen_outliers": st.booleans(),
+        "run_length": st.sampled_from([2, 3, 6, 7]),
+        "trend_length": st.sampled_from([2, 3, 6, 7]),
+        "two_in_three_counts_outside": st.booleans(),
+    }
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,12 +190,24 @@ def test_a_large_random_table_covers_every_outcome() -> None:
     frame["target"] = frame.series.map(lambda name: [math.nan, -5.0, 5.0, 1.5][name % 4])
     expected = _one_by_one(frame)
     _assert_same(_table(frame), expected)
-    assert set(expected.variation) == {"common_cause", "improvement_high", "improvement_low", "concern_high",
-                                       "concern_low", "neutral_high", "neutral_low"}
+    assert set(expected.variation) == {
+        "common_cause",
+        "improvement_high",
+        "improvement_low",
+        "concern_high",
+        "concern_low",
+        "neutral_high",
+        "neutral_low",
+    }
     assert set(_words(expected.assurance)) == {None, "consistent_pass", "consistent_fail", "inconsistent"}
     assert set(_words(expected.last_point_type)) == {
-        None, "common_cause", "special_cause_improvement", "special_cause_concern", "special_cause_neutral_high",
-        "special_cause_neutral_low"}
+        None,
+        "common_cause",
+        "special_cause_improvement",
+        "special_cause_concern",
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+    }
 
 
 def test_sums_are_added_in_numpy_order() -> None:
@@ -181,7 +239,6 @@ def test_a_point_exactly_on_the_mean_stays_on_it_beside_longer_series() -> None:
     _assert_same(_table(frame), _one_by_one(frame))
 
 
-
 @pytest.mark.parametrize("screen", [True, False])
 def test_transcribed_reference_series_together(screen: bool) -> None:
     rows = TRANSCRIBED[TRANSCRIBED.screen_outliers == screen]
@@ -202,29 +259,44 @@ def test_transcribed_reference_series_together(screen: bool) -> None:
 
 
 def test_hand_checked_series_together() -> None:
-    frame = _long({
-        "on the mean": SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW,  # a point on the mean breaks the run
-        "run of seven": SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[:6] + [10.5] + SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[7:],
-        "stuck at 100": [100.0] * 15,
-        "last point high": ALTERNATING_1_3 + [20],
-        "last point missing": ALTERNATING_1_3 + [20, math.nan],
-        "no values": [math.nan, math.nan],
-        "one value": [4.0],
-        "two values": [4.0, 5.0],
-        "eleven": ALTERNATING_1_3[:11],
-        "twelve": ALTERNATING_1_3[:12],
-    }, target=95)
+    frame = _long(
+        {
+            "on the mean": SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW,  # a point on the mean breaks the run
+            "run of seven": SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[:6]
+            + [10.5]
+            + SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[7:],
+            "stuck at 100": [100.0] * 15,
+            "last point high": ALTERNATING_1_3 + [20],
+            "last point missing": ALTERNATING_1_3 + [20, math.nan],
+            "no values": [math.nan, math.nan],
+            "one value": [4.0],
+            "two values": [4.0, 5.0],
+            "eleven": ALTERNATING_1_3[:11],
+            "twelve": ALTERNATING_1_3[:12],
+        },
+        target=95,
+    )
     table = _table(frame).set_index("series")
     assert table.loc["on the mean", ["mean", "variation", "last_point_type"]].tolist() == [
-        10, "common_cause", "common_cause"]
+        10,
+        "common_cause",
+        "common_cause",
+    ]
     assert table.loc["run of seven", "last_point_type"] == "common_cause"  # the run is points 1 to 7
     stuck = table.loc["stuck at 100"]
     assert (stuck["mean"], stuck.mean_moving_range, stuck.lpl, stuck.upl) == (100, 0, 100, 100)
     assert stuck.assurance == "consistent_pass"
     for name in ("last point high", "last point missing"):
         assert table.loc[name, ["variation", "last_point_type", "assurance"]].tolist() == [
-            "improvement_high", "special_cause_improvement", "consistent_fail"]
-    assert table.loc["no values", ["n_points", "variation", "trial_limits"]].tolist() == [0, "common_cause", True]
+            "improvement_high",
+            "special_cause_improvement",
+            "consistent_fail",
+        ]
+    assert table.loc["no values", ["n_points", "variation", "trial_limits"]].tolist() == [
+        0,
+        "common_cause",
+        True,
+    ]
     assert table.loc["no values", "last_point_type"] is None
     assert table.loc["one value", ["n_points", "mean", "last_point_type"]].tolist() == [1, 4, "common_cause"]
     for name in ("no values", "one value"):
@@ -235,13 +307,18 @@ def test_hand_checked_series_together() -> None:
 
 
 def test_improvement_and_target_vary_by_series() -> None:
-    frame = _long({"up": ALTERNATING_1_3 + [20], "down": ALTERNATING_1_3 + [20], "neutral": ALTERNATING_1_3 + [20]})
+    frame = _long(
+        {"up": ALTERNATING_1_3 + [20], "down": ALTERNATING_1_3 + [20], "neutral": ALTERNATING_1_3 + [20]}
+    )
     frame["improvement"] = frame.series.map({"up": "increase", "down": "decrease", "neutral": "neutral"})
     frame["target"] = frame.series.map({"up": -40.0, "down": -40.0, "neutral": 8.0})
     table = _table(frame).set_index("series")
     assert table.variation.tolist() == ["improvement_high", "concern_high", "neutral_high"]
-    assert table.last_point_type.tolist() == ["special_cause_improvement", "special_cause_concern",
-                                              "special_cause_neutral_high"]
+    assert table.last_point_type.tolist() == [
+        "special_cause_improvement",
+        "special_cause_concern",
+        "special_cause_neutral_high",
+    ]
     assert _words(table.assurance) == ["consistent_pass", "consistent_fail", None]
 
 

@@ -34,7 +34,9 @@ def _special(result: spc.SpcResult) -> dict[int, str]:
     return {i + 1: t for i, t in enumerate(result.point_types) if t != "common_cause"}
 
 
-ROWS = [pytest.param(row, id=f"{row.series_id}-screen_{row.screen_outliers}") for _, row in TRANSCRIBED.iterrows()]
+ROWS = [
+    pytest.param(row, id=f"{row.series_id}-screen_{row.screen_outliers}") for _, row in TRANSCRIBED.iterrows()
+]
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if not pd.isna(r.values[0].expected_mean)])
@@ -230,9 +232,7 @@ def test_too_few_values_give_no_limits(values: list) -> None:
     assert (result.variation, result.assurance, result.trial_limits) == ("common_cause", None, True)
 
 
-@pytest.mark.parametrize(
-    "options", [{"improvement": "up"}, {"run_length": 1}, {"trend_length": 0}]
-)
+@pytest.mark.parametrize("options", [{"improvement": "up"}, {"run_length": 1}, {"trend_length": 0}])
 def test_bad_options_raise(options: dict) -> None:
     with pytest.raises(ValueError):
         spc.xmr([1, 2, 3], **options)

@@ -18,11 +18,17 @@ PROPORTION = pd.read_excel(REFERENCE / "testdata_Proportion.xlsx", sheet_name=No
 RATE = pd.read_excel(REFERENCE / "testdata_Rate.xlsx", sheet_name=None)
 HELPERS = pd.read_excel(REFERENCE / "testdata_Byars_Wilson.xlsx").dropna(how="all")
 
+
 def _by_level(sheet: pd.DataFrame, name: str) -> list:
     """One case per row and confidence level of a sheet with lower95_0cl ... upper99_8cl columns."""
     return [
-        pytest.param(row, confidence, row[f"lower{level}cl"], row[f"upper{level}cl"],
-                     id=f"{name}-{row.Area}-{row.statistic}-{level}")
+        pytest.param(
+            row,
+            confidence,
+            row[f"lower{level}cl"],
+            row[f"upper{level}cl"],
+            id=f"{name}-{row.Area}-{row.statistic}-{level}",
+        )
         for _, row in sheet.iterrows()
         for level, confidence in (("95_0", 0.95), ("99_8", 0.998))
     ]
@@ -30,8 +36,10 @@ def _by_level(sheet: pd.DataFrame, name: str) -> list:
 
 def _grouped(sheet: pd.DataFrame, name: str) -> list:
     """One case per row of a grouped sheet (95% only, lowercl/uppercl columns)."""
-    return [pytest.param(row, 0.95, row.lowercl, row.uppercl, id=f"{name}-{row.Area}")
-            for _, row in sheet.iterrows()]
+    return [
+        pytest.param(row, 0.95, row.lowercl, row.uppercl, id=f"{name}-{row.Area}")
+        for _, row in sheet.iterrows()
+    ]
 
 
 def _assert_limits(actual: tuple[float, float], lower: float, upper: float) -> None:

@@ -24,8 +24,9 @@ RESULTS = ["label", "reason", "chi2", "gradient"]
 
 
 def _table(frame: pd.DataFrame, by: str | list[str] = "series") -> pd.DataFrame:
-    return trend.recent_trend_table(frame, by=by, period="period", polarity="polarity", method="method",
-                                    **COLUMNS)
+    return trend.recent_trend_table(
+        frame, by=by, period="period", polarity="polarity", method="method", **COLUMNS
+    )
 
 
 def _one_by_one(frame: pd.DataFrame, by: str | list[str] = "series") -> pd.DataFrame:
@@ -51,8 +52,13 @@ def _assert_same(table: pd.DataFrame, expected: pd.DataFrame) -> None:
     for column in expected.columns.drop(["chi2", "gradient"]):
         assert _words(table[column]) == _words(expected[column]), column
     for column in ("chi2", "gradient"):
-        np.testing.assert_allclose(table[column].to_numpy(float), expected[column].to_numpy(float),
-                                   rtol=1e-12, atol=0, equal_nan=True)
+        np.testing.assert_allclose(
+            table[column].to_numpy(float),
+            expected[column].to_numpy(float),
+            rtol=1e-12,
+            atol=0,
+            equal_nan=True,
+        )
 
 
 # Random series --------------------------------------------------------------------------------
@@ -73,21 +79,32 @@ def _series(draw: st.DrawFn, name: int) -> dict[str, np.ndarray]:
     # 0% and 100% all turn up; denominators include 0.
     denominator = float(draw(st.sampled_from([0, 1, 5, 40, 300, 5000])))
     logit = draw(st.floats(-3, 3)) + draw(st.sampled_from([0.0, 0.05, -0.05, 0.3, -0.3, 1.0])) * t
-    numerators = np.round(denominator / (1 + np.exp(-logit + draw(st.sampled_from([0, 0.2])) * rng.normal(size=size))))
+    numerators = np.round(
+        denominator / (1 + np.exp(-logit + draw(st.sampled_from([0, 0.2])) * rng.normal(size=size)))
+    )
     # Other indicators: a linear trend on a coarse grid (ties, exact zero slopes), limits of varied width.
     values = draw(st.sampled_from([0.0, 10.0, 55.5])) + draw(st.sampled_from([0.0, 0.5, -1.0, 3.0])) * t
     values += rng.choice([0.0, 0.0, 0.25, -0.5, 1.0], size) * draw(st.sampled_from([0, 1]))
     jump = max(0, size - 1 - draw(st.integers(0, 4)))  # one point out of line: 'outlier found'
     values[jump] += draw(st.sampled_from([0.0, 0.0, 10.0]))
     widths = rng.choice(draw(st.sampled_from([WIDTHS, [0.5], [0.05, 1.0]])), size)
-    figures = {"num": numerators, "den": np.full(size, denominator), "val": values,
-               "low": values - widths, "up": values + np.abs(widths)}
+    figures = {
+        "num": numerators,
+        "den": np.full(size, denominator),
+        "val": values,
+        "low": values - widths,
+        "up": values + np.abs(widths),
+    }
     if not draw(st.integers(0, 3)):  # missing figures, sometimes among the latest five
         for figure in figures.values():
             figure[draw(st.lists(st.integers(0, size - 1), max_size=1))] = math.nan
-    return {"series": np.full(size, name), "period": periods,
-            "polarity": np.full(size, draw(st.sampled_from(POLARITIES)), dtype=object),
-            "method": np.full(size, draw(st.sampled_from(trend.METHODS)), dtype=object), **figures}
+    return {
+        "series": np.full(size, name),
+        "period": periods,
+        "polarity": np.full(size, draw(st.sampled_from(POLARITIES)), dtype=object),
+        "method": np.full(size, draw(st.sampled_from(trend.METHODS)), dtype=object),
+        **figures,
+    }
 
 
 @st.composite
@@ -120,10 +137,19 @@ def test_a_large_random_table_covers_every_outcome() -> None:
         periods = rng.permutation(size) + 2000
         if rng.random() < 0.1:
             periods[0] = periods[-1]
-        frame = pd.DataFrame({"series": name, "period": periods,
-                              "polarity": rng.choice(POLARITIES),
-                              "method": rng.choice(trend.METHODS), "num": np.round(share * denominator),
-                              "den": denominator, "val": values, "low": values - widths, "up": values + widths})
+        frame = pd.DataFrame(
+            {
+                "series": name,
+                "period": periods,
+                "polarity": rng.choice(POLARITIES),
+                "method": rng.choice(trend.METHODS),
+                "num": np.round(share * denominator),
+                "den": denominator,
+                "val": values,
+                "low": values - widths,
+                "up": values + widths,
+            }
+        )
         for column in ("num", "den", "val", "low"):
             if rng.random() < 0.04:
                 frame.loc[int(rng.integers(size)), column] = math.nan
@@ -132,14 +158,26 @@ def test_a_large_random_table_covers_every_outcome() -> None:
     expected = _one_by_one(frame)
     _assert_same(_table(frame), expected)
     assert set(expected.reason) == {
-        "duplicate periods", "not enough data points", "missing values",
+        "duplicate periods",
+        "not enough data points",
+        "missing values",
         "proportions must lie strictly between 0 and 1 for the logit gradient",
-        "missing at least one confidence interval value", "confidence intervals must have positive width",
-        "no significant trend", "outlier found", "no outliers and significant trend",
+        "missing at least one confidence interval value",
+        "confidence intervals must have positive width",
+        "no significant trend",
+        "outlier found",
+        "no outliers and significant trend",
     }
-    assert set(expected.label) == {"cannot be calculated", "no significant change", "increasing", "decreasing",
-                                   "increasing and getting better", "increasing and getting worse",
-                                   "decreasing and getting better", "decreasing and getting worse"}
+    assert set(expected.label) == {
+        "cannot be calculated",
+        "no significant change",
+        "increasing",
+        "decreasing",
+        "increasing and getting better",
+        "increasing and getting worse",
+        "decreasing and getting better",
+        "decreasing and getting worse",
+    }
 
 
 # The national test workbook, all series in one table -------------------------------------------
@@ -153,12 +191,21 @@ def _workbook_table() -> tuple[pd.DataFrame, pd.DataFrame]:
         proportion = name in ("testdata_prop_trends", "testdata_prop_grouped")
         for group, rows in groups:
             series = f"{name}: {group}"
-            frames.append(pd.DataFrame({
-                "series": series, "period": rows.Year, "polarity": "no_judgement",
-                "method": "proportion" if proportion else "other",
-                "num": rows.Count, "den": rows.denominator if proportion else math.nan,
-                "val": rows.Value, "low": rows.get("LL", math.nan), "up": rows.get("UL", math.nan),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "series": series,
+                        "period": rows.Year,
+                        "polarity": "no_judgement",
+                        "method": "proportion" if proportion else "other",
+                        "num": rows.Count,
+                        "den": rows.denominator if proportion else math.nan,
+                        "val": rows.Value,
+                        "low": rows.get("LL", math.nan),
+                        "up": rows.get("UL", math.nan),
+                    }
+                )
+            )
             expected.append(rows.iloc[-1].rename(series))
     return pd.concat(frames, ignore_index=True), pd.DataFrame(expected)
 
@@ -178,12 +225,17 @@ def test_workbook_series_together_match_the_workbook() -> None:
 
 def test_polarity_and_method_vary_by_series() -> None:
     frame, _ = _workbook_table()
-    polarities = {"testdata_prop_trends: all": "higher_is_better",
-                  "testdata_other_grouped: Black, Black British, Caribbean or African": "lower_is_better"}
+    polarities = {
+        "testdata_prop_trends: all": "higher_is_better",
+        "testdata_other_grouped: Black, Black British, Caribbean or African": "lower_is_better",
+    }
     frame["polarity"] = frame.series.map(polarities).fillna("no_judgement")
     table = _table(frame).set_index("series").label
     assert table["testdata_prop_trends: all"] == "decreasing and getting worse"
-    assert table["testdata_other_grouped: Black, Black British, Caribbean or African"] == "increasing and getting worse"
+    assert (
+        table["testdata_other_grouped: Black, Black British, Caribbean or African"]
+        == "increasing and getting worse"
+    )
     assert table["testdata_other_trends: all"] == "decreasing"
 
 
@@ -218,8 +270,19 @@ def test_empty_table() -> None:
     ],
 )
 def test_bad_columns_raise(column: str, values: list[str], message: str) -> None:
-    frame = pd.DataFrame({"series": "a", "period": range(5), "polarity": "no_judgement", "method": "proportion",
-                          "num": [1, 2, 3, 4, 5], "den": 10, "val": 1.0, "low": 0.0, "up": 2.0})
+    frame = pd.DataFrame(
+        {
+            "series": "a",
+            "period": range(5),
+            "polarity": "no_judgement",
+            "method": "proportion",
+            "num": [1, 2, 3, 4, 5],
+            "den": 10,
+            "val": 1.0,
+            "low": 0.0,
+            "up": 2.0,
+        }
+    )
     frame[column] = values
     with pytest.raises(ValueError, match=message):
         _table(frame)

@@ -89,10 +89,12 @@ def test_grouped_helper_matches_workbook(sheet_name: str, figures: dict[str, str
 def test_period_spacing_is_not_used() -> None:
     """'Other ethnic group' has no 2015: the workbook's 47.3463 treats the five years as equally spaced."""
     rows = SHEETS["testdata_prop_grouped"].query("Ethnicity == 'Other ethnic group'")
-    spaced = trend.recent_trend(polarity="no_judgement", periods=rows.Year, numerators=rows.Count,
-                                denominators=rows.denominator)
-    unlabelled = trend.recent_trend(polarity="no_judgement", numerators=rows.Count,
-                                    denominators=rows.denominator)
+    spaced = trend.recent_trend(
+        polarity="no_judgement", periods=rows.Year, numerators=rows.Count, denominators=rows.denominator
+    )
+    unlabelled = trend.recent_trend(
+        polarity="no_judgement", numerators=rows.Count, denominators=rows.denominator
+    )
     assert round(spaced.chi2, 4) == 47.3463
     assert spaced == unlabelled
 
@@ -112,10 +114,14 @@ RISING = SHEETS["testdata_other_grouped"].query("Ethnicity.str.startswith('Black
     ],
 )
 def test_polarity_words(polarity: str, falling: str, rising: str) -> None:
-    assert trend.recent_trend(polarity=polarity, numerators=PROP.Count,
-                              denominators=PROP.denominator).label == falling
-    assert trend.recent_trend(polarity=polarity, values=RISING.Value, lower95=RISING.LL,
-                              upper95=RISING.UL).label == rising
+    assert (
+        trend.recent_trend(polarity=polarity, numerators=PROP.Count, denominators=PROP.denominator).label
+        == falling
+    )
+    assert (
+        trend.recent_trend(polarity=polarity, values=RISING.Value, lower95=RISING.LL, upper95=RISING.UL).label
+        == rising
+    )
 
 
 # Series handling ---------------------------------------------------------------------------
@@ -146,36 +152,53 @@ def test_missing_value_in_latest_five_cannot_be_calculated() -> None:
     values = OTHER_6.Value.to_numpy(dtype=float).copy()
     values[3] = np.nan
     assert _other(OTHER_6, values=values).reason == "missing values"
-    result = trend.recent_trend(polarity="no_judgement", numerators=[10, None, 12, 13, 14],
-                                denominators=[100] * 5)
+    result = trend.recent_trend(
+        polarity="no_judgement", numerators=[10, None, 12, 13, 14], denominators=[100] * 5
+    )
     assert (result.label, result.reason) == ("cannot be calculated", "missing values")
 
 
 def test_periods_put_the_points_in_order() -> None:
     shuffled = PROP.sample(frac=1, random_state=3)
-    result = trend.recent_trend(polarity="no_judgement", periods=shuffled.Year, numerators=shuffled.Count,
-                                denominators=shuffled.denominator)
+    result = trend.recent_trend(
+        polarity="no_judgement",
+        periods=shuffled.Year,
+        numerators=shuffled.Count,
+        denominators=shuffled.denominator,
+    )
     assert round(result.chi2, 4) == 12.5688
     assert round(result.gradient, 4) == -0.1062
 
 
 def test_duplicate_periods_cannot_be_calculated() -> None:
-    result = trend.recent_trend(polarity="no_judgement", periods=[2019, 2020, 2021, 2021, 2022],
-                                numerators=[1, 2, 3, 4, 5], denominators=[10] * 5)
+    result = trend.recent_trend(
+        polarity="no_judgement",
+        periods=[2019, 2020, 2021, 2021, 2022],
+        numerators=[1, 2, 3, 4, 5],
+        denominators=[10] * 5,
+    )
     assert (result.label, result.reason) == ("cannot be calculated", "duplicate periods")
 
 
 def test_single_point_driving_the_trend_is_not_a_trend() -> None:
     """Flat then one jump: significant, but leaving out the jump gives a slope of 0, which disagrees."""
-    result = trend.recent_trend(polarity="higher_is_better", values=[10, 10, 10, 10, 20],
-                                lower95=[9.9] * 4 + [19.9], upper95=[10.1] * 4 + [20.1])
+    result = trend.recent_trend(
+        polarity="higher_is_better",
+        values=[10, 10, 10, 10, 20],
+        lower95=[9.9] * 4 + [19.9],
+        upper95=[10.1] * 4 + [20.1],
+    )
     assert result.chi2 > trend.SIGNIFICANCE
     assert (result.label, result.reason) == ("no significant change", "outlier found")
 
 
 def test_gradient_is_per_period_for_other_indicators() -> None:
-    result = trend.recent_trend(polarity="no_judgement", values=[1, 2, 3, 4, 5], lower95=[0.9, 1.9, 2.9, 3.9, 4.9],
-                                upper95=[1.1, 2.1, 3.1, 4.1, 5.1])
+    result = trend.recent_trend(
+        polarity="no_judgement",
+        values=[1, 2, 3, 4, 5],
+        lower95=[0.9, 1.9, 2.9, 3.9, 4.9],
+        upper95=[1.1, 2.1, 3.1, 4.1, 5.1],
+    )
     assert result.gradient == pytest.approx(1.0)
     assert result.label == "increasing"
 

@@ -15,7 +15,7 @@ from data.importers import pipeline
 from data.importers.formats import FileProblem
 from data.importers.pipeline import import_bytes, import_file
 from data.importers.template import write_blank_template
-from tests.store.helpers import (
+from tests.data.helpers import (
     EAST_OF_ENGLAND_MH,
     count_rows,
     indicator_code,
@@ -25,8 +25,16 @@ from tests.store.helpers import (
 )
 
 CAMBS, PBORO, ENGLAND = "E10000003", "E06000031", "E92000001"
-RETURN_HEADER = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional",
-                 "value_note"]
+RETURN_HEADER = [
+    "indicator_code",
+    "area_code",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "provisional",
+    "value_note",
+]
 
 
 def test_fingertips_export_loads_with_its_published_limits(any_store, tmp_path):
@@ -84,8 +92,14 @@ def test_a_changed_figure_is_updated_and_the_old_one_kept(any_store, tmp_path):
 
 def test_provider_return_gets_its_percentage_and_wilson_limits_computed(any_store, tmp_path):
     code = provider_proportion(any_store)
-    path = write_csv(tmp_path / "return.csv", RETURN_HEADER, [[code, PBORO, "2024/25 Q3", 0, 50, "", "", ""],
-                                                             [code, CAMBS, "2024/25 Q3", 1587, 1702, "", "no", ""]])
+    path = write_csv(
+        tmp_path / "return.csv",
+        RETURN_HEADER,
+        [
+            [code, PBORO, "2024/25 Q3", 0, 50, "", "", ""],
+            [code, CAMBS, "2024/25 Q3", 1587, 1702, "", "no", ""],
+        ],
+    )
     result = import_file(any_store, path)
     assert result.rows_new == 2
     rows = observations(any_store, indicator_code=code).set_index("area_code")
@@ -102,11 +116,19 @@ def test_provider_return_gets_its_percentage_and_wilson_limits_computed(any_stor
 @pytest.mark.parametrize(
     ("row", "problem", "words"),
     [
-        (["no-such-indicator", CAMBS, "2024/25 Q1", 1, 2, "", "", ""], "unknown indicator", "no-such-indicator"),
+        (
+            ["no-such-indicator", CAMBS, "2024/25 Q1", 1, 2, "", "", ""],
+            "unknown indicator",
+            "no-such-indicator",
+        ),
         (["{code}", "E07000201", "2024/25 Q1", 1, 2, "", "", ""], "unknown area", "E07000201"),
         (["{code}", CAMBS, "Spring 2024", 1, 2, "", "", ""], "unreadable period", "Spring 2024"),
         (["{code}", CAMBS, "2024/25 Q1", "lots", 2, "", "", ""], "not a number", "'lots' is not a number"),
-        (["{code}", CAMBS, "2024/25 Q1", 12, 10, "", "", ""], "count above denominator", "more than the denominator"),
+        (
+            ["{code}", CAMBS, "2024/25 Q1", 12, 10, "", "", ""],
+            "count above denominator",
+            "more than the denominator",
+        ),
         (["{code}", CAMBS, "2024/25 Q1", -1, 10, "", "", ""], "negative number", "negative"),
         (["{code}", CAMBS, "2024/25 Q1", "", "", 120, "", ""], "value out of range", "more than 100"),
         (["{code}", CAMBS, "2024/25 Q1", 1, 2, "", "maybe", ""], "unreadable flag", "yes or no"),
@@ -141,7 +163,10 @@ def test_rows_with_the_same_key_are_all_rejected_naming_each_other(any_store, tm
     rows = [[code, CAMBS, "2024/25 Q1", 5, 10, "", "", ""], [code, CAMBS, "2024/25 Q1", 6, 10, "", "", ""]]
     result = import_file(any_store, write_csv(tmp_path / "dup.csv", RETURN_HEADER, rows))
     assert result.rows_new == 0
-    assert [(r.row_number, r.problem) for r in result.rejections] == [(2, "duplicate row"), (3, "duplicate row")]
+    assert [(r.row_number, r.problem) for r in result.rejections] == [
+        (2, "duplicate row"),
+        (3, "duplicate row"),
+    ]
     assert "row 3" in result.rejections[0].reason and "row 2" in result.rejections[1].reason
 
 
@@ -184,7 +209,10 @@ def test_a_failure_part_way_leaves_the_store_as_it_was(any_store, tmp_path, monk
         (b"PK\x03\x04 not really a workbook", "not an Excel workbook"),
         (b"colour,shape\nred,square\n", "do not match any format"),
         (b"indicator_code,area_code,period,numerator\n", "no rows"),
-        (b"Indicator ID,Area Code,Sex,Age,Value\n1,E10000003,Persons,All,3\n", "missing the column Time period"),
+        (
+            b"Indicator ID,Area Code,Sex,Age,Value\n1,E10000003,Persons,All,3\n",
+            "missing the column Time period",
+        ),
         (b"just one column\nvalue\n", "only one column"),
         (b'a,b\n"unclosed,2\n', "not a well-formed CSV"),
     ],
@@ -205,7 +233,9 @@ def test_import_before_the_store_exists_says_to_seed_first(empty_store, tmp_path
 
 
 def test_tidy_extract_matches_indicators_by_name_and_keeps_missing_values_as_gaps(any_store):
-    result = import_file(any_store, EAST_OF_ENGLAND_MH.parents[1] / "trafford-dashboard-children" / "neets.csv")
+    result = import_file(
+        any_store, EAST_OF_ENGLAND_MH.parents[1] / "trafford-dashboard-children" / "neets.csv"
+    )
     neet = indicator_code(any_store, fingertips_id=93203)
     rows = observations(any_store, indicator_code=neet, area_code=CAMBS).sort_values("period_start")
     assert rows["period_label"].tolist() == ["2016", "2017", "2018"]
@@ -253,13 +283,33 @@ def test_a_rounded_copy_without_limits_does_not_replace_the_detailed_figure(any_
     tidy = write_csv(
         tmp_path / "tidy.csv",
         ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"],
-        [[CAMBS, "Cambridgeshire", "2017/18", 662.7, "Hospital admissions as a result of self-harm (10-24 years)",
-          "Age standardised rate per 100,000", "Persons", "Worse"],
-         [CAMBS, "Cambridgeshire", "2016/17", 640.1, "Hospital admissions as a result of self-harm (10-24 years)",
-          "Age standardised rate per 100,000", "Persons", "Worse"]],
+        [
+            [
+                CAMBS,
+                "Cambridgeshire",
+                "2017/18",
+                662.7,
+                "Hospital admissions as a result of self-harm (10-24 years)",
+                "Age standardised rate per 100,000",
+                "Persons",
+                "Worse",
+            ],
+            [
+                CAMBS,
+                "Cambridgeshire",
+                "2016/17",
+                640.1,
+                "Hospital admissions as a result of self-harm (10-24 years)",
+                "Age standardised rate per 100,000",
+                "Persons",
+                "Worse",
+            ],
+        ],
     )
     result = import_file(any_store, tidy)
     assert (result.rows_new, result.rows_updated, result.rows_unchanged) == (1, 0, 1)
     code = indicator_code(any_store, fingertips_id=90813)
-    kept = observations(any_store, indicator_code=code, area_code=CAMBS).set_index("period_label").loc["2017/18"]
+    kept = (
+        observations(any_store, indicator_code=code, area_code=CAMBS).set_index("period_label").loc["2017/18"]
+    )
     assert kept["value"] == pytest.approx(662.7249468) and kept["count"] == 777

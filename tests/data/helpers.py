@@ -11,7 +11,9 @@ import sqlalchemy as sa
 from data import schema
 
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "bundled"
-EAST_OF_ENGLAND_MH = BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv"
+EAST_OF_ENGLAND_MH = (
+    BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv"
+)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:

@@ -95,11 +95,12 @@ def test_reseeding_after_a_definition_changes_updates_it_in_place(store, tmp_pat
     """A new release may reword a definition of an indicator that already has figures and targets."""
     from data.importers.pipeline import import_file
     from data.seed import seed_reference
-    from tests.store.helpers import EAST_OF_ENGLAND_MH
+    from tests.data.helpers import EAST_OF_ENGLAND_MH
 
     import_file(store, EAST_OF_ENGLAND_MH)
-    directory = _edited_copy(tmp_path, lambda inds: [i.update(definition=i["definition"] + " Reworded.")
-                                                      for i in inds])
+    directory = _edited_copy(
+        tmp_path, lambda inds: [i.update(definition=i["definition"] + " Reworded.") for i in inds]
+    )
     counts = seed_reference(store, load_catalogue(directory))
     assert counts["indicators"] == len(load_catalogue(directory).indicators)
     stored = indicator_catalogue(store).set_index("code")

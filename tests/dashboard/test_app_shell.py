@@ -18,7 +18,7 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard import cache as dashboard_cache
 from dashboard import colours, create_app, data_access, theme, urlstate
 from dashboard.components import status
-from dashboard.layout import NAVIGATION, SERVICE_NAME
+from dashboard.routes import NAVIGATION, SERVICE_NAME
 from data import queries
 from data.db import make_engine
 from data.seed import seed_reference
@@ -101,7 +101,10 @@ def _route(client, pathname: str, search: str = "") -> dict:
     """Ask the app's page router (the callback the browser calls) for a page, as the browser would."""
     payload = {
         "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
         "inputs": [
             {"id": "_pages_location", "property": "pathname", "value": pathname},
             {"id": "_pages_location", "property": "search", "value": search},
@@ -157,7 +160,9 @@ def test_index_html_is_british_english_with_the_page_title_and_description(clien
 def test_unknown_paths_get_the_not_found_title_and_status(client):
     response = client.get("/nope")
     assert response.status_code == 404
-    assert "<title>Page not found – Healthy Child Programme outcomes</title>" in response.get_data(as_text=True)
+    assert "<title>Page not found – Healthy Child Programme outcomes</title>" in response.get_data(
+        as_text=True
+    )
     assert client.get("/data-sources").status_code == 200
 
 
@@ -206,7 +211,10 @@ def test_header_names_the_service_and_navigation_links_only_to_pages_that_exist(
     assert nav["props"]["aria-label"] == "Menu"
     links = [c["props"] for c in _walk_json(nav, []) if c["type"] == "A"]
     assert [(link["children"], link["href"]) for link in links] == [
-        ("Scorecard", "/"), ("Payment", "/payment"), ("About", "/about"), ("Data sources", "/data-sources"),
+        ("Scorecard", "/"),
+        ("Payment", "/payment"),
+        ("About", "/about"),
+        ("Data sources", "/data-sources"),
         ("Accessibility", "/accessibility"),
     ]
     registered = {p["path"] for p in dash.page_registry.values()}
@@ -217,9 +225,13 @@ def test_footer_names_sources_licence_and_links_to_the_accessibility_statement(s
     footer = next(c for c in _walk_json(shell, []) if c["type"] == "Footer")
     text = json.dumps(footer, ensure_ascii=False)
     for needed in (
-        "OHID Fingertips", "Department for Education", "Department for Work and Pensions", "Youth Justice Board",
+        "OHID Fingertips",
+        "Department for Education",
+        "Department for Work and Pensions",
+        "Youth Justice Board",
         "Office for National Statistics",
-        "Contains public sector information licensed under the ", "Open Government Licence v3.0",
+        "Contains public sector information licensed under the ",
+        "Open Government Licence v3.0",
         "Contains OS data © Crown copyright and database right",
         "illustrative",
     ):
@@ -253,7 +265,11 @@ def test_overview_describes_what_the_store_holds(app, engine):
     assert f"{len(catalogue):,}" in text and "indicators" in text
     assert "Cambridgeshire and Peterborough CYP Outcomes Framework with Key Domains" in text
     assert "National High Impact Areas" in text
-    for area in ("Cambridgeshire (county council area)", "Peterborough (unitary authority)", "Fenland (district)"):
+    for area in (
+        "Cambridgeshire (county council area)",
+        "Peterborough (unitary authority)",
+        "Fenland (district)",
+    ):
         assert area in text
     assert "No data have been imported yet." in text
     assert "These are not real provider data." in text  # the catalogue has illustrative provider KPIs
@@ -268,7 +284,12 @@ def test_overview_reads_the_engine_it_was_given(tmp_path):
 
 
 def test_overview_with_an_import_shows_its_date(app, monkeypatch):
-    summary = {"indicators": 66, "observations": 28702, "areas": 327, "last_import": dt.datetime(2026, 11, 23, 12, 28)}
+    summary = {
+        "indicators": 66,
+        "observations": 28702,
+        "areas": 327,
+        "last_import": dt.datetime(2026, 11, 23, 12, 28),
+    }
     monkeypatch.setattr(queries, "data_summary", lambda engine: summary)
     text = _text(_render(app, "/about"))
     assert "Latest import: 23 November 2026 at 12:28pm." in text
@@ -278,7 +299,9 @@ def test_overview_with_an_import_shows_its_date(app, monkeypatch):
 def test_overview_colour_blind_palette_comes_from_the_link_and_unknown_settings_are_reported(app):
     standard = _json(_render(app, "/about"))
     colour_blind = _json(_render(app, "/about", {"palette": "colour-blind"}))
-    assert colours.TARGET_STANDARD["green"] in standard and colours.TARGET_COLOUR_BLIND["green"] not in standard
+    assert (
+        colours.TARGET_STANDARD["green"] in standard and colours.TARGET_COLOUR_BLIND["green"] not in standard
+    )
     assert colours.TARGET_COLOUR_BLIND["green"] in colour_blind
     assert "Show target statuses in the standard red, amber and green" in colour_blind
     odd = _text(_render(app, "/about", {"palette": "neon", "utm_source": "email"}))
@@ -341,7 +364,10 @@ def test_unknown_filters_and_values_are_ignored_and_reported():
     parsed = urlstate.parse("?area=E99999999&framework=cyp-outcomes&colour=red&period=", ALLOWED)
     assert parsed.values == {"framework": "cyp-outcomes"}
     assert parsed.ignored == (("area", "E99999999"), ("colour", "red"))
-    assert urlstate.build({"area": "E99999999", "framework": "cyp-outcomes"}, ALLOWED) == "?framework=cyp-outcomes"
+    assert (
+        urlstate.build({"area": "E99999999", "framework": "cyp-outcomes"}, ALLOWED)
+        == "?framework=cyp-outcomes"
+    )
 
 
 def test_dash_style_keyword_arguments_and_repeated_filters():
@@ -396,12 +422,19 @@ def test_every_status_tag_has_words_an_icon_and_readable_text(item):
 
 def test_status_words_match_the_house_style():
     assert [status.target(k).words for k in ("green", "amber", "red", "not assessed")] == [
-        "On target", "Near target", "Off target", "Not assessed"
+        "On target",
+        "Near target",
+        "Off target",
+        "Not assessed",
     ]
     assert [status.target(k).icon for k in ("green", "amber", "red", "not assessed")] == ["✓", "▲", "●", "–"]
     assert [status.benchmark(k).words for k in status.BENCHMARK_KEYS] == [
-        "Better than England", "Similar to England", "Worse than England", "Higher than England",
-        "Lower than England", "Not compared",
+        "Better than England",
+        "Similar to England",
+        "Worse than England",
+        "Higher than England",
+        "Lower than England",
+        "Not compared",
     ]
     assert status.benchmark("Better", against="East of England").words == "Better than East of England"
     assert status.assurance("inconsistent").words == "Hit and miss"
@@ -452,8 +485,15 @@ def test_every_status_name_metrics_returns_is_known():
 
 
 @pytest.mark.parametrize(
-    "call", [lambda: status.target("purple"), lambda: status.benchmark("best"), lambda: status.variation("odd"),
-             lambda: status.assurance("maybe"), lambda: status.trend("up"), lambda: status.target("green", palette="x")]
+    "call",
+    [
+        lambda: status.target("purple"),
+        lambda: status.benchmark("best"),
+        lambda: status.variation("odd"),
+        lambda: status.assurance("maybe"),
+        lambda: status.trend("up"),
+        lambda: status.target("green", palette="x"),
+    ],
 )
 def test_unknown_statuses_are_refused(call):
     with pytest.raises(ValueError):
@@ -469,8 +509,13 @@ def test_one_plotly_template_is_the_default(app):
     assert list(layout.colorway) == ["#12436D", "#28A197", "#801650", "#F46A25"]
     assert layout.font.size >= 16
     assert layout.legend.orientation == "h" and layout.legend.y >= 1
-    sizes = [layout.xaxis.tickfont.size, layout.yaxis.tickfont.size, layout.legend.font.size, layout.title.font.size,
-             layout.hoverlabel.font.size]
+    sizes = [
+        layout.xaxis.tickfont.size,
+        layout.yaxis.tickfont.size,
+        layout.legend.font.size,
+        layout.title.font.size,
+        layout.hoverlabel.font.size,
+    ]
     assert min(sizes) >= theme.MIN_FONT_SIZE
     assert not layout.xaxis.showgrid
     assert pio.templates[theme.TEMPLATE_NAME].data.scatter[0].line.width >= 3

@@ -8,7 +8,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
 
 pytestmark = pytest.mark.browser
 
@@ -67,14 +67,20 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content
     assert page.url.endswith("#main-content")
     assert page.evaluate("document.activeElement.id") == "main-content"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('main') !== null"), "next tab stop is in the main content"
+    assert page.evaluate("document.activeElement.closest('main') !== null"), (
+        "next tab stop is in the main content"
+    )
 
 
 def test_the_header_navigation_reaches_every_page(page, base_url):
     _open(page, "/")
     nav = page.locator("nav[aria-label='Menu']")
-    for label, path in (("Data sources", "/data-sources"), ("Accessibility", "/accessibility"), ("About", "/about"),
-                        ("Scorecard", "/")):
+    for label, path in (
+        ("Data sources", "/data-sources"),
+        ("Accessibility", "/accessibility"),
+        ("About", "/about"),
+        ("Scorecard", "/"),
+    ):
         nav.get_by_role("link", name=label, exact=True).click()
         page.wait_for_url(base_url + path)
         page.wait_for_selector("#_pages_content h1")
@@ -105,7 +111,9 @@ def test_targets_are_at_least_24_pixels_and_body_text_at_least_16(page):
             .filter(box => box.width < 24 || box.height < 24)"""
     )
     assert not small, f"targets smaller than 24 by 24 pixels: {small}"
-    sizes = page.evaluate("[...document.querySelectorAll('main p')].map(p => parseFloat(getComputedStyle(p).fontSize))")
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('main p')].map(p => parseFloat(getComputedStyle(p).fontSize))"
+    )
     assert sizes and min(sizes) >= 16
     assert page.evaluate("getComputedStyle(document.body).fontVariantNumeric") == "tabular-nums"
 
@@ -130,7 +138,12 @@ def test_no_serious_or_critical_accessibility_failures(page, path):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
     summary = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in violations
     ]
     print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
@@ -138,7 +151,9 @@ def test_no_serious_or_critical_accessibility_failures(page, path):
     assert not blocking, results.generate_report()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PROJECTOR, {"width": 320, "height": 640}], ids=["1280", "1920", "320"])
+@pytest.mark.parametrize(
+    "viewport", [DESKTOP, PROJECTOR, {"width": 320, "height": 640}], ids=["1280", "1920", "320"]
+)
 @pytest.mark.parametrize("path", PAGES)
 def test_screenshots(browser, base_url, screenshot_dir, path, viewport):
     """Full-page screenshots for a person to look at; also checks nothing overflows sideways."""
@@ -149,7 +164,9 @@ def test_screenshots(browser, base_url, screenshot_dir, path, viewport):
         name = (path.strip("/") or "scorecard") + f"-{viewport['width']}.png"
         page.screenshot(path=str(screenshot_dir / name), full_page=True)
         print(f"\nscreenshot: {screenshot_dir / name}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} at {viewport['width']} pixels scrolls sideways by {overflow} pixels"
     finally:
         context.close()

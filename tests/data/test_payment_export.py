@@ -38,8 +38,14 @@ REPORTED = {
     "ASQ3": [],
     "VAC": [6.4, 5.8],
 }
-ASSURANCE = {"C2": "inconsistent", "6-8W": "inconsistent", "12M": "consistent_fail", "2.5Y": "consistent_fail",
-             "ASQ3": "consistent_pass", "VAC": "inconsistent"}
+ASSURANCE = {
+    "C2": "inconsistent",
+    "6-8W": "inconsistent",
+    "12M": "consistent_fail",
+    "2.5Y": "consistent_fail",
+    "ASQ3": "consistent_pass",
+    "VAC": "inconsistent",
+}
 
 
 # -- A small evaluator for the workbook's formulas -----------------------------------------------------------
@@ -128,9 +134,12 @@ def _equal(left, right) -> bool:
 
 
 _COMPARE: dict[str, Callable] = {
-    "=": _equal, "<>": lambda a, b: not _equal(a, b),
-    "<": lambda a, b: _number(a) < _number(b), ">": lambda a, b: _number(a) > _number(b),
-    "<=": lambda a, b: _number(a) <= _number(b), ">=": lambda a, b: _number(a) >= _number(b),
+    "=": _equal,
+    "<>": lambda a, b: not _equal(a, b),
+    "<": lambda a, b: _number(a) < _number(b),
+    ">": lambda a, b: _number(a) > _number(b),
+    "<=": lambda a, b: _number(a) <= _number(b),
+    ">=": lambda a, b: _number(a) >= _number(b),
 }
 
 
@@ -245,9 +254,11 @@ class _Parser:
         if name == "SUM":
             return lambda: sum((v for v in values() if isinstance(v, Fraction)), Fraction(0))
         if name == "AVERAGE":
+
             def average():
                 numbers = [v for v in values() if isinstance(v, Fraction)]
                 return sum(numbers, Fraction(0)) / len(numbers)
+
             return average
         raise AssertionError(f"the workbook uses {name}, which this evaluator does not know")
 
@@ -279,7 +290,9 @@ def _assert_workbook_matches(payment: Payment, content: bytes) -> Workbook:
     for i, kpi in enumerate(payment.result.kpis):
         row = export.FIRST_KPI_ROW + i
         assert book.value(calc, f"{c['code']}{row}") == kpi.kpi.code
-        assert Fraction(kpi.achievement) == pytest.approx(book.value(calc, f"{c['achievement']}{row}"), abs=1e-20)
+        assert Fraction(kpi.achievement) == pytest.approx(
+            book.value(calc, f"{c['achievement']}{row}"), abs=1e-20
+        )
         assert _pennies(book.value(calc, f"{c['at_stake']}{row}")) == kpi.at_stake
         assert _pennies(book.value(calc, f"{c['earned']}{row}")) == kpi.earned, kpi.kpi.code
         assert _pennies(book.value(calc, f"{c['withheld']}{row}")) == kpi.withheld
@@ -330,11 +343,20 @@ def _odd_scheme(scheme: StoredScheme) -> StoredScheme:
     """Thirds of the pot, a lower-is-better KPI, no floor on one, and a budget whose 3% is a half penny
     (£1,001.50 x 3% = £30.045): half-up gives £30.05, where banker's rounding would give £30.04."""
     kpis = (
-        SchemeKpi("A", "hv-new-birth-visit-14d", "All or nothing", Decimal("0.333333"), 90, None,
-                  basis="quarterly"),
+        SchemeKpi(
+            "A", "hv-new-birth-visit-14d", "All or nothing", Decimal("0.333333"), 90, None, basis="quarterly"
+        ),
         SchemeKpi("B", "hv-6-8-week-review", "Linear", Decimal("0.333333"), 90, 80, basis="annual"),
-        SchemeKpi("C", "wf-vacancy-rate", "Lower is better", Decimal("0.333334"), 10, 15,
-                  polarity="lower_is_better", basis="quarterly"),
+        SchemeKpi(
+            "C",
+            "wf-vacancy-rate",
+            "Lower is better",
+            Decimal("0.333334"),
+            10,
+            15,
+            polarity="lower_is_better",
+            basis="quarterly",
+        ),
     )
     return replace(scheme, budget=Decimal("1001.50"), kpis=kpis)
 
@@ -342,9 +364,13 @@ def _odd_scheme(scheme: StoredScheme) -> StoredScheme:
 @pytest.mark.parametrize(
     "values",
     [
-        {"A": [95, 89.9, None], "B": [87.5], "C": [12.5, 9, 15.01]},  # met, missed, gap; part; lower is better
-        {"A": [90, 90, 90, 90], "B": [80], "C": [10, 10, 10, 10]},     # exactly on the targets and the floor
-        {"A": [], "B": [], "C": []},                                    # nothing reported yet
+        {
+            "A": [95, 89.9, None],
+            "B": [87.5],
+            "C": [12.5, 9, 15.01],
+        },  # met, missed, gap; part; lower is better
+        {"A": [90, 90, 90, 90], "B": [80], "C": [10, 10, 10, 10]},  # exactly on the targets and the floor
+        {"A": [], "B": [], "C": []},  # nothing reported yet
     ],
     ids=["part-year", "whole-year-on-the-lines", "nothing-yet"],
 )
@@ -379,11 +405,17 @@ def test_the_csv_has_the_same_rows_with_pennies(scheme):
     assert [row["kpi_code"] for row in rows] == ["C2", "6-8W", "12M", "2.5Y", "ASQ3", "VAC", "TOTAL"]
     for row, kpi in zip(rows, payment.result.kpis, strict=False):
         assert (row["at_stake"], row["earned"], row["withheld"]) == (
-            f"{kpi.at_stake:.2f}", f"{kpi.earned:.2f}", f"{kpi.withheld:.2f}")
+            f"{kpi.at_stake:.2f}",
+            f"{kpi.earned:.2f}",
+            f"{kpi.withheld:.2f}",
+        )
     total = rows[-1]
     assert (total["at_stake"], total["earned"], total["withheld"]) == ("273783.24", "100875.39", "172907.85")
     assert (total["forecast_worst"], total["forecast_expected"], total["forecast_best"]) == (
-        "100875.39", "192142.89", "251456.17")
+        "100875.39",
+        "192142.89",
+        "251456.17",
+    )
     assert rows[0]["budget"] == "9126108.00" and rows[0]["at_risk"] == "273783.24"
     assert rows[0]["q3_status"] == "not yet reported" and rows[4]["q1_or_year_status"] == "not yet reported"
     assert sum(Decimal(row["earned"]) for row in rows[:-1]) == Decimal(total["earned"])

@@ -8,13 +8,33 @@ import pytest
 
 from data.importers.pipeline import import_file
 from data.scorecard import scorecard
-from tests.store.helpers import write_csv
+from tests.data.helpers import write_csv
 
 CAMBS, PBORO, ENGLAND, EAST = "E10000003", "E06000031", "E92000001", "E12000006"
-RETURN_HEADER = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional",
-                 "value_note"]
-FINGERTIPS_HEADER = ["Indicator ID", "Area Code", "Sex", "Age", "Category Type", "Category", "Time period",
-                     "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"]
+RETURN_HEADER = [
+    "indicator_code",
+    "area_code",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "provisional",
+    "value_note",
+]
+FINGERTIPS_HEADER = [
+    "Indicator ID",
+    "Area Code",
+    "Sex",
+    "Age",
+    "Category Type",
+    "Category",
+    "Time period",
+    "Value",
+    "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit",
+    "Count",
+    "Denominator",
+]
 QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2022, 2023, 2024) for q in (1, 2, 3, 4)]
 
 
@@ -87,13 +107,17 @@ def test_every_indicator_has_a_row_even_without_data(store):
     empty = _row(card, "smoking-at-delivery")
     assert not empty["has_data"]
     assert (empty["target_status"], empty["benchmark"], empty["trend"]) == (
-        "not assessed", "not compared", "cannot be calculated",
+        "not assessed",
+        "not compared",
+        "cannot be calculated",
     )
 
 
 def test_counts_are_never_compared_with_england(store, tmp_path):
-    rows = [["sn-referrals-dropins", area, "2025/26 Q1", "", "", value, "no", ""]
-            for area, value in ((CAMBS, 1200), (ENGLAND, 90000))]
+    rows = [
+        ["sn-referrals-dropins", area, "2025/26 Q1", "", "", value, "no", ""]
+        for area, value in ((CAMBS, 1200), (ENGLAND, 90000))
+    ]
     import_file(store, write_csv(tmp_path / "r.csv", RETURN_HEADER, rows))
     row = _row(scorecard(store, CAMBS), "sn-referrals-dropins")
     assert row["value"] == 1200

@@ -89,7 +89,7 @@ def browser():
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    except Exception as error:  # noqa: BLE001 - any launch failure means no browser here
+    except Exception as error:
         playwright.stop()
         _missing_browser(f"Chromium at {CHROMIUM} would not start: {error}")
     yield browser
@@ -112,9 +112,11 @@ def page(browser, base_url: str):
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and not _is_page_not_found(message)
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not _is_page_not_found(message)
+            else None
+        ),
     )
     yield tab
     context.close()

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
-from tests.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +40,15 @@ def test_the_page_opens_on_the_money_for_cambridgeshire_2025_26(page):
     assert page.title() == "Performance-linked payment – Healthy Child Programme outcomes"
     assert page.locator("h1").inner_text() == "Performance-linked payment"
     sentence = page.locator("#payment-budget-sentence").inner_text()
-    assert sentence == ("Of Cambridgeshire's £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and "
-                        "£273,783 (3%) depends on the Annual Development Plan targets.")
+    assert sentence == (
+        "Of Cambridgeshire's £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and "
+        "£273,783 (3%) depends on the Annual Development Plan targets."
+    )
     assert "(Q1 to Q2)" in page.locator("#payment-so-far-sentence").inner_text()
-    assert "The budget and 3% share are real; the KPIs are not." in page.locator(
-        "#payment-illustrative-banner").inner_text()
+    assert (
+        "The budget and 3% share are real; the KPIs are not."
+        in page.locator("#payment-illustrative-banner").inner_text()
+    )
     assert page.locator("nav[aria-label='Menu'] a[aria-current='page']").inner_text() == "Payment"
 
 
@@ -103,8 +107,10 @@ def test_no_serious_or_critical_accessibility_failures(page, path):
         details.evaluate("el => el.open = true")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
-    summary = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-               for v in violations]
+    summary = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in violations
+    ]
     print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
     assert not [v for v in violations if v["impact"] in BLOCKING], results.generate_report()
 
@@ -114,8 +120,10 @@ def _axe_blocking(page) -> list:
         details.evaluate("el => el.open = true")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
-    print(f"\naxe: {len(results.response['passes'])} rules passed; violations: "
-          f"{json.dumps([{'id': v['id'], 'impact': v['impact']} for v in violations])}")
+    print(
+        f"\naxe: {len(results.response['passes'])} rules passed; violations: "
+        f"{json.dumps([{'id': v['id'], 'impact': v['impact']} for v in violations])}"
+    )
     return [v for v in violations if v["impact"] in BLOCKING]
 
 
@@ -137,7 +145,9 @@ def test_peterborough_says_plainly_it_has_no_scheme(page):
     assert page.locator("#payment-kpi-table").count() == 0
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PROJECTOR, {"width": 320, "height": 640}], ids=["1280", "1920", "320"])
+@pytest.mark.parametrize(
+    "viewport", [DESKTOP, PROJECTOR, {"width": 320, "height": 640}], ids=["1280", "1920", "320"]
+)
 def test_screenshots(browser, base_url, screenshot_dir, viewport):
     """Full-page screenshots for a person to look at; nothing scrolls the page sideways."""
     context = browser.new_context(viewport=viewport, base_url=base_url, locale="en-GB")
@@ -147,7 +157,9 @@ def test_screenshots(browser, base_url, screenshot_dir, viewport):
         name = f"payment-{viewport['width']}.png"
         page.screenshot(path=str(screenshot_dir / name), full_page=True)
         print(f"\nscreenshot: {screenshot_dir / name}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"the payment page at {viewport['width']} pixels scrolls sideways by {overflow}"
     finally:
         context.close()

@@ -29,7 +29,13 @@ from data.db import make_engine
 from data.seed import seed
 from metrics.payment import calculate
 
-RETURNS = Path(__file__).resolve().parents[1] / "data" / "bundled" / "illustrative" / "provider_quarterly_returns.csv"
+RETURNS = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "bundled"
+    / "illustrative"
+    / "provider_quarterly_returns.csv"
+)
 CCC, PCC, YEAR = "ccc-hcp-s75", "pcc-hcp-s75", "2025/26"
 CONTEXT = {"contract": CCC, "year": YEAR, "version": 1, "palette": "standard"}
 WRITTEN = (schema.payment_schemes, schema.scheme_kpis, schema.audit_log)
@@ -139,10 +145,12 @@ def test_the_default_data_reproduce_the_committees_figures_on_the_page(app):
     page = _render(app, contract=CCC, year=YEAR)
     assert _text(_find(page, "payment-budget-sentence")) == (
         "Of Cambridgeshire's £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and £273,783 (3%) depends "
-        "on the Annual Development Plan targets.")
+        "on the Annual Development Plan targets."
+    )
     assert _text(_find(page, "payment-so-far-sentence")) == (
         "On the figures reported so far (Q1 to Q2), £100,875 has been earned and £22,327 withheld. The other "
-        "£150,581 depends on figures not yet reported (Q3 and Q4, and the year's figure for ASQ3).")
+        "£150,581 depends on figures not yet reported (Q3 and Q4, and the year's figure for ASQ3)."
+    )
     chart = _json(_find(page, "payment-budget-chart"))
     assert "Paid regardless: £8,852,325" in chart and "At risk: £273,783" in chart
 
@@ -160,7 +168,8 @@ def test_the_kpi_table_totals_reconcile_to_the_money_at_risk(app, engine):
     assert _text(_find(page, "payment-total-earned")) == "£100,875"
     assert _text(_find(page, "payment-reconciliation")) == (
         "How the money adds up:  £100,875 earned + £22,327 withheld + £150,581 not yet assessed = £273,783 at "
-        "risk (to the penny: £100,875.39 + £22,327.07 + £150,580.78 = £273,783.24).")
+        "risk (to the penny: £100,875.39 + £22,327.07 + £150,580.78 = £273,783.24)."
+    )
     scheme = get_scheme(engine, CCC, YEAR)
     result = calculate(scheme.to_metrics_scheme(), actuals_to_date(engine, scheme))
     assert sum(k.earned for k in result.kpis) == result.earned == Decimal("100875.39")
@@ -175,14 +184,15 @@ def test_each_quarter_says_its_status_in_words_with_a_shape(app):
     for words, shape in (("Met", "✓"), ("Partly met", "▲"), ("Forecast", "◌")):
         assert f"{shape} {words}" in text
     assert "Judged once, on the whole year:" in text and "99.3% so far this year" in text
-    assert '/indicator/hv-new-birth-visit-14d?area=E10000003' in _json(table)
+    assert "/indicator/hv-new-birth-visit-14d?area=E10000003" in _json(table)
 
 
 def test_the_forecast_range_is_shown_in_words_and_explained(app):
     page = _render(app, contract=CCC, year=YEAR)
     assert _text(_find(page, "payment-forecast-sentence")) == (
         "By the year end, about £192,143 of the £273,783 at risk is expected to be earned: at worst £100,875, if "
-        "nothing more is achieved, and at best £251,456, if every period not yet reported meets its target.")
+        "nothing more is achieved, and at best £251,456, if every period not yet reported meets its target."
+    )
     table = _text(_find(page, "payment-forecast-table"))
     assert "Consistently failing the target" in table and "Consistently passing the target" in table
     assert "Hit and miss" in table
@@ -330,8 +340,10 @@ def test_a_viewer_who_forges_the_save_request_is_refused_and_nothing_is_written(
         shown = payment.save_change(1, *_save_args(engine))
     summary = shown[0]
     assert summary.id == "payment-change-error-summary" and summary.role == "alert"
-    assert ("Only an administrator can change a payment scheme; you are signed in as Sam Jones (viewer)."
-            in _text(summary))
+    assert (
+        "Only an administrator can change a payment scheme; you are signed in as Sam Jones (viewer)."
+        in _text(summary)
+    )
     assert _counts(engine) == before
     assert get_scheme(engine, CCC, YEAR).version == 1
 
@@ -342,8 +354,10 @@ def _forged_save(engine) -> dict:
     context, budget, share, weights, targets, floors, reason = _save_args(engine)
 
     def each(kind, values):
-        return [{"id": {"kpi": i, "type": f"payment-change-{kind}"}, "property": "value", "value": v}
-                for i, v in enumerate(values)]
+        return [
+            {"id": {"kpi": i, "type": f"payment-change-{kind}"}, "property": "value", "value": v}
+            for i, v in enumerate(values)
+        ]
 
     return {
         "output": '{"form":["ALL"],"type":"payment-change-result"}.children',
@@ -353,7 +367,9 @@ def _forged_save(engine) -> dict:
             [{"id": form("change-context"), "property": "data", "value": context}],
             [{"id": form("change-budget"), "property": "value", "value": budget}],
             [{"id": form("change-share"), "property": "value", "value": share}],
-            each("weight", weights), each("target", targets), each("floor", floors),
+            each("weight", weights),
+            each("target", targets),
+            each("floor", floors),
             [{"id": form("change-reason"), "property": "value", "value": reason}],
         ],
         "changedPropIds": ['{"form":"scheme","type":"payment-change-save"}.n_clicks'],
@@ -366,7 +382,9 @@ def test_a_forged_save_request_to_the_dashboard_is_refused_by_the_server(app, en
     assert response.status_code == 200
     shown = json.dumps(response.get_json(), ensure_ascii=False)
     assert "There is a problem" in shown
-    assert "Only an administrator can change a payment scheme; you are signed in as Sam Jones (viewer)." in shown
+    assert (
+        "Only an administrator can change a payment scheme; you are signed in as Sam Jones (viewer)." in shown
+    )
     assert _counts(engine) == before
     assert get_scheme(engine, CCC, YEAR).version == 1
 
@@ -390,7 +408,12 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
         shown = payment.save_change(1, *_save_args(engine))
     assert "Version 2 saved as a draft." in _text(shown)
     latest = get_scheme(engine, CCC, YEAR)
-    assert (latest.version, latest.status, latest.created_by, latest.kpis[0].target) == (2, "draft", "Asha Patel", 93)
+    assert (latest.version, latest.status, latest.created_by, latest.kpis[0].target) == (
+        2,
+        "draft",
+        "Asha Patel",
+        93,
+    )
     entry = audit_entries(engine, scheme_key(CCC, YEAR)).iloc[0]
     assert (entry["who"], entry["reason"]) == ("Asha Patel", "Stretch target agreed at the contract meeting")
     assert entry["change"] == "Version 2 (draft): from version 1; agreed → draft; C2 target 92 → 93"
@@ -402,22 +425,34 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         agreed = payment.agree_change(1, {"contract": CCC, "year": YEAR}, "Agreed at the contract meeting")
     assert "Version 2 is agreed and now in force." in _text(agreed)
-    assert "Payment scheme version 2, agreed: the scheme in force." in _text(_render(app, contract=CCC, year=YEAR))
-    assert audit_entries(engine, scheme_key(CCC, YEAR)).iloc[0]["change"] == "Version 2 (agreed): draft → agreed"
+    assert "Payment scheme version 2, agreed: the scheme in force." in _text(
+        _render(app, contract=CCC, year=YEAR)
+    )
+    assert (
+        audit_entries(engine, scheme_key(CCC, YEAR)).iloc[0]["change"] == "Version 2 (agreed): draft → agreed"
+    )
     engine.dispose()
 
 
 @pytest.mark.parametrize(
     ("args", "message", "field"),
     [
-        ({"floor": "95"}, "KPI C2: floor 95 must be below the target 93 when higher values are better",
-         "#payment-change-floor-field-0"),
-        ({"reason": "  "}, "Give a reason for the change; it is kept in the audit log.", "#payment-change-reason-field"),
+        (
+            {"floor": "95"},
+            "KPI C2: floor 95 must be below the target 93 when higher values are better",
+            "#payment-change-floor-field-0",
+        ),
+        (
+            {"reason": "  "},
+            "Give a reason for the change; it is kept in the audit log.",
+            "#payment-change-reason-field",
+        ),
         ({"target": "ninety"}, "A target for C2 must be a number", "#payment-change-target-field-0"),
     ],
 )
-def test_an_invalid_change_is_explained_with_a_link_to_the_field_and_nothing_is_written(app, engine, admin, args,
-                                                                                      message, field, payment):
+def test_an_invalid_change_is_explained_with_a_link_to_the_field_and_nothing_is_written(
+    app, engine, admin, args, message, field, payment
+):
     before = _counts(engine)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         shown = payment.save_change(1, *_save_args(engine, **args))

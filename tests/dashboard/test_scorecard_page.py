@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import colours, create_app, data_access
-from dashboard.components import scorecard_table, sparkline, summary
+from dashboard import colours, create_app, data_access, formatting
+from dashboard.components import scorecard_table, sparkline
 from dashboard.layout import navigation_entries
 from data.db import make_engine
 from data.importers.pipeline import import_file
@@ -21,10 +21,22 @@ from data.seed import seed_reference
 
 CAMBS, PBORO, FENLAND = "E10000003", "E06000031", "E07000010"
 NEW_BIRTH, REVIEW_6_8, ANTENATAL, MOOD = (
-    "hv-new-birth-visit-14d", "hv-6-8-week-review", "hv-antenatal-contact", "hv-maternal-mood",
+    "hv-new-birth-visit-14d",
+    "hv-6-8-week-review",
+    "hv-antenatal-contact",
+    "hv-maternal-mood",
 )
 QUARTERS = ("2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4", "2025/26 Q1")
-HEADER = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional", "value_note"]
+HEADER = [
+    "indicator_code",
+    "area_code",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "provisional",
+    "value_note",
+]
 # Numerators out of 1,000 for Cambridgeshire, oldest quarter first. New birth visits drop to 88.9% in
 # 2025/26 Q1, when Cambridgeshire's own target of 92% (near target from 88%) takes over from 90% (85%).
 CAMBS_RETURN = {
@@ -42,7 +54,9 @@ def engine(tmp_path_factory) -> sa.Engine:
     rows = []
     for code, numerators in CAMBS_RETURN.items():
         for quarter, numerator in zip(QUARTERS, numerators, strict=True):
-            rows.append([code, CAMBS, quarter, numerator, 1000, "", "yes" if quarter == QUARTERS[-1] else "no", ""])
+            rows.append(
+                [code, CAMBS, quarter, numerator, 1000, "", "yes" if quarter == QUARTERS[-1] else "no", ""]
+            )
     rows += [
         [MOOD, CAMBS, "2025/26 Q1", 930, 1000, "", "yes", ""],  # a first figure this quarter
         [NEW_BIRTH, PBORO, "2025/26 Q1", 900, 1000, "", "no", ""],  # exactly Peterborough's 90% target
@@ -142,7 +156,9 @@ def test_the_scorecard_is_the_home_page_and_the_overview_moved_to_about(app):
 def test_the_page_is_serialisable_with_one_h1_and_unique_ids(app):
     page = render(app, since="previous-quarter")
     json.dumps(page, cls=PlotlyJSONEncoder)
-    assert [text(h) for h in find(page, lambda c: type(c).__name__ == "H1")] == ["Scorecard for Cambridgeshire"]
+    assert [text(h) for h in find(page, lambda c: type(c).__name__ == "H1")] == [
+        "Scorecard for Cambridgeshire"
+    ]
     ids = [c.id for c in find(page, lambda c: getattr(c, "id", None))]
     assert len(ids) == len(set(ids))
 
@@ -175,7 +191,9 @@ def test_an_off_target_row_says_by_how_much_and_statuses_are_words_with_shapes(a
     assert "● Off target" in words
     assert "9.8 points below the 90% target (near target is 85% or more)." in words
     tags = find(row, lambda c: "status-tag" in (getattr(c, "className", "") or "").split())
-    assert tags and all(len(tag.children) == 2 and props(tag.children[0])["aria-hidden"] == "true" for tag in tags)
+    assert tags and all(
+        len(tag.children) == 2 and props(tag.children[0])["aria-hidden"] == "true" for tag in tags
+    )
 
 
 def test_a_row_exactly_on_target(app):
@@ -187,8 +205,9 @@ def test_the_sparkline_is_an_image_with_a_text_alternative(app):
     [row] = rows_for(render(app), NEW_BIRTH)
     [image] = find(row, lambda c: type(c).__name__ == "Img")
     assert image.src.startswith("data:image/svg+xml")
-    assert image.alt == ("Line chart of 5 figures from 2024/25 Q1 (93.5%) to 2025/26 Q1 (88.9%), with the target "
-                         "of 92%.")
+    assert image.alt == (
+        "Line chart of 5 figures from 2024/25 Q1 (93.5%) to 2025/26 Q1 (88.9%), with the target of 92%."
+    )
 
 
 def test_the_illustrative_banner_shows_when_provider_kpis_are_shown(app):
@@ -216,13 +235,29 @@ def test_domain_headline_counts_are_in_words(app, engine):
 
 def test_headline_arithmetic_counts_each_indicator_once():
     rows = [
-        {"indicator_code": "a", "value": 1.0, "target_status": "green", "benchmark": "worse",
-         "trend": "increasing and getting better"},
-        {"indicator_code": "a", "value": 1.0, "target_status": "green", "benchmark": "worse",
-         "trend": "increasing and getting better"},  # the same indicator under a second outcome
+        {
+            "indicator_code": "a",
+            "value": 1.0,
+            "target_status": "green",
+            "benchmark": "worse",
+            "trend": "increasing and getting better",
+        },
+        {
+            "indicator_code": "a",
+            "value": 1.0,
+            "target_status": "green",
+            "benchmark": "worse",
+            "trend": "increasing and getting better",
+        },  # the same indicator under a second outcome
         {"indicator_code": "b", "value": 2.0, "target_status": "red", "benchmark": "similar", "trend": ""},
-        {"indicator_code": "c", "value": 3.0, "target_status": "not assessed", "benchmark": "worse",
-         "spc_variation": "improvement_high", "spc_points": 12},
+        {
+            "indicator_code": "c",
+            "value": 3.0,
+            "target_status": "not assessed",
+            "benchmark": "worse",
+            "spc_variation": "improvement_high",
+            "spc_points": 12,
+        },
         {"indicator_code": "d", "value": None, "target_status": "not assessed"},
     ]
     counts = scorecard_table.headline(rows)
@@ -240,8 +275,10 @@ def test_an_indicator_with_no_data_gets_one_row_naming_the_nearest_area(app):
     page = render(app, area=FENLAND)
     assert text(by_id(page, "scorecard-heading")) == "Scorecard for Fenland"
     [row] = rows_for(page, NEW_BIRTH)
-    assert text(row) == ("New birth visit within 14 days Illustrative "
-                         "No data for Fenland; nearest: Cambridgeshire (88.9% in 2025/26 Q1).")
+    assert text(row) == (
+        "New birth visit within 14 days Illustrative "
+        "No data for Fenland; nearest: Cambridgeshire (88.9% in 2025/26 Q1)."
+    )
     assert len(row.children) == 2 and row.children[1].colSpan == len(scorecard_table.COLUMNS) - 1
     [link] = find(row, lambda c: type(c).__name__ == "A")
     assert link.href == f"/indicator/{NEW_BIRTH}?area={FENLAND}"
@@ -293,30 +330,51 @@ def test_the_changed_since_view_reuses_cached_scorecards(engine, monkeypatch):
     cached = create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"})
     calls = []
     real = data.scorecard.scorecard
-    monkeypatch.setattr(data.scorecard, "scorecard",
-                        lambda e, area, **kw: calls.append((area, kw.get("as_at"))) or real(e, area, **kw))
+    monkeypatch.setattr(
+        data.scorecard,
+        "scorecard",
+        lambda e, area, **kw: calls.append((area, kw.get("as_at"))) or real(e, area, **kw),
+    )
     render(cached, since="previous-quarter")
     render(cached, since="previous-quarter")
     render(cached)
-    assert sorted(calls, key=str) == sorted([(CAMBS, None), (CAMBS, data.scorecard.dt.date(2025, 3, 31))], key=str)
+    assert sorted(calls, key=str) == sorted(
+        [(CAMBS, None), (CAMBS, data.scorecard.dt.date(2025, 3, 31))], key=str
+    )
 
 
 # --- Filters and the link ----------------------------------------------------------------------------------
 
 
 def test_the_filters_are_labelled_selects_showing_the_view_in_the_link(app):
-    page = render(app, area=PBORO, framework="hcp-high-impact-areas", as_at="2025-03-31", palette="colour-blind")
+    page = render(
+        app, area=PBORO, framework="hcp-high-impact-areas", as_at="2025-03-31", palette="colour-blind"
+    )
     form = by_id(page, "scorecard-filters")
     labels = {label.htmlFor: text(label) for label in find(form, lambda c: type(c).__name__ == "Label")}
     selects = {select.id: select for select in find(form, lambda c: type(c).__name__ == "Select")}
-    assert set(labels) == set(selects) == {"scorecard-area", "scorecard-framework", "scorecard-as-at",
-                                           "scorecard-since", "scorecard-palette"}
+    assert (
+        set(labels)
+        == set(selects)
+        == {
+            "scorecard-area",
+            "scorecard-framework",
+            "scorecard-as-at",
+            "scorecard-since",
+            "scorecard-palette",
+        }
+    )
     assert labels["scorecard-area"] == "Area" and labels["scorecard-as-at"] == "Figures as at"
-    assert (selected(page, "scorecard-area"), selected(page, "scorecard-framework"),
-            selected(page, "scorecard-as-at"), selected(page, "scorecard-palette")) == (
-        PBORO, "hcp-high-impact-areas", "2025-03-31", "colour-blind")
+    assert (
+        selected(page, "scorecard-area"),
+        selected(page, "scorecard-framework"),
+        selected(page, "scorecard-as-at"),
+        selected(page, "scorecard-palette"),
+    ) == (PBORO, "hcp-high-impact-areas", "2025-03-31", "colour-blind")
     assert text(by_id(page, "scorecard-heading")) == "Scorecard for Peterborough"
-    options = {o.value: text(o) for o in find(selects["scorecard-as-at"], lambda c: type(c).__name__ == "Option")}
+    options = {
+        o.value: text(o) for o in find(selects["scorecard-as-at"], lambda c: type(c).__name__ == "Option")
+    }
     assert options[""] == "Latest figures"
     assert options["2025-06-30"] == "30 June 2025 (end of 2025/26 Q1)"
     areas = [o.value for o in find(selects["scorecard-area"], lambda c: type(c).__name__ == "Option")]
@@ -327,19 +385,29 @@ def test_the_filters_are_labelled_selects_showing_the_view_in_the_link(app):
 def test_figures_as_at_an_earlier_date(app):
     [row] = rows_for(render(app, as_at="2025-03-31"), NEW_BIRTH)
     words = text(row)
-    assert "93.5% in 2024/25 Q4" in words and "✓ On target" in words and "3.5 points above the 90% target." in words
+    assert (
+        "93.5% in 2024/25 Q4" in words
+        and "✓ On target" in words
+        and "3.5 points above the 90% target." in words
+    )
 
 
 def test_unknown_values_in_the_link_fall_back_to_the_defaults_and_are_reported(app):
-    page = render(app, area="E99999999", framework="nope", as_at="2099-01-01", since="yesterday", palette="neon")
+    page = render(
+        app, area="E99999999", framework="nope", as_at="2099-01-01", since="yesterday", palette="neon"
+    )
     assert text(by_id(page, "scorecard-heading")) == "Scorecard for Cambridgeshire"
     assert selected(page, "scorecard-framework") == "cyp-outcomes"
     assert selected(page, "scorecard-as-at") == ""
     assert selected(page, "scorecard-since") == ""
     assert not find(page, lambda c: getattr(c, "id", None) == "scorecard-changes")
     note = text(by_id(page, "scorecard-ignored"))
-    for part in ("area \u201cE99999999\u201d", "framework \u201cnope\u201d", "since \u201cyesterday\u201d",
-                 "palette \u201cneon\u201d"):
+    for part in (
+        "area \u201cE99999999\u201d",
+        "framework \u201cnope\u201d",
+        "since \u201cyesterday\u201d",
+        "palette \u201cneon\u201d",
+    ):
         assert part in note
 
 
@@ -369,8 +437,10 @@ def test_tables_are_semantic(app):
         assert type(caption).__name__ == "Caption" and "indicators for Cambridgeshire" in text(caption)
         headers = find(head, lambda c: type(c).__name__ == "Th")
         assert [h.scope for h in headers] == ["col"] * len(scorecard_table.COLUMNS)
-        assert all(type(body.children[0].children).__name__ == "Th" and body.children[0].children.scope == "rowgroup"
-                   for body in bodies)
+        assert all(
+            type(body.children[0].children).__name__ == "Th" and body.children[0].children.scope == "rowgroup"
+            for body in bodies
+        )
 
 
 # --- Pieces ------------------------------------------------------------------------------------------------
@@ -378,11 +448,16 @@ def test_tables_are_semantic(app):
 
 @pytest.mark.parametrize(
     ("value", "unit", "value_type", "expected"),
-    [(12.9, "%", "proportion", "12.9%"), (662.72, "per 100,000", "rate", "662.7 per 100,000"),
-     (10336.06, "number", "count", "10,336"), (192.2, "WTE", "count", "192.2 WTE"), (73, "number", "count", "73")],
+    [
+        (12.9, "%", "proportion", "12.9%"),
+        (662.72, "per 100,000", "rate", "662.7 per 100,000"),
+        (10336.06, "number", "count", "10,336"),
+        (192.2, "WTE", "count", "192.2 WTE"),
+        (73, "number", "count", "73"),
+    ],
 )
 def test_values_are_written_with_their_units(value, unit, value_type, expected):
-    assert summary.format_value(value, unit, value_type) == expected
+    assert formatting.format_value(value, unit, value_type) == expected
 
 
 def test_the_previous_quarter_counts_back_from_the_latest_reported_quarter():
@@ -390,8 +465,12 @@ def test_the_previous_quarter_counts_back_from_the_latest_reported_quarter():
 
     quarters = {dt.date(2025, 6, 30), dt.date(2025, 9, 30)}
     # An annual figure for calendar 2025 does not hide the latest quarterly return.
-    assert scorecard_table.resolve_since("previous-quarter", dt.date(2025, 12, 31), quarters) == dt.date(2025, 6, 30)
-    assert scorecard_table.resolve_since("previous-year", dt.date(2025, 12, 31), quarters) == dt.date(2024, 9, 30)
+    assert scorecard_table.resolve_since("previous-quarter", dt.date(2025, 12, 31), quarters) == dt.date(
+        2025, 6, 30
+    )
+    assert scorecard_table.resolve_since("previous-year", dt.date(2025, 12, 31), quarters) == dt.date(
+        2024, 9, 30
+    )
     assert scorecard_table.resolve_since("previous-quarter", dt.date(2018, 3, 31)) == dt.date(2017, 12, 31)
     assert scorecard_table.resolve_since("2024-03-31", dt.date(2025, 3, 31)) == dt.date(2024, 3, 31)
 

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import textwrap
+from dataclasses import replace
 
 import dash
 import pandas as pd
@@ -15,13 +16,14 @@ import pytest
 import sqlalchemy as sa
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import create_app, data_access
+from dashboard import create_app, data_access, formatting
 from dashboard.components import charts, summary
 from data import boundaries
 from data.areas import BUNDLED
 from data.db import make_engine
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
+from tests.dashboard.rows import scorecard_row
 
 CAMBRIDGESHIRE, PETERBOROUGH, FENLAND, HUNTINGDONSHIRE = "E10000003", "E06000031", "E07000010", "E07000011"
 
@@ -52,13 +54,16 @@ SPECIAL_CAUSE_PERIOD = "2022/23 Q3"
 _VISITS = (870, 890, 880, 870, 890, 880, 990, 880, 870, 890, 880, 870)
 _QUARTERS = [f"{year}/{(year + 1) % 100:02d} Q{q}" for year in (2021, 2022, 2023) for q in (1, 2, 3, 4)]
 VISITS = "indicator_code,area_code,period,numerator,denominator,value,provisional,value_note\n" + "".join(
-    f"hv-new-birth-visit-14d,{HUNTINGDONSHIRE},{period},{n},1000,,no,\n" for period, n in zip(_QUARTERS, _VISITS)
+    f"hv-new-birth-visit-14d,{HUNTINGDONSHIRE},{period},{n},1000,,no,\n"
+    for period, n in zip(_QUARTERS, _VISITS)
 )
 
 # Obesity in Reception as Fingertips publishes it: values and its own comparison with England, no intervals,
 # and the county's figures by deprivation quintile.
-_FT_HEADER = ("IndicatorID,AreaCode,Sex,Age,Category_Type,Category,Timeperiod,Value,Lower_CI_95.0_limit,"
-              "Upper_CI_95.0_limit,Count,Denominator,Value_note,Compared_to_England_value_or_percentiles\n")
+_FT_HEADER = (
+    "IndicatorID,AreaCode,Sex,Age,Category_Type,Category,Timeperiod,Value,Lower_CI_95.0_limit,"
+    "Upper_CI_95.0_limit,Count,Denominator,Value_note,Compared_to_England_value_or_percentiles\n"
+)
 _OBESITY_ROWS = (
     ("E92000001", "", "", "10.5", "Not compared"),
     ("E10000003", "", "", "7.7", "Better"),
@@ -206,32 +211,48 @@ def test_the_summary_sentence_for_a_known_case(app):
     assert _text(_by_id(layout, "indicator-summary-sentence")) == EXPECTED_SENTENCE
     statuses = _text(_by_id(layout, "indicator-statuses"))
     assert "Off target" in statuses and "4.4 points above the 6% target" in statuses
-    assert "Worse than England" in statuses and "England 8.8%: outside this area\u2019s 95% interval (9.1 to 11.8)" \
-        in statuses
+    assert (
+        "Worse than England" in statuses
+        and "England 8.8%: outside this area\u2019s 95% interval (9.1 to 11.8)" in statuses
+    )
     assert "Decreasing and getting better" in statuses
 
 
 def test_a_published_comparison_is_not_called_significant(app):
-    sentence = _text(_by_id(_render(app, "obesity-reception", area=CAMBRIDGESHIRE), "indicator-summary-sentence"))
+    sentence = _text(
+        _by_id(_render(app, "obesity-reception", area=CAMBRIDGESHIRE), "indicator-summary-sentence")
+    )
     assert "better than England (10.5%), as published by OHID" in sentence
     assert "significantly" not in sentence
 
 
 def test_sentences_without_a_target_england_figure_or_trend_and_for_counts():
-    base = {"short_name": "Thing", "unit": "%", "value_type": "proportion", "polarity": "higher_is_better",
-            "period_label": "2024/25", "value": 50.0, "trend": "cannot be calculated", "granularity": "year"}
+    base = scorecard_row(period_label="2024/25", value=50.0, granularity="year")
     assert summary.summary_sentence(base, "Peterborough") == (
         "In 2024/25, Peterborough\u2019s figure for \u201cThing\u201d was 50.0%; the trend cannot be tested from "
-        "these figures.")
-    count = {**base, "unit": "WTE", "value_type": "count", "value": 192.2, "england_value": 1000.0,
-             "provisional": True, "trend": "no significant change", "granularity": "quarter"}
+        "these figures."
+    )
+    count = replace(
+        base,
+        unit="WTE",
+        value_type="count",
+        value=192.2,
+        england_value=1000.0,
+        provisional=True,
+        trend="no significant change",
+        granularity="quarter",
+    )
     assert summary.summary_sentence(count, "Cambridgeshire") == (
         "In 2024/25, Cambridgeshire\u2019s figure for \u201cThing\u201d was 192.2 WTE (provisional), which is a count "
-        "and so not compared with England, and there has been no significant change over the latest five quarters.")
-    untested = {**base, "england_value": 48.0, "benchmark": "not compared", "benchmark_source": ""}
-    assert "against 48.0% for England (the difference could not be tested)" in summary.summary_sentence(untested, "X")
-    assert summary.summary_sentence({**base, "value": None}, "Fenland") == (
-        "There is no figure for Fenland for \u201cThing\u201d.")
+        "and so not compared with England, and there has been no significant change over the latest five quarters."
+    )
+    untested = replace(base, england_value=48.0, benchmark="not compared", benchmark_source="")
+    assert "against 48.0% for England (the difference could not be tested)" in summary.summary_sentence(
+        untested, "X"
+    )
+    assert summary.summary_sentence(replace(base, value=None), "Fenland") == (
+        "There is no figure for Fenland for \u201cThing\u201d."
+    )
 
 
 # --- Trend chart and its download ---------------------------------------------------------------------------
@@ -244,8 +265,9 @@ def test_the_csv_download_is_exactly_the_plotted_series(app, client):
     england = _trace(figure, "benchmark-england")
     plotted = [y for y in area["y"] if y is not None]
 
-    filename, rows = _download(client, "trend", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend",
-                                                 "ci": "on"})
+    filename, rows = _download(
+        client, "trend", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "on"}
+    )
     assert filename == "smoking-at-delivery-fenland-trend.csv"
     assert [r["Period"] for r in rows] == ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
     assert [float(r["Fenland"]) for r in rows] == pytest.approx(plotted)
@@ -266,8 +288,9 @@ def test_hiding_the_confidence_interval_removes_the_band_from_the_chart_and_the_
     assert _trace(figure, "ci-band") is None and _trace(figure, "ci-whiskers") is None
     assert _by_id(layout, "ci-toggle").children == "Show the 95% confidence interval"
     assert "ci=off" not in _by_id(layout, "ci-toggle").href
-    _, rows = _download(client, "trend", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend",
-                                          "ci": "off"})
+    _, rows = _download(
+        client, "trend", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "off"}
+    )
     assert "Lower 95% limit" not in rows[0] and len(rows) == 5
 
 
@@ -275,8 +298,13 @@ def test_the_target_is_a_step_where_it_changed(app):
     """New birth visits: 90% for every area from April 2021, Cambridgeshire's own 92% from April 2025."""
     layout = _render(app, "hv-new-birth-visit-14d", area=CAMBRIDGESHIRE)
     rows = {row[0]: row for row in _table_rows(layout, "table-trend")}
-    header = [_text(cell) for cell in _find(_by_id(layout, "table-trend"), lambda c: type(c).__name__ == "Th"
-                                            and getattr(c, "scope", None) == "col")]
+    header = [
+        _text(cell)
+        for cell in _find(
+            _by_id(layout, "table-trend"),
+            lambda c: type(c).__name__ == "Th" and getattr(c, "scope", None) == "col",
+        )
+    ]
     target = header.index("Target")
     assert rows["2024/25 Q4"][target] == "90.0%" and rows["2025/26 Q1"][target] == "92.0%"
     step = _trace(_figure(layout, "graph-trend"), "target")
@@ -288,9 +316,15 @@ def test_illustrative_figures_are_labelled_on_the_page_and_the_chart(app):
     assert "These are not real provider data." in _text(_by_id(layout, "indicator-illustrative-banner"))
     assert "Illustrative figures" in _text(_by_id(layout, "indicator-illustrative-banner"))
     assert "illustrative" in _text(_by_id(layout, "chart-trend-subtitle")).lower()
-    assert _text(_by_id(layout, "chart-trend-source")) == "Source: provider quarterly return (illustrative figures)."
-    _, rows = _download(app.server.test_client(), "trend",
-                        {"code": "hv-new-birth-visit-14d", "area": CAMBRIDGESHIRE, "view": "trend", "ci": "on"})
+    assert (
+        _text(_by_id(layout, "chart-trend-source"))
+        == "Source: provider quarterly return (illustrative figures)."
+    )
+    _, rows = _download(
+        app.server.test_client(),
+        "trend",
+        {"code": "hv-new-birth-visit-14d", "area": CAMBRIDGESHIRE, "view": "trend", "ci": "on"},
+    )
     assert {r["Note"] for r in rows} == {"Illustrative figures, not real provider data"}
     assert rows[-1]["Provisional"] == "Yes"
 
@@ -299,8 +333,10 @@ def test_fingertips_figures_name_the_indicator_in_the_source_line(app):
     layout = _render(app, "self-harm-admissions-10-24", area=CAMBRIDGESHIRE)
     assert _text(_by_id(layout, "chart-trend-source")) == "Source: OHID Fingertips, indicator 90813."
     sentence = _text(_by_id(layout, "indicator-summary-sentence"))
-    assert sentence.startswith("In 2017/18, Cambridgeshire\u2019s figure for \u201cSelf-harm admissions (10-24)\u201d "
-                               "was 662.7 per 100,000, significantly worse than England (421.2 per 100,000)")
+    assert sentence.startswith(
+        "In 2017/18, Cambridgeshire\u2019s figure for \u201cSelf-harm admissions (10-24)\u201d "
+        "was 662.7 per 100,000, significantly worse than England (421.2 per 100,000)"
+    )
 
 
 # --- SPC ----------------------------------------------------------------------------------------------------
@@ -317,9 +353,12 @@ def test_the_spc_view_marks_a_known_special_cause_point(app, client):
     assert "Special cause — improving" in rows[SPECIAL_CAUSE_PERIOD]
     assert all("Common cause" in row for period, row in rows.items() if period != SPECIAL_CAUSE_PERIOD)
     assert not _find(layout, lambda c: getattr(c, "id", None) == "spc-trial-limits")  # 12 points: full limits
-    _, csv_rows = _download(client, "spc", {"code": "hv-new-birth-visit-14d", "area": HUNTINGDONSHIRE, "view": "spc",
-                                            "ci": "on"})
-    assert [r["Point"] for r in csv_rows if r["Period"] == SPECIAL_CAUSE_PERIOD] == ["Special cause — improving"]
+    _, csv_rows = _download(
+        client, "spc", {"code": "hv-new-birth-visit-14d", "area": HUNTINGDONSHIRE, "view": "spc", "ci": "on"}
+    )
+    assert [r["Point"] for r in csv_rows if r["Period"] == SPECIAL_CAUSE_PERIOD] == [
+        "Special cause — improving"
+    ]
     assert len(csv_rows) == 12
 
 
@@ -329,10 +368,16 @@ def test_a_short_series_says_its_limits_are_trial_limits(app):
     assert "Variation:" in _text(_by_id(layout, "spc-statuses"))
 
 
-@pytest.mark.parametrize("code, area", [
-    ("hv-new-birth-visit-14d", CAMBRIDGESHIRE), ("hv-new-birth-visit-14d", PETERBOROUGH),
-    ("hv-12-month-review-15m", CAMBRIDGESHIRE), ("wf-vacancy-rate", PETERBOROUGH), ("smoking-at-delivery", FENLAND),
-])
+@pytest.mark.parametrize(
+    "code, area",
+    [
+        ("hv-new-birth-visit-14d", CAMBRIDGESHIRE),
+        ("hv-new-birth-visit-14d", PETERBOROUGH),
+        ("hv-12-month-review-15m", CAMBRIDGESHIRE),
+        ("wf-vacancy-rate", PETERBOROUGH),
+        ("smoking-at-delivery", FENLAND),
+    ],
+)
 def test_the_spc_chart_agrees_with_the_scorecard(app, code, area):
     layout = _render(app, code, area=area, view="spc")
     with app.server.test_request_context("/"):
@@ -351,14 +396,23 @@ def test_compare_areas_are_sorted_with_their_comparison_in_words(app, client):
     layout = _render(app, "smoking-at-delivery", area=FENLAND)
     rows = _table_rows(layout, "table-compare")
     assert [(r[0], r[1]) for r in rows] == [
-        ("Peterborough", "12.0%"), ("Fenland", "10.4%"), ("Huntingdonshire", "9.0%"), ("East Cambridgeshire", "8.5%"),
-        ("South Cambridgeshire", "6.0%"), ("Cambridge", "5.0%"), ("England", "8.8%"),
+        ("Peterborough", "12.0%"),
+        ("Fenland", "10.4%"),
+        ("Huntingdonshire", "9.0%"),
+        ("East Cambridgeshire", "8.5%"),
+        ("South Cambridgeshire", "6.0%"),
+        ("Cambridge", "5.0%"),
+        ("England", "8.8%"),
     ]
     words = {r[0]: r[4] for r in rows}
     assert words == {
-        "Peterborough": "Worse than England", "Fenland": "Worse than England", "Huntingdonshire": "Similar to England",
-        "East Cambridgeshire": "Similar to England", "South Cambridgeshire": "Better than England",
-        "Cambridge": "Better than England", "England": "Benchmark",
+        "Peterborough": "Worse than England",
+        "Fenland": "Worse than England",
+        "Huntingdonshire": "Similar to England",
+        "East Cambridgeshire": "Similar to England",
+        "South Cambridgeshire": "Better than England",
+        "Cambridge": "Better than England",
+        "England": "Benchmark",
     }
     figure = _figure(layout, "graph-compare")
     ours = _trace(figure, "our-area")
@@ -367,10 +421,13 @@ def test_compare_areas_are_sorted_with_their_comparison_in_words(app, client):
     assert figure["layout"]["yaxis"]["categoryarray"][-1] == "Peterborough  12.0%"  # highest at the top
     assert any(shape["x0"] == pytest.approx(8.8) for shape in figure["layout"]["shapes"])  # England's line
     headline = _text(_by_id(layout, "chart-compare-headline"))
-    assert headline == ("Fenland is worse than England for smoking at delivery in 2023/24; of 6 areas, 2 are better "
-                        "than England, 2 similar to England and 2 worse than England")
-    _, csv_rows = _download(client, "compare", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend",
-                                                "ci": "on"})
+    assert headline == (
+        "Fenland is worse than England for smoking at delivery in 2023/24; of 6 areas, 2 are better "
+        "than England, 2 similar to England and 2 worse than England"
+    )
+    _, csv_rows = _download(
+        client, "compare", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "on"}
+    )
     assert [r["Area"] for r in csv_rows] == [r[0] for r in rows]
     plotted = sorted(ours["x"] + _trace(figure, "other-areas")["x"], reverse=True)
     assert [float(r["Value"]) for r in csv_rows[:-1]] == pytest.approx(plotted)
@@ -384,18 +441,35 @@ def test_the_map_colours_the_same_areas_by_comparison_with_words_in_the_legend(a
     areas = _trace(figure, "map-areas")
     assert [f["id"] for f in areas["geojson"]["features"]] == areas["locations"]
     scale = areas["colorscale"]
-    colour_of = {code: next(c for stop, c in scale if stop >= z / areas["zmax"]) for code, z in
-                 zip(areas["locations"], areas["z"])}
-    assert colour_of == {"E06000031": "#c00000", "E07000010": "#c00000", "E07000011": "#ffc000",
-                         "E07000009": "#ffc000", "E07000012": "#92d050", "E07000008": "#92d050"}
+    colour_of = {
+        code: next(c for stop, c in scale if stop >= z / areas["zmax"])
+        for code, z in zip(areas["locations"], areas["z"])
+    }
+    assert colour_of == {
+        "E06000031": "#c00000",
+        "E07000010": "#c00000",
+        "E07000011": "#ffc000",
+        "E07000009": "#ffc000",
+        "E07000012": "#92d050",
+        "E07000008": "#92d050",
+    }
     hover = dict(zip(areas["locations"], areas["hovertext"]))
     assert hover["E07000010"] == "<b>Fenland</b><br>10.4%<br>Worse than England"
-    legend = {t["name"]: t["marker"]["color"] for t in figure["data"] if t.get("meta", "").startswith("map-key-")}
-    assert legend == {"Better than England": "#92d050", "Similar to England": "#ffc000",
-                      "Worse than England": "#c00000", "Fenland (outlined)": "#0b0c0c"}
+    legend = {
+        t["name"]: t["marker"]["color"] for t in figure["data"] if t.get("meta", "").startswith("map-key-")
+    }
+    assert legend == {
+        "Better than England": "#92d050",
+        "Similar to England": "#ffc000",
+        "Worse than England": "#c00000",
+        "Fenland (outlined)": "#0b0c0c",
+    }
     geo = figure["layout"]["geo"]
     assert geo["fitbounds"] == "locations" and geo["visible"] is False
-    assert "Fenland worse than england" in _by_id(layout, "chart-map-figure").to_plotly_json()["props"]["aria-label"]
+    assert (
+        "Fenland worse than england"
+        in _by_id(layout, "chart-map-figure").to_plotly_json()["props"]["aria-label"]
+    )
 
 
 def test_the_county_view_compares_it_beside_its_districts(app):
@@ -412,14 +486,20 @@ def test_the_county_view_compares_it_beside_its_districts(app):
 def test_inequalities_by_deprivation_are_shown_in_order_and_their_absence_is_said_plainly(app):
     layout = _render(app, "obesity-reception", area=CAMBRIDGESHIRE)
     rows = _table_rows(layout, "table-inequalities-deprivation-quintile")
-    assert rows == [["Most deprived quintile", "10.2%", "12.8%"], ["Average deprived quintile", "7.8%", "9.3%"],
-                    ["Least deprived quintile", "5.8%", "6.7%"]]
+    assert rows == [
+        ["Most deprived quintile", "10.2%", "12.8%"],
+        ["Average deprived quintile", "7.8%", "9.3%"],
+        ["Least deprived quintile", "5.8%", "6.7%"],
+    ]
     assert _text(_by_id(layout, "chart-inequalities-deprivation-quintile-headline")) == (
         "In Cambridgeshire, obesity (Reception) was highest in the most deprived quintile (10.2%) and lowest in the "
-        "least deprived quintile (5.8%) in 2023/24")
+        "least deprived quintile (5.8%) in 2023/24"
+    )
     none = _text(_by_id(_render(app, "smoking-at-delivery", area=FENLAND), "inequalities-none"))
-    assert none == ("There are no figures by deprivation, sex or age for \u201cSmoking at delivery\u201d in Fenland in "
-                    "the data held.")
+    assert none == (
+        "There are no figures by deprivation, sex or age for \u201cSmoking at delivery\u201d in Fenland in "
+        "the data held."
+    )
 
 
 # --- Empty states and not found -----------------------------------------------------------------------------
@@ -428,7 +508,8 @@ def test_inequalities_by_deprivation_are_shown_in_order_and_their_absence_is_sai
 def test_an_area_without_figures_names_the_nearest_area_and_links_to_it(app):
     layout = _render(app, "hv-new-birth-visit-14d", area=FENLAND)
     assert _text(_by_id(layout, "indicator-empty")) == (
-        "No data for Fenland for this indicator; nearest is Cambridgeshire.")
+        "No data for Fenland for this indicator; nearest is Cambridgeshire."
+    )
     link = _by_id(layout, "indicator-nearest-link")
     assert link.href == "/indicator/hv-new-birth-visit-14d?area=E10000003"
     assert "There is no chart because there are no figures for Fenland." in _text(_by_id(layout, "over-time"))
@@ -438,7 +519,8 @@ def test_an_area_without_figures_names_the_nearest_area_and_links_to_it(app):
 def test_an_indicator_with_no_figures_anywhere_says_so(app):
     layout = _render(app, "under-18-conceptions")
     assert "There are no figures for \u201cUnder-18 conceptions\u201d for any area" in _text(
-        _by_id(layout, "indicator-empty"))
+        _by_id(layout, "indicator-empty")
+    )
     assert "There are no figures for any area in Cambridgeshire and Peterborough to compare." in _text(layout)
 
 
@@ -453,22 +535,33 @@ def test_an_unknown_indicator_code_is_a_not_found_page(app, client):
 def test_an_indicator_address_is_a_page_with_its_own_title(client):
     response = client.get("/indicator/smoking-at-delivery?area=E07000010")
     assert response.status_code == 200
-    assert "<title>Smoking at delivery – Healthy Child Programme outcomes</title>" in response.get_data(as_text=True)
+    assert "<title>Smoking at delivery – Healthy Child Programme outcomes</title>" in response.get_data(
+        as_text=True
+    )
 
 
 def test_unknown_settings_in_the_link_are_ignored_and_reported(app):
     layout = _render(app, "smoking-at-delivery", area="E99999999", view="pie", ci="maybe")
     note = _text(_by_id(layout, "indicator-ignored"))
-    assert "area \u201cE99999999\u201d" in note and "view \u201cpie\u201d" in note and "ci \u201cmaybe\u201d" in note
-    assert _by_id(layout, "indicator-view").data == {"code": "smoking-at-delivery", "area": CAMBRIDGESHIRE, "view": "trend",
-                                                     "ci": "on"}
+    assert (
+        "area \u201cE99999999\u201d" in note
+        and "view \u201cpie\u201d" in note
+        and "ci \u201cmaybe\u201d" in note
+    )
+    assert _by_id(layout, "indicator-view").data == {
+        "code": "smoking-at-delivery",
+        "area": CAMBRIDGESHIRE,
+        "view": "trend",
+        "ci": "on",
+    }
 
 
 def test_links_reproduce_the_view(app):
     layout = _render(app, "smoking-at-delivery", area=FENLAND, view="spc", ci="off")
     assert _by_id(layout, "view-trend").href == "/indicator/smoking-at-delivery?area=E07000010&ci=off"
     assert _by_id(layout, f"area-{CAMBRIDGESHIRE}").href == (
-        "/indicator/smoking-at-delivery?area=E10000003&ci=off&view=spc")
+        "/indicator/smoking-at-delivery?area=E10000003&ci=off&view=spc"
+    )
     assert _text(_by_id(layout, f"area-{FENLAND}")) == "Fenland (shown)"
 
 
@@ -493,7 +586,9 @@ def test_boundaries_for_a_set_of_areas_in_each_tier():
     assert boundaries.missing(["E07000010", "E10000003"], "lower") == ["E10000003"]
     upper = boundaries.boundaries(["E10000003", "E06000031"], "upper")
     assert [f["properties"]["name"] for f in upper["features"]] == ["Cambridgeshire", "Peterborough"]
-    assert boundaries.boundaries(["E07000223"], "lower")["features"][0]["properties"]["name"] == "Adur"  # UK-wide file
+    assert (
+        boundaries.boundaries(["E07000223"], "lower")["features"][0]["properties"]["name"] == "Adur"
+    )  # UK-wide file
     assert boundaries.tier_for(["E07000010", "E06000031"]) == "lower"
     assert boundaries.tier_for(["E10000003", "E06000031"]) == "upper"
     assert boundaries.tier_for(["E10000003", "E07000010"]) is None
@@ -507,4 +602,4 @@ def test_charts_use_words_not_only_colour():
     assert charts.in_sentence("MMR first dose by age 2") == "MMR first dose by age 2"
     assert charts.in_sentence("Getting Ready for Change completed") == "Getting Ready for Change completed"
     assert charts.in_sentence("Obesity: Reception") == "obesity (Reception)"
-    assert summary.number(float("nan")) is None and summary.number(pd.NA) is None
+    assert formatting.number(float("nan")) is None and formatting.number(pd.NA) is None

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from app import cli
 from data.db import make_engine
 from data.seed import seed_reference
-from tests.store.helpers import EAST_OF_ENGLAND_MH, write_csv
+from tests.data.helpers import EAST_OF_ENGLAND_MH, write_csv
 
 
 @pytest.fixture
@@ -30,12 +30,25 @@ def test_import_reports_rows_and_exits_1_when_rows_were_rejected(database):
 
 
 def test_rejected_rows_are_listed_with_their_reasons(database, tmp_path):
-    header = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional",
-              "value_note"]
-    path = write_csv(tmp_path / "r.csv", header, [["hv-2-year-review", "E10000003", "2025/26 Q1", 9, 8, "", "", ""]])
+    header = [
+        "indicator_code",
+        "area_code",
+        "period",
+        "numerator",
+        "denominator",
+        "value",
+        "provisional",
+        "value_note",
+    ]
+    path = write_csv(
+        tmp_path / "r.csv", header, [["hv-2-year-review", "E10000003", "2025/26 Q1", 9, 8, "", "", ""]]
+    )
     result = CliRunner().invoke(cli, ["import", str(path)])
     assert result.exit_code == 1
-    assert "1 row rejected: count above denominator (e.g. row 2: count 9 is more than the denominator 8)" in result.output
+    assert (
+        "1 row rejected: count above denominator (e.g. row 2: count 9 is more than the denominator 8)"
+        in result.output
+    )
     batch = result.output.split("kpi rejections ")[1].split()[0]
     listing = CliRunner().invoke(cli, ["rejections", batch])
     assert "row 2: count 9 is more than the denominator 8" in listing.output

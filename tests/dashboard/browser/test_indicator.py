@@ -11,8 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PROJECTOR
-from tests.browser.test_journeys import BLOCKING, WCAG_22_AA
+from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.test_journeys import BLOCKING, WCAG_22_AA
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,9 @@ def test_open_an_indicator_for_an_area_and_choose_another(page, base_url):
     page.wait_for_function("document.querySelector('#indicator-area-caption').textContent === 'Peterborough'")
     page.wait_for_selector("#graph-trend .js-plotly-plot .main-svg")
     assert "Peterborough" in _traces(page, "graph-trend")
-    assert page.locator("#area-E06000031").text_content() == "Peterborough (shown)"  # marked in words, not a link
+    assert (
+        page.locator("#area-E06000031").text_content() == "Peterborough (shown)"
+    )  # marked in words, not a link
     assert page.locator("#area-choice a#area-E06000031").count() == 0
 
 
@@ -65,7 +67,9 @@ def test_hide_the_confidence_interval_and_the_band_disappears(page, base_url):
     page.wait_for_selector("#graph-trend .js-plotly-plot .main-svg")
     assert "95% confidence interval" not in _traces(page, "graph-trend")
     assert page.locator("#graph-trend path.js-fill").count() == 0
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'ci-toggle'")  # place kept
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'ci-toggle'"
+    )  # place kept
     page.locator("#ci-toggle").click()
     page.wait_for_url(base_url + VISITS)
     page.wait_for_function("document.querySelector('#ci-toggle').textContent.startsWith('Hide')")
@@ -84,7 +88,8 @@ def test_switch_to_spc(page, base_url):
     assert page.locator("#view-spc").text_content() == "Statistical process control (SPC) (shown)"
     concern = page.evaluate(
         "[...document.querySelector('#graph-spc .js-plotly-plot').data]"
-        ".find(t => t.name === 'Special cause — concern').marker.color")
+        ".find(t => t.name === 'Special cause — concern').marker.color"
+    )
     assert concern == "#e46c0a"
 
 
@@ -92,7 +97,8 @@ def test_download_the_csv_and_check_its_rows(page, tmp_path):
     _open(page, VISITS)
     plotted = page.evaluate(
         "[...document.querySelector('#graph-trend .js-plotly-plot').data].find(t => t.name === 'Cambridgeshire').y"
-        ".filter(y => y !== null)")
+        ".filter(y => y !== null)"
+    )
     with page.expect_download() as download_info:
         page.locator("#chart-trend").get_by_role("button", name="Download the figures (CSV, 18 rows)").click()
     download = download_info.value
@@ -116,7 +122,9 @@ def test_the_map_draws_without_fetching_anything(page):
     fills = page.locator("#graph-map g.trace.choropleth").first.locator("path.choroplethlocation")
     expect(fills).to_have_count(6)
     legend = page.locator("#graph-map .legend").text_content()
-    assert "Better than England" in legend and "Similar to England" in legend and "Fenland (outlined)" in legend
+    assert (
+        "Better than England" in legend and "Similar to England" in legend and "Fenland (outlined)" in legend
+    )
     outside = [url for url in requests if not url.startswith(page.url.split("/indicator")[0])]
     assert not outside, f"the page fetched from elsewhere: {outside}"
 
@@ -124,7 +132,8 @@ def test_the_map_draws_without_fetching_anything(page):
 def test_an_area_without_figures_links_to_the_nearest(page, base_url):
     _open(page, "/indicator/hv-new-birth-visit-14d?area=E07000010", graph=None)
     assert page.locator("#indicator-empty").inner_text() == (
-        "No data for Fenland for this indicator; nearest is Cambridgeshire.")
+        "No data for Fenland for this indicator; nearest is Cambridgeshire."
+    )
     assert page.locator("#graph-trend").count() == 0
     page.locator("#indicator-nearest-link").click()
     page.wait_for_url(base_url + VISITS)
@@ -137,18 +146,31 @@ def test_an_unknown_indicator_says_not_found(page):
     assert page.locator("h1").inner_text() == "Indicator not found"
 
 
-@pytest.mark.parametrize("path", [VISITS, VISITS + "&view=spc", OBESITY, "/indicator/obesity-reception-5yr?area=E10000003",
-                                  "/indicator/no-such-indicator"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        VISITS,
+        VISITS + "&view=spc",
+        OBESITY,
+        "/indicator/obesity-reception-5yr?area=E10000003",
+        "/indicator/no-such-indicator",
+    ],
+)
 def test_no_serious_or_critical_accessibility_failures(page, path):
-    graph = "graph-spc" if "view=spc" in path else ("graph-trend" if "5yr" not in path and "no-such" not in path
-                                                   else None)
+    graph = (
+        "graph-spc"
+        if "view=spc" in path
+        else ("graph-trend" if "5yr" not in path and "no-such" not in path else None)
+    )
     _open(page, path, graph=graph)
     for details in page.locator("details").all():  # check the disclosed content too
         details.evaluate("el => el.open = true")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
-    summary = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-               for v in violations]
+    summary = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in violations
+    ]
     print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
     assert not [v for v in violations if v["impact"] in BLOCKING], results.generate_report()
 
@@ -157,13 +179,20 @@ def test_chart_text_is_at_least_14_pixels(page):
     _open(page, OBESITY, graph="graph-map")
     sizes = page.evaluate(
         "[...document.querySelectorAll('.js-plotly-plot text')].filter(t => t.textContent.trim())"
-        ".map(t => parseFloat(getComputedStyle(t).fontSize))")
+        ".map(t => parseFloat(getComputedStyle(t).fontSize))"
+    )
     assert sizes and min(sizes) >= 14
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PROJECTOR], ids=["1280", "1920"])
-@pytest.mark.parametrize("name, path", [("indicator-trend", SELF_HARM), ("indicator-spc", VISITS + "&view=spc"),
-                                        ("indicator-districts", OBESITY)])
+@pytest.mark.parametrize(
+    "name, path",
+    [
+        ("indicator-trend", SELF_HARM),
+        ("indicator-spc", VISITS + "&view=spc"),
+        ("indicator-districts", OBESITY),
+    ],
+)
 def test_screenshots(browser, base_url, screenshot_dir, name, path, viewport):
     """Full-page screenshots for a person to look at; also checks nothing overflows sideways."""
     context = browser.new_context(viewport=viewport, base_url=base_url, locale="en-GB")
@@ -174,7 +203,9 @@ def test_screenshots(browser, base_url, screenshot_dir, name, path, viewport):
         file = screenshot_dir / f"{name}-{viewport['width']}.png"
         page.screenshot(path=str(file), full_page=True)
         print(f"\nscreenshot: {file}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} at {viewport['width']} pixels scrolls sideways by {overflow} pixels"
     finally:
         context.close()

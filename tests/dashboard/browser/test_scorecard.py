@@ -11,7 +11,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,9 @@ def test_choosing_an_area_changes_the_link_and_the_tables_and_back_returns(page,
     page.locator("#scorecard-area").focus()
     page.select_option("#scorecard-area", label="Peterborough")
     page.wait_for_url(base_url + "/?area=E06000031")
-    page.wait_for_function("document.querySelector('#scorecard-heading').innerText === 'Scorecard for Peterborough'")
+    page.wait_for_function(
+        "document.querySelector('#scorecard-heading').innerText === 'Scorecard for Peterborough'"
+    )
     assert "for Peterborough" in caption.inner_text()
     row = page.locator(f"#scorecard-domain-3-table tr[data-indicator='{NEW_BIRTH}']")
     assert row.locator("a").get_attribute("href") == f"/indicator/{NEW_BIRTH}?area=E06000031"
@@ -49,7 +51,9 @@ def test_choosing_an_area_changes_the_link_and_the_tables_and_back_returns(page,
 
     page.go_back()
     page.wait_for_url(base_url + "/")
-    page.wait_for_function("document.querySelector('#scorecard-heading').innerText === 'Scorecard for Cambridgeshire'")
+    page.wait_for_function(
+        "document.querySelector('#scorecard-heading').innerText === 'Scorecard for Cambridgeshire'"
+    )
     assert page.locator("#scorecard-area").input_value() == "E10000003"
 
 
@@ -63,7 +67,9 @@ def test_the_filters_work_from_the_keyboard(page, base_url):
     page.wait_for_selector("#scorecard-group-EY")
     assert page.locator("#scorecard-group-EY").inner_text() == "Early years high impact areas"
     assert page.evaluate("document.activeElement.id") == "scorecard-framework"
-    labels = page.evaluate("[...document.querySelectorAll('#scorecard-filters select')].map(s => s.labels[0].innerText)")
+    labels = page.evaluate(
+        "[...document.querySelectorAll('#scorecard-filters select')].map(s => s.labels[0].innerText)"
+    )
     assert labels == ["Area", "Framework", "Figures as at", "Show changes since", "Target status colours"]
 
 
@@ -74,8 +80,10 @@ def test_indicator_links_carry_the_area(page):
     hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert all(re.fullmatch(r"/indicator/[a-z0-9-]+\?area=E07000010", href) for href in hrefs)
     no_data = page.locator(f"tr[data-indicator='{NEW_BIRTH}']").first
-    assert re.match(r"No data for Fenland; nearest: Cambridgeshire \(\d+\.\d% in 20\d\d/\d\d Q\d\)\.",
-                    no_data.locator("td").inner_text())
+    assert re.match(
+        r"No data for Fenland; nearest: Cambridgeshire \(\d+\.\d% in 20\d\d/\d\d Q\d\)\.",
+        no_data.locator("td").inner_text(),
+    )
 
 
 def test_the_changed_since_panel_shows_what_moved(page, base_url):
@@ -89,12 +97,19 @@ def test_the_changed_since_panel_shows_what_moved(page, base_url):
     count = panel.locator("#scorecard-changes-count").inner_text()
     assert re.match(r"\d+ indicators? changed status", count) and "the figures to 30 June 2025" in count
     first = panel.locator("tbody tr").first.inner_text()
-    assert re.search(r"(Against target|Compared with England|SPC variation): moved from\s.+\sto\s.+",
-                     first, re.DOTALL)
+    assert re.search(
+        r"(Against target|Compared with England|SPC variation): moved from\s.+\sto\s.+", first, re.DOTALL
+    )
 
 
-@pytest.mark.parametrize("path", ["/", "/?area=E06000031&since=previous-quarter",
-                                  "/?area=E07000010&framework=hcp-high-impact-areas&palette=colour-blind"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?area=E06000031&since=previous-quarter",
+        "/?area=E07000010&framework=hcp-high-impact-areas&palette=colour-blind",
+    ],
+)
 def test_no_serious_or_critical_accessibility_failures(page, path):
     _open(page, path)
     for details in page.locator("details").all():
@@ -102,7 +117,12 @@ def test_no_serious_or_critical_accessibility_failures(page, path):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
     summary = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in violations
     ]
     print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
@@ -113,9 +133,14 @@ def test_printing_hides_the_filters_and_keeps_status_colours(page):
     _open(page, "/")
     page.emulate_media(media="print")
     assert page.locator("#scorecard-filters").evaluate("el => getComputedStyle(el).display") == "none"
-    adjust = page.locator(".app-scorecard .status-tag").first.evaluate("el => getComputedStyle(el).printColorAdjust")
+    adjust = page.locator(".app-scorecard .status-tag").first.evaluate(
+        "el => getComputedStyle(el).printColorAdjust"
+    )
     assert adjust == "exact"
-    assert page.locator(".app-tag--illustrative").first.evaluate("el => getComputedStyle(el).printColorAdjust") == "exact"
+    assert (
+        page.locator(".app-tag--illustrative").first.evaluate("el => getComputedStyle(el).printColorAdjust")
+        == "exact"
+    )
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PROJECTOR], ids=["1280", "1920"])
@@ -129,7 +154,9 @@ def test_screenshots(browser, base_url, screenshot_dir, path, viewport):
         name = f"scorecard-{'changes' if 'since' in path else 'page'}-{viewport['width']}.png"
         page.screenshot(path=str(screenshot_dir / name), full_page=True)
         print(f"\nscreenshot: {screenshot_dir / name}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} at {viewport['width']} pixels scrolls sideways by {overflow} pixels"
     finally:
         context.close()

@@ -32,14 +32,22 @@ from data.contracts import (
 )
 from data.importers.pipeline import import_file
 from metrics.payment import calculate
-from tests.store.helpers import count_rows, write_csv
+from tests.data.helpers import count_rows, write_csv
 
 CCC, PCC = "ccc-hcp-s75", "pcc-hcp-s75"
 CAMBS, PBORO = "E10000003", "E06000031"
 YEAR = "2025/26"
 ADMIN = User("Asha Patel", frozenset({"admin"}))
-RETURN_HEADER = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional",
-                 "value_note"]
+RETURN_HEADER = [
+    "indicator_code",
+    "area_code",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "provisional",
+    "value_note",
+]
 WRITTEN_TABLES = (schema.payment_schemes, schema.scheme_kpis, schema.audit_log, schema.contract_extensions)
 
 
@@ -92,7 +100,10 @@ def test_peterborough_has_its_agreement_but_no_invented_scheme(store):
 def test_agreements_run_two_years_with_two_two_year_options(store):
     ccc = list_contracts(store).set_index("code").loc[CCC]
     assert (str(ccc["start_date"]), str(ccc["initial_term_end"]), str(ccc["latest_end"])) == (
-        "2025-04-01", "2027-03-31", "2031-03-31")
+        "2025-04-01",
+        "2027-03-31",
+        "2031-03-31",
+    )
     options = contracts.list_extensions(store, CCC)
     assert options["decision"].tolist() == ["not yet decided"] * 2
     assert [str(d) for d in options["period_end"]] == ["2029-03-31", "2031-03-31"]
@@ -116,8 +127,16 @@ def test_only_an_administrator_can_change_a_scheme_and_a_refusal_writes_nothing(
     before = _counts(any_store)
     someone = User("Sam Jones", frozenset({role}))
     with pytest.raises(PermissionDenied, match=rf"Only an administrator .* Sam Jones \({role}\)"):
-        save_scheme_version(any_store, someone, CCC, YEAR, budget=scheme.budget, share=scheme.share,
-                            kpis=_with_target(scheme, "C2", 93), reason="Raise C2")
+        save_scheme_version(
+            any_store,
+            someone,
+            CCC,
+            YEAR,
+            budget=scheme.budget,
+            share=scheme.share,
+            kpis=_with_target(scheme, "C2", 93),
+            reason="Raise C2",
+        )
     with pytest.raises(PermissionDenied):
         new_year_from_uplift(any_store, someone, CCC, YEAR, "2026/27", Decimal("0.025"), "Pay award")
     with pytest.raises(PermissionDenied):
@@ -167,12 +186,18 @@ def test_a_draft_is_edited_in_place_then_agreed(any_store):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda kpis: (replace(kpis[0], weight=Decimal("0.24")), *kpis[1:]),
-         "KPI weights must total exactly 100%; they total 99%"),
-        (lambda kpis: (replace(kpis[0], floor=95), *kpis[1:]),
-         "KPI C2: floor 95 must be below the target 92"),
-        (lambda kpis: (replace(kpis[0], indicator_code="no-such-indicator"), *kpis[1:]),
-         "KPI C2: indicator 'no-such-indicator' is not in the catalogue"),
+        (
+            lambda kpis: (replace(kpis[0], weight=Decimal("0.24")), *kpis[1:]),
+            "KPI weights must total exactly 100%; they total 99%",
+        ),
+        (
+            lambda kpis: (replace(kpis[0], floor=95), *kpis[1:]),
+            "KPI C2: floor 95 must be below the target 92",
+        ),
+        (
+            lambda kpis: (replace(kpis[0], indicator_code="no-such-indicator"), *kpis[1:]),
+            "KPI C2: indicator 'no-such-indicator' is not in the catalogue",
+        ),
     ],
 )
 def test_an_invalid_scheme_is_refused_with_the_reason_and_nothing_is_written(any_store, change, message):
@@ -190,14 +215,31 @@ def test_a_save_that_changes_nothing_or_gives_no_reason_is_refused(store):
     with pytest.raises(ValueError, match="Give a reason"):
         _save(store, scheme, _with_target(scheme, "C2", 93), reason="  ")
     with pytest.raises(ValueError, match="outside the agreement"):
-        save_scheme_version(store, ADMIN, CCC, "2031/32", budget=scheme.budget, share=scheme.share,
-                            kpis=scheme.kpis, reason="Too late")
+        save_scheme_version(
+            store,
+            ADMIN,
+            CCC,
+            "2031/32",
+            budget=scheme.budget,
+            share=scheme.share,
+            kpis=scheme.kpis,
+            reason="Too late",
+        )
 
 
 def test_a_first_scheme_for_peterborough_can_be_entered_as_a_draft(store):
     kpis = (SchemeKpi("C2", "hv-new-birth-visit-14d", "New birth visit within 14 days", Decimal(1), 90),)
-    scheme = save_scheme_version(store, ADMIN, PCC, YEAR, budget=Decimal(5000000), share=Decimal("0.03"),
-                                 kpis=kpis, reason="Budget from the agreement", illustrative=True)
+    scheme = save_scheme_version(
+        store,
+        ADMIN,
+        PCC,
+        YEAR,
+        budget=Decimal(5000000),
+        share=Decimal("0.03"),
+        kpis=kpis,
+        reason="Budget from the agreement",
+        illustrative=True,
+    )
     assert (scheme.version, scheme.status, scheme.area_code, scheme.illustrative) == (1, "draft", PBORO, True)
     assert scheme.to_metrics_scheme().at_risk == Decimal("150000.00")
 
@@ -220,8 +262,16 @@ def test_next_year_is_drafted_from_an_uplift_rounded_to_the_penny(any_store):
 
 def test_entering_a_different_budget_on_an_uplifted_draft_makes_it_entered(store):
     draft = new_year_from_uplift(store, ADMIN, CCC, YEAR, "2026/27", Decimal("0.025"), "Pay award")
-    entered = save_scheme_version(store, ADMIN, CCC, "2026/27", budget=Decimal("9400000.00"),
-                                  share=draft.share, kpis=draft.kpis, reason="Budget confirmed by finance")
+    entered = save_scheme_version(
+        store,
+        ADMIN,
+        CCC,
+        "2026/27",
+        budget=Decimal("9400000.00"),
+        share=draft.share,
+        kpis=draft.kpis,
+        reason="Budget confirmed by finance",
+    )
     assert (entered.version, entered.budget_basis, entered.uplift) == (1, "entered", None)
     assert audit_entries(store, scheme_key(CCC, "2026/27")).iloc[0]["change"] == (
         "Version 1 (draft): budget £9,354,260.70 → £9,400,000.00"
@@ -232,10 +282,14 @@ def test_entering_a_different_budget_on_an_uplifted_draft_makes_it_entered(store
 
 
 def test_an_extension_decision_is_recorded_audited_and_moves_the_end_date(any_store):
-    decided = record_extension_decision(any_store, ADMIN, CCC, 1, "extended", dt.date(2026, 9, 30),
-                                        "Performance and value for money reviewed")
-    assert (decided.decision, decided.decided_by, decided.decided_on) == ("extended", "Asha Patel",
-                                                                         dt.date(2026, 9, 30))
+    decided = record_extension_decision(
+        any_store, ADMIN, CCC, 1, "extended", dt.date(2026, 9, 30), "Performance and value for money reviewed"
+    )
+    assert (decided.decision, decided.decided_by, decided.decided_on) == (
+        "extended",
+        "Asha Patel",
+        dt.date(2026, 9, 30),
+    )
     row = contracts.list_extensions(any_store, CCC).set_index("option").loc[1]
     assert (row["decision"], row["reason"]) == ("extended", "Performance and value for money reviewed")
     assert str(list_contracts(any_store).set_index("code").loc[CCC, "current_end"]) == "2029-03-31"
@@ -261,16 +315,20 @@ def _import_return(engine, tmp_path, rows) -> None:
 
 
 def test_actuals_are_the_quarters_of_the_year_for_the_council_area(store, tmp_path):
-    _import_return(store, tmp_path, [
-        ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
-        ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q2", 1465, 1607, "", "yes", ""],
-        ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q4", 1500, 1600, "", "yes", ""],
-        ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 10, 100, "", "no", ""],   # another year
-        ["hv-new-birth-visit-14d", PBORO, "2025/26 Q3", 10, 100, "", "no", ""],   # another council
-        ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
-        ["hv-2-year-review-asq3", CAMBS, "2025/26 Q2", 1429, 1443, "", "no", ""],
-        ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
-    ])
+    _import_return(
+        store,
+        tmp_path,
+        [
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q2", 1465, 1607, "", "yes", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q4", 1500, 1600, "", "yes", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 10, 100, "", "no", ""],  # another year
+            ["hv-new-birth-visit-14d", PBORO, "2025/26 Q3", 10, 100, "", "no", ""],  # another council
+            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
+            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q2", 1429, 1443, "", "no", ""],
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
+        ],
+    )
     scheme = get_scheme(store, CCC, YEAR)
     actuals = actuals_for_scheme(store, scheme)
     assert actuals["C2"] == pytest.approx([100 * 1365 / 1545, 100 * 1465 / 1607, None, 93.75])
@@ -283,11 +341,15 @@ def test_actuals_are_the_quarters_of_the_year_for_the_council_area(store, tmp_pa
 
 
 def test_actuals_to_date_leave_unreported_quarters_to_the_forecast(store, tmp_path):
-    _import_return(store, tmp_path, [
-        ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
-        ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
-        ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 6.4, "no", ""],
-    ])
+    _import_return(
+        store,
+        tmp_path,
+        [
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
+            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 6.4, "no", ""],
+        ],
+    )
     so_far = actuals_to_date(store, get_scheme(store, CCC, YEAR))
     assert so_far["C2"] == pytest.approx([100 * 1365 / 1545, None])  # Q2 is in for others, so C2's is a gap
     assert so_far["VAC"] == pytest.approx([None, 6.4])
@@ -297,10 +359,14 @@ def test_actuals_to_date_leave_unreported_quarters_to_the_forecast(store, tmp_pa
 def test_annual_figure_is_the_mean_of_values_when_quarters_have_no_counts(store, tmp_path):
     scheme = get_scheme(store, CCC, YEAR)
     annual_vacancies = replace(scheme, kpis=tuple(replace(k, basis="annual") for k in scheme.kpis))
-    _import_return(store, tmp_path, [
-        ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
-        ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 5.8, "no", ""],
-    ])
+    _import_return(
+        store,
+        tmp_path,
+        [
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 5.8, "no", ""],
+        ],
+    )
     assert actuals_for_scheme(store, annual_vacancies)["VAC"] == pytest.approx([6.1])
 
 

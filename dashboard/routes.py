@@ -1,0 +1,63 @@
+"""Every page's path and title, and the links between pages: the one place a path is written down.
+
+Pages register with these paths and titles; any page that links to another builds the link here, with the
+view's filters in the query string (:mod:`dashboard.urlstate`), so a path changes in one place only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import dash
+
+from dashboard import urlstate
+
+SERVICE_NAME = "Healthy Child Programme outcomes"
+
+SCORECARD = "/"
+PAYMENT = "/payment"
+ABOUT = "/about"
+DATA_SOURCES = "/data-sources"
+ACCESSIBILITY = "/accessibility"
+NOT_FOUND = "/404"
+INDICATOR_TEMPLATE = "/indicator/<code>"
+
+TITLES = {
+    SCORECARD: "Scorecard",
+    PAYMENT: "Performance-linked payment",
+    ABOUT: "About this dashboard",
+    DATA_SOURCES: "Data sources",
+    ACCESSIBILITY: "Accessibility statement",
+    NOT_FOUND: "Page not found",
+}
+"""Each fixed page's name, as its heading and navigation use it."""
+
+NAVIGATION = (
+    ("Scorecard", SCORECARD),
+    ("Payment", PAYMENT),
+    ("About", ABOUT),
+    ("Data sources", DATA_SOURCES),
+    ("Accessibility", ACCESSIBILITY),
+)
+"""Navigation in order; an entry appears only when a page is registered at its path."""
+
+
+def page_title(name: str) -> str:
+    """The browser title for a page: "Scorecard – Healthy Child Programme outcomes"."""
+    return f"{name} – {SERVICE_NAME}"
+
+
+def href(path: str, filters: Mapping[str, str | None] | None = None, *, fragment: str = "") -> str:
+    """A link to ``path`` under the app's prefix, with ``filters`` in the query string: "/?area=E06000031"."""
+    link = dash.get_relative_path(path) + urlstate.build(filters or {})
+    return f"{link}#{fragment}" if fragment else link
+
+
+def indicator_path(code: str) -> str:
+    """The path of an indicator's page: "/indicator/hv-new-birth-visit-14d"."""
+    return f"/indicator/{code}"
+
+
+def indicator_href(code: str, filters: Mapping[str, str | None] | None = None) -> str:
+    """A link to an indicator's page for the view in ``filters`` (area, view, ci)."""
+    return href(indicator_path(code), filters)
