@@ -36,8 +36,8 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body class="app-body-template">
         <noscript>
-            <p class="app-noscript">This dashboard needs JavaScript to show its pages. Turn on JavaScript in your
-            browser and reload the page.</p>
+            <p class="app-noscript">This dashboard needs JavaScript to show its pages. Turn on JavaScript in
+            your browser and reload the page.</p>
         </noscript>
         {%app_entry%}
         {%config%}
@@ -60,7 +60,7 @@ class DashboardApp(dash.Dash):
         if flask.has_request_context():
             page = self._requested_page()
             if page is None:
-                kwargs["title"] = routes.page_title("Page not found")
+                kwargs["title"] = routes.page_title(routes.TITLES[routes.NOT_FOUND])
             else:
                 kwargs["title"] = page["title"]() if callable(page["title"]) else page["title"]
         return super().interpolate_index(**kwargs)

@@ -7,12 +7,10 @@ ordinary links (a full page load), so every page arrives with its own title and 
 
 from __future__ import annotations
 
-import json
-
 import dash
-from dash import Input, Output, html
+from dash import ClientsideFunction, Input, Output, State, html
 
-from dashboard import data_access
+from dashboard import data_access, routes
 from dashboard.routes import NAVIGATION, SERVICE_NAME
 
 AREA_NAME = "Cambridgeshire and Peterborough"
@@ -39,7 +37,7 @@ def header(entries: list[tuple[str, str]]) -> list:
             html.Div(
                 [
                     html.A(
-                        SERVICE_NAME, href=dash.get_relative_path("/"), className="app-header__service-name"
+                        SERVICE_NAME, href=routes.href(routes.SCORECARD), className="app-header__service-name"
                     ),
                     html.Span(AREA_NAME, className="app-header__area"),
                 ],
@@ -80,13 +78,15 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
             [
                 html.Strong("Data: "),
                 (
-                    "OHID Fingertips (Office for Health Improvement and Disparities); Department for Education "
-                    "(DfE); Department for Work and Pensions (DWP); Youth Justice Board; boundaries from the Office "
+                    "OHID Fingertips (Office for Health Improvement and Disparities); Department for "
+                    "Education "
+                    "(DfE); Department for Work and Pensions (DWP); Youth Justice Board; boundaries from the "
+                    "Office "
                     "for National Statistics (ONS). "
                 ),
                 html.A(
                     "About the data sources",
-                    href=dash.get_relative_path("/data-sources"),
+                    href=routes.href(routes.DATA_SOURCES),
                     className="app-footer__link",
                 ),
                 ".",
@@ -97,7 +97,8 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
             [
                 html.Strong("Boundaries: "),
                 (
-                    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+                    "Source: Office for National Statistics licensed under the Open Government Licence "
+                    "v.3.0. "
                     "Contains OS data © Crown copyright and database right 2024."
                 ),
             ],
@@ -110,8 +111,10 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
                 [
                     html.Strong("Provider KPI figures are illustrative: "),
                     (
-                        "no provider returns are published, so figures for Cambridgeshire Community Services NHS "
-                        "Trust key performance indicators are made up to show how monitoring works. They are not "
+                        "no provider returns are published, so figures for Cambridgeshire Community Services "
+                        "NHS "
+                        "Trust key performance indicators are made up to show how monitoring works. They are "
+                        "not "
                         "real provider data and are marked \u201cillustrative\u201d wherever they appear."
                     ),
                 ],
@@ -128,7 +131,7 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
                         html.Li(
                             html.A(
                                 "Accessibility statement",
-                                href=dash.get_relative_path("/accessibility"),
+                                href=routes.href(routes.ACCESSIBILITY),
                                 className="app-footer__link",
                             ),
                             className="app-footer__inline-item",
@@ -136,7 +139,7 @@ def footer(show_illustrative_note: bool = True) -> html.Footer:
                         html.Li(
                             html.A(
                                 "Data sources",
-                                href=dash.get_relative_path("/data-sources"),
+                                href=routes.href(routes.DATA_SOURCES),
                                 className="app-footer__link",
                             ),
                             className="app-footer__inline-item",
@@ -186,28 +189,17 @@ def shell() -> html.Div:
 
 
 def register_navigation_callback(app: dash.Dash) -> None:
-    """Mark the current page's navigation link (``aria-current="page"``, and bold) in the browser."""
+    """Mark the current page's navigation link (``aria-current="page"``, and bold) in the browser
+    (``assets/navigation.js``); each link's own ``href`` says which page it is for."""
     entries = navigation_entries()
     if not entries:
         return
     outputs = []
     for _, path in entries:
         outputs += [Output(_nav_id(path), "aria-current"), Output(_nav_id(path) + "-item", "className")]
-    hrefs = json.dumps([app.get_relative_path(path) for _, path in entries])
     app.clientside_callback(
-        """
-        function (pathname) {
-            const clean = (p) => (p || '/').replace(/\\/+$/, '') || '/';
-            const here = clean(pathname);
-            const out = [];
-            for (const href of __HREFS__) {
-                const current = clean(href) === here;
-                out.push(current ? 'page' : null);
-                out.push('app-service-navigation__item' + (current ? ' app-service-navigation__item--active' : ''));
-            }
-            return out;
-        }
-        """.replace("__HREFS__", hrefs),
+        ClientsideFunction(namespace="navigation", function_name="markCurrent"),
         outputs,
         Input("_pages_location", "pathname"),
+        [State(_nav_id(path), "href") for _, path in entries],
     )

@@ -47,7 +47,8 @@ def _pairs(query: Query) -> list[tuple[str, str]]:
 def parse(query: Query, allowed: Mapping[str, Collection[str]]) -> Filters:
     """Filters from ``query`` (``"?area=E10000003&period=2023/24"`` or a mapping), keeping a filter only if
     ``allowed`` names it and its value is in ``allowed[name]``. A repeated filter keeps its first allowed
-    value and ignores the others. Blank values are dropped silently (an empty form field means "no choice")."""
+    value and ignores the others. Blank values are dropped silently (an empty form field means "no
+    choice")."""
     values: dict[str, str] = {}
     ignored: list[tuple[str, str]] = []
     for name, raw in _pairs(query):

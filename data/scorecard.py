@@ -230,11 +230,11 @@ def scorecard(
     frame["spc_trial_limits"] = charts["trial_limits"].reindex(frame.index).where(judged, False).astype(bool)
     frame["improving"] = [
         travel.is_improving(t, v, n)
-        for t, v, n in zip(frame["trend"], frame["spc_variation"], frame["spc_points"])
+        for t, v, n in zip(frame["trend"], frame["spc_variation"], frame["spc_points"], strict=True)
     ]
     frame["worsening"] = [
         travel.is_worsening(t, v, n)
-        for t, v, n in zip(frame["trend"], frame["spc_variation"], frame["spc_points"])
+        for t, v, n in zip(frame["trend"], frame["spc_variation"], frame["spc_points"], strict=True)
     ]
     frame["has_data"] = frame["value"].notna()
     return frame.reset_index(drop=True).rename(columns={"code": "indicator_code"})

@@ -204,7 +204,8 @@ _ASSURANCE = {
         "F",
         colours.MDC_CONCERN,
         (
-            "The figures' normal range of variation is all on the wrong side of the target: it will not be met "
+            "The figures' normal range of variation is all on the wrong side of the target: it will not be "
+            "met "
             "without a change."
         ),
     ),

@@ -92,7 +92,8 @@ def benchmark_reason(
     comparison = getattr(row, comparison_column)
     published = comparison_column == "benchmark" and row.benchmark_source == "published"
     if published:
-        return f"{text}. The comparison is as published by {source_publisher(row)}, without a confidence interval."
+        publisher = source_publisher(row)
+        return f"{text}. The comparison is as published by {publisher}, without a confidence interval."
     interval = format_interval(row.lower95, row.upper95, unit, value_type)
     if comparison == "not compared" or not interval:
         return f"{text}. There is no confidence interval to test the difference."

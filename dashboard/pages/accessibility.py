@@ -10,19 +10,21 @@ import dash
 from dash import html
 from flask import current_app, has_app_context
 
-from dashboard.routes import SERVICE_NAME, page_title
+from dashboard import routes
+from dashboard.routes import SERVICE_NAME
 
-TITLE = "Accessibility statement"
+TITLE = routes.TITLES[routes.ACCESSIBILITY]
 PREPARED = "23 November 2026"
 LAST_REVIEWED = "23 November 2026"
 LAST_TESTED = "23 November 2026"
 
 dash.register_page(
     __name__,
-    path="/accessibility",
+    path=routes.ACCESSIBILITY,
     name=TITLE,
-    title=page_title(TITLE),
-    description="How accessible the Healthy Child Programme outcomes dashboard is, its known limitations, and "
+    title=routes.page_title(TITLE),
+    description="How accessible the Healthy Child Programme outcomes dashboard is, its known limitations, "
+    "and "
     "how to report a problem.",
     order=4,
 )
@@ -30,11 +32,13 @@ dash.register_page(
 KNOWN_LIMITATIONS = (
     "the dashboard needs JavaScript: without it, pages show only a message asking you to turn it on",
     (
-        "each page builds its content in the browser, so a screen reader may announce the page a moment before "
+        "each page builds its content in the browser, so a screen reader may announce the page a moment "
+        "before "
         "its content is ready"
     ),
     (
-        "when printed, status colours appear only if the browser is set to print background colours; the words "
+        "when printed, status colours appear only if the browser is set to print background colours; the "
+        "words "
         "and shapes of every status always print"
     ),
     (
@@ -79,11 +83,14 @@ def layout(**_query) -> html.Div:
             html.H1(f"{TITLE} for {SERVICE_NAME}", className="app-heading-xl"),
             _p(
                 "This accessibility statement applies to the Healthy Child Programme outcomes dashboard for "
-                "Cambridgeshire and Peterborough, which reports outcomes for children, young people and families "
-                "to the commissioners of the 0-19 Healthy Child Programme (health visiting and school nursing)."
+                "Cambridgeshire and Peterborough, which reports outcomes for children, young people and "
+                "families "
+                "to the commissioners of the 0-19 Healthy Child Programme (health visiting and school "
+                "nursing)."
             ),
             _p(
-                "We want as many people as possible to be able to use this dashboard. For example, that means you "
+                "We want as many people as possible to be able to use this dashboard. For example, that "
+                "means you "
                 "should be able to:"
             ),
             html.Ul(
@@ -107,7 +114,8 @@ def layout(**_query) -> html.Div:
             html.Ul([html.Li(item) for item in KNOWN_LIMITATIONS], className="app-list"),
             _h2("Feedback and contact information", "feedback"),
             _p(
-                "If you need information on this dashboard in a different format, like accessible PDF, large print, "
+                "If you need information on this dashboard in a different format, like accessible PDF, large "
+                "print, "
                 "easy read, audio recording or braille, contact ",
                 *contact,
                 ".",
@@ -115,16 +123,20 @@ def layout(**_query) -> html.Div:
             _p("We\u2019ll consider your request and get back to you."),
             _h2("Reporting accessibility problems with this dashboard", "reporting"),
             _p(
-                "We\u2019re always looking to improve the accessibility of this dashboard. If you find any problems "
-                "not listed on this page or think we\u2019re not meeting accessibility requirements, contact ",
+                "We\u2019re always looking to improve the accessibility of this dashboard. If you find any "
+                "problems "
+                "not listed on this page or think we\u2019re not meeting accessibility requirements, contact "
+                "",
                 *contact,
                 ".",
             ),
             _h2("Enforcement procedure", "enforcement"),
             _p(
-                "The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector "
+                "The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public "
+                "Sector "
                 "Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the "
-                "\u2018accessibility regulations\u2019). If you\u2019re not happy with how we respond to your "
+                "\u2018accessibility regulations\u2019). If you\u2019re not happy with how we respond to "
+                "your "
                 "complaint, ",
                 html.A(
                     "contact the Equality Advisory and Support Service (EASS)",
@@ -134,7 +146,8 @@ def layout(**_query) -> html.Div:
             ),
             _h2("Technical information about this dashboard\u2019s accessibility", "technical"),
             _p(
-                "The councils are committed to making this dashboard accessible, in accordance with the Public "
+                "The councils are committed to making this dashboard accessible, in accordance with the "
+                "Public "
                 "Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018."
             ),
             _h3("Compliance status"),
@@ -150,11 +163,13 @@ def layout(**_query) -> html.Div:
             _h3("Non-compliance with the accessibility regulations"),
             *(_p(item) for item in NON_COMPLIANCES),
             _p(
-                "We will update this statement when the dashboard has been tested with assistive technologies."
+                "We will update this statement when the dashboard has been tested with assistive "
+                "technologies."
             ),
             _h3("Disproportionate burden"),
             _p(
-                "We are not claiming that fixing any accessibility problem would be a disproportionate burden."
+                "We are not claiming that fixing any accessibility problem would be a disproportionate "
+                "burden."
             ),
             _h3("Content that\u2019s not within the scope of the accessibility regulations"),
             _p(
@@ -163,16 +178,20 @@ def layout(**_query) -> html.Div:
             ),
             _h2("What we\u2019re doing to improve accessibility", "improving"),
             _p(
-                "Every page is checked automatically against WCAG 2.2 A and AA (with the axe-core checker) and "
-                "with keyboard-only journeys whenever the dashboard changes. Every status tag is checked to have "
-                "text contrast of at least 4.5:1 against its colour. Testing with screen reader users is still to "
+                "Every page is checked automatically against WCAG 2.2 A and AA (with the axe-core checker) "
+                "and "
+                "with keyboard-only journeys whenever the dashboard changes. Every status tag is checked to "
+                "have "
+                "text contrast of at least 4.5:1 against its colour. Testing with screen reader users is "
+                "still to "
                 "be done."
             ),
             _h2("Preparation of this accessibility statement", "preparation"),
             _p(f"This statement was prepared on {PREPARED}. It was last reviewed on {LAST_REVIEWED}."),
             _p(
                 f"This dashboard was last tested on {LAST_TESTED} against the WCAG 2.2 AA standard. The test "
-                "covered every page, using automated checks, keyboard-only navigation, and views at 1280 pixels "
+                "covered every page, using automated checks, keyboard-only navigation, and views at 1280 "
+                "pixels "
                 "wide and at projector size (1920 by 1080 pixels)."
             ),
         ],

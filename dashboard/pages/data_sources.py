@@ -9,17 +9,17 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.components.banner import illustrative_banner
+from dashboard import routes
 from dashboard.components.govuk import details, summary_list, table
-from dashboard.routes import page_title
+from dashboard.components.notices import illustrative_banner
 
-TITLE = "Data sources"
+TITLE = routes.TITLES[routes.DATA_SOURCES]
 
 dash.register_page(
     __name__,
-    path="/data-sources",
+    path=routes.DATA_SOURCES,
     name=TITLE,
-    title=page_title(TITLE),
+    title=routes.page_title(TITLE),
     description="What each dataset in the Healthy Child Programme outcomes dashboard is, where it came from, "
     "what it covers and the licence it is used under.",
     order=3,
@@ -41,39 +41,52 @@ DATASETS = (
     {
         "id": "fingertips-mental-health",
         "title": "Children and young people's mental health: Fingertips downloads",
-        "what": "The standard CSV download from OHID Fingertips (the Children and Young People's Mental Health "
-        "and Wellbeing profile), one file per English region, for counties and unitary authorities. These are "
+        "what": "The standard CSV download from OHID Fingertips (the Children and Young People's Mental "
+        "Health "
+        "and Wellbeing profile), one file per English region, for counties and unitary authorities. These "
+        "are "
         "the only bundled files with confidence intervals, counts and denominators.",
-        "indicators": "10 indicators, including hospital admissions as a result of self-harm (10-24 and 10-14 "
+        "indicators": "10 indicators, including hospital admissions as a result of self-harm (10-24 and "
+        "10-14 "
         "years), school pupils with social, emotional and mental health needs, looked-after children whose "
         "emotional wellbeing is a cause for concern, and estimated prevalence of mental health disorders.",
-        "coverage": "119 counties and unitary authorities in 8 of the 9 English regions (London is missing), the "
-        "8 regions and England: 1,350 rows. Cambridgeshire, Peterborough and the East of England are included.",
+        "coverage": "119 counties and unitary authorities in 8 of the 9 English regions (London is missing), "
+        "the "
+        "8 regions and England: 1,350 rows. Cambridgeshire, Peterborough and the East of England are "
+        "included.",
         "periods": "One period per indicator (2013, 2015, 2016/17, 2017/18 or 2018): not a time series.",
-        "source": "OHID Fingertips (formerly Public Health England), as downloaded and published in the public "
-        "GitHub repository Jezzaay/Mental-Health-Analysis, folder \u201cdata/children & Younger people\u201d, "
+        "source": "OHID Fingertips (formerly Public Health England), as downloaded and published in the "
+        "public "
+        "GitHub repository Jezzaay/Mental-Health-Analysis, folder \u201cdata/children & Younger "
+        "people\u201d, "
         "commit c709b4c (16 April 2021). Files renamed only to remove spaces; content unchanged.",
         "licence": f"{OGL}, Crown copyright (OHID Fingertips). The repository itself has no licence file.",
     },
     {
         "id": "trafford-2020",
         "title": "Children's indicators for every area in England, to 2018 (Trafford Data Lab)",
-        "what": "Tidy extracts of OHID Fingertips indicators for every county and unitary authority, or every "
+        "what": "Tidy extracts of OHID Fingertips indicators for every county and unitary authority, or "
+        "every "
         "district and unitary authority, in England, prepared with the fingertipsR package. Each row has the "
         "value and Fingertips' published comparison with England, but no confidence intervals, counts or "
         "denominators.",
-        "indicators": "9 indicators: self-harm admissions (10-24), children on child protection plans, children "
-        "in care, 16-17 year olds not in education, employment or training (NEET), school readiness of pupils "
+        "indicators": "9 indicators: self-harm admissions (10-24), children on child protection plans, "
+        "children "
+        "in care, 16-17 year olds not in education, employment or training (NEET), school readiness of "
+        "pupils "
         "eligible for free school meals, 5 year olds free from dental decay, excess weight in Reception and "
         "Year 6, and children in low income families.",
-        "coverage": "Every county and unitary authority (154 areas) or every district and unitary authority (328 "
+        "coverage": "Every county and unitary authority (154 areas) or every district and unitary authority "
+        "(328 "
         "areas) in England, with England. County-level files include Cambridgeshire and Peterborough; "
         "district-level files include the five Cambridgeshire districts and Peterborough.",
         "periods": "Up to 12 years per indicator, from 2006/07 to 2017/18.",
         "source": "Public GitHub repository traffordDataLab/dashboard, folder data/children, commit 83e9bc0 "
-        "(20 August 2020). Underlying sources: OHID Fingertips, from NHS England Hospital Episode Statistics and "
+        "(20 August 2020). Underlying sources: OHID Fingertips, from NHS England Hospital Episode Statistics "
+        "and "
         "the National Child Measurement Programme, DfE and HMRC.",
-        "licence": f"Data under the {OGL}; the extracts are by Trafford Data Lab (MIT licence, © Trafford Data "
+        "licence": f"Data under the {OGL}; the extracts are by Trafford Data Lab (MIT licence, © Trafford "
+        "Data "
         "Lab 2019).",
         "files": (
             (
@@ -144,19 +157,25 @@ DATASETS = (
     {
         "id": "trafford-2026",
         "title": "Newer children's indicators, to 2024/25 (Trafford Data Lab)",
-        "what": "Tidy extracts of OHID Fingertips, Department for Education, Department for Work and Pensions "
+        "what": "Tidy extracts of OHID Fingertips, Department for Education, Department for Work and "
+        "Pensions "
         "and Youth Justice Board figures, without confidence intervals.",
-        "indicators": "Obesity in Reception and Year 6, visually obvious dental decay at age 5, physically active "
+        "indicators": "Obesity in Reception and Year 6, visually obvious dental decay at age 5, physically "
+        "active "
         "children, MMR vaccination, children in relative and absolute low income families, school readiness, "
         "NEET, children cautioned or sentenced, and looked-after children's health and dental checks.",
-        "coverage": "Obesity, dental decay and physical activity: every district and unitary authority in England. "
-        "The other files hold only Trafford, its ten statistical neighbours and England: Cambridgeshire is one "
+        "coverage": "Obesity, dental decay and physical activity: every district and unitary authority in "
+        "England. "
+        "The other files hold only Trafford, its ten statistical neighbours and England: Cambridgeshire is "
+        "one "
         "of those neighbours; Peterborough and the Cambridgeshire districts are not.",
         "periods": "Between 2014/15 and 2024/25, depending on the indicator (NEET to 2025).",
         "source": "Public GitHub repository traffordDataLab/trafford_themes, folder data/children, commit "
-        "ae20a08 (13 May 2026). Underlying sources: OHID Fingertips, DfE, DWP Stat-Xplore and the Youth Justice "
+        "ae20a08 (13 May 2026). Underlying sources: OHID Fingertips, DfE, DWP Stat-Xplore and the Youth "
+        "Justice "
         "Board.",
-        "licence": f"Data under the {OGL}; the extracts are by Trafford Data Lab (MIT licence, © Trafford Data "
+        "licence": f"Data under the {OGL}; the extracts are by Trafford Data Lab (MIT licence, © Trafford "
+        "Data "
         "Lab 2024).",
         "files": (
             (
@@ -258,12 +277,14 @@ DATASETS = (
         "Cambridgeshire and Peterborough inside the East of England and inside the Cambridgeshire and "
         "Peterborough Combined Authority.",
         "indicators": "None: area codes and names only.",
-        "coverage": "England, its regions, combined authorities, counties and unitary authorities, and a subset "
+        "coverage": "England, its regions, combined authorities, counties and unitary authorities, and a "
+        "subset "
         "of districts (plus NHS geographies the dashboard does not use).",
         "periods": "Not applicable.",
         "source": "Public GitHub repository dhsc-govuk/FingertipsNext, file DataCreator/DataCreator/data/out/"
         "areas.csv, commit 54aee38.",
-        "licence": f"Repository MIT licence (Crown copyright, Department of Health and Social Care 2024); area "
+        "licence": "Repository MIT licence (Crown copyright, Department of Health and Social Care 2024); "
+        "area "
         f"codes and names are ONS, under the {OGL}.",
     },
     {
@@ -293,7 +314,8 @@ NOT_FOUND = (
     "child development at 2 to 2\u00bd years (ASQ-3)",
     "first-time entrants to the youth justice system",
     (
-        "health visiting reviews (new birth visit, 6-8 week, 12-month and 2 to 2\u00bd year reviews) by local "
+        "health visiting reviews (new birth visit, 6-8 week, 12-month and 2 to 2\u00bd year reviews) by "
+        "local "
         "authority"
     ),
 )
@@ -330,15 +352,18 @@ def layout(**_query) -> html.Div:
         [
             html.H1(TITLE, className="app-heading-xl"),
             html.P(
-                "Where the figures in this dashboard come from, what each dataset covers, and the licence it is "
-                "used under. All the public figures are real published statistics, copied unchanged; they are "
+                "Where the figures in this dashboard come from, what each dataset covers, and the licence it "
+                "is "
+                "used under. All the public figures are real published statistics, copied unchanged; they "
+                "are "
                 "older than the latest published figures for many indicators (mostly 2006 to 2018, some to "
                 "2024/25), and some have gaps.",
                 className="app-body-l",
             ),
             illustrative_banner(
                 "The provider's key performance indicator (KPI) figures are made up to show how contract "
-                "monitoring and the performance-linked payment work. Every other figure is real published data.",
+                "monitoring and the performance-linked payment work. Every other figure is real published "
+                "data.",
             ),
             html.H2("Contents", className="app-heading-m", id="contents"),
             html.Ul(
@@ -354,15 +379,18 @@ def layout(**_query) -> html.Div:
                 [
                     html.H2("Not yet available", className="app-heading-l", id="not-yet-available"),
                     html.P(
-                        "No public file was found with Cambridgeshire or Peterborough figures for these indicators "
-                        "together with their confidence intervals, counts and denominators, so the dashboard cannot "
+                        "No public file was found with Cambridgeshire or Peterborough figures for these "
+                        "indicators "
+                        "together with their confidence intervals, counts and denominators, so the dashboard "
+                        "cannot "
                         "yet show them in full. They can be loaded from a Fingertips download when one is "
                         "available:",
                         className="app-body",
                     ),
                     html.Ul([html.Li(item) for item in NOT_FOUND], className="app-list"),
                     html.P(
-                        "Nor was a machine-readable copy found of the Cambridgeshire Insight children and young "
+                        "Nor was a machine-readable copy found of the Cambridgeshire Insight children and "
+                        "young "
                         "people's outcomes framework spreadsheet or the joint strategic needs assessment "
                         "children's tables.",
                         className="app-body",
@@ -376,16 +404,20 @@ def layout(**_query) -> html.Div:
                     html.H3("Public health data", className="app-heading-m"),
                     html.P(OGL_ATTRIBUTION, className="app-body"),
                     html.P(
-                        "Sources: Office for Health Improvement and Disparities (OHID) Fingertips, formerly Public "
-                        "Health England; Department for Education; Department for Work and Pensions (Stat-Xplore); "
-                        "Youth Justice Board; underlying NHS England (NHS Digital) Hospital Episode Statistics and "
+                        "Sources: Office for Health Improvement and Disparities (OHID) Fingertips, formerly "
+                        "Public "
+                        "Health England; Department for Education; Department for Work and Pensions "
+                        "(Stat-Xplore); "
+                        "Youth Justice Board; underlying NHS England (NHS Digital) Hospital Episode "
+                        "Statistics and "
                         "National Child Measurement Programme.",
                         className="app-body",
                     ),
                     html.H3("Boundaries and area codes", className="app-heading-m"),
                     html.P(ONS_ATTRIBUTION, className="app-body"),
                     html.P(
-                        "Area hierarchy: Department of Health and Social Care, FingertipsNext (MIT licence, Crown "
+                        "Area hierarchy: Department of Health and Social Care, FingertipsNext (MIT licence, "
+                        "Crown "
                         "copyright 2024); codes and names are ONS, under the Open Government Licence v3.0.",
                         className="app-body",
                     ),

@@ -20,8 +20,8 @@ from dash import MATCH, Input, Output, State, dcc, html
 
 from dashboard import data_access, urlstate
 from dashboard.components import charts, status
-from dashboard.components.banner import illustrative_banner
 from dashboard.components.govuk import details, inset_text, summary_list
+from dashboard.components.notices import illustrative_banner
 from dashboard.components.summary import benchmark_reason, summary_sentence, target_reason
 from dashboard.formatting import format_value, is_true, number, quoted
 from dashboard.routes import page_title

@@ -5,15 +5,15 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.routes import page_title
+from dashboard import routes
 
-TITLE = "Page not found"
+TITLE = routes.TITLES[routes.NOT_FOUND]
 
 dash.register_page(
     __name__,
-    path="/404",
+    path=routes.NOT_FOUND,
     name=TITLE,
-    title=page_title(TITLE),
+    title=routes.page_title(TITLE),
     description="The page you asked for is not part of the Healthy Child Programme outcomes dashboard.",
     order=99,
 )
@@ -30,7 +30,7 @@ def layout(**_query) -> html.Div:
             html.P(
                 [
                     "Go to the ",
-                    html.A("scorecard", href=dash.get_relative_path("/")),
+                    html.A("scorecard", href=routes.href(routes.SCORECARD)),
                     " to find what you need.",
                 ],
                 className="app-body",

@@ -7,17 +7,18 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import data_access, formatting, urlstate
+from dashboard import data_access, formatting, routes, urlstate
 from dashboard.components import status
-from dashboard.components.banner import illustrative_banner
-from dashboard.components.govuk import details, inset_text, table
+from dashboard.components.govuk import details, table
+from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
 from dashboard.factory import DESCRIPTION
-from dashboard.routes import page_title
 
-TITLE = "About this dashboard"
-PATH = "/about"
+TITLE = routes.TITLES[routes.ABOUT]
+PATH = routes.ABOUT
 
-dash.register_page(__name__, path=PATH, name=TITLE, title=page_title(TITLE), description=DESCRIPTION, order=2)
+dash.register_page(
+    __name__, path=PATH, name=TITLE, title=routes.page_title(TITLE), description=DESCRIPTION, order=2
+)
 
 ALLOWED = {"palette": status.PALETTES}
 LEVEL_WORDS = {
@@ -57,11 +58,11 @@ def layout(**query) -> html.Div:
         ),
     ]
     if filters.ignored:
-        children.append(_ignored_note(filters.ignored))
+        children.append(ignored_settings(filters.ignored, page="dashboard"))
     try:
         children += _coverage()
     except data_access.DataUnavailable:
-        children.append(_data_unavailable())
+        children.append(data_unavailable("say what it covers"))
     children += _how_to_read_statuses(palette)
     children += _about_the_data()
     return html.Div(children, className="app-page app-page--overview")
@@ -86,7 +87,8 @@ def _coverage() -> list:
         parts.append(
             illustrative_banner(
                 f"No provider returns are published, so the figures for the {illustrative} provider key "
-                "performance indicators (health visiting, school nursing and workforce) are made up to show how "
+                "performance indicators (health visiting, school nursing and workforce) are made up to show "
+                "how "
                 "contract monitoring and the performance-linked payment work. They are marked "
                 "\u201cillustrative\u201d wherever they appear.",
                 id="overview-illustrative-banner",
@@ -110,7 +112,8 @@ def _coverage() -> list:
         ),
         html.P(_import_sentence(summary), className="app-body", id="latest-import"),
         html.P(
-            f"Figures cover {formatting.plural(int(summary.get('areas') or 0), 'area')}: the local areas below, "
+            f"Figures cover {formatting.plural(int(summary.get('areas') or 0), 'area')}: the local areas "
+            "below, "
             "with England, the East of England and other areas for comparison.",
             className="app-body",
         ),
@@ -220,34 +223,6 @@ def _areas_section(local: pd.DataFrame) -> list:
     ]
 
 
-def _data_unavailable() -> html.Div:
-    return html.Div(
-        [
-            html.H2("The figures could not be loaded", className="app-heading-m app-error-summary__title"),
-            html.P(
-                "The dashboard could not read its data store, so it cannot say what it covers. Try again in a few "
-                "minutes. If this keeps happening, tell the person who looks after the dashboard: the data store "
-                "may not have been set up yet.",
-                className="app-body",
-            ),
-        ],
-        className="app-error-summary",
-        role="alert",
-        id="data-unavailable",
-    )
-
-
-def _ignored_note(ignored: tuple[tuple[str, str], ...]) -> html.Div:
-    described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in ignored)
-    return inset_text(
-        html.P(
-            f"This link included settings the dashboard does not recognise ({described}), so they have been "
-            "ignored.",
-            className="app-body",
-        )
-    )
-
-
 # --- How to read statuses ----------------------------------------------------------------------------------
 
 
@@ -274,7 +249,8 @@ def _how_to_read_statuses(palette: str) -> list:
     return [
         html.H2("How to read statuses", className="app-heading-l", id="statuses"),
         html.P(
-            "Every status is written in words and has a shape as well as a colour, so it can be read in black and "
+            "Every status is written in words and has a shape as well as a colour, so it can be read in "
+            "black and "
             "white, on a projector and by a screen reader. Each indicator is judged in two ways: against the "
             "target agreed with the provider, where there is one, and against England.",
             className="app-body",
@@ -291,7 +267,8 @@ def _how_to_read_statuses(palette: str) -> list:
             "legend-benchmark",
         ),
         html.P(
-            "\u201cHigher than England\u201d and \u201cLower than England\u201d are used for indicators where a "
+            "\u201cHigher than England\u201d and \u201cLower than England\u201d are used for indicators "
+            "where a "
             "higher figure is neither better nor worse, such as the estimated number of children with a "
             "condition; they are shown in blues, never red or green.",
             className="app-body",
@@ -311,9 +288,12 @@ def _how_to_read_statuses(palette: str) -> list:
             "Charts over time: statistical process control (SPC)",
             [
                 html.P(
-                    "Provider indicators reported every quarter are shown on statistical process control charts, "
-                    "as NHS boards use them (NHS England \u201cMaking Data Count\u201d). The variation status says "
-                    "whether the latest figures are unusual; the assurance status says whether the target will be "
+                    "Provider indicators reported every quarter are shown on statistical process control "
+                    "charts, "
+                    "as NHS boards use them (NHS England \u201cMaking Data Count\u201d). The variation "
+                    "status says "
+                    "whether the latest figures are unusual; the assurance status says whether the target "
+                    "will be "
                     "met reliably.",
                     className="app-body",
                 ),
@@ -334,8 +314,10 @@ def _about_the_data() -> list:
     return [
         html.H2("About the data", className="app-heading-l", id="about"),
         html.P(
-            "Public figures come from OHID Fingertips, the Department for Education, the Department for Work and "
-            "Pensions and the Youth Justice Board. Many are older than the latest published figures, and some "
+            "Public figures come from OHID Fingertips, the Department for Education, the Department for Work "
+            "and "
+            "Pensions and the Youth Justice Board. Many are older than the latest published figures, and "
+            "some "
             "areas have gaps.",
             className="app-body",
         ),
@@ -344,10 +326,10 @@ def _about_the_data() -> list:
                 html.Li(
                     html.A(
                         "Data sources: what each dataset is, where it came from and its licence",
-                        href=dash.get_relative_path("/data-sources"),
+                        href=routes.href(routes.DATA_SOURCES),
                     )
                 ),
-                html.Li(html.A("Accessibility statement", href=dash.get_relative_path("/accessibility"))),
+                html.Li(html.A("Accessibility statement", href=routes.href(routes.ACCESSIBILITY))),
             ],
             className="app-list",
         ),

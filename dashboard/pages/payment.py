@@ -28,8 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import data_access, formatting, urlstate
 from dashboard.components import payment_view as view
 from dashboard.components import status
-from dashboard.components.banner import notification_banner
 from dashboard.components.govuk import inset_text, visually_hidden, warning_text
+from dashboard.components.notices import notification_banner
 from dashboard.routes import page_title
 from data import access, contracts
 from data.access import CHANGE_SCHEME, ROLE_NAMES, PermissionDenied

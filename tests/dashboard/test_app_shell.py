@@ -13,7 +13,6 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 import sqlalchemy as sa
-from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import cache as dashboard_cache
 from dashboard import colours, create_app, data_access, theme, urlstate
@@ -22,6 +21,7 @@ from dashboard.routes import NAVIGATION, SERVICE_NAME
 from data import queries
 from data.db import make_engine
 from data.seed import seed_reference
+from tests.dashboard.pages import duplicate_ids, find, render, route, text, to_json
 
 PAGES = {
     "/": "Scorecard – Healthy Child Programme outcomes",
@@ -51,71 +51,6 @@ def client(app: dash.Dash):
     return app.server.test_client()
 
 
-def _render(app: dash.Dash, path: str, query: dict | None = None):
-    """The page at ``path`` rendered as Dash does: layout called with the query string's values."""
-    page = next(p for p in dash.page_registry.values() if p["path"] == path)
-    with app.server.test_request_context(path):
-        return page["layout"](**(query or {}))
-
-
-def _json(component) -> str:
-    return json.dumps(component, cls=PlotlyJSONEncoder)
-
-
-def _text(component) -> str:
-    """All the text in a component tree, joined by spaces."""
-    pieces: list[str] = []
-
-    def walk(node) -> None:
-        if node is None:
-            return
-        if isinstance(node, str | int | float):
-            pieces.append(str(node))
-        elif isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        else:
-            walk(getattr(node, "children", None))
-
-    walk(component)
-    return " ".join(pieces)
-
-
-def _find(component, predicate) -> list:
-    found = []
-
-    def walk(node) -> None:
-        if isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "to_plotly_json"):
-            if predicate(node):
-                found.append(node)
-            walk(getattr(node, "children", None))
-
-    walk(component)
-    return found
-
-
-def _route(client, pathname: str, search: str = "") -> dict:
-    """Ask the app's page router (the callback the browser calls) for a page, as the browser would."""
-    payload = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.data[:500]
-    return response.get_json()["response"]
-
-
 # --- Pages ------------------------------------------------------------------------------------------------
 
 
@@ -127,14 +62,14 @@ def test_the_registered_pages_are_the_ones_that_exist(app):
 
 @pytest.mark.parametrize("path", [*PAGES, "/404"])
 def test_every_page_renders_a_layout_with_one_h1(app, path):
-    rendered = _render(app, path)
-    _json(rendered)  # serialisable, as Dash must send it
-    assert len(_find(rendered, lambda c: type(c).__name__ == "H1")) == 1
+    rendered = render(app, path)
+    to_json(rendered)  # serialisable, as Dash must send it
+    assert len(find(rendered, lambda c: type(c).__name__ == "H1")) == 1
 
 
 @pytest.mark.parametrize("path", [*PAGES, "/no-such-page"])
 def test_the_page_router_serves_every_page(client, path):
-    response = _route(client, path)
+    response = route(client, path)
     content = json.dumps(response["_pages_content"]["children"])
     expected = PAGES.get(path, "Page not found – Healthy Child Programme outcomes")
     assert response["_pages_store"]["data"]["title"] == expected
@@ -142,9 +77,38 @@ def test_the_page_router_serves_every_page(client, path):
 
 
 def test_every_page_passes_dash_layout_validation(client):
-    # The first request makes Dash build and check every page's layout together (duplicate ids fail here).
+    # The first request makes Dash build and check every page's layout together.
     assert client.get("/").status_code == 200
     assert client.get("/_dash-dependencies").status_code == 200
+
+
+PAGE_VIEWS = [
+    ("/", {}),
+    ("/", {"area": "E07000010", "since": "previous-year", "palette": "colour-blind"}),
+    ("/about", {}),
+    ("/data-sources", {}),
+    ("/accessibility", {}),
+    ("/payment", {}),
+    ("/payment", {"contract": "pcc-hcp-s75"}),
+    ("/404", {}),
+    ("/indicator/hv-new-birth-visit-14d", {}),
+    ("/indicator/hv-new-birth-visit-14d", {"view": "spc", "ci": "off"}),
+    ("/indicator/no-such-indicator", {}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), PAGE_VIEWS)
+def test_no_page_repeats_a_component_id_inside_the_shell(app, path, query):
+    with app.server.test_request_context(path):
+        shell = app.layout()
+    page = render(app, path, **query)
+    assert duplicate_ids([shell, page]) == []
+
+
+def test_the_duplicate_id_check_finds_a_repeated_id():
+    page = dash.html.Div([dash.html.P("a", id="same"), dash.html.Div(dash.html.Span("b", id="same"))])
+    assert duplicate_ids(page) == ["same"]
+    assert duplicate_ids(dash.html.Div([dash.html.P(id="one"), dash.html.P(id="two")])) == []
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -260,27 +224,27 @@ def test_app_module_exposes_app_and_server(monkeypatch):
 
 
 def test_overview_describes_what_the_store_holds(app, engine):
-    text = _text(_render(app, "/about"))
+    words = text(render(app, "/about"))
     catalogue = queries.indicator_catalogue(engine)
-    assert f"{len(catalogue):,}" in text and "indicators" in text
-    assert "Cambridgeshire and Peterborough CYP Outcomes Framework with Key Domains" in text
-    assert "National High Impact Areas" in text
+    assert f"{len(catalogue):,}" in words and "indicators" in words
+    assert "Cambridgeshire and Peterborough CYP Outcomes Framework with Key Domains" in words
+    assert "National High Impact Areas" in words
     for area in (
         "Cambridgeshire (county council area)",
         "Peterborough (unitary authority)",
         "Fenland (district)",
     ):
-        assert area in text
-    assert "No data have been imported yet." in text
-    assert "These are not real provider data." in text  # the catalogue has illustrative provider KPIs
+        assert area in words
+    assert "No data have been imported yet." in words
+    assert "These are not real provider data." in words  # the catalogue has illustrative provider KPIs
 
 
 def test_overview_reads_the_engine_it_was_given(tmp_path):
     empty = make_engine("duckdb:///:memory:")  # no tables at all
     other = create_app(empty, cache_config={"CACHE_TYPE": "NullCache"})
-    rendered = _render(other, "/about")
-    assert _find(rendered, lambda c: getattr(c, "id", None) == "data-unavailable")
-    assert "✓" in _text(rendered)  # the status legend still shows without data
+    rendered = render(other, "/about")
+    assert find(rendered, lambda c: getattr(c, "id", None) == "data-unavailable")
+    assert "✓" in text(rendered)  # the status legend still shows without data
 
 
 def test_overview_with_an_import_shows_its_date(app, monkeypatch):
@@ -291,20 +255,20 @@ def test_overview_with_an_import_shows_its_date(app, monkeypatch):
         "last_import": dt.datetime(2026, 11, 23, 12, 28),
     }
     monkeypatch.setattr(queries, "data_summary", lambda engine: summary)
-    text = _text(_render(app, "/about"))
-    assert "Latest import: 23 November 2026 at 12:28pm." in text
-    assert "28,702" in text and "327 areas" in text
+    words = text(render(app, "/about"))
+    assert "Latest import: 23 November 2026 at 12:28pm." in words
+    assert "28,702" in words and "327 areas" in words
 
 
 def test_overview_colour_blind_palette_comes_from_the_link_and_unknown_settings_are_reported(app):
-    standard = _json(_render(app, "/about"))
-    colour_blind = _json(_render(app, "/about", {"palette": "colour-blind"}))
+    standard = to_json(render(app, "/about"))
+    colour_blind = to_json(render(app, "/about", palette="colour-blind"))
     assert (
         colours.TARGET_STANDARD["green"] in standard and colours.TARGET_COLOUR_BLIND["green"] not in standard
     )
     assert colours.TARGET_COLOUR_BLIND["green"] in colour_blind
     assert "Show target statuses in the standard red, amber and green" in colour_blind
-    odd = _text(_render(app, "/about", {"palette": "neon", "utm_source": "email"}))
+    odd = text(render(app, "/about", palette="neon", utm_source="email"))
     assert "palette \u201cneon\u201d" in odd and "utm_source" in odd
 
 

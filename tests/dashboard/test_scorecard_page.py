@@ -13,11 +13,14 @@ import sqlalchemy as sa
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import colours, create_app, data_access, formatting
-from dashboard.components import scorecard_table, sparkline
+from dashboard.components import scorecard_filters, scorecard_table, sparkline
 from dashboard.layout import navigation_entries
 from data.db import make_engine
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
+from tests.dashboard import pages
+from tests.dashboard.pages import by_id, find, props, text
+from tests.dashboard.rows import scorecard_row
 
 CAMBS, PBORO, FENLAND = "E10000003", "E06000031", "E07000010"
 NEW_BIRTH, REVIEW_6_8, ANTENATAL, MOOD = (
@@ -80,53 +83,7 @@ def app(engine: sa.Engine) -> dash.Dash:
 
 def render(app: dash.Dash, **query):
     """The home page as Dash builds it for a link with ``query``."""
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/")
-    with app.server.test_request_context("/"):
-        return page["layout"](**query)
-
-
-def text(node) -> str:
-    """All the text in a component tree, joined by spaces."""
-    pieces: list[str] = []
-
-    def walk(item) -> None:
-        if item is None:
-            return
-        if isinstance(item, str | int | float):
-            pieces.append(str(item))
-        elif isinstance(item, list | tuple):
-            for child in item:
-                walk(child)
-        else:
-            walk(getattr(item, "children", None))
-
-    walk(node)
-    return " ".join(" ".join(pieces).split())
-
-
-def find(node, predicate) -> list:
-    found = []
-
-    def walk(item) -> None:
-        if isinstance(item, list | tuple):
-            for child in item:
-                walk(child)
-        elif hasattr(item, "to_plotly_json"):
-            if predicate(item):
-                found.append(item)
-            walk(getattr(item, "children", None))
-
-    walk(node)
-    return found
-
-
-def props(component) -> dict:
-    return component.to_plotly_json()["props"]
-
-
-def by_id(node, wanted: str):
-    [component] = find(node, lambda c: getattr(c, "id", None) == wanted)
-    return component
+    return pages.render(app, "/", **query)
 
 
 def rows_for(node, indicator: str) -> list:
@@ -234,31 +191,28 @@ def test_domain_headline_counts_are_in_words(app, engine):
 
 
 def test_headline_arithmetic_counts_each_indicator_once():
+    improving_a = scorecard_row(
+        indicator_code="a",
+        value=1.0,
+        target_status="green",
+        benchmark="worse",
+        trend="increasing and getting better",
+        improving=True,
+    )
     rows = [
-        {
-            "indicator_code": "a",
-            "value": 1.0,
-            "target_status": "green",
-            "benchmark": "worse",
-            "trend": "increasing and getting better",
-        },
-        {
-            "indicator_code": "a",
-            "value": 1.0,
-            "target_status": "green",
-            "benchmark": "worse",
-            "trend": "increasing and getting better",
-        },  # the same indicator under a second outcome
-        {"indicator_code": "b", "value": 2.0, "target_status": "red", "benchmark": "similar", "trend": ""},
-        {
-            "indicator_code": "c",
-            "value": 3.0,
-            "target_status": "not assessed",
-            "benchmark": "worse",
-            "spc_variation": "improvement_high",
-            "spc_points": 12,
-        },
-        {"indicator_code": "d", "value": None, "target_status": "not assessed"},
+        improving_a,
+        improving_a,  # the same indicator under a second outcome
+        scorecard_row(indicator_code="b", value=2.0, target_status="red", benchmark="similar"),
+        scorecard_row(
+            indicator_code="c",
+            value=3.0,
+            benchmark="worse",
+            spc_variation="improvement_high",
+            spc_points=12,
+            spc_judged=True,
+            improving=True,
+        ),
+        scorecard_row(indicator_code="d"),
     ]
     counts = scorecard_table.headline(rows)
     assert (counts.indicators, counts.with_data, counts.with_target, counts.on_target) == (4, 3, 2, 1)
@@ -465,14 +419,14 @@ def test_the_previous_quarter_counts_back_from_the_latest_reported_quarter():
 
     quarters = {dt.date(2025, 6, 30), dt.date(2025, 9, 30)}
     # An annual figure for calendar 2025 does not hide the latest quarterly return.
-    assert scorecard_table.resolve_since("previous-quarter", dt.date(2025, 12, 31), quarters) == dt.date(
+    assert scorecard_filters.resolve_since("previous-quarter", dt.date(2025, 12, 31), quarters) == dt.date(
         2025, 6, 30
     )
-    assert scorecard_table.resolve_since("previous-year", dt.date(2025, 12, 31), quarters) == dt.date(
+    assert scorecard_filters.resolve_since("previous-year", dt.date(2025, 12, 31), quarters) == dt.date(
         2024, 9, 30
     )
-    assert scorecard_table.resolve_since("previous-quarter", dt.date(2018, 3, 31)) == dt.date(2017, 12, 31)
-    assert scorecard_table.resolve_since("2024-03-31", dt.date(2025, 3, 31)) == dt.date(2024, 3, 31)
+    assert scorecard_filters.resolve_since("previous-quarter", dt.date(2018, 3, 31)) == dt.date(2017, 12, 31)
+    assert scorecard_filters.resolve_since("2024-03-31", dt.date(2025, 3, 31)) == dt.date(2024, 3, 31)
 
 
 def test_a_single_figure_draws_no_sparkline():

@@ -1,12 +1,17 @@
-"""Banners that warn about the figures on a page: illustrative (made up) or provisional (may change).
+"""Every notice a page gives its reader, written once: banners that warn about the figures (illustrative,
+provisional), the error shown when the store cannot be read, and the note about link settings a page ignored.
 
-GOV.UK Design System notification banner (a labelled region with a title bar), and the phase banner for
-the service as a whole.
+GOV.UK Design System patterns: notification banner (a labelled region with a title bar), error summary,
+inset text, and the phase banner for the service as a whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dash import html
+
+from dashboard.components.govuk import inset_text
 
 ILLUSTRATIVE_TITLE = "Illustrative figures"
 ILLUSTRATIVE_HEADING = "These are not real provider data."
@@ -60,4 +65,45 @@ def phase_banner(phase: str, text) -> html.Div:
             className="app-phase-banner__content",
         ),
         className="app-phase-banner app-width-container",
+    )
+
+
+def data_unavailable(cannot: str = "", *, id: str = "data-unavailable") -> html.Div:
+    """The error a page shows when the store cannot be read: "The figures could not be loaded".
+
+    ``cannot`` says what the page cannot do without it ("show the scorecard"); it is optional.
+    """
+    consequence = f", so it cannot {cannot}" if cannot else ""
+    return html.Div(
+        [
+            html.H2("The figures could not be loaded", className="app-heading-m app-error-summary__title"),
+            html.P(
+                f"The dashboard could not read its data store{consequence}. Try again in a few minutes. If "
+                "this "
+                "keeps happening, tell the person who looks after the dashboard.",
+                className="app-body",
+            ),
+        ],
+        className="app-error-summary",
+        role="alert",
+        id=id,
+    )
+
+
+def ignored_settings(
+    ignored: Sequence[tuple[str, str]],
+    *,
+    page: str = "page",
+    outcome: str = "so they have been ignored",
+    id: str | None = None,
+) -> html.Div:
+    """The note that a link carried settings the page does not recognise, naming each one."""
+    described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in ignored)
+    extra = {"id": id} if id else {}
+    return inset_text(
+        html.P(
+            f"This link included settings the {page} does not recognise ({described}), {outcome}.",
+            className="app-body",
+            **extra,
+        )
     )

@@ -1,0 +1,20 @@
+/*
+ * The service navigation in the browser: after each page change, mark the link to the current page with
+ * aria-current="page" (read out by screen readers) and the active style. Each link's href says which page
+ * it is for, so no path is written here.
+ */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    navigation: {
+        markCurrent: function (pathname, ...hrefs) {
+            const clean = (p) => (p || '/').replace(/\/+$/, '') || '/';
+            const here = clean(pathname);
+            const out = [];
+            for (const href of hrefs.flat()) {
+                const current = clean(new URL(href, window.location.origin).pathname) === here;
+                out.push(current ? 'page' : null);
+                out.push('app-service-navigation__item' + (current ? ' app-service-navigation__item--active' : ''));
+            }
+            return out;
+        },
+    },
+});

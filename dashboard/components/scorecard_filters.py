@@ -1,0 +1,289 @@
+"""The scorecard's filters: what the reader can choose (from the data), the view a link asks for, the form.
+
+The view lives in the URL (``area``, ``framework``, ``as_at``, ``since``, ``palette``), so a link reproduces
+it. Unknown names and values fall back to the defaults and are listed so the page can say what it ignored.
+"As at" and "since" offer the period ends in the local data; "since" also offers the previous quarter and a
+year earlier, counted back from the latest reported quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from dash import html
+
+from dashboard import data_access, formatting, routes, urlstate
+from dashboard.cache import cache
+from dashboard.components import status
+from data.areas import CAMBRIDGESHIRE, CAMBRIDGESHIRE_AND_PETERBOROUGH, LOCAL_AREAS
+from data.periods import financial_quarter_label
+
+DEFAULT_AREA = CAMBRIDGESHIRE
+DEFAULT_FRAMEWORK = "cyp-outcomes"
+FILTERS = ("area", "framework", "as_at", "since", "palette")
+FILTER_ORDER = [
+    pair.split("=")[0] for pair in urlstate.build({name: "x" for name in FILTERS}).lstrip("?").split("&")
+]
+"""The filters in the order :mod:`dashboard.urlstate` writes them, so the browser writes the same link
+(``assets/scorecard.js`` reads them from the form's ``data-order``)."""
+TOGETHER = "Cambridgeshire and Peterborough together"
+
+
+# --- What the reader can choose -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filters offer, from the data."""
+
+    areas: list[tuple[str, str]]
+    """(code, label) of each local area, in the usual order (the two councils together only with data)."""
+    frameworks: list[tuple[str, str]]
+    dates: list[tuple[str, str]]
+    """(ISO date, label) of each period end in the local data, newest first."""
+    names: dict[str, str]
+    parents: dict[str, str]
+    quarter_ends: frozenset[dt.date] = frozenset()
+    """Ends of the quarters reported in the local data (the provider's quarterly returns)."""
+
+    @property
+    def allowed(self) -> dict[str, set[str]]:
+        dates = {iso for iso, _ in self.dates}
+        return {
+            "area": {code for code, _ in self.areas},
+            "framework": {code for code, _ in self.frameworks},
+            "as_at": dates,
+            "since": dates | {PREVIOUS_QUARTER, PREVIOUS_YEAR},
+            "palette": set(status.PALETTES),
+        }
+
+
+def choices() -> Choices:
+    """What the filters offer, from the (cached) data."""
+    return Choices(**_choice_data())
+
+
+@cache.memoize()
+def _choice_data() -> dict:
+    areas = data_access.areas()
+    series = data_access.local_series()
+    local = series[series["area_code"].isin(LOCAL_AREAS) & series["value"].notna()]
+    with_data = set(local["area_code"])
+    names = dict(zip(areas["code"], areas["name"], strict=False))
+    # Every local area, but the two councils together only where figures exist for them together.
+    area_choices = [
+        (code, TOGETHER if code == CAMBRIDGESHIRE_AND_PETERBOROUGH else names.get(code, code))
+        for code in LOCAL_AREAS
+        if code in names and (code != CAMBRIDGESHIRE_AND_PETERBOROUGH or code in with_data)
+    ]
+    ends = pd.to_datetime(local["period_end"]).dt.date
+    quarter_ends = set(ends[local["granularity"] == "quarter"])
+    dates = [(day.isoformat(), date_label(day, quarter_ends)) for day in sorted(set(ends), reverse=True)]
+    frameworks = data_access.frameworks()
+    parents = {
+        code: parent
+        for code, parent in zip(areas["code"], areas["parent_code"], strict=False)
+        if isinstance(parent, str) and parent
+    }
+    return {
+        "areas": area_choices,
+        "frameworks": list(zip(frameworks["code"], frameworks["short_title"], strict=False)),
+        "dates": dates,
+        "names": names,
+        "parents": parents,
+        "quarter_ends": frozenset(quarter_ends),
+    }
+
+
+# --- The view a link asks for -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """The view a link asks for: ``as_at`` None means the latest figures; ``since`` None means no changes."""
+
+    area: str
+    framework: str
+    as_at: str | None
+    since: str | None
+    palette: str
+    ignored: tuple[tuple[str, str], ...] = ()
+
+
+def read_view(query, options: Choices) -> View:
+    """The view from the query string; unknown names and values fall back to the defaults (and are listed
+    in ``ignored`` so the page can say so)."""
+    filters = urlstate.parse(query, options.allowed)
+    framework_default = (
+        DEFAULT_FRAMEWORK
+        if DEFAULT_FRAMEWORK in options.allowed["framework"]
+        else (options.frameworks[0][0] if options.frameworks else DEFAULT_FRAMEWORK)
+    )
+    return View(
+        area=filters.get("area", DEFAULT_AREA),
+        framework=filters.get("framework", framework_default),
+        as_at=filters.get("as_at"),
+        since=filters.get("since"),
+        palette=filters.get("palette", "standard"),
+        ignored=filters.ignored,
+    )
+
+
+def latest_date(series: pd.DataFrame, area: str) -> dt.date | None:
+    """The end of the most recent period with a figure for ``area``."""
+    rows = series[(series["area_code"] == area) & series["value"].notna()]
+    return None if rows.empty else pd.to_datetime(rows["period_end"]).max().date()
+
+
+# --- Dates --------------------------------------------------------------------------------------------------
+
+PREVIOUS_QUARTER = "previous-quarter"
+PREVIOUS_YEAR = "previous-year"
+
+
+def date_label(day: dt.date, quarter_ends: set[dt.date]) -> str:
+    """ "30 September 2025 (end of 2025/26 Q2)" for the end of a reported quarter, else "31 March 2018"."""
+    text = formatting.date(day)
+    if day in quarter_ends:
+        text += f" (end of {financial_quarter_label(day)})"
+    return text
+
+
+def previous_quarter_end(day: dt.date) -> dt.date:
+    """The last day of the calendar quarter before the one containing ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    return dt.date(day.year, first_month, 1) - dt.timedelta(days=1)
+
+
+def a_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def reporting_date(as_at: dt.date, quarter_ends: Iterable[dt.date] = ()) -> dt.date:
+    """The end of the latest reported quarter on or before ``as_at`` (``as_at`` itself when no quarter is
+    reported by then): what "the previous quarter" counts back from. Without it, one annual figure for a
+    calendar year would make "the previous quarter" skip the latest quarterly return."""
+    reported = [day for day in quarter_ends if day <= as_at]
+    return max(reported) if reported else as_at
+
+
+def resolve_since(
+    since: str | None, as_at: dt.date | None, quarter_ends: Iterable[dt.date] = ()
+) -> dt.date | None:
+    """The date ``since`` stands for: an ISO date, or "previous-quarter" / "previous-year" counted back from
+    the latest reported quarter on or before ``as_at`` (see :func:`reporting_date`)."""
+    if not since or as_at is None:
+        return None
+    if since == PREVIOUS_QUARTER:
+        return previous_quarter_end(reporting_date(as_at, quarter_ends))
+    if since == PREVIOUS_YEAR:
+        return a_year_before(reporting_date(as_at, quarter_ends))
+    return dt.date.fromisoformat(since)
+
+
+# --- Filters ------------------------------------------------------------------------------------------------
+
+
+def _option(value: str, text: str, selected: str | None) -> html.Option:
+    return html.Option(text, value=value, selected=value == (selected or ""))
+
+
+def _select(
+    name: str, label: str, options: list, selected: str | None, *, default: str = "", hint: str | None = None
+) -> html.Div:
+    """A labelled GOV.UK-style select; ``hint`` is the id of text that describes it."""
+    field_id = f"scorecard-{name.replace('_', '-')}"
+    children: list = [html.Label(label, htmlFor=field_id, className="app-label")]
+    extra = {"aria-describedby": hint} if hint else {}
+    items = []
+    for entry in options:
+        if isinstance(entry[1], list):  # (group label, [(value, text)])
+            items.append(html.Optgroup([_option(v, t, selected) for v, t in entry[1]], label=entry[0]))
+        else:
+            items.append(_option(entry[0], entry[1], selected))
+    children.append(
+        html.Select(
+            items, id=field_id, name=name, className="app-select", **{"data-default": default}, **extra
+        )
+    )
+    return html.Div(children, className="app-form-group app-scorecard-filters__item")
+
+
+def _area_options(options: Choices) -> list:
+    councils = [(c, t) for c, t in options.areas if not c.startswith("E07")]
+    districts = [(c, t) for c, t in options.areas if c.startswith("E07")]
+    grouped: list = [("Councils", councils)] if councils else []
+    if districts:
+        grouped.append(("Cambridgeshire districts", districts))
+    return grouped
+
+
+def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html.Form:
+    as_at_options = [("", "Latest figures"), *options.dates]
+    since_options: list = [("", "Do not show changes")]
+    if as_at_day is not None:
+        since_options += [
+            (code, f"{words} ({formatting.date(resolve_since(code, as_at_day, options.quarter_ends))})")
+            for code, words in (
+                (PREVIOUS_QUARTER, "Previous quarter"),
+                (PREVIOUS_YEAR, "A year earlier"),
+            )
+        ]
+        earlier = [
+            (iso, text)
+            for iso, text in options.dates
+            if dt.date.fromisoformat(iso) < as_at_day or iso == view.since
+        ]  # keep the one in the link
+        if earlier:
+            since_options.append(("Or a date", earlier))
+    elif view.since:
+        since_options.append((view.since, view.since))
+    palettes = [
+        ("standard", "Red, amber and green"),
+        ("colour-blind", "Colour-blind safe: blue, orange and grey"),
+    ]
+    return html.Form(
+        [
+            html.H2("Choose what to show", className="app-visually-hidden"),
+            html.Div(
+                [
+                    _select("area", "Area", _area_options(options), view.area, default=DEFAULT_AREA),
+                    _select(
+                        "framework",
+                        "Framework",
+                        options.frameworks,
+                        view.framework,
+                        default=DEFAULT_FRAMEWORK,
+                    ),
+                    _select("as_at", "Figures as at", as_at_options, view.as_at or ""),
+                    _select(
+                        "since",
+                        "Show changes since",
+                        since_options,
+                        view.since or "",
+                        hint="scorecard-filters-hint",
+                    ),
+                    _select("palette", "Target status colours", palettes, view.palette, default="standard"),
+                ],
+                className="app-scorecard-filters__row",
+            ),
+            html.P(
+                "The page changes as soon as you choose. To see what has changed since the last committee, "
+                "choose the date its figures ran to.",
+                id="scorecard-filters-hint",
+                className="app-hint",
+            ),
+        ],
+        id="scorecard-filters",
+        method="get",
+        action=routes.href(routes.SCORECARD),
+        className="app-scorecard-filters",
+        role="search",
+        **{"aria-label": "Scorecard filters", "data-order": ",".join(FILTER_ORDER)},
+    )
