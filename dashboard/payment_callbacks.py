@@ -115,6 +115,7 @@ def what_if_outputs(
 
 
 def _what_if_from_request(context: Mapping, defaults: Mapping) -> tuple:
+    """The what-if outputs for the values and weights in the request Dash is serving."""
     inputs = dash.ctx.inputs_list
     return what_if_outputs(context, defaults, _grid(defaults, inputs[0]), _weights(defaults, inputs[1]))
 
@@ -167,6 +168,7 @@ def export_file(
 
 
 def _export_callback(xlsx_clicks, csv_clicks, values, weights, context, defaults) -> dict:
+    """The download for the button pressed, with the what-if values in the page."""
     kind = "csv" if dash.ctx.triggered_id == "payment-download-csv" else "xlsx"
     states = dash.ctx.states_list
     return export_file(kind, context, defaults, _grid(defaults, states[0]), _weights(defaults, states[1]))
@@ -176,6 +178,7 @@ def _export_callback(xlsx_clicks, csv_clicks, values, weights, context, defaults
 
 
 def _problem(field: str, message: str) -> list:
+    """An error summary with one problem, linked to its field."""
     return [error_summary([(field, message)], id="payment-change-error-summary")]
 
 
@@ -234,6 +237,7 @@ def _amount(text, what: str, field: str, problems: list[tuple[str, str]], *, opt
 
 
 def _saved(user: access.User, context: Mapping, version: int) -> list:
+    """The banner that says a version was saved as a draft, with a link to it."""
     href = routes.href(
         routes.PAYMENT, {"contract": context["contract"], "year": context["year"], "version": str(version)}
     )
@@ -326,12 +330,14 @@ def agree_change(n_clicks, context, reason) -> list:
 
 
 def _save_callback(clicks, contexts, budgets, shares, weights, targets, floors, reasons) -> list:
+    """The change form's save, for the one change form on the page (pattern-matching ids)."""
     if not any(clicks or ()):
         return dash.no_update
     return [save_change(clicks[0], contexts[0], budgets[0], shares[0], weights, targets, floors, reasons[0])]
 
 
 def _agree_callback(clicks, contexts, reasons) -> list:
+    """The agree form's button, for the one agree form on the page (pattern-matching ids)."""
     if not any(clicks or ()):
         return dash.no_update
     return [agree_change(clicks[0], contexts[0], reasons[0])]

@@ -111,6 +111,7 @@ def choose(query: Mapping) -> Choice:
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
+    """A labelled drop-down of ``options`` ((value, text) pairs), ``selected`` chosen."""
     field_id = f"payment-choose-{name}"
     return html.Div(
         [
@@ -153,6 +154,7 @@ def _selector(choice: Choice) -> html.Form:
 
 
 def _contents(has_scheme: bool) -> html.Nav:
+    """The page's contents links; only the history when there is no scheme to show."""
     entries = (
         [
             ("The money", "#payment-money"),
@@ -178,6 +180,7 @@ def _contents(has_scheme: bool) -> html.Nav:
 
 
 def _no_scheme(choice: Choice, message: str) -> list:
+    """Why there is no scheme to show, with links to the schemes on record."""
     others = data_access.payment_scheme_versions(choice.contract)
     links = []
     for code in choice.agreements["code"]:
@@ -219,6 +222,7 @@ def _history(choice: Choice, user: access.User) -> html.Section:
 
 
 def _unavailable() -> html.Div:
+    """What the page says when the store cannot be read."""
     return html.Div(
         [
             html.H1(TITLE, className="app-heading-xl"),
@@ -242,6 +246,7 @@ def _unavailable() -> html.Div:
 
 
 def layout(**query) -> html.Div:
+    """The page for the agreement, year and version in the URL (``query``)."""
     try:
         if data_access.payment_contracts().empty:
             return html.Div(
@@ -263,6 +268,8 @@ def layout(**query) -> html.Div:
 
 
 def _page(choice: Choice, user: access.User) -> html.Div:
+    """The page for ``choice``: the scheme's money, KPIs, forecast, what-if and history, or why there is
+    none."""
     agreement = choice.agreement
     children: list = [
         html.Div(id="payment-whatif-errors"),

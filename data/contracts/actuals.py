@@ -107,6 +107,7 @@ def actuals_for_scheme(engine: sa.Engine, scheme: StoredScheme) -> dict[str, lis
 
 
 def _actuals(scheme: StoredScheme, reported: dict[str, _Reported]) -> dict[str, list[float | None]]:
+    """Each KPI's figures from the indicators' reported rows: quarters, or the year's figure."""
     return {
         kpi.code: (
             [_value(row) for row in reported[kpi.indicator_code].quarters]

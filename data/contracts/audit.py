@@ -107,6 +107,7 @@ def as_percent(fraction: str) -> str:
 
 
 def _kpi_changes(before: list[dict], after: list[dict]) -> list[str]:
+    """What changed in the KPIs between two snapshots, one phrase for each change."""
     old = {k["code"]: k for k in before}
     new = {k["code"]: k for k in after}
     changes = [f"{code} removed" for code in old if code not in new]

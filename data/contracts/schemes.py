@@ -189,6 +189,7 @@ def _check_year(conn: sa.Connection, contract: str, year: str) -> None:
 
 
 def check_indicators(conn: sa.Connection, kpis: Sequence[SchemeKpi]) -> None:
+    """Refuse a KPI whose indicator is not in the catalogue."""
     known = set(conn.execute(sa.select(ind.c.code)).scalars())
     for kpi in kpis:
         if kpi.indicator_code not in known:

@@ -40,12 +40,15 @@ from data.contracts.schemes import check_indicators, write_version
 
 @dataclass(frozen=True)
 class _Shipped:
+    """What contracts.yaml ships: agreements, extension options (undecided) and schemes (version 1)."""
+
     contracts: list[dict]
     extensions: list[dict]
     schemes: list[StoredScheme]
 
 
 def _date(entry: dict, name: str, where: str) -> dt.date:
+    """An entry's date field, or a CatalogueError naming the entry."""
     try:
         return dt.date.fromisoformat(str(entry[name]))
     except (KeyError, ValueError) as error:
@@ -53,6 +56,7 @@ def _date(entry: dict, name: str, where: str) -> dt.date:
 
 
 def _shipped_scheme(contract: dict, entry: dict, now: dt.datetime) -> StoredScheme:
+    """A shipped scheme as version 1, checked as any scheme is before it is written."""
     where = f"contracts.yaml, {contract['code']} {entry.get('financial_year')}"
     try:
         financial_year(str(entry["financial_year"]))

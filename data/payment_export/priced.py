@@ -32,6 +32,7 @@ class Payment:
         so_far: Mapping[str, Sequence[Value]],
         assumptions: Mapping[str, Assurance | None],
     ) -> Payment:
+        """Price ``scheme`` on the figures so far: the calculation and the forecast."""
         money = scheme.to_metrics_scheme()
         return cls(
             scheme, so_far, assumptions, calculate(money, so_far), forecast(money, so_far, assumptions)

@@ -141,6 +141,7 @@ FORECAST_NOTES = (
 
 
 def _illustrative_text(scheme: StoredScheme) -> str | None:
+    """The warning on every sheet of an illustrative scheme (None for a real one)."""
     if not scheme.illustrative:
         return None
     return (
@@ -150,6 +151,7 @@ def _illustrative_text(scheme: StoredScheme) -> str | None:
 
 
 def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int) -> None:
+    """A sheet's column headers, with their widths, and the panes frozen below them."""
     for i, (_, title, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=row, column=i, value=title)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
@@ -160,6 +162,7 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int)
 def _top(
     sheet: Worksheet, title: str, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime
 ) -> None:
+    """The lines at the top of a sheet: its title, whether it is a what-if, and which scheme."""
     scheme = payment.scheme
     sheet["A1"] = title
     sheet["A1"].font = _HEADING
@@ -248,6 +251,7 @@ def _number_format(key: str) -> str | None:
 
 
 def _kpi_row(sheet: Worksheet, payment: Payment, index: int) -> None:
+    """Write a KPI's row of the Calculation sheet, inputs shaded as inputs."""
     cells = _kpi_cells(payment, index)
     for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1):
         if key not in cells:
@@ -320,6 +324,7 @@ def _calculation_sheet(
 def _forecast_sheet(
     sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime, commissioner: str
 ) -> None:
+    """Write the Forecast sheet: each KPI's three year ends as formulas on the Calculation sheet."""
     scheme = payment.scheme
     _top(sheet, f"Year-end forecast: {commissioner}, {scheme.financial_year}", payment, what_if, generated_at)
     _header(sheet, FORECAST_COLUMNS, FORECAST_HEADER_ROW)
@@ -382,6 +387,7 @@ def _forecast_sheet(
 def _audit_sheet(
     sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None, what_if: Sequence[str]
 ) -> None:
+    """Write the Audit history sheet: every version of the scheme, then the audit log."""
     sheet["A1"] = "Audit history of the scheme"
     sheet["A1"].font = _HEADING
     sheet["A2"] = (

@@ -25,7 +25,7 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard import create_app, data_access, payment_callbacks
 from dashboard.components.payment import assurance, forms, whatif
 from dashboard.formatting import plain_number
-from data import schema
+from data import contracts, schema
 from data.contracts import actuals_to_date, audit_entries, get_scheme, scheme_key
 from data.db import make_engine
 from data.seed import seed
@@ -489,6 +489,19 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
         audit_entries(engine, scheme_key(CCC, YEAR)).iloc[0]["change"] == "Version 2 (agreed): draft → agreed"
     )
     engine.dispose()
+
+
+def test_a_store_that_cannot_be_written_says_so_and_nothing_changes(app, engine, admin, monkeypatch, payment):
+    def read_only(*args, **kwargs):
+        raise sa.exc.OperationalError("UPDATE payment_schemes", {}, Exception("read-only database"))
+
+    monkeypatch.setattr(contracts, "save_scheme_version", read_only)
+    before = _counts(engine)
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        shown = payment.save_change(1, *_save_args(engine))
+    assert shown[0].id == "payment-change-error-summary"
+    assert "the dashboard could not write to its data store" in _text(shown)
+    assert _counts(engine) == before
 
 
 @pytest.mark.parametrize(

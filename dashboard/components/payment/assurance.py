@@ -93,6 +93,7 @@ def _assumption(priced: Payment, i: int, view: Assured) -> str:
 
 
 def _forecast_row(priced: Payment, i: int, view: Assured) -> html.Tr:
+    """A KPI's row of the forecast table: its assurance, the assumption, and its three year ends."""
     outlook = priced.range
     tag = (
         status.status_tag(status.assurance(view.assurance))

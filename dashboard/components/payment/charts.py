@@ -127,6 +127,7 @@ def _template() -> dict:
 
 
 def _figure(data: list[dict], layout: dict) -> dict:
+    """A dict figure carrying the product's template."""
     return {"data": data, "layout": {"template": _template(), **layout}}
 
 

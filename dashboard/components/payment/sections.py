@@ -209,6 +209,7 @@ def whatif_section(loaded: Loaded, defaults: dict, live: list) -> html.Section:
 
 
 def _download_button(kind: str, scheme: StoredScheme) -> html.Button:
+    """A button that downloads the calculation as ``kind`` ('xlsx' or 'csv')."""
     return html.Button(
         [f"Download the calculation ({kind.upper()})", visually_hidden(f", {scheme.financial_year}")],
         id=f"payment-download-{kind}",

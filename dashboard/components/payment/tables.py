@@ -97,6 +97,7 @@ def _kpi_row(
     palette: str,
     year_to_date: Mapping[str, Sequence[Value]],
 ) -> html.Tr:
+    """A KPI's row: its link, weight, target, floor, each period's cell and its money so far."""
     kpi, computed = priced.scheme.kpis[i], priced.result.kpis[i]
     reported = len(priced.so_far.get(kpi.code, ()))
     name = indicator_names.get(kpi.indicator_code, kpi.indicator_code)
@@ -138,6 +139,7 @@ def _kpi_row(
 
 
 def _totals(priced: Payment) -> html.Tfoot:
+    """The totals row: the weights (100%), all the money at risk and all earned so far."""
     weights = sum((k.weight for k in priced.scheme.kpis), Decimal(0))
     return html.Tfoot(
         html.Tr(
@@ -223,6 +225,7 @@ def kpi_table(
 
 
 def _reconciliation(priced: Payment) -> html.P:
+    """How earned, withheld and not yet assessed add up to the money at risk, to the penny."""
     split = so_far(priced)
     at_risk = priced.result.at_risk
     return html.P(
@@ -269,6 +272,7 @@ def how_calculated() -> html.Details:
 def _simple_table(
     caption: str, header: Sequence[str], rows: Sequence[Sequence], *, id: str, numeric: Sequence[int] = ()
 ) -> html.Table:
+    """A table with a caption, headers, and each row's first cell as its header."""
     return html.Table(
         [
             html.Caption(caption, className="app-table__caption app-table__caption--s"),
