@@ -158,30 +158,38 @@ def current_targets() -> pd.DataFrame:
 
 
 # --- The performance-linked payment page (dashboard/pages/payment.py) --------------------------------------
+#
+# Every payment read and write goes through here, on the engine of the app serving the request. A write
+# checks who is making it (data.access.require, inside data.contracts), then forgets the cached reads.
+# The types and words the page needs are re-exported, so that it never imports data.contracts itself.
+
+from collections.abc import Sequence  # noqa: E402 -- kept with the payment section it serves
+from decimal import Decimal  # noqa: E402 -- kept with the payment section it serves
+
+from data import contracts  # noqa: E402 -- kept with the payment section it serves
+from data.access import User  # noqa: E402 -- kept with the payment section it serves
+
+# What the payment page needs of data.contracts, so that it never imports it.
+AGREED, DRAFT, SEEDED_BY = contracts.AGREED, contracts.DRAFT, contracts.SEEDED_BY
+SchemeKpi, StoredScheme = contracts.SchemeKpi, contracts.StoredScheme
 
 
 @cache.memoize()
 def payment_contracts() -> pd.DataFrame:
     """The Section 75 agreements (data.contracts.list_contracts): code, area_code, area_name, commissioner,
     provider, title, start_date, initial_term_end, latest_end, current_end, notes."""
-    from data import contracts
-
     return _read(contracts.list_contracts)
 
 
 @cache.memoize()
 def payment_scheme_versions(contract: str) -> pd.DataFrame:
     """Every version of the agreement's schemes, without KPIs (data.contracts.list_schemes)."""
-    from data import contracts
-
     return _read(contracts.list_schemes, contract)
 
 
 @cache.memoize()
-def payment_scheme(contract: str, year: str, version: int):
+def payment_scheme(contract: str, year: str, version: int | None) -> tuple[StoredScheme | None, str | None]:
     """(the stored scheme version, None) or (None, the plain message saying there is none)."""
-    from data import contracts
-
     try:
         return _read(contracts.get_scheme, contract, year, version), None
     except contracts.NoScheme as missing:
@@ -190,10 +198,8 @@ def payment_scheme(contract: str, year: str, version: int):
 
 @cache.memoize()
 def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]:
-    """The provider's figures for a scheme version: (reported so far, for forecasting: periods not yet reported
-    left off; the year's figures, annual KPIs pooled from the quarters so far)."""
-    from data import contracts
-
+    """The provider's figures for a scheme version: (reported so far, for forecasting: periods not yet
+    reported left off; the year's figures, annual KPIs pooled from the quarters so far)."""
     scheme, _ = payment_scheme(contract, year, version)
     if scheme is None:
         return {}, {}
@@ -201,23 +207,20 @@ def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]
 
 
 @cache.memoize()
-def payment_series(area_code: str, indicator_codes: tuple[str, ...], up_to: str) -> pd.DataFrame:
-    """Quarterly headline figures of the indicators for the area, for periods ending on or before ``up_to``
-    (an ISO date): the series each KPI's SPC assurance is worked out from."""
+def payment_series(area_code: str, indicator_codes: tuple[str, ...], year: str) -> pd.DataFrame:
+    """Quarterly headline figures of the indicators for the area, for periods ending by the end of the
+    financial year ``year`` ('2025/26'): the series each KPI's SPC assurance is worked out from."""
+    up_to = pd.Timestamp(contracts.financial_year(year).end)
     frame = _read(
         lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
     )
-    frame = frame[
-        (frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= pd.Timestamp(up_to))
-    ]
+    frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= up_to)]
     return frame[["indicator_code", "period_label", "period_end", "value"]].reset_index(drop=True)
 
 
 @cache.memoize()
-def payment_history(contract: str, year: str) -> tuple[tuple, pd.DataFrame]:
+def payment_history(contract: str, year: str) -> tuple[tuple[StoredScheme, ...], pd.DataFrame]:
     """(every version of the year's scheme, oldest first; the scheme's audit log, newest first)."""
-    from data import contracts
-
     versions = _read(contracts.scheme_history, contract, year)
     audit = _read(contracts.audit_entries, contracts.scheme_key(contract, year))
     return versions, audit
@@ -233,3 +236,48 @@ def forget_payment_reads() -> None:
         payment_history,
     ):
         cache.delete_memoized(function)
+
+
+def _write(function, *args, **kwargs):
+    """Make a change to the store, then forget the cached payment reads. The store failing (read-only,
+    unreachable or locked) raises :class:`DataUnavailable`; nothing is changed then, as the change and its
+    audit entry are one transaction. A refusal (data.access.PermissionDenied) or an invalid change
+    (ValueError, LookupError) is raised as it is, with the words to show."""
+    try:
+        result = function(engine(), *args, **kwargs)
+    except SQLAlchemyError as error:
+        current_app.logger.exception("Writing to the store failed")
+        raise DataUnavailable(str(error).splitlines()[0]) from error
+    forget_payment_reads()
+    return result
+
+
+def save_scheme(
+    user: User,
+    contract: str,
+    year: str,
+    *,
+    budget: Decimal,
+    share: Decimal,
+    kpis: Sequence[SchemeKpi],
+    reason: str,
+) -> StoredScheme:
+    """Save a change to the agreement's scheme for ``year`` as ``user`` and return the version written
+    (data.contracts.save_scheme_version: an agreed version is kept and a new draft added; a draft is changed
+    in place). Only an administrator may; anyone else is refused and nothing is written."""
+    return _write(
+        contracts.save_scheme_version,
+        user,
+        contract,
+        year,
+        budget=budget,
+        share=share,
+        kpis=kpis,
+        reason=reason,
+    )
+
+
+def agree_scheme(user: User, contract: str, year: str, reason: str) -> StoredScheme:
+    """Agree the latest draft of the year's scheme as ``user`` (data.contracts.agree_scheme); from then on
+    it is never edited. Only an administrator may; anyone else is refused and nothing is written."""
+    return _write(contracts.agree_scheme, user, contract, year, reason)

@@ -11,19 +11,21 @@ import base64
 import csv
 import io
 import json
-import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import dash
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import create_app
-from dashboard.components import payment_view as view
-from data import schema
+from dashboard import create_app, data_access, payment_callbacks
+from dashboard.components.payment import assurance, forms, whatif
+from dashboard.formatting import plain_number
+from data import contracts, schema
 from data.contracts import actuals_to_date, audit_entries, get_scheme, scheme_key
 from data.db import make_engine
 from data.seed import seed
@@ -37,6 +39,7 @@ RETURNS = (
     / "provider_quarterly_returns.csv"
 )
 CCC, PCC, YEAR = "ccc-hcp-s75", "pcc-hcp-s75", "2025/26"
+C2_INDICATOR = "hv-new-birth-visit-14d"
 CONTEXT = {"contract": CCC, "year": YEAR, "version": 1, "palette": "standard"}
 WRITTEN = (schema.payment_schemes, schema.scheme_kpis, schema.audit_log)
 
@@ -61,9 +64,8 @@ def app(engine):
 
 @pytest.fixture(scope="module")
 def payment(app):
-    """The page module as Dash loaded it (a page can only be imported once the app exists)."""
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/payment")
-    return sys.modules[page["module"]]
+    """The page's callbacks, registered with Dash as the app imports the page."""
+    return payment_callbacks
 
 
 @pytest.fixture
@@ -79,8 +81,7 @@ def admin(monkeypatch):
 
 
 def _module():
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/payment")
-    return sys.modules[page["module"]]
+    return payment_callbacks
 
 
 def _render(app, **query):
@@ -125,7 +126,7 @@ def _counts(engine) -> dict[str, int]:
 
 def _defaults(engine) -> dict:
     scheme = get_scheme(engine, CCC, YEAR)
-    return view.default_inputs(scheme, actuals_to_date(engine, scheme))
+    return whatif.default_inputs(scheme, actuals_to_date(engine, scheme))
 
 
 def _what_if(app, engine, change=None, weights=None):
@@ -144,8 +145,8 @@ def _what_if(app, engine, change=None, weights=None):
 def test_the_default_data_reproduce_the_committees_figures_on_the_page(app):
     page = _render(app, contract=CCC, year=YEAR)
     assert _text(_find(page, "payment-budget-sentence")) == (
-        "Of Cambridgeshire's £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and £273,783 (3%) depends "
-        "on the Annual Development Plan targets."
+        "Of Cambridgeshire’s £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and £273,783 (3%) "
+        "depends on the Annual Development Plan targets."
     )
     assert _text(_find(page, "payment-so-far-sentence")) == (
         "On the figures reported so far (Q1 to Q2), £100,875 has been earned and £22,327 withheld. The other "
@@ -167,8 +168,8 @@ def test_the_kpi_table_totals_reconcile_to_the_money_at_risk(app, engine):
     assert _text(_find(page, "payment-total-at-stake")) == "£273,783"
     assert _text(_find(page, "payment-total-earned")) == "£100,875"
     assert _text(_find(page, "payment-reconciliation")) == (
-        "How the money adds up:  £100,875 earned + £22,327 withheld + £150,581 not yet assessed = £273,783 at "
-        "risk (to the penny: £100,875.39 + £22,327.07 + £150,580.78 = £273,783.24)."
+        "How the money adds up:  £100,875 earned + £22,327 withheld + £150,581 not yet assessed = £273,783 "
+        "at risk (to the penny: £100,875.39 + £22,327.07 + £150,580.78 = £273,783.24)."
     )
     scheme = get_scheme(engine, CCC, YEAR)
     result = calculate(scheme.to_metrics_scheme(), actuals_to_date(engine, scheme))
@@ -190,8 +191,9 @@ def test_each_quarter_says_its_status_in_words_with_a_shape(app):
 def test_the_forecast_range_is_shown_in_words_and_explained(app):
     page = _render(app, contract=CCC, year=YEAR)
     assert _text(_find(page, "payment-forecast-sentence")) == (
-        "By the year end, about £192,143 of the £273,783 at risk is expected to be earned: at worst £100,875, if "
-        "nothing more is achieved, and at best £251,456, if every period not yet reported meets its target."
+        "By the year end, about £192,143 of the £273,783 at risk is expected to be earned: at worst "
+        "£100,875, if nothing more is achieved, and at best £251,456, if every period not yet reported meets "
+        "its target."
     )
     table = _text(_find(page, "payment-forecast-table"))
     assert "Consistently failing the target" in table and "Consistently passing the target" in table
@@ -211,7 +213,59 @@ def test_peterborough_has_no_scheme_and_none_is_invented(app):
 def test_a_link_to_an_unknown_agreement_or_year_says_it_was_ignored(app):
     text = _text(_render(app, contract="nonsense", year="1999/00"))
     assert "contract “nonsense”" in text and "year “1999/00”" in text
-    assert "Of Cambridgeshire's £9,126,108 budget" in text
+    assert "Of Cambridgeshire’s £9,126,108 budget" in text
+
+
+# -- SPC assurance: the rules in metrics.spc --------------------------------------------------------------
+
+
+def _series(app, engine) -> pd.DataFrame:
+    scheme = get_scheme(engine, CCC, YEAR)
+    codes = tuple(sorted({kpi.indicator_code for kpi in scheme.kpis}))
+    with app.server.test_request_context("/payment"):
+        return data_access.payment_series(scheme.area_code, codes, YEAR)
+
+
+def _c2_quarters(series: pd.DataFrame, keep: int) -> pd.DataFrame:
+    """The series with only the latest ``keep`` quarters of C2's indicator."""
+    c2 = series[series["indicator_code"] == C2_INDICATOR].sort_values("period_end")
+    return pd.concat([series[series["indicator_code"] != C2_INDICATOR], c2.tail(keep)])
+
+
+def test_fewer_than_five_quarters_give_no_assurance_and_the_forecast_says_why(app, engine):
+    scheme = get_scheme(engine, CCC, YEAR)
+    series = _series(app, engine)
+    assert assurance.assurance_for(scheme, _c2_quarters(series, 5))["C2"].assurance is not None
+    assured = assurance.assurance_for(scheme, _c2_quarters(series, 4))
+    assert (assured["C2"].assurance, assured["C2"].variation, assured["C2"].points) == (None, None, 4)
+    assert assured["6-8W"].assurance is not None, "the other KPIs keep their quarters"
+    so_far = actuals_to_date(engine, scheme)
+    priced = whatif.price(
+        whatif.apply_what_if(scheme, so_far, whatif.default_inputs(scheme, so_far)), assured
+    )
+    row = _text(assurance.forecast_table(priced, assured).children.children[2].children[0])
+    assert "No assurance: too few figures (4 of at least 5 quarters)" in row
+    assert "As so far (achieves" in row, "without assurance the expected case goes as the year has so far"
+
+
+def test_a_kpi_with_no_better_direction_is_judged_neutral_not_lower_is_better(app, engine):
+    scheme = get_scheme(engine, CCC, YEAR)
+    quarters = [50.0, 51.0, 49.0, 50.0, 52.0, 48.0, 50.0, 51.0, 49.0, 80.0]  # the last well above the rest
+    series = pd.DataFrame(
+        {
+            "indicator_code": C2_INDICATOR,
+            "period_label": [f"Q{i}" for i in range(len(quarters))],
+            "period_end": pd.date_range("2023-06-30", periods=len(quarters), freq="QE"),
+            "value": quarters,
+        }
+    )
+    c2 = replace(scheme.kpis[0], polarity="no_judgement", target=90)
+    neutral = assurance.assurance_for(replace(scheme, kpis=(c2,)), series)["C2"]
+    assert neutral.variation == "neutral_high", "a special cause is neither improvement nor concern"
+    assert neutral.assurance is None, "a lower-is-better reading would call a 90 target a consistent pass"
+    assert assurance.no_assurance_text(neutral) == "No assurance: neither higher nor lower is better"
+    lower = assurance.assurance_for(replace(scheme, kpis=(replace(c2, polarity="lower_is_better"),)), series)
+    assert (lower["C2"].variation, lower["C2"].assurance) == ("concern_high", "consistent_pass")
 
 
 # -- What-if -------------------------------------------------------------------------------------------------
@@ -239,10 +293,10 @@ def test_a_what_if_value_changes_earned_by_the_hand_computed_amount(app, engine)
 def test_a_what_if_in_pennies_matches_the_hand_calculation(engine):
     scheme = get_scheme(engine, CCC, YEAR)
     so_far = actuals_to_date(engine, scheme)
-    defaults = view.default_inputs(scheme, so_far)
+    defaults = whatif.default_inputs(scheme, so_far)
     values = [list(row) for row in defaults["values"]]
     values[0][2] = 95
-    changed = view.apply_what_if(scheme, so_far, defaults, values)
+    changed = whatif.apply_what_if(scheme, so_far, defaults, values)
     assert changed.so_far["C2"][:2] == so_far["C2"], "values left as shown keep the exact reported figures"
     before = calculate(scheme.to_metrics_scheme(), so_far).earned
     after = calculate(changed.scheme.to_metrics_scheme(), changed.so_far).earned
@@ -256,9 +310,9 @@ def test_a_changed_weight_moves_the_money(app, engine):
     results, errors, notice, _, live = _what_if(app, engine, weights=weights)
     assert errors is None
     assert "C2 weight 25% → 30%" in _text(notice) and "VAC weight 10% → 5%" in _text(notice)
-    # By hand: C2 has earned 33.98% of its stake so far and VAC 50%. C2 at 30% earns £273,783.24 x 30% x 33.98%
-    # = £27,905.87 (was £23,254.89 at 25%); VAC at 5% earns £273,783.24 x 5% x 50% = £6,844.58 (was £13,689.16).
-    # Earned so far: £100,875.39 + £4,650.98 - £6,844.58 = £98,681.79.
+    # By hand: C2 has earned 33.98% of its stake so far and VAC 50%. C2 at 30% earns £273,783.24 x 30% x
+    # 33.98% = £27,905.87 (was £23,254.89 at 25%); VAC at 5% earns £273,783.24 x 5% x 50% = £6,844.58 (was
+    # £13,689.16). Earned so far: £100,875.39 + £4,650.98 - £6,844.58 = £98,681.79.
     assert _text(_find(results, "payment-total-earned")) == "£98,682"
     assert "£2,194 less than reported" in _text(live)
 
@@ -278,8 +332,8 @@ def test_weights_that_do_not_total_100_percent_are_listed_in_an_error_summary(ap
 
 def test_reset_puts_back_the_reported_figures(engine, payment):
     defaults = _defaults(engine)
-    value_ids = [{"type": view.WHATIF_VALUE, "kpi": 0, "period": p} for p in range(4)]
-    weight_ids = [{"type": view.WHATIF_WEIGHT, "kpi": 0}]
+    value_ids = [{"type": forms.WHATIF_VALUE, "kpi": 0, "period": p} for p in range(4)]
+    weight_ids = [{"type": forms.WHATIF_WEIGHT, "kpi": 0}]
     values, weights = payment.reset_what_if(1, defaults, value_ids, weight_ids)
     assert values == defaults["values"][0] and weights == [25.0]
 
@@ -324,9 +378,9 @@ def test_the_xlsx_download_reflects_the_what_if_values_and_says_so(app, engine):
 
 def _save_args(engine, *, target="93", floor="85", reason="Stretch target agreed at the contract meeting"):
     scheme = get_scheme(engine, CCC, YEAR)
-    weights = [view.plain_number(k.weight * 100) for k in scheme.kpis]
-    targets = [view.plain_number(k.target) for k in scheme.kpis]
-    floors = ["" if k.floor is None else view.plain_number(k.floor) for k in scheme.kpis]
+    weights = [plain_number(k.weight * 100) for k in scheme.kpis]
+    targets = [plain_number(k.target) for k in scheme.kpis]
+    floors = ["" if k.floor is None else plain_number(k.floor) for k in scheme.kpis]
     targets[0], floors[0] = target, floor
     return {"contract": CCC, "year": YEAR}, "9126108.00", "3", weights, targets, floors, reason
 
@@ -350,7 +404,10 @@ def test_a_viewer_who_forges_the_save_request_is_refused_and_nothing_is_written(
 
 def _forged_save(engine) -> dict:
     """The save request as the browser would send it, built by hand: no page, no form, no button."""
-    form = lambda kind: {"form": "scheme", "type": f"payment-{kind}"}
+
+    def form(kind):
+        return {"form": "scheme", "type": f"payment-{kind}"}
+
     context, budget, share, weights, targets, floors, reason = _save_args(engine)
 
     def each(kind, values):
@@ -432,6 +489,19 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
         audit_entries(engine, scheme_key(CCC, YEAR)).iloc[0]["change"] == "Version 2 (agreed): draft → agreed"
     )
     engine.dispose()
+
+
+def test_a_store_that_cannot_be_written_says_so_and_nothing_changes(app, engine, admin, monkeypatch, payment):
+    def read_only(*args, **kwargs):
+        raise sa.exc.OperationalError("UPDATE payment_schemes", {}, Exception("read-only database"))
+
+    monkeypatch.setattr(contracts, "save_scheme_version", read_only)
+    before = _counts(engine)
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        shown = payment.save_change(1, *_save_args(engine))
+    assert shown[0].id == "payment-change-error-summary"
+    assert "the dashboard could not write to its data store" in _text(shown)
+    assert _counts(engine) == before
 
 
 @pytest.mark.parametrize(

@@ -377,7 +377,7 @@ def test_the_audit_log_is_written_in_the_same_transaction_as_the_change(any_stor
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(contracts, "_audit", fail)
+    monkeypatch.setattr(contracts.audit, "record", fail)
     with pytest.raises(RuntimeError, match="disk full"):
         _save(any_store, scheme, _with_target(scheme, "C2", 93))
     assert _counts(any_store) == before

@@ -41,7 +41,7 @@ def test_the_page_opens_on_the_money_for_cambridgeshire_2025_26(page):
     assert page.locator("h1").inner_text() == "Performance-linked payment"
     sentence = page.locator("#payment-budget-sentence").inner_text()
     assert sentence == (
-        "Of Cambridgeshire's £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and "
+        "Of Cambridgeshire’s £9,126,108 budget for 2025/26, £8,852,325 is paid regardless and "
         "£273,783 (3%) depends on the Annual Development Plan targets."
     )
     assert "(Q1 to Q2)" in page.locator("#payment-so-far-sentence").inner_text()

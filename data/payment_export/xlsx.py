@@ -1,6 +1,4 @@
-"""The performance-linked payment as a workbook a finance officer can audit, and as CSV.
-
-:func:`workbook_bytes` writes an XLSX file with three sheets:
+"""The payment as a workbook a finance officer can audit: Calculation, Forecast and Audit history sheets.
 
 * **Calculation**: the inputs (budget, share at risk, each KPI's weight, target, floor and polarity, and each
   period's reported value) and the workings as live Excel formulas: at risk = ROUND(budget x share, 2), each
@@ -11,21 +9,13 @@
   the expected case, what the KPI's SPC assurance says (consistently passing 1, consistently failing 0, hit
   and miss its mean achievement so far), all as formulas on the Calculation sheet.
 * **Audit history**: every version of the scheme and every audit-log entry (who, when, what changed, why).
-
-:func:`csv_text` writes the same KPI rows with the money in pounds and pence, a totals row last.
-
-Money follows :mod:`metrics.payment` exactly (half-up to the penny, as Excel's ROUND does). When the figures
-include what-if changes made on screen, the file says so in its name (:func:`file_name`) and on every sheet.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -34,11 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from data.contracts import StoredScheme
-from metrics.payment import Assurance, Forecast, Result, Value, calculate, forecast
+from data.payment_export.priced import WHAT_IF_LABEL, Payment, period_status, what_if_text
 
 CALCULATION, FORECAST, AUDIT = "Calculation", "Forecast", "Audit history"
-WHAT_IF_LABEL = "what-if"
-NOT_YET_REPORTED = "not yet reported"
 
 ASSURANCE_WORDS = {
     "consistent_pass": "Consistently passing the target",
@@ -125,54 +113,35 @@ MONEY_FORECAST_COLUMNS = (
 FCOLUMN = {key: get_column_letter(i) for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1)}
 FORECAST_HEADER_ROW = 6
 
-
-@dataclass(frozen=True)
-class Payment:
-    """Everything the exports show: the scheme, the figures reported so far (one list per KPI, periods not yet
-    reported left off, None for a reported gap), the expected-case assumptions, and the results."""
-
-    scheme: StoredScheme
-    so_far: Mapping[str, Sequence[Value]]
-    assumptions: Mapping[str, Assurance | None]
-    result: Result
-    range: Forecast
-
-    @classmethod
-    def of(
-        cls,
-        scheme: StoredScheme,
-        so_far: Mapping[str, Sequence[Value]],
-        assumptions: Mapping[str, Assurance | None],
-    ) -> Payment:
-        money = scheme.to_metrics_scheme()
-        return cls(
-            scheme, so_far, assumptions, calculate(money, so_far), forecast(money, so_far, assumptions)
-        )
-
-
-def file_name(scheme: StoredScheme, extension: str, *, what_if: bool = False) -> str:
-    """'payment-ccc-hcp-s75-2025-26-v1.xlsx', with '-what-if' before the extension for what-if figures."""
-    year = scheme.financial_year.replace("/", "-")
-    suffix = f"-{WHAT_IF_LABEL}" if what_if else ""
-    return f"payment-{scheme.contract_code}-{year}-v{scheme.version}{suffix}.{extension}"
-
-
-def _period_status(payment: Payment, kpi_index: int, period: int) -> str:
-    kpi = payment.scheme.kpis[kpi_index]
-    if period >= len(payment.so_far.get(kpi.code, ())):
-        return NOT_YET_REPORTED
-    return payment.result.kpis[kpi_index].periods[period].status
-
-
-def _what_if_text(what_if: Sequence[str]) -> str:
-    if not what_if:
-        return "Figures as stored and reported. Nothing on this sheet is a what-if."
-    return (
-        f"WHAT-IF: these figures include changes made on screen, and nothing was saved: {'; '.join(what_if)}."
-    )
+CALCULATION_NOTES = (
+    "How the workings go (the rules of the Annual Development Plan scheme):",
+    "A period achieves 1 when its value meets the target (at or above it when higher is better, at or "
+    "below it when lower is better). With a floor, achievement falls in a straight line from 1 at the "
+    "target to 0 at the floor, and is 0 at or beyond the floor; without a floor a missed target achieves 0.",
+    "A blank value achieves 0: either a quarter the provider reported no figure for ('no data') or one not "
+    "yet reported, so the earned column is what has been earned so far.",
+    "A quarterly KPI's achievement is the mean of its four quarters (each carries a quarter of its weight); "
+    "an annual KPI is assessed once, on the year's figure.",
+    "Earned = ROUND(at risk × weight × achievement, 2); withheld = at stake − earned. The totals use at "
+    "risk itself, so fixed + earned + withheld = budget to the penny.",
+    "Yellow cells are inputs; change them to test a case, and every other figure follows.",
+)
+FORECAST_NOTES = (
+    "How the forecast is made:",
+    "Periods already reported are assessed as on the Calculation sheet. Each period not yet reported is "
+    "assumed to achieve 0 in the worst case and 1 in the best case.",
+    "In the expected case it follows the KPI's statistical process control (SPC) assurance, worked out "
+    "from its quarterly figures against its target: consistently passing 1 (met), consistently failing 0 "
+    "(not met), hit and miss (or no assurance) its mean achievement over the periods reported so far.",
+    "Earned = ROUND(at risk × weight × (achievement so far + periods to forecast × assumed) ÷ periods, 2).",
+    "So far: the worst case is what has been earned on the periods reported; the best case less the worst "
+    "is still to be assessed; at stake less the best case has been withheld in the periods reported. The "
+    "totals use at risk itself, so earned + withheld + still to be assessed = at risk to the penny.",
+)
 
 
 def _illustrative_text(scheme: StoredScheme) -> str | None:
+    """The warning on every sheet of an illustrative scheme (None for a real one)."""
     if not scheme.illustrative:
         return None
     return (
@@ -182,6 +151,7 @@ def _illustrative_text(scheme: StoredScheme) -> str | None:
 
 
 def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int) -> None:
+    """A sheet's column headers, with their widths, and the panes frozen below them."""
     for i, (_, title, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=row, column=i, value=title)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
@@ -192,10 +162,11 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int)
 def _top(
     sheet: Worksheet, title: str, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime
 ) -> None:
+    """The lines at the top of a sheet: its title, whether it is a what-if, and which scheme."""
     scheme = payment.scheme
     sheet["A1"] = title
     sheet["A1"].font = _HEADING
-    sheet["A2"] = _what_if_text(what_if)
+    sheet["A2"] = what_if_text(what_if)
     sheet["A2"].font = _WARNING if what_if else Font(italic=True)
     illustrative = _illustrative_text(scheme)
     if illustrative:
@@ -208,18 +179,9 @@ def _top(
     )
 
 
-def _calculation_sheet(
-    sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime, commissioner: str
-) -> int:
-    """Write the Calculation sheet; return the totals row."""
+def _inputs(sheet: Worksheet, payment: Payment) -> None:
+    """The budget and share (inputs), and at risk and fixed as formulas on them."""
     scheme = payment.scheme
-    _top(
-        sheet,
-        f"Performance-linked payment: {commissioner}, {scheme.financial_year}",
-        payment,
-        what_if,
-        generated_at,
-    )
     sheet["B6"], sheet["C6"] = "Inputs and workings", "Value"
     sheet["D6"] = "How it is worked out"
     for cell in ("B6", "C6", "D6"):
@@ -238,57 +200,73 @@ def _calculation_sheet(
             cell.fill = _INPUT_FILL
         sheet.cell(row=row, column=4, value=how)
 
-    _header(sheet, CALCULATION_COLUMNS, HEADER_ROW)
-    c = COLUMN
-    last = FIRST_KPI_ROW + len(scheme.kpis) - 1
-    for index, kpi in enumerate(scheme.kpis):
-        r = FIRST_KPI_ROW + index
-        values = list(payment.so_far.get(kpi.code, ()))
-        periods = 1 if kpi.basis == "annual" else 4
-        computed = payment.result.kpis[index]
-        cells = {
-            "code": kpi.code,
-            "kpi": kpi.label,
-            "indicator": kpi.indicator_code,
-            "polarity": kpi.polarity,
-            "direction": f'=IF({c["polarity"]}{r}="lower_is_better",-1,1)',
-            "basis": kpi.basis,
-            "periods": f'=IF({c["basis"]}{r}="annual",1,4)',
-            "weight": kpi.weight,
-            "target": kpi.target,
-            "floor": kpi.floor,
-            "achievement": (f"=IF({c['periods']}{r}=1,{c['a1']}{r},AVERAGE({c['a1']}{r}:{c['a4']}{r}))"),
-            "at_stake": f"=ROUND({_AT_RISK}*{c['weight']}{r},2)",
-            "earned": f"=ROUND({_AT_RISK}*{c['weight']}{r}*{c['achievement']}{r},2)",
-            "withheld": f"={c['at_stake']}{r}-{c['earned']}{r}",
-            "dashboard_earned": computed.earned,
-            "difference": f"={c['earned']}{r}-{c['dashboard_earned']}{r}",
-        }
-        for p in range(periods):
-            value = f"{c[f'v{p + 1}']}{r}"
-            cells[f"v{p + 1}"] = values[p] if p < len(values) else None
-            direction, target, floor = (f"${c[k]}{r}" for k in ("direction", "target", "floor"))
-            cells[f"a{p + 1}"] = (
-                f'=IF({value}="",0,IF({direction}*({value}-{target})>=0,1,IF({floor}="",0,'
-                f"IF({direction}*({value}-{floor})<=0,0,({value}-{floor})/({target}-{floor})))))"
-            )
-            cells[f"s{p + 1}"] = _period_status(payment, index, p)
-        for p in range(periods, 4):
-            cells[f"s{p + 1}"] = "not assessed (annual KPI)"
-        for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1):
-            if key not in cells:
-                continue
-            cell = sheet.cell(row=r, column=i, value=cells[key])
-            if key in ("weight", "target", "floor") or key.startswith("v"):
-                cell.fill = _INPUT_FILL
-            if key == "weight":
-                cell.number_format = _PERCENT
-            elif key.startswith("a") and key != "at_stake":
-                cell.number_format = _ACHIEVEMENT
-            elif key in ("at_stake", "earned", "withheld", "dashboard_earned", "difference"):
-                cell.number_format = _POUNDS
 
-    total = last + 1
+def _kpi_cells(payment: Payment, index: int) -> dict:
+    """A KPI's row of the Calculation sheet, by column key: its inputs, and its workings as formulas."""
+    kpi = payment.scheme.kpis[index]
+    c, r = COLUMN, FIRST_KPI_ROW + index
+    values = list(payment.so_far.get(kpi.code, ()))
+    periods = 1 if kpi.basis == "annual" else 4
+    cells = {
+        "code": kpi.code,
+        "kpi": kpi.label,
+        "indicator": kpi.indicator_code,
+        "polarity": kpi.polarity,
+        "direction": f'=IF({c["polarity"]}{r}="lower_is_better",-1,1)',
+        "basis": kpi.basis,
+        "periods": f'=IF({c["basis"]}{r}="annual",1,4)',
+        "weight": kpi.weight,
+        "target": kpi.target,
+        "floor": kpi.floor,
+        "achievement": (f"=IF({c['periods']}{r}=1,{c['a1']}{r},AVERAGE({c['a1']}{r}:{c['a4']}{r}))"),
+        "at_stake": f"=ROUND({_AT_RISK}*{c['weight']}{r},2)",
+        "earned": f"=ROUND({_AT_RISK}*{c['weight']}{r}*{c['achievement']}{r},2)",
+        "withheld": f"={c['at_stake']}{r}-{c['earned']}{r}",
+        "dashboard_earned": payment.result.kpis[index].earned,
+        "difference": f"={c['earned']}{r}-{c['dashboard_earned']}{r}",
+    }
+    direction, target, floor = (f"${c[k]}{r}" for k in ("direction", "target", "floor"))
+    for p in range(periods):
+        value = f"{c[f'v{p + 1}']}{r}"
+        cells[f"v{p + 1}"] = values[p] if p < len(values) else None
+        cells[f"a{p + 1}"] = (
+            f'=IF({value}="",0,IF({direction}*({value}-{target})>=0,1,IF({floor}="",0,'
+            f"IF({direction}*({value}-{floor})<=0,0,({value}-{floor})/({target}-{floor})))))"
+        )
+        cells[f"s{p + 1}"] = period_status(payment, index, p)
+    for p in range(periods, 4):
+        cells[f"s{p + 1}"] = "not assessed (annual KPI)"
+    return cells
+
+
+def _number_format(key: str) -> str | None:
+    """How a Calculation column's figures are written: a percentage, an achievement, or pounds."""
+    if key == "weight":
+        return _PERCENT
+    if key.startswith("a") and key != "at_stake":
+        return _ACHIEVEMENT
+    if key in ("at_stake", "earned", "withheld", "dashboard_earned", "difference"):
+        return _POUNDS
+    return None
+
+
+def _kpi_row(sheet: Worksheet, payment: Payment, index: int) -> None:
+    """Write a KPI's row of the Calculation sheet, inputs shaded as inputs."""
+    cells = _kpi_cells(payment, index)
+    for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1):
+        if key not in cells:
+            continue
+        cell = sheet.cell(row=FIRST_KPI_ROW + index, column=i, value=cells[key])
+        if key in ("weight", "target", "floor") or key.startswith("v"):
+            cell.fill = _INPUT_FILL
+        number_format = _number_format(key)
+        if number_format:
+            cell.number_format = number_format
+
+
+def _totals(sheet: Worksheet, payment: Payment, total: int) -> None:
+    """The totals row, and the two checks beneath it that come to zero."""
+    c, last = COLUMN, total - 1
     sheet.cell(row=total, column=1, value="Total").font = _BOLD
     totals = {
         "weight": f"=SUM({c['weight']}{FIRST_KPI_ROW}:{c['weight']}{last})",
@@ -313,35 +291,40 @@ def _calculation_sheet(
     for row, label, formula in checks:
         sheet.cell(row=row, column=2, value=label)
         sheet.cell(row=row, column=3, value=formula).number_format = "0.00"
-    notes = (
-        "How the workings go (the rules of the Annual Development Plan scheme):",
-        (
-            "A period achieves 1 when its value meets the target (at or above it when higher is better, at or below "
-            "it when lower is better). With a floor, achievement falls in a straight line from 1 at the target to 0 at "
-            "the floor, and is 0 at or beyond the floor; without a floor a missed target achieves 0."
-        ),
-        (
-            "A blank value achieves 0: either a quarter the provider reported no figure for ('no data') or one not yet "
-            "reported, so the earned column is what has been earned so far."
-        ),
-        (
-            "A quarterly KPI's achievement is the mean of its four quarters (each carries a quarter of its weight); an "
-            "annual KPI is assessed once, on the year's figure."
-        ),
-        (
-            "Earned = ROUND(at risk × weight × achievement, 2); withheld = at stake − earned. The totals use at risk "
-            "itself, so fixed + earned + withheld = budget to the penny."
-        ),
-        "Yellow cells are inputs; change them to test a case, and every other figure follows.",
-    )
+
+
+def _notes(sheet: Worksheet, notes: Sequence[str], first_row: int) -> None:
+    """Notes under the workings, the first one a bold heading."""
     for offset, text in enumerate(notes):
-        sheet.cell(row=total + 5 + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
+        sheet.cell(row=first_row + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
+
+
+def _calculation_sheet(
+    sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime, commissioner: str
+) -> int:
+    """Write the Calculation sheet; return the totals row."""
+    scheme = payment.scheme
+    _top(
+        sheet,
+        f"Performance-linked payment: {commissioner}, {scheme.financial_year}",
+        payment,
+        what_if,
+        generated_at,
+    )
+    _inputs(sheet, payment)
+    _header(sheet, CALCULATION_COLUMNS, HEADER_ROW)
+    for index in range(len(scheme.kpis)):
+        _kpi_row(sheet, payment, index)
+    total = FIRST_KPI_ROW + len(scheme.kpis)
+    _totals(sheet, payment, total)
+    _notes(sheet, CALCULATION_NOTES, total + 5)
     return total
 
 
 def _forecast_sheet(
     sheet: Worksheet, payment: Payment, what_if: Sequence[str], generated_at: dt.datetime, commissioner: str
 ) -> None:
+    """Write the Forecast sheet: each KPI's three year ends as formulas on the Calculation sheet."""
     scheme = payment.scheme
     _top(sheet, f"Year-end forecast: {commissioner}, {scheme.financial_year}", payment, what_if, generated_at)
     _header(sheet, FORECAST_COLUMNS, FORECAST_HEADER_ROW)
@@ -398,31 +381,13 @@ def _forecast_sheet(
     sheet[f"{f['dashboard_expected']}{total}"] = payment.range.expected.earned
     sheet[f"{f['dashboard_expected']}{total}"].number_format = _POUNDS
     sheet[f"{f['difference']}{total}"] = f"={f['expected']}{total}-{f['dashboard_expected']}{total}"
-    notes = (
-        "How the forecast is made:",
-        (
-            "Periods already reported are assessed as on the Calculation sheet. Each period not yet reported is assumed "
-            "to achieve 0 in the worst case and 1 in the best case."
-        ),
-        (
-            "In the expected case it follows the KPI's statistical process control (SPC) assurance, worked out from its "
-            "quarterly figures against its target: consistently passing 1 (met), consistently failing 0 (not met), "
-            "hit and miss (or no assurance) its mean achievement over the periods reported so far."
-        ),
-        "Earned = ROUND(at risk × weight × (achievement so far + periods to forecast × assumed) ÷ periods, 2).",
-        (
-            "So far: the worst case is what has been earned on the periods reported; the best case less the worst is "
-            "still to be assessed; at stake less the best case has been withheld in the periods reported. The totals "
-            "use at risk itself, so earned + withheld + still to be assessed = at risk to the penny."
-        ),
-    )
-    for offset, text in enumerate(notes):
-        sheet.cell(row=total + 2 + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
+    _notes(sheet, FORECAST_NOTES, total + 2)
 
 
 def _audit_sheet(
     sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None, what_if: Sequence[str]
 ) -> None:
+    """Write the Audit history sheet: every version of the scheme, then the audit log."""
     sheet["A1"] = "Audit history of the scheme"
     sheet["A1"].font = _HEADING
     sheet["A2"] = (
@@ -503,8 +468,8 @@ def workbook_bytes(
     what_if: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
 ) -> bytes:
-    """The XLSX workbook (Calculation, Forecast, Audit history) as bytes. ``what_if`` lists the changes made on
-    screen, in words; when there are any the sheets say "WHAT-IF" at the top."""
+    """The XLSX workbook (Calculation, Forecast, Audit history) as bytes. ``what_if`` lists the changes made
+    on screen, in words; when there are any the sheets say "WHAT-IF" at the top."""
     generated_at = generated_at or dt.datetime.now()
     commissioner = commissioner or payment.scheme.contract_code
     book = Workbook()
@@ -520,117 +485,4 @@ def workbook_bytes(
         book.properties.keywords = WHAT_IF_LABEL
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
-
-
-CSV_COLUMNS = (
-    "contract",
-    "financial_year",
-    "scheme_version",
-    "scheme_status",
-    "what_if",
-    "illustrative",
-    "budget",
-    "share",
-    "at_risk",
-    "fixed",
-    "kpi_code",
-    "kpi",
-    "indicator",
-    "polarity",
-    "basis",
-    "weight",
-    "target",
-    "floor",
-    "q1_or_year_value",
-    "q2_value",
-    "q3_value",
-    "q4_value",
-    "q1_or_year_status",
-    "q2_status",
-    "q3_status",
-    "q4_status",
-    "achievement",
-    "at_stake",
-    "earned",
-    "withheld",
-    "spc_assurance",
-    "forecast_worst",
-    "forecast_expected",
-    "forecast_best",
-)
-
-
-def _plain(value: Decimal | float | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return f"{value:f}"
-
-
-def _pence(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
-
-def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
-    """One row per KPI with its inputs, statuses and money in pounds and pence, then a row 'TOTAL'. A what-if
-    file has what_if 'yes' on every row and the changes in the TOTAL row's kpi column."""
-    scheme, result, outlook = payment.scheme, payment.result, payment.range
-    common = {
-        "contract": scheme.contract_code,
-        "financial_year": scheme.financial_year,
-        "scheme_version": scheme.version,
-        "scheme_status": scheme.status,
-        "what_if": "yes" if what_if else "no",
-        "illustrative": "yes" if scheme.illustrative else "no",
-        "budget": _pence(scheme.budget),
-        "share": _plain(scheme.share),
-        "at_risk": _pence(result.at_risk),
-        "fixed": _pence(result.fixed),
-    }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for index, kpi in enumerate(scheme.kpis):
-        computed = result.kpis[index]
-        values = list(payment.so_far.get(kpi.code, ()))
-        row = {
-            **common,
-            "kpi_code": kpi.code,
-            "kpi": kpi.label,
-            "indicator": kpi.indicator_code,
-            "polarity": kpi.polarity,
-            "basis": kpi.basis,
-            "weight": _plain(kpi.weight),
-            "target": _plain(kpi.target),
-            "floor": _plain(kpi.floor),
-            "achievement": _plain(computed.achievement),
-            "at_stake": _pence(computed.at_stake),
-            "earned": _pence(computed.earned),
-            "withheld": _pence(computed.withheld),
-            "spc_assurance": payment.assumptions.get(kpi.code) or "",
-            "forecast_worst": _pence(outlook.worst.kpis[index].earned),
-            "forecast_expected": _pence(outlook.expected.kpis[index].earned),
-            "forecast_best": _pence(outlook.best.kpis[index].earned),
-        }
-        for p, name in enumerate(("q1_or_year", "q2", "q3", "q4")):
-            if p < len(computed.periods):
-                row[f"{name}_value"] = _plain(values[p]) if p < len(values) else ""
-                row[f"{name}_status"] = _period_status(payment, index, p)
-        writer.writerow(row)
-    writer.writerow(
-        {
-            **common,
-            "kpi_code": "TOTAL",
-            "kpi": _what_if_text(what_if) if what_if else "",
-            "weight": _plain(sum((k.weight for k in scheme.kpis), Decimal(0))),
-            "at_stake": _pence(result.at_risk),
-            "earned": _pence(result.earned),
-            "withheld": _pence(result.withheld),
-            "forecast_worst": _pence(outlook.worst.earned),
-            "forecast_expected": _pence(outlook.expected.earned),
-            "forecast_best": _pence(outlook.best.earned),
-        }
-    )
     return buffer.getvalue()

@@ -1,0 +1,361 @@
+"""The payment page's charts: the budget split and the year-end forecast.
+
+Each chart is laid out as the product's charts are: a headline that says what it shows, a subtitle, the chart
+(an image to screen readers, named by a text summary), a source line, the figures as a table and as CSV.
+Figures are built as plain dicts with the product's Plotly template (:mod:`dashboard.theme`), several times
+faster than graph objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import urllib.parse
+from collections.abc import Sequence
+from decimal import Decimal
+
+import plotly.io as pio
+from dash import dcc, html
+
+from dashboard import colours, theme
+from dashboard.components.govuk import details
+from dashboard.components.payment.words import forecast_sentence, reported_phrase, so_far
+from dashboard.formatting import percent, possessive
+from data.payment_export import Payment
+from metrics.money import format_pounds
+
+SOURCE_BUDGET = (
+    "Cambridgeshire County Council, Children and Young People Committee, 8 October 2024 "
+    "(recommendation c, paragraph 4.8)"
+)
+
+
+def _csv_link(rows: Sequence[Sequence], header: Sequence[str], file_name: str, label: str, id: str) -> html.A:
+    """A link that downloads ``rows`` as a CSV file, the data carried in the link itself."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(buffer.getvalue())
+    return html.A(label, href=href, download=file_name, id=id, className="app-link")
+
+
+def _chart_panel(
+    *,
+    id: str,
+    headline: str,
+    subtitle: str,
+    figure: dict,
+    summary: str,
+    source: str,
+    table_caption: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    csv_rows: Sequence[Sequence],
+    file_name: str,
+) -> html.Figure:
+    """A chart with everything shown around it: headline, subtitle, the chart (an image named by
+    ``summary``), source, the figures as a table (``rows``) and as CSV (``csv_rows``, in pounds and pence)."""
+    table = html.Table(
+        [
+            html.Caption(table_caption, className="app-table__caption app-table__caption--s"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(
+                            h,
+                            scope="col",
+                            className="app-table__header" + (" app-table__header--numeric" if i else ""),
+                        )
+                        for i, h in enumerate(header)
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Th(row[0], scope="row", className="app-table__cell"),
+                            *[
+                                html.Td(cell, className="app-table__cell app-table__cell--numeric")
+                                for cell in row[1:]
+                            ],
+                        ]
+                    )
+                    for row in rows
+                ]
+            ),
+        ],
+        className="app-table",
+    )
+    return html.Figure(
+        [
+            html.Figcaption(
+                [
+                    html.H3(headline, className="app-heading-m app-chart__headline", id=f"{id}-headline"),
+                    html.P(subtitle, className="app-body app-chart__subtitle"),
+                ]
+            ),
+            html.Div(
+                dcc.Graph(
+                    figure=figure,
+                    config={"staticPlot": True, "displayModeBar": False, "responsive": True},
+                    className="app-chart__graph",
+                    id=f"{id}-graph",
+                ),
+                role="img",
+                **{"aria-label": summary},
+            ),
+            html.P(f"Source: {source}.", className="app-body-s app-secondary app-chart__source"),
+            details("Show the figures as a table", table, id=f"{id}-table"),
+            html.P(
+                _csv_link(csv_rows, header, file_name, "Download the chart's figures (CSV)", f"{id}-csv"),
+                className="app-body-s",
+            ),
+        ],
+        className="app-chart",
+        id=id,
+    )
+
+
+@functools.cache
+def _template() -> dict:
+    """The product's Plotly template (dashboard.theme) as plain data. Figures here are built as dicts, which
+    is several times faster than graph objects; a dict figure must carry its template itself."""
+    return pio.templates[theme.TEMPLATE_NAME].to_plotly_json()
+
+
+def _figure(data: list[dict], layout: dict) -> dict:
+    """A dict figure carrying the product's template."""
+    return {"data": data, "layout": {"template": _template(), **layout}}
+
+
+def _segment(name: str, amount: Decimal, colour: str, y: str, axes: str) -> dict:
+    """One part of a stacked horizontal bar, labelled with its amount (inside when it fits, and in the
+    legend)."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "x": [float(amount)],
+        "y": [y],
+        "name": f"{name}: {format_pounds(amount)}",
+        "marker": {"color": colour, "line": {"width": 0}},
+        "text": [format_pounds(amount)],
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "textfont": {"color": colours.text_colour_for(colour), "size": 16},
+        "xaxis": f"x{axes}",
+        "yaxis": f"y{axes}",
+        "hoverinfo": "skip",
+    }
+
+
+_HIDDEN_AXIS = {
+    "showticklabels": False,
+    "showgrid": False,
+    "showline": False,
+    "ticks": "",
+    "zeroline": False,
+    "fixedrange": True,
+}
+
+
+def budget_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure:
+    """The budget split: the whole budget (paid regardless, at risk), then the money at risk (earned so far,
+    withheld, still to be assessed)."""
+    scheme, result = priced.scheme, priced.result
+    split = so_far(priced)
+    data = [
+        _segment("Paid regardless", result.fixed, colours.DARK_BLUE, "Budget", ""),
+        _segment("At risk", result.at_risk, colours.ORANGE, "Budget", ""),
+        _segment("Earned so far", split.earned, colours.TURQUOISE, "At risk", "2"),
+        _segment("Withheld so far", split.withheld, colours.DARK_PINK, "At risk", "2"),
+        _segment("Not yet assessed", split.to_assess, colours.THE_REST, "At risk", "2"),
+    ]
+    title = {
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 16},
+    }
+    fig = _figure(
+        data,
+        {
+            "barmode": "stack",
+            "height": 290,
+            "margin": {"l": 8, "r": 24, "t": 90, "b": 8},
+            "uniformtext": {"minsize": 14, "mode": "hide"},
+            "legend": {"traceorder": "normal", "y": 1.12},
+            "xaxis": {**_HIDDEN_AXIS, "range": [0, float(scheme.budget)], "anchor": "y"},
+            "yaxis": {**_HIDDEN_AXIS, "domain": [0.65, 1], "anchor": "x"},
+            "xaxis2": {**_HIDDEN_AXIS, "range": [0, float(result.at_risk) or 1], "anchor": "y2"},
+            "yaxis2": {**_HIDDEN_AXIS, "domain": [0, 0.35], "anchor": "x2"},
+            "annotations": [
+                {**title, "y": 1.0, "text": f"The whole budget: {format_pounds(scheme.budget)}"},
+                {**title, "y": 0.35, "text": f"The {format_pounds(result.at_risk)} at risk"},
+            ],
+        },
+    )
+    headline = (
+        f"{format_pounds(split.earned)} of the {format_pounds(result.at_risk)} at risk has been earned so far"
+    )
+    so_far_words = f", on the figures reported so far ({reported_phrase(priced)})" if split.quarters else ""
+    subtitle = (
+        f"{possessive(area_name)} Healthy Child Programme budget for {scheme.financial_year}: paid "
+        f"regardless, and the {percent(scheme.share)} paid only as the Annual Development Plan targets "
+        f"are met{so_far_words}{' (illustrative KPIs and figures)' if scheme.illustrative else ''}."
+    )
+    rows = [
+        ("Whole budget", format_pounds(scheme.budget)),
+        ("Paid regardless", format_pounds(result.fixed)),
+        ("At risk", format_pounds(result.at_risk)),
+        ("Earned so far", format_pounds(split.earned)),
+        ("Withheld so far", format_pounds(split.withheld)),
+        ("Not yet assessed", format_pounds(split.to_assess)),
+    ]
+    csv_rows = [
+        (name, f"{amount:.2f}")
+        for name, amount in (
+            ("Whole budget", scheme.budget),
+            ("Paid regardless", result.fixed),
+            ("At risk", result.at_risk),
+            ("Earned so far", split.earned),
+            ("Withheld so far", split.withheld),
+            ("Not yet assessed", split.to_assess),
+        )
+    ]
+    summary = (
+        f"Bar chart. Of the {format_pounds(scheme.budget)} budget, {format_pounds(result.fixed)} is paid "
+        f"regardless and {format_pounds(result.at_risk)} is at risk. Of the money at risk, "
+        f"{format_pounds(split.earned)} has been earned so far, {format_pounds(split.withheld)} withheld "
+        f"and {format_pounds(split.to_assess)} not yet assessed."
+    )
+    source = (
+        SOURCE_BUDGET
+        + " for the budget and share; provider quarterly returns"
+        + (" (illustrative)" if scheme.illustrative else "")
+        + " for the KPI figures"
+    )
+    return _chart_panel(
+        id="payment-budget-chart",
+        headline=headline,
+        subtitle=subtitle,
+        figure=fig,
+        summary=summary,
+        source=source,
+        table_caption="The budget split",
+        header=("Part of the budget", "Amount"),
+        rows=rows,
+        csv_rows=csv_rows,
+        file_name=f"budget-split-{slug}.csv",
+    )
+
+
+def forecast_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure:
+    """The year-end range as three bars: worst, expected, best, against all the money at risk."""
+    outlook, at_risk = priced.range, priced.result.at_risk
+    cases = (
+        ("Worst", outlook.worst.earned),
+        ("Expected", outlook.expected.earned),
+        ("Best", outlook.best.earned),
+    )
+    bar_colours = [colours.THE_REST, colours.DARK_BLUE, colours.THE_REST]
+    fig = _figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": [float(amount) for _, amount in cases],
+                "y": [name for name, _ in cases],
+                "marker": {"color": bar_colours, "line": {"width": 0}},
+                "text": [format_pounds(amount) for _, amount in cases],
+                "textposition": "auto",
+                "insidetextanchor": "end",
+                "insidetextfont": {"color": [colours.text_colour_for(c) for c in bar_colours], "size": 16},
+                "outsidetextfont": {"color": colours.TEXT, "size": 16},
+                "cliponaxis": False,
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        ],
+        {
+            "height": 240,
+            "margin": {"l": 8, "r": 96, "t": 40, "b": 8},
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": float(at_risk),
+                    "x1": float(at_risk),
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "line": {"color": colours.TEXT, "width": 2, "dash": "dash"},
+                }
+            ],
+            "annotations": [
+                {
+                    "x": float(at_risk),
+                    "y": 1.0,
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "xanchor": "right",
+                    "showarrow": False,
+                    "text": f"All {format_pounds(at_risk)} at risk",
+                    "font": {"size": 14},
+                }
+            ],
+            "yaxis": {
+                "autorange": "reversed",
+                "showgrid": False,
+                "showline": False,
+                "ticks": "",
+                "tickfont": {"size": 16},
+                "fixedrange": True,
+            },
+            "xaxis": {
+                "range": [0, float(at_risk) * 1.02 or 1],
+                "showticklabels": False,
+                "showline": False,
+                "ticks": "",
+                "showgrid": False,
+                "zeroline": False,
+                "fixedrange": True,
+            },
+        },
+    )
+    scheme = priced.scheme
+    headline = (
+        f"Expected {format_pounds(outlook.expected.earned)} by the year end, between "
+        f"{format_pounds(outlook.worst.earned)} and {format_pounds(outlook.best.earned)}"
+    )
+    subtitle = (
+        f"Year-end forecast of the performance-linked payment, {area_name}, {scheme.financial_year}: "
+        "worst, expected and best cases" + (" (illustrative)" if scheme.illustrative else "") + "."
+    )
+    rows = [(name, format_pounds(amount)) for name, amount in cases] + [
+        ("All at risk", format_pounds(at_risk))
+    ]
+    csv_rows = [(name, f"{amount:.2f}") for name, amount in cases] + [("All at risk", f"{at_risk:.2f}")]
+    summary = f"Bar chart. {forecast_sentence(priced)}"
+    source = (
+        "Provider quarterly returns"
+        + (" (illustrative)" if scheme.illustrative else "")
+        + "; forecast by the dashboard from each KPI's SPC assurance"
+    )
+    return _chart_panel(
+        id="payment-forecast-chart",
+        headline=headline,
+        subtitle=subtitle,
+        figure=fig,
+        summary=summary,
+        source=source,
+        table_caption="Year-end forecast",
+        header=("Case", "Earned by the year end"),
+        rows=rows,
+        csv_rows=csv_rows,
+        file_name=f"payment-forecast-{slug}.csv",
+    )

@@ -1,0 +1,141 @@
+"""The provider's reported figures for a scheme's KPIs, as :mod:`metrics.payment` prices them.
+
+Figures are the headline series of each KPI's indicator for the agreement's council area in the scheme's
+financial year: a quarterly KPI takes each quarter's figure, an annual KPI the year's figure (published, or
+pooled from the quarters reported so far).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from data.contracts.records import StoredScheme, financial_year, ind, obs
+from data.periods import parse_period
+
+
+@dataclass(frozen=True)
+class _Reported:
+    """One indicator's reported figures for the year: each quarter's row (or None) and any whole-year row."""
+
+    quarters: tuple[dict | None, ...]
+    year: dict | None
+    multiplier: int
+
+
+def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
+    """The headline figures for the scheme's indicators and area in its financial year, by indicator."""
+    period = financial_year(scheme.financial_year)
+    quarter_starts = [parse_period(f"{scheme.financial_year} Q{q}").start for q in range(1, 5)]
+    codes = sorted({kpi.indicator_code for kpi in scheme.kpis})
+    query = (
+        sa.select(
+            obs.c.indicator_code,
+            obs.c.period_start,
+            obs.c.granularity,
+            obs.c.value,
+            obs.c.count,
+            obs.c.denominator,
+        )
+        .select_from(
+            obs.join(
+                ind,
+                sa.and_(
+                    obs.c.indicator_code == ind.c.code,
+                    obs.c.sex == ind.c.sex,
+                    obs.c.age == ind.c.age,
+                    obs.c.category_type == "",
+                ),
+            )
+        )
+        .where(
+            obs.c.area_code == scheme.area_code,
+            obs.c.indicator_code.in_(codes),
+            obs.c.period_start >= period.start,
+            obs.c.period_end <= period.end,
+            obs.c.granularity.in_(("quarter", "year")),
+        )
+    )
+    with engine.connect() as conn:
+        rows = [dict(row) for row in conn.execute(query).mappings()]
+        multipliers = dict(
+            conn.execute(sa.select(ind.c.code, ind.c.multiplier).where(ind.c.code.in_(codes))).all()
+        )
+    reported = {}
+    for code in codes:
+        mine = [row for row in rows if row["indicator_code"] == code]
+        by_start = {row["period_start"]: row for row in mine if row["granularity"] == "quarter"}
+        whole = [row for row in mine if row["granularity"] == "year" and row["period_start"] == period.start]
+        reported[code] = _Reported(
+            quarters=tuple(by_start.get(start) for start in quarter_starts),
+            year=whole[0] if whole else None,
+            multiplier=multipliers[code],
+        )
+    return reported
+
+
+def _value(row: dict | None) -> float | None:
+    return None if row is None or row["value"] is None else float(row["value"])
+
+
+def _annual_value(reported: _Reported) -> float | None:
+    """The year's figure: a published whole-year figure if there is one; otherwise pooled from the reported
+    quarters, sum(numerators) / sum(denominators) x multiplier when every one has both, else their mean."""
+    if _value(reported.year) is not None:
+        return _value(reported.year)
+    quarters = [row for row in reported.quarters if _value(row) is not None]
+    if not quarters:
+        return None
+    if all(row["count"] is not None and row["denominator"] is not None for row in quarters):
+        denominator = sum(row["denominator"] for row in quarters)
+        if denominator > 0:
+            return sum(row["count"] for row in quarters) / denominator * reported.multiplier
+    return sum(_value(row) for row in quarters) / len(quarters)
+
+
+def actuals_for_scheme(engine: sa.Engine, scheme: StoredScheme) -> dict[str, list[float | None]]:
+    """The provider's reported figures for each KPI, for :func:`metrics.payment.calculate`.
+
+    Figures are the headline series of the KPI's indicator for the agreement's council area in the scheme's
+    financial year. A quarterly KPI gets [Q1, Q2, Q3, Q4], None where the quarter has no value. An annual
+    KPI gets [the year's figure]: a whole-year figure where one is stored, else the year pooled from the
+    quarters reported so far (their numerators summed over their denominators, when every reported quarter
+    has both, else the mean of their values), or [None] when nothing is reported.
+    """
+    return _actuals(scheme, _reported(engine, scheme))
+
+
+def _actuals(scheme: StoredScheme, reported: dict[str, _Reported]) -> dict[str, list[float | None]]:
+    """Each KPI's figures from the indicators' reported rows: quarters, or the year's figure."""
+    return {
+        kpi.code: (
+            [_value(row) for row in reported[kpi.indicator_code].quarters]
+            if kpi.basis == "quarterly"
+            else [_annual_value(reported[kpi.indicator_code])]
+        )
+        for kpi in scheme.kpis
+    }
+
+
+def actuals_to_date(engine: sa.Engine, scheme: StoredScheme) -> dict[str, list[float | None]]:
+    """The reported figures for :func:`metrics.payment.forecast`: periods not yet reported are left off so
+    that they are forecast, not counted as missing.
+
+    The year has been reported up to the last quarter for which the provider returned any of the scheme's
+    indicators. Quarterly KPIs get their values up to that quarter (None for a gap before it); an annual
+    KPI gets its figure only once its year is complete (all four quarters, or a whole-year figure).
+    """
+    reported = _reported(engine, scheme)
+    returned = [q for r in reported.values() for q, row in enumerate(r.quarters, start=1) if row is not None]
+    quarters_in = max(returned, default=0)
+    full = _actuals(scheme, reported)
+    result = {}
+    for kpi in scheme.kpis:
+        mine = reported[kpi.indicator_code]
+        if kpi.basis == "quarterly":
+            result[kpi.code] = full[kpi.code][:quarters_in]
+        else:
+            complete = mine.year is not None or all(row is not None for row in mine.quarters)
+            result[kpi.code] = full[kpi.code] if complete else []
+    return result
