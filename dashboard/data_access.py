@@ -7,6 +7,8 @@ the reader the figures could not be loaded, rather than failing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,7 +16,8 @@ from flask import current_app, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache
-from data import queries
+from data import contracts, queries
+from data.access import User
 from data.scorecard_row import ScorecardRow, to_rows
 
 if TYPE_CHECKING:
@@ -162,12 +165,6 @@ def current_targets() -> pd.DataFrame:
 # Every payment read and write goes through here, on the engine of the app serving the request. A write
 # checks who is making it (data.access.require, inside data.contracts), then forgets the cached reads.
 # The types and words the page needs are re-exported, so that it never imports data.contracts itself.
-
-from collections.abc import Sequence  # noqa: E402 -- kept with the payment section it serves
-from decimal import Decimal  # noqa: E402 -- kept with the payment section it serves
-
-from data import contracts  # noqa: E402 -- kept with the payment section it serves
-from data.access import User  # noqa: E402 -- kept with the payment section it serves
 
 # What the payment page needs of data.contracts, so that it never imports it.
 AGREED, DRAFT, SEEDED_BY = contracts.AGREED, contracts.DRAFT, contracts.SEEDED_BY
