@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import create_app, data_access, formatting
-from dashboard.components import charts, summary
+from dashboard.components import status, summary
+from dashboard.components.charts import spc, words
 from data import boundaries
 from data.areas import BUNDLED
 from data.db import make_engine
@@ -55,7 +56,7 @@ _VISITS = (870, 890, 880, 870, 890, 880, 990, 880, 870, 890, 880, 870)
 _QUARTERS = [f"{year}/{(year + 1) % 100:02d} Q{q}" for year in (2021, 2022, 2023) for q in (1, 2, 3, 4)]
 VISITS = "indicator_code,area_code,period,numerator,denominator,value,provisional,value_note\n" + "".join(
     f"hv-new-birth-visit-14d,{HUNTINGDONSHIRE},{period},{n},1000,,no,\n"
-    for period, n in zip(_QUARTERS, _VISITS)
+    for period, n in zip(_QUARTERS, _VISITS, strict=True)
 )
 
 # Obesity in Reception as Fingertips publishes it: values and its own comparison with England, no intervals,
@@ -81,8 +82,8 @@ OBESITY = _FT_HEADER + "".join(
 )
 
 EXPECTED_SENTENCE = (
-    "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse than "
-    "England (8.8%), missing the 6% target, and the trend is improving."
+    "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse "
+    "than England (8.8%), missing the 6% target, and the trend is improving."
 )
 
 
@@ -203,7 +204,7 @@ def _download(client, key: str, view: dict) -> tuple[str, list[dict]]:
     return sent["filename"], list(csv.DictReader(io.StringIO(sent["content"])))
 
 
-# --- The summary a councillor reads aloud ----------------------------------------------------------------------
+# --- The summary a councillor reads aloud -------------------------------------------------------------------
 
 
 def test_the_summary_sentence_for_a_known_case(app):
@@ -229,8 +230,8 @@ def test_a_published_comparison_is_not_called_significant(app):
 def test_sentences_without_a_target_england_figure_or_trend_and_for_counts():
     base = scorecard_row(period_label="2024/25", value=50.0, granularity="year")
     assert summary.summary_sentence(base, "Peterborough") == (
-        "In 2024/25, Peterborough\u2019s figure for \u201cThing\u201d was 50.0%; the trend cannot be tested from "
-        "these figures."
+        "In 2024/25, Peterborough\u2019s figure for \u201cThing\u201d was 50.0%; the trend cannot be tested "
+        "from these figures."
     )
     count = replace(
         base,
@@ -243,8 +244,9 @@ def test_sentences_without_a_target_england_figure_or_trend_and_for_counts():
         granularity="quarter",
     )
     assert summary.summary_sentence(count, "Cambridgeshire") == (
-        "In 2024/25, Cambridgeshire\u2019s figure for \u201cThing\u201d was 192.2 WTE (provisional), which is a count "
-        "and so not compared with England, and there has been no significant change over the latest five quarters."
+        "In 2024/25, Cambridgeshire\u2019s figure for \u201cThing\u201d was 192.2 WTE (provisional), "
+        "which is a count and so not compared with England, and there has been no significant change "
+        "over the latest five quarters."
     )
     untested = replace(base, england_value=48.0, benchmark="not compared", benchmark_source="")
     assert "against 48.0% for England (the difference could not be tested)" in summary.summary_sentence(
@@ -369,7 +371,7 @@ def test_a_short_series_says_its_limits_are_trial_limits(app):
 
 
 @pytest.mark.parametrize(
-    "code, area",
+    ("code", "area"),
     [
         ("hv-new-birth-visit-14d", CAMBRIDGESHIRE),
         ("hv-new-birth-visit-14d", PETERBOROUGH),
@@ -383,13 +385,13 @@ def test_the_spc_chart_agrees_with_the_scorecard(app, code, area):
     with app.server.test_request_context("/"):
         row = data_access.scorecard(area).set_index("indicator_code").loc[code]
     statuses = _text(_by_id(layout, "spc-statuses"))
-    variation = charts.status.variation(row["spc_variation"])
+    variation = status.variation(row["spc_variation"])
     assert f"Variation: {variation.icon} {variation.words}" in statuses
     assurance = row["spc_assurance"] if isinstance(row["spc_assurance"], str) else None
-    assert charts.status.assurance(assurance).words in statuses
+    assert status.assurance(assurance).words in statuses
 
 
-# --- Compare areas and the map --------------------------------------------------------------------------------
+# --- Compare areas and the map ------------------------------------------------------------------------------
 
 
 def test_compare_areas_are_sorted_with_their_comparison_in_words(app, client):
@@ -443,7 +445,7 @@ def test_the_map_colours_the_same_areas_by_comparison_with_words_in_the_legend(a
     scale = areas["colorscale"]
     colour_of = {
         code: next(c for stop, c in scale if stop >= z / areas["zmax"])
-        for code, z in zip(areas["locations"], areas["z"])
+        for code, z in zip(areas["locations"], areas["z"], strict=True)
     }
     assert colour_of == {
         "E06000031": "#c00000",
@@ -453,7 +455,7 @@ def test_the_map_colours_the_same_areas_by_comparison_with_words_in_the_legend(a
         "E07000012": "#92d050",
         "E07000008": "#92d050",
     }
-    hover = dict(zip(areas["locations"], areas["hovertext"]))
+    hover = dict(zip(areas["locations"], areas["hovertext"], strict=True))
     assert hover["E07000010"] == "<b>Fenland</b><br>10.4%<br>Worse than England"
     legend = {
         t["name"]: t["marker"]["color"] for t in figure["data"] if t.get("meta", "").startswith("map-key-")
@@ -492,8 +494,8 @@ def test_inequalities_by_deprivation_are_shown_in_order_and_their_absence_is_sai
         ["Least deprived quintile", "5.8%", "6.7%"],
     ]
     assert _text(_by_id(layout, "chart-inequalities-deprivation-quintile-headline")) == (
-        "In Cambridgeshire, obesity (Reception) was highest in the most deprived quintile (10.2%) and lowest in the "
-        "least deprived quintile (5.8%) in 2023/24"
+        "In Cambridgeshire, obesity (Reception) was highest in the most deprived quintile (10.2%) and lowest "
+        "in the least deprived quintile (5.8%) in 2023/24"
     )
     none = _text(_by_id(_render(app, "smoking-at-delivery", area=FENLAND), "inequalities-none"))
     assert none == (
@@ -592,14 +594,14 @@ def test_boundaries_for_a_set_of_areas_in_each_tier():
     assert boundaries.tier_for(["E07000010", "E06000031"]) == "lower"
     assert boundaries.tier_for(["E10000003", "E06000031"]) == "upper"
     assert boundaries.tier_for(["E10000003", "E07000010"]) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tier must be one of"):
         boundaries.boundaries(["E07000010"], "middle")
 
 
 def test_charts_use_words_not_only_colour():
-    assert set(charts.SPC_POINT_WORDS.values()) >= {"Special cause — improving", "Special cause — concern"}
-    assert charts.in_sentence("Self-harm admissions (10-24)") == "self-harm admissions (10-24)"
-    assert charts.in_sentence("MMR first dose by age 2") == "MMR first dose by age 2"
-    assert charts.in_sentence("Getting Ready for Change completed") == "Getting Ready for Change completed"
-    assert charts.in_sentence("Obesity: Reception") == "obesity (Reception)"
+    assert set(spc.SPC_POINT_WORDS.values()) >= {"Special cause — improving", "Special cause — concern"}
+    assert words.in_sentence("Self-harm admissions (10-24)") == "self-harm admissions (10-24)"
+    assert words.in_sentence("MMR first dose by age 2") == "MMR first dose by age 2"
+    assert words.in_sentence("Getting Ready for Change completed") == "Getting Ready for Change completed"
+    assert words.in_sentence("Obesity: Reception") == "obesity (Reception)"
     assert formatting.number(float("nan")) is None and formatting.number(pd.NA) is None
