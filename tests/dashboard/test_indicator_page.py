@@ -19,6 +19,7 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard import create_app, data_access, formatting
 from dashboard.components import status, summary
 from dashboard.components.charts import spc, words
+from dashboard.components.charts.panel import chart_panel
 from data import boundaries
 from data.areas import BUNDLED
 from data.db import make_engine
@@ -81,6 +82,15 @@ OBESITY = _FT_HEADER + "".join(
     for area, ctype, cat, value, comparison in _OBESITY_ROWS
 )
 
+# Children on protection plans in Cambridgeshire: three years only, too few figures for a process chart (the
+# scorecard judges SPC from five), as in the bundled data.
+CP_PLANS = textwrap.dedent("""\
+    indicator_code,area_code,period,numerator,denominator,value,provisional,value_note
+    cp-plans-rate,E10000003,2021/22,560,140000,,no,
+    cp-plans-rate,E10000003,2022/23,600,140000,,no,
+    cp-plans-rate,E10000003,2023/24,530,140000,,no,
+    """)
+
 EXPECTED_SENTENCE = (
     "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse "
     "than England (8.8%), missing the 6% target, and the trend is improving."
@@ -98,7 +108,12 @@ def engine(tmp_path_factory) -> sa.Engine:
         BUNDLED / "illustrative" / "provider_quarterly_returns.csv",
         BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
     ]
-    for name, text in (("smoking.csv", SMOKING), ("visits.csv", VISITS), ("obesity.csv", OBESITY)):
+    for name, text in (
+        ("smoking.csv", SMOKING),
+        ("visits.csv", VISITS),
+        ("obesity.csv", OBESITY),
+        ("cp-plans.csv", CP_PLANS),
+    ):
         (folder / name).write_text(text, encoding="utf-8")
         files.append(folder / name)
     for path in files:
@@ -391,6 +406,35 @@ def test_the_spc_chart_agrees_with_the_scorecard(app, code, area):
     assert status.assurance(assurance).words in statuses
 
 
+def test_too_few_figures_for_a_process_chart_shows_the_points_without_a_judgement(app, client):
+    """Three figures: the page says what the scorecard says (too few, 3 of at least 5), draws the three
+    points without a mean or limits, and shows no variation or assurance anywhere."""
+    with app.server.test_request_context("/"):
+        row = data_access.scorecard_row(CAMBRIDGESHIRE, "cp-plans-rate")
+    assert not row.spc_judged and row.spc_points == 3 and row.spc_variation is None
+    words = "Too few figures for a process chart (3 of at least 5)."
+    layout = _render(app, "cp-plans-rate", area=CAMBRIDGESHIRE, view="spc")
+    assert _text(_by_id(layout, "spc-too-few")).startswith(words)
+    assert _text(_by_id(layout, "summary-spc")) == words
+    assert _text(_by_id(layout, "chart-spc-headline")) == (
+        "Children on protection plans in Cambridgeshire: too few figures for a process chart"
+    )
+    for judged in ("spc-statuses", "spc-trial-limits"):
+        assert not _find(layout, lambda c, id=judged: getattr(c, "id", None) == id)
+    page_text = _text(layout)
+    assert "Variation:" not in page_text and "Common cause" not in page_text
+    assert "Hit and miss" not in page_text and "No target to assure" not in page_text
+    figure = _figure(layout, "graph-spc")
+    assert [t["meta"] for t in figure["data"]] == ["figures"]  # no mean, limits, target or special cause
+    assert figure["data"][0]["y"] == pytest.approx([40.0, 42.9, 37.9], abs=0.05)
+    assert [row[0] for row in _table_rows(layout, "table-spc")] == ["2021/22", "2022/23", "2023/24"]
+    _, rows = _download(
+        client, "spc", {"code": "cp-plans-rate", "area": CAMBRIDGESHIRE, "view": "spc", "ci": "on"}
+    )
+    assert list(rows[0]) == ["Period", "Cambridgeshire", "Provisional"]
+    assert [float(r["Cambridgeshire"]) for r in rows] == pytest.approx(figure["data"][0]["y"])
+
+
 # --- Compare areas and the map ------------------------------------------------------------------------------
 
 
@@ -502,6 +546,82 @@ def test_inequalities_by_deprivation_are_shown_in_order_and_their_absence_is_sai
         "There are no figures by deprivation, sex or age for \u201cSmoking at delivery\u201d in Fenland in "
         "the data held."
     )
+
+
+# --- The one chart panel -----------------------------------------------------------------------------------
+
+
+def _panel_parts(panel, key: str) -> dict:
+    """What a reader gets around one chart: headline, subtitle, source, the figure's text summary (it is
+    an image to screen readers) and the table view's rows."""
+    figure = _by_id(panel, f"chart-{key}-figure").to_plotly_json()["props"]
+    return {
+        "headline": _text(_by_id(panel, f"chart-{key}-headline")),
+        "subtitle": _text(_by_id(panel, f"chart-{key}-subtitle")),
+        "source": _text(_by_id(panel, f"chart-{key}-source")),
+        "summary": figure["aria-label"] if figure.get("role") == "img" else "",
+        "table": _table_rows(_by_id(panel, f"chart-{key}-table"), f"table-{key}"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "area", "view", "keys"),
+    [
+        ("smoking-at-delivery", FENLAND, "trend", ["trend", "compare"]),
+        ("smoking-at-delivery", FENLAND, "spc", ["spc", "compare"]),
+        ("cp-plans-rate", CAMBRIDGESHIRE, "spc", ["spc", "compare"]),
+        (
+            "obesity-reception",
+            CAMBRIDGESHIRE,
+            "trend",
+            ["trend", "compare", "inequalities-deprivation-quintile"],
+        ),
+    ],
+)
+def test_every_chart_has_the_panel_around_it(app, code, area, view, keys):
+    layout = _render(app, code, area=area, view=view)
+    panels = _find(layout, lambda c: getattr(c, "className", None) == "app-indicator-chart")
+    assert [p.id for p in panels] == [f"chart-{key}" for key in keys]
+    for panel, key in zip(panels, keys, strict=True):
+        parts = _panel_parts(panel, key)
+        assert all(parts.values()), parts
+        assert parts["source"].startswith("Source: ")
+        download = _text(_by_id(panel, {"type": "indicator-csv", "chart": key}))
+        assert download == f"Download the figures (CSV, {formatting.plural(len(parts['table']), 'row')})"
+
+
+def test_the_panel_takes_plain_values_so_any_page_can_use_it():
+    figure = {"data": [{"type": "bar", "x": [1, 2], "y": ["A", "B"]}], "layout": {}}
+    panel = chart_panel(
+        "budget",
+        headline="Most of the budget is at risk",
+        subtitle="The budget split: Peterborough, 2025/26.",
+        source="Source: the agreement.",
+        summary="Bar chart of the budget split.",
+        figure=figure,
+        caption="The budget split",
+        header=("Part of the budget", "Amount"),
+        rows=[("Fixed", "£1,000"), ("At risk", "£9,000")],
+        numeric=("Amount",),
+        download=dash.html.A("Download the chart's figures (CSV)", href="data:text/csv,", id="budget-csv"),
+    )
+    ids = [getattr(child, "id", None) for child in panel.children]
+    assert ids == [
+        "chart-budget-headline",
+        "chart-budget-subtitle",
+        "chart-budget-figure",
+        "chart-budget-source",
+        "chart-budget-table",
+        "budget-csv",
+    ]
+    assert _by_id(panel, "graph-budget").figure is figure
+    assert _panel_parts(panel, "budget") == {
+        "headline": "Most of the budget is at risk",
+        "subtitle": "The budget split: Peterborough, 2025/26.",
+        "source": "Source: the agreement.",
+        "summary": "Bar chart of the budget split.",
+        "table": [["Fixed", "£1,000"], ["At risk", "£9,000"]],
+    }
 
 
 # --- Empty states and not found -----------------------------------------------------------------------------
