@@ -101,21 +101,21 @@ def format_unit(indicator: Mapping) -> str:
     return f"Rate {unit}"
 
 
-def _framework_item(ctx: Context, framework, codes: list[str]) -> html.Li:
+def _framework_item(ctx: Context, framework: str, title: str, codes: list[str]) -> html.Li:
     """A framework, linked to its scorecard for the area, and the outcomes in it the indicator serves."""
-    nodes = data_access.framework_nodes(framework.code).set_index("code")
+    nodes = data_access.framework_nodes(framework).set_index("code")
     entries = []
     for node_code in codes:
         if node_code not in nodes.index:
             continue
-        title = nodes.loc[node_code]["title"]
-        entries.append(html.Li(f"{node_code} {title}" if node_code[:1].isdigit() else title))
+        name = nodes.loc[node_code]["title"]
+        entries.append(html.Li(f"{node_code} {name}" if node_code[:1].isdigit() else name))
     return html.Li(
         [
             html.A(
-                framework.title,
-                href=routes.href(routes.SCORECARD, {"area": ctx.area, "framework": framework.code}),
-                id=f"framework-link-{framework.code}",
+                title,
+                href=routes.href(routes.SCORECARD, {"area": ctx.area, "framework": framework}),
+                id=f"framework-link-{framework}",
             ),
             html.Ul(entries, className="app-list"),
         ]
@@ -129,7 +129,7 @@ def _framework_links(ctx: Context) -> list:
     for framework in data_access.frameworks().itertuples(index=False):
         codes = list(mine.loc[mine["framework_code"] == framework.code, "node_code"])
         if codes:
-            items.append(_framework_item(ctx, framework, codes))
+            items.append(_framework_item(ctx, framework.code, framework.title, codes))
     if not items:
         return [html.P("This indicator is not linked to a framework outcome.", className="app-body")]
     return [html.Ul(items, className="app-list app-list--plain", id="indicator-frameworks")]
@@ -146,7 +146,7 @@ def _methods() -> html.Ul:
         html.Li(
             [
                 "How each status is shown in words, shapes and colours: ",
-                html.A("how to read statuses", href=routes.href(routes.SCORECARD, fragment="statuses")),
+                html.A("how to read statuses", href=routes.href(routes.ABOUT, fragment="statuses")),
                 ".",
             ]
         )

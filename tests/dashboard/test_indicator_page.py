@@ -696,6 +696,8 @@ def test_the_definition_names_the_outcomes_it_serves_and_links_the_methods(app):
     link = _by_id(layout, "framework-link-cyp-outcomes")
     assert link.children == "Cambridgeshire and Peterborough CYP Outcomes Framework with Key Domains"
     assert "framework=cyp-outcomes" in link.href and "area=E07000010" in link.href
+    statuses = _find(layout, lambda c: getattr(c, "children", None) == "how to read statuses")
+    assert statuses[0].href == "/about#statuses"  # where the page that explains them is
 
 
 # --- Boundaries ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ and the parts drawn on more than one chart (the target as a step, provisional pe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -22,6 +23,9 @@ GRID_COLOUR = "#e5e6e7"
 TEXT_HALO = "1px 1px 2px #ffffff, -1px -1px 2px #ffffff, 1px -1px 2px #ffffff, -1px 1px 2px #ffffff"
 CHART_HEIGHT = 460
 
+DateLike = dt.date | pd.Timestamp | str
+"""A period's first or last day, as the store, a data frame or Plotly gives it."""
+
 
 # --- Values and periods -------------------------------------------------------------------------------------
 
@@ -36,13 +40,13 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return frame.to_dict("records")
 
 
-def period_mid(start, end) -> pd.Timestamp:
+def period_mid(start: DateLike, end: DateLike) -> pd.Timestamp:
     """The middle of a period: where its point sits on the time axis."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     return start + (end - start) / 2
 
 
-def iso(day) -> str:
+def iso(day: DateLike) -> str:
     """A day as Plotly's date axis takes it: "2024-03-31"."""
     return pd.Timestamp(day).strftime("%Y-%m-%d")
 

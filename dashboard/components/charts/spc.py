@@ -117,17 +117,19 @@ def _figures_trace(x: list[str], values: list, hover: list[str], name: str) -> g
     )
 
 
-def _reference_traces(data: pd.DataFrame, result: SpcResult) -> list[go.Scatter]:
+def _reference_traces(data: pd.DataFrame, indicator: Mapping, result: SpcResult) -> list[go.Scatter]:
     """The process limits (dashed) and the mean, across the whole chart."""
     first = iso(pd.Timestamp(data["period_start"].iloc[0]))
     last = iso(pd.Timestamp(data["period_end"].iloc[-1]) + pd.Timedelta(days=1))
+    upper, lower = (f"Process limit: {value_text(v, indicator)}" for v in (result.upl, result.lpl))
     limits = go.Scatter(
         x=[first, last, None, first, last],
         y=[result.upl, result.upl, None, result.lpl, result.lpl],
         mode="lines",
         name="Process limits",
         line={"color": LIMIT_LINE, "width": 2, "dash": "dash"},
-        hovertemplate="Process limit: %{y:,.1f}<extra></extra>",
+        hovertext=[upper, upper, None, lower, lower],
+        hoverinfo="text",
         meta="limits",
     )
     mean = go.Scatter(
@@ -136,7 +138,8 @@ def _reference_traces(data: pd.DataFrame, result: SpcResult) -> list[go.Scatter]
         mode="lines",
         name="Mean",
         line={"color": REFERENCE_LINE, "width": 2},
-        hovertemplate="Mean: %{y:,.1f}<extra></extra>",
+        hovertext=[f"Mean: {value_text(result.mean, indicator)}"] * 2,
+        hoverinfo="text",
         meta="mean",
     )
     return [limits, mean]
@@ -176,7 +179,7 @@ def spc_figure(data: pd.DataFrame, indicator: Mapping, area_name: str, result: S
         f"<b>{p}</b><br>{area_name}: {value_text(v, indicator)}<br>{w}"
         for p, v, w in zip(data["Period"].tolist(), values, data["Point"], strict=True)
     ]
-    figure = go.Figure(_reference_traces(data, result))
+    figure = go.Figure(_reference_traces(data, indicator, result))
     step = target_step(data, indicator)
     if step is not None:
         figure.add_trace(step)

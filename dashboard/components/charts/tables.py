@@ -13,7 +13,7 @@ SAME_ON_EVERY_ROW = ("Note",)
 """Columns left out of the table view (they are in the download): the illustrative note is on every row."""
 
 
-def cell(value, column: str, indicator: Mapping) -> str:
+def cell(value: object, column: str, indicator: Mapping) -> str:
     """One cell: counts as whole numbers ("1,485"), figures with their unit ("12.9%"), words as they are."""
     if column in WHOLE_NUMBER_COLUMNS:
         figure = number(value)

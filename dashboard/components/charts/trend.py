@@ -67,7 +67,7 @@ def _whole_or_float(series: pd.Series) -> pd.Series:
     return values
 
 
-def _yes_no(value) -> str:
+def _yes_no(value: object) -> str:
     return "Yes" if is_true(value) else "No"
 
 

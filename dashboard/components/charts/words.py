@@ -48,7 +48,7 @@ def ordinal(n: int) -> str:
     return ORDINALS.get(n, f"{n}th")
 
 
-def value_text(value, indicator: Mapping) -> str:
+def value_text(value: object, indicator: Mapping) -> str:
     """A figure written with the indicator's unit: "12.9%", "662.7 per 100,000"."""
     return format_value(value, indicator.get("unit", ""), indicator.get("value_type", ""))
 
