@@ -136,7 +136,7 @@ def local_series() -> pd.DataFrame:
     return _read(lambda engine: queries.headline_series(engine, area_codes=[*LOCAL_AREAS, *BENCHMARK_AREAS]))
 
 
-# --- The indicator page ---------------------------------------------------------------------------------------
+# --- The indicator page --------------------------------------------------------------------------------
 
 
 @cache.memoize()

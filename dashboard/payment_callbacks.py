@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import data_access, routes
+from dashboard import auth, data_access, routes
 from dashboard.components.notices import notification_banner
 from dashboard.components.payment import forms, sections, whatif_panel
 from dashboard.components.payment.assurance import assurance_for
@@ -264,7 +264,7 @@ def save_change(n_clicks, context, budget, share, weights, targets, floors, reas
     in an error summary and nothing is written."""
     if not n_clicks:
         return dash.no_update
-    user = access.current_user()
+    user = auth.current_user()
     try:
         access.require(user, CHANGE_SCHEME)
     except PermissionDenied as refused:
@@ -306,7 +306,7 @@ def agree_change(n_clicks, context, reason) -> list:
     """Agree the latest draft, through the one permission check."""
     if not n_clicks:
         return dash.no_update
-    user = access.current_user()
+    user = auth.current_user()
     field = change_field_id("agree-reason")
     try:
         agreed = data_access.agree_scheme(user, context["contract"], context["year"], reason or "")

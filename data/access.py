@@ -7,14 +7,13 @@ counts is the one here, made by the store function itself.
 
 Roles:
 
-* ``admin``: everything, including changing payment schemes and recording extension decisions;
-* ``officer``: imports data;
-* ``viewer``: reads only.
+* ``admin``: everything: users, targets, payment schemes, extension decisions, rolling back an import;
+* ``officer``: loads data, writes commentary and remedial actions;
+* ``viewer``: reads only (committee members).
 
-There is no sign-in yet. Until there is, :func:`current_user` reads the user from the environment:
-``KPI_USER`` (default: the operating-system login name) with the role in ``KPI_ROLE`` (default
-``viewer``, so a deployment that sets nothing can change nothing). The sign-in and roles release replaces
-:func:`current_user` only; ``User``, the permissions, ``ROLE_PERMISSIONS`` and ``require`` stay as they are.
+:func:`current_user` is who runs the ``kpi`` command line: ``KPI_USER`` (default: the operating-system login
+name) with the role in ``KPI_ROLE`` (default ``viewer``). It is for the command line only: a web request's
+user comes from its sign-in (``dashboard.auth``), never from the environment.
 """
 
 from __future__ import annotations
@@ -26,12 +25,28 @@ from dataclasses import dataclass
 CHANGE_SCHEME = "change a payment scheme"
 RECORD_EXTENSION = "record a contract extension decision"
 IMPORT_DATA = "import data"
+ROLL_BACK_IMPORT = "roll back an import"
+WRITE_COMMENTARY = "write commentary"
+MANAGE_ACTIONS = "record and update remedial actions"
+CHANGE_TARGETS = "change targets and the indicator catalogue"
+MANAGE_USERS = "add and disable users"
 
-PERMISSIONS = frozenset({CHANGE_SCHEME, RECORD_EXTENSION, IMPORT_DATA})
+PERMISSIONS = frozenset(
+    {
+        CHANGE_SCHEME,
+        RECORD_EXTENSION,
+        IMPORT_DATA,
+        ROLL_BACK_IMPORT,
+        WRITE_COMMENTARY,
+        MANAGE_ACTIONS,
+        CHANGE_TARGETS,
+        MANAGE_USERS,
+    }
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": PERMISSIONS,
-    "officer": frozenset({IMPORT_DATA}),
+    "officer": frozenset({IMPORT_DATA, WRITE_COMMENTARY, MANAGE_ACTIONS}),
     "viewer": frozenset(),
 }
 
@@ -95,7 +110,7 @@ def _login_name() -> str:
 
 
 def current_user() -> User:
-    """The user making this request: from ``KPI_USER`` and ``KPI_ROLE`` until sign-in exists."""
+    """Who runs the command line: from ``KPI_USER`` and ``KPI_ROLE`` (never used for a web request)."""
     name = os.environ.get(USER_VARIABLE, "").strip() or _login_name()
     role = os.environ.get(ROLE_VARIABLE, "").strip().lower() or DEFAULT_ROLE
     return User(name, frozenset({role}))

@@ -236,15 +236,10 @@ def _trend_cell(row: ScorecardRow, series: Series | None) -> html.Td:
     return html.Td(content, className="app-table__cell app-scorecard__status")
 
 
-def too_few_for_spc(points: int) -> str:
-    """What the scorecard and the indicator page say when there are too few figures for an SPC judgement."""
-    return f"Too few figures for a process chart ({points} of at least {spc.MIN_POINTS})."
-
-
 def _spc_cell(row: ScorecardRow) -> html.Td:
     if not row.spc_judged or row.spc_variation is None:
         return html.Td(
-            _note(too_few_for_spc(row.spc_points)), className="app-table__cell app-scorecard__status"
+            _note(status.too_few_for_spc(row.spc_points)), className="app-table__cell app-scorecard__status"
         )
     content = [status.status_tag(status.variation(row.spc_variation))]
     if row.spc_assurance:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from dash import html
 
 from dashboard import colours
+from metrics import spc
 
 PALETTES = ("standard", "colour-blind")
 """Colour schemes for target statuses. The words and shapes are the same in both."""
@@ -289,6 +290,12 @@ def trend(label: str) -> Status:
 
 
 # --- Rendering -----------------------------------------------------------------------------------------
+
+
+def too_few_for_spc(points: int) -> str:
+    """What every page says when there are too few figures for an SPC judgement
+    (:data:`metrics.spc.MIN_POINTS`): "Too few figures for a process chart (3 of at least 5)."."""
+    return f"Too few figures for a process chart ({points} of at least {spc.MIN_POINTS})."
 
 
 def status_tag(status: Status, **attributes) -> html.Strong:

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 import dash
 from dash import dcc, html
 
-from dashboard import data_access, payment_callbacks, routes, urlstate
+from dashboard import auth, data_access, payment_callbacks, routes, urlstate
 from dashboard.components import status
 from dashboard.components.govuk import inset_text, warning_text
 from dashboard.components.notices import data_unavailable
@@ -246,7 +246,7 @@ def layout(**query) -> html.Div:
                 className="app-page app-page--payment",
             )
         choice = choose(query)
-        user = access.current_user()
+        user = auth.current_user()
         return _page(choice, user)
     except data_access.DataUnavailable:
         return _unavailable()

@@ -4,105 +4,44 @@ the order and words of the area comparison, empty states and unknown codes)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import textwrap
+from collections.abc import Iterator
 from dataclasses import replace
 
-import dash
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import create_app, data_access, formatting
-from dashboard.components import charts, summary
+from dashboard.components import status, summary
+from dashboard.components.charts import spc, words
 from data import boundaries
-from data.areas import BUNDLED
-from data.db import make_engine
-from data.importers.pipeline import import_file
-from data.seed import seed_reference
+from tests.dashboard.indicator_support import (
+    CAMBRIDGESHIRE,
+    FENLAND,
+    HUNTINGDONSHIRE,
+    PETERBOROUGH,
+    SPECIAL_CAUSE_PERIOD,
+    by_id,
+    figure_of,
+    find_all,
+    press_download,
+    render_page,
+    seeded_engine,
+    table_rows,
+    text_of,
+    trace_of,
+)
 from tests.dashboard.rows import scorecard_row
 
-CAMBRIDGESHIRE, PETERBOROUGH, FENLAND, HUNTINGDONSHIRE = "E10000003", "E06000031", "E07000010", "E07000011"
-
-# Smoking at delivery (lower is better, national target 6%): Fenland falls from 14.0% to 10.4% over five years
-# against England's 8.8%; the other districts, Peterborough and the county for 2023/24 only.
-SMOKING = textwrap.dedent("""\
-    indicator_code,area_code,period,numerator,denominator,value,provisional,value_note
-    smoking-at-delivery,E07000010,2019/20,280,2000,,no,
-    smoking-at-delivery,E07000010,2020/21,262,2000,,no,
-    smoking-at-delivery,E07000010,2021/22,244,2000,,no,
-    smoking-at-delivery,E07000010,2022/23,226,2000,,no,
-    smoking-at-delivery,E07000010,2023/24,208,2000,,no,
-    smoking-at-delivery,E92000001,2019/20,62400,600000,,no,
-    smoking-at-delivery,E92000001,2020/21,57600,600000,,no,
-    smoking-at-delivery,E92000001,2021/22,54600,600000,,no,
-    smoking-at-delivery,E92000001,2022/23,52800,600000,,no,
-    smoking-at-delivery,E92000001,2023/24,52800,600000,,no,
-    smoking-at-delivery,E07000008,2023/24,100,2000,,no,
-    smoking-at-delivery,E07000009,2023/24,170,2000,,no,
-    smoking-at-delivery,E07000011,2023/24,180,2000,,no,
-    smoking-at-delivery,E07000012,2023/24,120,2000,,no,
-    smoking-at-delivery,E06000031,2023/24,240,2000,,no,
-    smoking-at-delivery,E10000003,2023/24,800,10000,,no,
-    """)
-
-# New birth visits in Huntingdonshire: steady around 88% with one quarter at 99%, a special cause.
-SPECIAL_CAUSE_PERIOD = "2022/23 Q3"
-_VISITS = (870, 890, 880, 870, 890, 880, 990, 880, 870, 890, 880, 870)
-_QUARTERS = [f"{year}/{(year + 1) % 100:02d} Q{q}" for year in (2021, 2022, 2023) for q in (1, 2, 3, 4)]
-VISITS = "indicator_code,area_code,period,numerator,denominator,value,provisional,value_note\n" + "".join(
-    f"hv-new-birth-visit-14d,{HUNTINGDONSHIRE},{period},{n},1000,,no,\n"
-    for period, n in zip(_QUARTERS, _VISITS)
-)
-
-# Obesity in Reception as Fingertips publishes it: values and its own comparison with England, no intervals,
-# and the county's figures by deprivation quintile.
-_FT_HEADER = (
-    "IndicatorID,AreaCode,Sex,Age,Category_Type,Category,Timeperiod,Value,Lower_CI_95.0_limit,"
-    "Upper_CI_95.0_limit,Count,Denominator,Value_note,Compared_to_England_value_or_percentiles\n"
-)
-_OBESITY_ROWS = (
-    ("E92000001", "", "", "10.5", "Not compared"),
-    ("E10000003", "", "", "7.7", "Better"),
-    ("E06000031", "", "", "11.3", "Similar"),
-    ("E10000003", "Deprivation quintile", "Most deprived quintile", "10.2", "Similar"),
-    ("E10000003", "Deprivation quintile", "Least deprived quintile", "5.8", "Better"),
-    ("E10000003", "Deprivation quintile", "Average deprived quintile", "7.8", "Better"),
-    ("E92000001", "Deprivation quintile", "Most deprived quintile", "12.8", "Worse"),
-    ("E92000001", "Deprivation quintile", "Least deprived quintile", "6.7", "Better"),
-    ("E92000001", "Deprivation quintile", "Average deprived quintile", "9.3", "Better"),
-)
-OBESITY = _FT_HEADER + "".join(
-    f"90319,{area},Persons,4-5 yrs,{ctype},{cat},2023/24,{value},,,,,,{comparison}\n"
-    for area, ctype, cat, value, comparison in _OBESITY_ROWS
-)
-
 EXPECTED_SENTENCE = (
-    "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse than "
-    "England (8.8%), missing the 6% target, and the trend is improving."
+    "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse "
+    "than England (8.8%), missing the 6% target, and the trend is improving."
 )
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> sa.Engine:
-    """The shipped reference data, the bundled illustrative provider returns, one real Fingertips extract
-    and the small files above."""
-    engine = make_engine("duckdb:///:memory:")
-    seed_reference(engine)
-    folder = tmp_path_factory.mktemp("indicator-files")
-    files = [
-        BUNDLED / "illustrative" / "provider_quarterly_returns.csv",
-        BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
-    ]
-    for name, text in (("smoking.csv", SMOKING), ("visits.csv", VISITS), ("obesity.csv", OBESITY)):
-        (folder / name).write_text(text, encoding="utf-8")
-        files.append(folder / name)
-    for path in files:
-        result = import_file(engine, path, imported_by="test")
-        assert result.rows_rejected == 0, (path.name, result.message)
+def engine(tmp_path_factory) -> Iterator[sa.Engine]:
+    engine = seeded_engine(tmp_path_factory.mktemp("indicator-files"))
     yield engine
     engine.dispose()
 
@@ -119,97 +58,13 @@ def client(app):
     return client
 
 
-def _page():
-    return next(p for p in dash.page_registry.values() if p.get("path_template") == "/indicator/<code>")
-
-
-def _render(app, code: str, **query):
-    with app.server.test_request_context(f"/indicator/{code}"):
-        layout = _page()["layout"](code=code, **query)
-    json.dumps(layout, cls=PlotlyJSONEncoder)  # Dash must be able to send it
-    return layout
-
-
-def _find(component, predicate) -> list:
-    found = []
-
-    def walk(node) -> None:
-        if isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "to_plotly_json"):
-            if predicate(node):
-                found.append(node)
-            walk(getattr(node, "children", None))
-
-    walk(component)
-    return found
-
-
-def _by_id(component, id):
-    matches = _find(component, lambda c: getattr(c, "id", None) == id)
-    assert matches, f"no component with id {id!r}"
-    return matches[0]
-
-
-def _text(component) -> str:
-    pieces: list[str] = []
-
-    def walk(node) -> None:
-        if node is None:
-            return
-        if isinstance(node, str | int | float):
-            pieces.append(str(node))
-        elif isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        else:
-            walk(getattr(node, "children", None))
-
-    walk(component)
-    return " ".join(" ".join(pieces).split())
-
-
-def _figure(layout, graph_id: str) -> dict:
-    figure = _by_id(layout, graph_id).figure
-    return figure if isinstance(figure, dict) else figure.to_plotly_json()
-
-
-def _trace(figure: dict, meta: str) -> dict | None:
-    return next((t for t in figure["data"] if t.get("meta") == meta), None)
-
-
-def _table_rows(layout, table_id: str) -> list[list[str]]:
-    table = _by_id(layout, table_id)
-    body = next(child for child in table.children if type(child).__name__ == "Tbody")
-    return [[_text(cell) for cell in row.children] for row in body.children]
-
-
-def _download(client, key: str, view: dict) -> tuple[str, list[dict]]:
-    """Press a chart's CSV button as the browser does: the filename and the rows of the CSV sent back."""
-    button = {"chart": key, "type": "indicator-csv"}
-    target = {"chart": key, "type": "indicator-download"}
-    payload = {
-        "output": '{"chart":["MATCH"],"type":"indicator-download"}.data',  # the callback's wildcard form
-        "outputs": {"id": target, "property": "data"},
-        "inputs": [{"id": button, "property": "n_clicks", "value": 1}],
-        "state": [{"id": "indicator-view", "property": "data", "value": view}],
-        "changedPropIds": [json.dumps(button, separators=(",", ":")) + ".n_clicks"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.data[:500]
-    sent = next(iter(response.get_json()["response"].values()))["data"]
-    assert sent["type"] == "text/csv"
-    return sent["filename"], list(csv.DictReader(io.StringIO(sent["content"])))
-
-
-# --- The summary a councillor reads aloud ----------------------------------------------------------------------
+# --- The summary a councillor reads aloud -------------------------------------------------------------------
 
 
 def test_the_summary_sentence_for_a_known_case(app):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND)
-    assert _text(_by_id(layout, "indicator-summary-sentence")) == EXPECTED_SENTENCE
-    statuses = _text(_by_id(layout, "indicator-statuses"))
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND)
+    assert text_of(by_id(layout, "indicator-summary-sentence")) == EXPECTED_SENTENCE
+    statuses = text_of(by_id(layout, "indicator-statuses"))
     assert "Off target" in statuses and "4.4 points above the 6% target" in statuses
     assert (
         "Worse than England" in statuses
@@ -219,8 +74,8 @@ def test_the_summary_sentence_for_a_known_case(app):
 
 
 def test_a_published_comparison_is_not_called_significant(app):
-    sentence = _text(
-        _by_id(_render(app, "obesity-reception", area=CAMBRIDGESHIRE), "indicator-summary-sentence")
+    sentence = text_of(
+        by_id(render_page(app, "obesity-reception", area=CAMBRIDGESHIRE), "indicator-summary-sentence")
     )
     assert "better than England (10.5%), as published by OHID" in sentence
     assert "significantly" not in sentence
@@ -229,8 +84,8 @@ def test_a_published_comparison_is_not_called_significant(app):
 def test_sentences_without_a_target_england_figure_or_trend_and_for_counts():
     base = scorecard_row(period_label="2024/25", value=50.0, granularity="year")
     assert summary.summary_sentence(base, "Peterborough") == (
-        "In 2024/25, Peterborough\u2019s figure for \u201cThing\u201d was 50.0%; the trend cannot be tested from "
-        "these figures."
+        "In 2024/25, Peterborough\u2019s figure for \u201cThing\u201d was 50.0%; the trend cannot be tested "
+        "from these figures."
     )
     count = replace(
         base,
@@ -243,8 +98,9 @@ def test_sentences_without_a_target_england_figure_or_trend_and_for_counts():
         granularity="quarter",
     )
     assert summary.summary_sentence(count, "Cambridgeshire") == (
-        "In 2024/25, Cambridgeshire\u2019s figure for \u201cThing\u201d was 192.2 WTE (provisional), which is a count "
-        "and so not compared with England, and there has been no significant change over the latest five quarters."
+        "In 2024/25, Cambridgeshire\u2019s figure for \u201cThing\u201d was 192.2 WTE (provisional), "
+        "which is a count and so not compared with England, and there has been no significant change "
+        "over the latest five quarters."
     )
     untested = replace(base, england_value=48.0, benchmark="not compared", benchmark_source="")
     assert "against 48.0% for England (the difference could not be tested)" in summary.summary_sentence(
@@ -259,13 +115,13 @@ def test_sentences_without_a_target_england_figure_or_trend_and_for_counts():
 
 
 def test_the_csv_download_is_exactly_the_plotted_series(app, client):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND)
-    figure = _figure(layout, "graph-trend")
-    area = _trace(figure, "area")
-    england = _trace(figure, "benchmark-england")
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND)
+    figure = figure_of(layout, "graph-trend")
+    area = trace_of(figure, "area")
+    england = trace_of(figure, "benchmark-england")
     plotted = [y for y in area["y"] if y is not None]
 
-    filename, rows = _download(
+    filename, rows = press_download(
         client, "trend", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "on"}
     )
     assert filename == "smoking-at-delivery-fenland-trend.csv"
@@ -273,22 +129,22 @@ def test_the_csv_download_is_exactly_the_plotted_series(app, client):
     assert [float(r["Fenland"]) for r in rows] == pytest.approx(plotted)
     assert [float(r["Fenland"]) for r in rows] == pytest.approx([14.0, 13.1, 12.2, 11.3, 10.4])
     assert [float(r["England"]) for r in rows] == pytest.approx([y for y in england["y"] if y is not None])
-    band = _trace(figure, "ci-band")
+    band = trace_of(figure, "ci-band")
     assert band is not None and band["name"] == "95% confidence interval"
     uppers = [float(r["Upper 95% limit"]) for r in rows]
     assert band["y"][: len(rows)] == pytest.approx(uppers)  # the band's top edge, left to right
     assert [float(r["Target"]) for r in rows] == pytest.approx([6.0] * 5)
     # the same rows as the table view
-    assert [row[0] for row in _table_rows(layout, "table-trend")] == [r["Period"] for r in rows]
+    assert [row[0] for row in table_rows(layout, "table-trend")] == [r["Period"] for r in rows]
 
 
 def test_hiding_the_confidence_interval_removes_the_band_from_the_chart_and_the_download(app, client):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND, ci="off")
-    figure = _figure(layout, "graph-trend")
-    assert _trace(figure, "ci-band") is None and _trace(figure, "ci-whiskers") is None
-    assert _by_id(layout, "ci-toggle").children == "Show the 95% confidence interval"
-    assert "ci=off" not in _by_id(layout, "ci-toggle").href
-    _, rows = _download(
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND, ci="off")
+    figure = figure_of(layout, "graph-trend")
+    assert trace_of(figure, "ci-band") is None and trace_of(figure, "ci-whiskers") is None
+    assert by_id(layout, "ci-toggle").children == "Show the 95% confidence interval"
+    assert "ci=off" not in by_id(layout, "ci-toggle").href
+    _, rows = press_download(
         client, "trend", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "off"}
     )
     assert "Lower 95% limit" not in rows[0] and len(rows) == 5
@@ -296,31 +152,31 @@ def test_hiding_the_confidence_interval_removes_the_band_from_the_chart_and_the_
 
 def test_the_target_is_a_step_where_it_changed(app):
     """New birth visits: 90% for every area from April 2021, Cambridgeshire's own 92% from April 2025."""
-    layout = _render(app, "hv-new-birth-visit-14d", area=CAMBRIDGESHIRE)
-    rows = {row[0]: row for row in _table_rows(layout, "table-trend")}
+    layout = render_page(app, "hv-new-birth-visit-14d", area=CAMBRIDGESHIRE)
+    rows = {row[0]: row for row in table_rows(layout, "table-trend")}
     header = [
-        _text(cell)
-        for cell in _find(
-            _by_id(layout, "table-trend"),
+        text_of(cell)
+        for cell in find_all(
+            by_id(layout, "table-trend"),
             lambda c: type(c).__name__ == "Th" and getattr(c, "scope", None) == "col",
         )
     ]
     target = header.index("Target")
     assert rows["2024/25 Q4"][target] == "90.0%" and rows["2025/26 Q1"][target] == "92.0%"
-    step = _trace(_figure(layout, "graph-trend"), "target")
+    step = trace_of(figure_of(layout, "graph-trend"), "target")
     assert sorted({y for y in step["y"] if y is not None}) == [90.0, 92.0]
 
 
 def test_illustrative_figures_are_labelled_on_the_page_and_the_chart(app):
-    layout = _render(app, "hv-new-birth-visit-14d", area=CAMBRIDGESHIRE)
-    assert "These are not real provider data." in _text(_by_id(layout, "indicator-illustrative-banner"))
-    assert "Illustrative figures" in _text(_by_id(layout, "indicator-illustrative-banner"))
-    assert "illustrative" in _text(_by_id(layout, "chart-trend-subtitle")).lower()
+    layout = render_page(app, "hv-new-birth-visit-14d", area=CAMBRIDGESHIRE)
+    assert "These are not real provider data." in text_of(by_id(layout, "indicator-illustrative-banner"))
+    assert "Illustrative figures" in text_of(by_id(layout, "indicator-illustrative-banner"))
+    assert "illustrative" in text_of(by_id(layout, "chart-trend-subtitle")).lower()
     assert (
-        _text(_by_id(layout, "chart-trend-source"))
+        text_of(by_id(layout, "chart-trend-source"))
         == "Source: provider quarterly return (illustrative figures)."
     )
-    _, rows = _download(
+    _, rows = press_download(
         app.server.test_client(),
         "trend",
         {"code": "hv-new-birth-visit-14d", "area": CAMBRIDGESHIRE, "view": "trend", "ci": "on"},
@@ -330,9 +186,9 @@ def test_illustrative_figures_are_labelled_on_the_page_and_the_chart(app):
 
 
 def test_fingertips_figures_name_the_indicator_in_the_source_line(app):
-    layout = _render(app, "self-harm-admissions-10-24", area=CAMBRIDGESHIRE)
-    assert _text(_by_id(layout, "chart-trend-source")) == "Source: OHID Fingertips, indicator 90813."
-    sentence = _text(_by_id(layout, "indicator-summary-sentence"))
+    layout = render_page(app, "self-harm-admissions-10-24", area=CAMBRIDGESHIRE)
+    assert text_of(by_id(layout, "chart-trend-source")) == "Source: OHID Fingertips, indicator 90813."
+    sentence = text_of(by_id(layout, "indicator-summary-sentence"))
     assert sentence.startswith(
         "In 2017/18, Cambridgeshire\u2019s figure for \u201cSelf-harm admissions (10-24)\u201d "
         "was 662.7 per 100,000, significantly worse than England (421.2 per 100,000)"
@@ -343,17 +199,19 @@ def test_fingertips_figures_name_the_indicator_in_the_source_line(app):
 
 
 def test_the_spc_view_marks_a_known_special_cause_point(app, client):
-    layout = _render(app, "hv-new-birth-visit-14d", area=HUNTINGDONSHIRE, view="spc")
-    figure = _figure(layout, "graph-spc")
-    improving = _trace(figure, "special_cause_improvement")
+    layout = render_page(app, "hv-new-birth-visit-14d", area=HUNTINGDONSHIRE, view="spc")
+    figure = figure_of(layout, "graph-spc")
+    improving = trace_of(figure, "special_cause_improvement")
     assert improving is not None and improving["name"] == "Special cause — improving"
     assert improving["y"] == [pytest.approx(99.0)]
     assert improving["marker"]["color"] == "#00b0f0"
-    rows = {row[0]: row for row in _table_rows(layout, "table-spc")}
+    rows = {row[0]: row for row in table_rows(layout, "table-spc")}
     assert "Special cause — improving" in rows[SPECIAL_CAUSE_PERIOD]
     assert all("Common cause" in row for period, row in rows.items() if period != SPECIAL_CAUSE_PERIOD)
-    assert not _find(layout, lambda c: getattr(c, "id", None) == "spc-trial-limits")  # 12 points: full limits
-    _, csv_rows = _download(
+    assert not find_all(
+        layout, lambda c: getattr(c, "id", None) == "spc-trial-limits"
+    )  # 12 points: full limits
+    _, csv_rows = press_download(
         client, "spc", {"code": "hv-new-birth-visit-14d", "area": HUNTINGDONSHIRE, "view": "spc", "ci": "on"}
     )
     assert [r["Point"] for r in csv_rows if r["Period"] == SPECIAL_CAUSE_PERIOD] == [
@@ -363,13 +221,13 @@ def test_the_spc_view_marks_a_known_special_cause_point(app, client):
 
 
 def test_a_short_series_says_its_limits_are_trial_limits(app):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND, view="spc")
-    assert _text(_by_id(layout, "spc-trial-limits")).startswith("Trial limits (fewer than 12 points)")
-    assert "Variation:" in _text(_by_id(layout, "spc-statuses"))
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND, view="spc")
+    assert text_of(by_id(layout, "spc-trial-limits")).startswith("Trial limits (fewer than 12 points)")
+    assert "Variation:" in text_of(by_id(layout, "spc-statuses"))
 
 
 @pytest.mark.parametrize(
-    "code, area",
+    ("code", "area"),
     [
         ("hv-new-birth-visit-14d", CAMBRIDGESHIRE),
         ("hv-new-birth-visit-14d", PETERBOROUGH),
@@ -379,22 +237,22 @@ def test_a_short_series_says_its_limits_are_trial_limits(app):
     ],
 )
 def test_the_spc_chart_agrees_with_the_scorecard(app, code, area):
-    layout = _render(app, code, area=area, view="spc")
+    layout = render_page(app, code, area=area, view="spc")
     with app.server.test_request_context("/"):
         row = data_access.scorecard(area).set_index("indicator_code").loc[code]
-    statuses = _text(_by_id(layout, "spc-statuses"))
-    variation = charts.status.variation(row["spc_variation"])
+    statuses = text_of(by_id(layout, "spc-statuses"))
+    variation = status.variation(row["spc_variation"])
     assert f"Variation: {variation.icon} {variation.words}" in statuses
     assurance = row["spc_assurance"] if isinstance(row["spc_assurance"], str) else None
-    assert charts.status.assurance(assurance).words in statuses
+    assert status.assurance(assurance).words in statuses
 
 
-# --- Compare areas and the map --------------------------------------------------------------------------------
+# --- Compare areas and the map ------------------------------------------------------------------------------
 
 
 def test_compare_areas_are_sorted_with_their_comparison_in_words(app, client):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND)
-    rows = _table_rows(layout, "table-compare")
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND)
+    rows = table_rows(layout, "table-compare")
     assert [(r[0], r[1]) for r in rows] == [
         ("Peterborough", "12.0%"),
         ("Fenland", "10.4%"),
@@ -414,36 +272,36 @@ def test_compare_areas_are_sorted_with_their_comparison_in_words(app, client):
         "Cambridge": "Better than England",
         "England": "Benchmark",
     }
-    figure = _figure(layout, "graph-compare")
-    ours = _trace(figure, "our-area")
+    figure = figure_of(layout, "graph-compare")
+    ours = trace_of(figure, "our-area")
     assert ours["marker"]["color"] == "#12436D" and ours["y"] == ["Fenland  10.4%"]
-    assert _trace(figure, "other-areas")["marker"]["color"] == "#BFBFBF"
+    assert trace_of(figure, "other-areas")["marker"]["color"] == "#BFBFBF"
     assert figure["layout"]["yaxis"]["categoryarray"][-1] == "Peterborough  12.0%"  # highest at the top
     assert any(shape["x0"] == pytest.approx(8.8) for shape in figure["layout"]["shapes"])  # England's line
-    headline = _text(_by_id(layout, "chart-compare-headline"))
+    headline = text_of(by_id(layout, "chart-compare-headline"))
     assert headline == (
         "Fenland is worse than England for smoking at delivery in 2023/24; of 6 areas, 2 are better "
         "than England, 2 similar to England and 2 worse than England"
     )
-    _, csv_rows = _download(
+    _, csv_rows = press_download(
         client, "compare", {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "on"}
     )
     assert [r["Area"] for r in csv_rows] == [r[0] for r in rows]
-    plotted = sorted(ours["x"] + _trace(figure, "other-areas")["x"], reverse=True)
+    plotted = sorted(ours["x"] + trace_of(figure, "other-areas")["x"], reverse=True)
     assert [float(r["Value"]) for r in csv_rows[:-1]] == pytest.approx(plotted)
     assert float(csv_rows[-1]["Value"]) == pytest.approx(8.8)
 
 
 def test_the_map_colours_the_same_areas_by_comparison_with_words_in_the_legend(app):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND)
-    figure = _figure(layout, "graph-map")
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND)
+    figure = figure_of(layout, "graph-map")
     assert figure["data"][0]["type"] == "scattergeo"  # first, so plotly.js fetches no world map
-    areas = _trace(figure, "map-areas")
+    areas = trace_of(figure, "map-areas")
     assert [f["id"] for f in areas["geojson"]["features"]] == areas["locations"]
     scale = areas["colorscale"]
     colour_of = {
         code: next(c for stop, c in scale if stop >= z / areas["zmax"])
-        for code, z in zip(areas["locations"], areas["z"])
+        for code, z in zip(areas["locations"], areas["z"], strict=True)
     }
     assert colour_of == {
         "E06000031": "#c00000",
@@ -453,7 +311,7 @@ def test_the_map_colours_the_same_areas_by_comparison_with_words_in_the_legend(a
         "E07000012": "#92d050",
         "E07000008": "#92d050",
     }
-    hover = dict(zip(areas["locations"], areas["hovertext"]))
+    hover = dict(zip(areas["locations"], areas["hovertext"], strict=True))
     assert hover["E07000010"] == "<b>Fenland</b><br>10.4%<br>Worse than England"
     legend = {
         t["name"]: t["marker"]["color"] for t in figure["data"] if t.get("meta", "").startswith("map-key-")
@@ -468,13 +326,13 @@ def test_the_map_colours_the_same_areas_by_comparison_with_words_in_the_legend(a
     assert geo["fitbounds"] == "locations" and geo["visible"] is False
     assert (
         "Fenland worse than england"
-        in _by_id(layout, "chart-map-figure").to_plotly_json()["props"]["aria-label"]
+        in by_id(layout, "chart-map-figure").to_plotly_json()["props"]["aria-label"]
     )
 
 
 def test_the_county_view_compares_it_beside_its_districts(app):
-    layout = _render(app, "smoking-at-delivery", area=CAMBRIDGESHIRE)
-    rows = _table_rows(layout, "table-compare")
+    layout = render_page(app, "smoking-at-delivery", area=CAMBRIDGESHIRE)
+    rows = table_rows(layout, "table-compare")
     assert ("Cambridgeshire", "8.0%") in [(r[0], r[1]) for r in rows]
     on_map = {r[0]: r[-1] for r in rows}
     assert on_map["Cambridgeshire"] == "No" and on_map["Fenland"] == "Yes"
@@ -484,18 +342,18 @@ def test_the_county_view_compares_it_beside_its_districts(app):
 
 
 def test_inequalities_by_deprivation_are_shown_in_order_and_their_absence_is_said_plainly(app):
-    layout = _render(app, "obesity-reception", area=CAMBRIDGESHIRE)
-    rows = _table_rows(layout, "table-inequalities-deprivation-quintile")
+    layout = render_page(app, "obesity-reception", area=CAMBRIDGESHIRE)
+    rows = table_rows(layout, "table-inequalities-deprivation-quintile")
     assert rows == [
         ["Most deprived quintile", "10.2%", "12.8%"],
         ["Average deprived quintile", "7.8%", "9.3%"],
         ["Least deprived quintile", "5.8%", "6.7%"],
     ]
-    assert _text(_by_id(layout, "chart-inequalities-deprivation-quintile-headline")) == (
-        "In Cambridgeshire, obesity (Reception) was highest in the most deprived quintile (10.2%) and lowest in the "
-        "least deprived quintile (5.8%) in 2023/24"
+    assert text_of(by_id(layout, "chart-inequalities-deprivation-quintile-headline")) == (
+        "In Cambridgeshire, obesity (Reception) was highest in the most deprived quintile (10.2%) and lowest "
+        "in the least deprived quintile (5.8%) in 2023/24"
     )
-    none = _text(_by_id(_render(app, "smoking-at-delivery", area=FENLAND), "inequalities-none"))
+    none = text_of(by_id(render_page(app, "smoking-at-delivery", area=FENLAND), "inequalities-none"))
     assert none == (
         "There are no figures by deprivation, sex or age for \u201cSmoking at delivery\u201d in Fenland in "
         "the data held."
@@ -506,28 +364,32 @@ def test_inequalities_by_deprivation_are_shown_in_order_and_their_absence_is_sai
 
 
 def test_an_area_without_figures_names_the_nearest_area_and_links_to_it(app):
-    layout = _render(app, "hv-new-birth-visit-14d", area=FENLAND)
-    assert _text(_by_id(layout, "indicator-empty")) == (
+    layout = render_page(app, "hv-new-birth-visit-14d", area=FENLAND)
+    assert text_of(by_id(layout, "indicator-empty")) == (
         "No data for Fenland for this indicator; nearest is Cambridgeshire."
     )
-    link = _by_id(layout, "indicator-nearest-link")
+    link = by_id(layout, "indicator-nearest-link")
     assert link.href == "/indicator/hv-new-birth-visit-14d?area=E10000003"
-    assert "There is no chart because there are no figures for Fenland." in _text(_by_id(layout, "over-time"))
-    assert not _find(layout, lambda c: getattr(c, "id", None) == "graph-trend")  # never a blank chart
+    assert "There is no chart because there are no figures for Fenland." in text_of(
+        by_id(layout, "over-time")
+    )
+    assert not find_all(layout, lambda c: getattr(c, "id", None) == "graph-trend")  # never a blank chart
 
 
 def test_an_indicator_with_no_figures_anywhere_says_so(app):
-    layout = _render(app, "under-18-conceptions")
-    assert "There are no figures for \u201cUnder-18 conceptions\u201d for any area" in _text(
-        _by_id(layout, "indicator-empty")
+    layout = render_page(app, "under-18-conceptions")
+    assert "There are no figures for \u201cUnder-18 conceptions\u201d for any area" in text_of(
+        by_id(layout, "indicator-empty")
     )
-    assert "There are no figures for any area in Cambridgeshire and Peterborough to compare." in _text(layout)
+    assert "There are no figures for any area in Cambridgeshire and Peterborough to compare." in text_of(
+        layout
+    )
 
 
 def test_an_unknown_indicator_code_is_a_not_found_page(app, client):
-    layout = _render(app, "no-such-indicator")
-    assert _text(_find(layout, lambda c: type(c).__name__ == "H1")[0]) == "Indicator not found"
-    assert "There is no indicator with the code \u201cno-such-indicator\u201d." in _text(layout)
+    layout = render_page(app, "no-such-indicator")
+    assert text_of(find_all(layout, lambda c: type(c).__name__ == "H1")[0]) == "Indicator not found"
+    assert "There is no indicator with the code \u201cno-such-indicator\u201d." in text_of(layout)
     html = client.get("/indicator/no-such-indicator").get_data(as_text=True)
     assert "<title>Indicator not found – Healthy Child Programme outcomes</title>" in html
 
@@ -541,14 +403,14 @@ def test_an_indicator_address_is_a_page_with_its_own_title(client):
 
 
 def test_unknown_settings_in_the_link_are_ignored_and_reported(app):
-    layout = _render(app, "smoking-at-delivery", area="E99999999", view="pie", ci="maybe")
-    note = _text(_by_id(layout, "indicator-ignored"))
+    layout = render_page(app, "smoking-at-delivery", area="E99999999", view="pie", ci="maybe")
+    note = text_of(by_id(layout, "indicator-ignored"))
     assert (
         "area \u201cE99999999\u201d" in note
         and "view \u201cpie\u201d" in note
         and "ci \u201cmaybe\u201d" in note
     )
-    assert _by_id(layout, "indicator-view").data == {
+    assert by_id(layout, "indicator-view").data == {
         "code": "smoking-at-delivery",
         "area": CAMBRIDGESHIRE,
         "view": "trend",
@@ -557,23 +419,25 @@ def test_unknown_settings_in_the_link_are_ignored_and_reported(app):
 
 
 def test_links_reproduce_the_view(app):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND, view="spc", ci="off")
-    assert _by_id(layout, "view-trend").href == "/indicator/smoking-at-delivery?area=E07000010&ci=off"
-    assert _by_id(layout, f"area-{CAMBRIDGESHIRE}").href == (
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND, view="spc", ci="off")
+    assert by_id(layout, "view-trend").href == "/indicator/smoking-at-delivery?area=E07000010&ci=off"
+    assert by_id(layout, f"area-{CAMBRIDGESHIRE}").href == (
         "/indicator/smoking-at-delivery?area=E10000003&ci=off&view=spc"
     )
-    assert _text(_by_id(layout, f"area-{FENLAND}")) == "Fenland (shown)"
+    assert text_of(by_id(layout, f"area-{FENLAND}")) == "Fenland (shown)"
 
 
 def test_the_definition_names_the_outcomes_it_serves_and_links_the_methods(app):
-    layout = _render(app, "smoking-at-delivery", area=FENLAND)
-    definition = _text(_by_id(layout, "indicator-definition"))
+    layout = render_page(app, "smoking-at-delivery", area=FENLAND)
+    definition = text_of(by_id(layout, "indicator-definition"))
     assert "1.2 Reduce Smoking in pregnancy" in definition
     assert "A lower figure is better." in definition
     assert "Wilson score" in definition and "Byar\u2019s" in definition and "Making Data Count" in definition
-    link = _by_id(layout, "framework-link-cyp-outcomes")
+    link = by_id(layout, "framework-link-cyp-outcomes")
     assert link.children == "Cambridgeshire and Peterborough CYP Outcomes Framework with Key Domains"
     assert "framework=cyp-outcomes" in link.href and "area=E07000010" in link.href
+    statuses = find_all(layout, lambda c: getattr(c, "children", None) == "how to read statuses")
+    assert statuses[0].href == "/about#statuses"  # where the page that explains them is
 
 
 # --- Boundaries ---------------------------------------------------------------------------------------------
@@ -592,14 +456,14 @@ def test_boundaries_for_a_set_of_areas_in_each_tier():
     assert boundaries.tier_for(["E07000010", "E06000031"]) == "lower"
     assert boundaries.tier_for(["E10000003", "E06000031"]) == "upper"
     assert boundaries.tier_for(["E10000003", "E07000010"]) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tier must be one of"):
         boundaries.boundaries(["E07000010"], "middle")
 
 
 def test_charts_use_words_not_only_colour():
-    assert set(charts.SPC_POINT_WORDS.values()) >= {"Special cause — improving", "Special cause — concern"}
-    assert charts.in_sentence("Self-harm admissions (10-24)") == "self-harm admissions (10-24)"
-    assert charts.in_sentence("MMR first dose by age 2") == "MMR first dose by age 2"
-    assert charts.in_sentence("Getting Ready for Change completed") == "Getting Ready for Change completed"
-    assert charts.in_sentence("Obesity: Reception") == "obesity (Reception)"
+    assert set(spc.SPC_POINT_WORDS.values()) >= {"Special cause — improving", "Special cause — concern"}
+    assert words.in_sentence("Self-harm admissions (10-24)") == "self-harm admissions (10-24)"
+    assert words.in_sentence("MMR first dose by age 2") == "MMR first dose by age 2"
+    assert words.in_sentence("Getting Ready for Change completed") == "Getting Ready for Change completed"
+    assert words.in_sentence("Obesity: Reception") == "obesity (Reception)"
     assert formatting.number(float("nan")) is None and formatting.number(pd.NA) is None

@@ -96,8 +96,8 @@ def test_switch_to_spc(page, base_url):
 def test_download_the_csv_and_check_its_rows(page, tmp_path):
     _open(page, VISITS)
     plotted = page.evaluate(
-        "[...document.querySelector('#graph-trend .js-plotly-plot').data].find(t => t.name === 'Cambridgeshire').y"
-        ".filter(y => y !== null)"
+        "[...document.querySelector('#graph-trend .js-plotly-plot').data]"
+        ".find(t => t.name === 'Cambridgeshire').y.filter(y => y !== null)"
     )
     with page.expect_download() as download_info:
         page.locator("#chart-trend").get_by_role("button", name="Download the figures (CSV, 18 rows)").click()
@@ -186,7 +186,7 @@ def test_chart_text_is_at_least_14_pixels(page):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PROJECTOR], ids=["1280", "1920"])
 @pytest.mark.parametrize(
-    "name, path",
+    ("name", "path"),
     [
         ("indicator-trend", SELF_HARM),
         ("indicator-spc", VISITS + "&view=spc"),

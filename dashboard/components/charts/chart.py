@@ -1,0 +1,33 @@
+"""A chart and everything shown around it: the record every chart function returns and the panel lays out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+
+@dataclass
+class Chart:
+    """A chart and everything shown around it."""
+
+    key: str
+    """Unique on the page; names the ids and the download ("trend", "spc", "compare", "inequalities-sex")."""
+    headline: str
+    subtitle: str
+    source: str
+    summary: str
+    """What the chart shows, in words, for screen readers."""
+    figure: go.Figure
+    data: pd.DataFrame
+    """Exactly what is plotted, one row per point or bar: the table view and the CSV download."""
+    caption: str
+    numeric: tuple[str, ...] = ()
+    notes: list = field(default_factory=list)
+    """Components shown between the subtitle and the figure (status tags, a trial-limits label)."""
+    filename: str = "figures.csv"
+
+    def csv(self) -> str:
+        """The plotted figures as CSV text, one row per point or bar."""
+        return self.data.to_csv(index=False)

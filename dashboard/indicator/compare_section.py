@@ -1,0 +1,170 @@
+"""Compared with other areas: the local areas' latest figures as bars beside a map, each area's comparison
+with England in words, and which areas have no figure for that period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from dash import html
+
+from dashboard.components.charts.chart import Chart
+from dashboard.components.charts.compare import compare_chart, compare_data
+from dashboard.components.charts.map import map_figure, map_summary
+from dashboard.components.charts.panel import chart_block, graph_image
+from dashboard.formatting import number
+from dashboard.indicator.context import Context
+from data import boundaries
+from data.areas import CAMBRIDGESHIRE, CAMBRIDGESHIRE_DISTRICTS, ENGLAND, LOCAL_AREAS, PETERBOROUGH
+
+LOWER_TIER = (*CAMBRIDGESHIRE_DISTRICTS, PETERBOROUGH)
+UPPER_TIER = (CAMBRIDGESHIRE, PETERBOROUGH)
+TIER_AREAS = {"lower": LOWER_TIER, "upper": UPPER_TIER}
+TIER_WORDS = {
+    "lower": "Cambridgeshire districts and Peterborough",
+    "upper": "Cambridgeshire and Peterborough",
+}
+
+
+@dataclass
+class Comparison:
+    """The areas compared: their rows for one period, the map's tier, England's figure, who is missing."""
+
+    rows: pd.DataFrame
+    period: str
+    tier: str | None
+    england: float | None
+    missing: list[str]
+
+    def on_map(self) -> list[str]:
+        """The compared areas that are drawn on the map (those of its tier)."""
+        return [code for code in self.rows["area_code"] if code in TIER_AREAS.get(self.tier or "", ())]
+
+
+def _in_period(frame: pd.DataFrame, period: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` for the same period as ``period`` (same first and last day)."""
+    return frame[
+        (frame["period_start"] == period["period_start"]) & (frame["period_end"] == period["period_end"])
+    ]
+
+
+def comparison(ctx: Context) -> Comparison | None:
+    """The areas to compare, for the latest period any local area has a figure for: the Cambridgeshire
+    districts and Peterborough when at least two districts have one, else Cambridgeshire and Peterborough.
+    The reader's own area joins them if it has a figure for that period."""
+    local = ctx.series[ctx.series["area_code"].isin(LOCAL_AREAS) & ctx.series["value"].notna()]
+    if local.empty:
+        return None
+    newest = local.sort_values(["period_end", "period_start"]).iloc[-1]
+    latest = _in_period(local, newest)
+    if len(latest[latest["area_code"].isin(CAMBRIDGESHIRE_DISTRICTS)]) >= 2:
+        chosen, tier = LOWER_TIER, "lower"
+    elif latest["area_code"].isin(UPPER_TIER).any():
+        chosen, tier = UPPER_TIER, "upper"
+    else:
+        chosen, tier = tuple(latest["area_code"]), None
+    rows = latest[latest["area_code"].isin(chosen)]
+    if ctx.area not in set(rows["area_code"]) and ctx.area in set(latest["area_code"]):
+        rows = pd.concat([rows, latest[latest["area_code"] == ctx.area]])
+    england = _in_period(ctx.series[ctx.series["area_code"] == ENGLAND], newest)
+    england_value = number(england["value"].iloc[0]) if len(england) else None
+    if ctx.indicator["value_type"] == "count":
+        england_value = None
+    return Comparison(
+        rows=rows,
+        period=str(newest["period_label"]),
+        tier=tier,
+        england=england_value,
+        missing=[code for code in chosen if code not in set(rows["area_code"])],
+    )
+
+
+def compare_figures(ctx: Context, found: Comparison | None = None) -> tuple[Chart, Comparison] | None:
+    """The compare-areas chart and the comparison it draws, or None when no local area has a figure."""
+    found = found or comparison(ctx)
+    if found is None:
+        return None
+    data = compare_data(found.rows, ctx.indicator, ctx.names, england=found.england, on_map=found.on_map())
+    chart = compare_chart(
+        data,
+        ctx.indicator,
+        ctx.area,
+        ctx.area_name,
+        period=found.period,
+        england=found.england,
+        where=TIER_WORDS.get(found.tier or "", "local areas"),
+    )
+    return chart, found
+
+
+# --- The section --------------------------------------------------------------------------------------------
+
+
+def _panel(title: str, figure: html.Div) -> html.Div:
+    return html.Div(
+        [html.H4(title, className="app-indicator-chart__panel-title"), figure],
+        className="app-indicator-chart__panel",
+    )
+
+
+def _map_panel(ctx: Context, found: Comparison) -> html.Div | None:
+    """The map of the compared areas of one tier, or None when there is no tier or no boundary."""
+    if not found.tier:
+        return None
+    frame = compare_data(found.rows, ctx.indicator, ctx.names, england=found.england)
+    geojson = boundaries.boundaries(found.on_map(), found.tier)
+    if not geojson["features"]:
+        return None
+    figure = map_figure(frame, geojson, ctx.indicator, ctx.area)
+    return _panel("Map", graph_image("map", figure, map_summary(frame, geojson)))
+
+
+def _notes(ctx: Context, found: Comparison) -> list:
+    """Which compared areas have no figure for the period, and why counts are not compared."""
+    notes = []
+    if found.missing:
+        names = [ctx.names.get(c, c) for c in found.missing]
+        notes.append(
+            html.P(
+                f"No figure for {found.period} for {', '.join(names)}.",
+                className="app-secondary",
+                id="compare-missing",
+            )
+        )
+    if ctx.indicator["value_type"] == "count":
+        notes.append(
+            html.P(
+                "These are counts, which depend on the size of each area, so they are not compared "
+                "with England.",
+                className="app-secondary",
+            )
+        )
+    return notes
+
+
+def compare_section(ctx: Context) -> html.Section:
+    """ "Compared with other areas": the bar chart and map side by side in one chart panel."""
+    children: list = [html.H2("Compared with other areas", className="app-heading-l", id="compare-heading")]
+    made = compare_figures(ctx)
+    if made is None:
+        children.append(
+            html.P(
+                "There are no figures for any area in Cambridgeshire and Peterborough to compare.",
+                className="app-body",
+                id="compare-empty",
+            )
+        )
+    else:
+        chart, found = made
+        panels = [_panel("Bar chart", graph_image(chart.key, chart.figure, chart.summary))]
+        map_panel = _map_panel(ctx, found)
+        if map_panel is not None:
+            panels.append(map_panel)
+        body = [html.Div(panels, className="app-indicator-chart__panels"), *_notes(ctx, found)]
+        children.append(chart_block(chart, ctx.indicator, body=body))
+    return html.Section(
+        children,
+        className="app-indicator-section",
+        id="compare-areas",
+        **{"aria-labelledby": "compare-heading"},
+    )

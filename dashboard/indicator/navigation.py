@@ -1,0 +1,70 @@
+"""Links around the indicator page: back to the scorecard, the choice of area, and lists of linked areas."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import routes
+from dashboard.indicator.context import Context
+from dashboard.indicator.view import KEEPS_FOCUS
+from data.areas import LOCAL_AREAS
+
+
+def back_link(ctx: Context) -> html.A:
+    """Back to the scorecard, for the same area."""
+    return html.A(
+        "Back to the scorecard",
+        href=routes.href(routes.SCORECARD, {"area": ctx.area}),
+        className="app-back-link",
+        id="indicator-back-link",
+    )
+
+
+def joined(items: list) -> list:
+    """Items with commas between them and "and" before the last: [a, ", ", b, " and ", c]."""
+    out: list = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(" and " if i == len(items) - 1 else ", ")
+        out.append(item)
+    return out
+
+
+def area_links(ctx: Context, codes: list[str]) -> list:
+    """Links to the same view for each area in ``codes``, joined into a list."""
+    return joined([dcc.Link(ctx.names.get(c, c), href=ctx.view.href(area=c)) for c in codes])
+
+
+def _area_item(ctx: Context, code: str) -> html.Li:
+    name = ctx.names.get(code, code)
+    suffix = (
+        [] if code in ctx.areas_with_data else [html.Span(" (no figures)", className="app-area-choice__none")]
+    )
+    if code == ctx.area:
+        item = html.Span(
+            [name, *suffix, html.Span(" (shown)", className="app-visually-hidden")],
+            className="app-area-choice__current",
+            id=f"area-{code}",
+            tabIndex="-1",
+        )
+    else:
+        item = dcc.Link(
+            [name, *suffix],
+            href=ctx.view.href(area=code),
+            className=f"app-area-choice__link {KEEPS_FOCUS}",
+            id=f"area-{code}",
+        )
+    return html.Li(item, className="app-area-choice__item")
+
+
+def area_choice(ctx: Context) -> html.Nav:
+    """Every local area as a link to the same view for it; the area shown marked in words."""
+    return html.Nav(
+        [
+            html.H2("Area", className="app-area-choice__title", id="area-choice-title"),
+            html.Ul([_area_item(ctx, code) for code in LOCAL_AREAS], className="app-area-choice__list"),
+        ],
+        className="app-area-choice",
+        id="area-choice",
+        **{"aria-labelledby": "area-choice-title"},
+    )
