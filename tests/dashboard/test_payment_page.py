@@ -152,7 +152,7 @@ def test_the_default_data_reproduce_the_committees_figures_on_the_page(app):
         "On the figures reported so far (Q1 to Q2), £100,875 has been earned and £22,327 withheld. The other "
         "£150,581 depends on figures not yet reported (Q3 and Q4, and the year's figure for ASQ3)."
     )
-    chart = _json(_find(page, "payment-budget-chart"))
+    chart = _json(_find(page, "chart-payment-budget"))
     assert "Paid regardless: £8,852,325" in chart and "At risk: £273,783" in chart
 
 

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import plotly.io as pio
-from dash import dcc, html
+from dash import html
 
 from dashboard import colours, theme
-from dashboard.components.govuk import details
+from dashboard.components.charts.panel import chart_panel
 from dashboard.components.payment.words import forecast_sentence, reported_phrase, so_far
 from dashboard.formatting import percent, possessive
 from data.payment_export import Payment
@@ -41,9 +41,13 @@ def _csv_link(rows: Sequence[Sequence], header: Sequence[str], file_name: str, l
     return html.A(label, href=href, download=file_name, id=id, className="app-link")
 
 
+STATIC = {"staticPlot": True, "displayModeBar": False, "responsive": True}
+"""The payment charts are pictures of a calculation: nothing to hover, zoom or select."""
+
+
 def _chart_panel(
+    key: str,
     *,
-    id: str,
     headline: str,
     subtitle: str,
     figure: dict,
@@ -54,68 +58,23 @@ def _chart_panel(
     rows: Sequence[Sequence],
     csv_rows: Sequence[Sequence],
     file_name: str,
-) -> html.Figure:
-    """A chart with everything shown around it: headline, subtitle, the chart (an image named by
-    ``summary``), source, the figures as a table (``rows``) and as CSV (``csv_rows``, in pounds and pence)."""
-    table = html.Table(
-        [
-            html.Caption(table_caption, className="app-table__caption app-table__caption--s"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(
-                            h,
-                            scope="col",
-                            className="app-table__header" + (" app-table__header--numeric" if i else ""),
-                        )
-                        for i, h in enumerate(header)
-                    ]
-                )
-            ),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Th(row[0], scope="row", className="app-table__cell"),
-                            *[
-                                html.Td(cell, className="app-table__cell app-table__cell--numeric")
-                                for cell in row[1:]
-                            ],
-                        ]
-                    )
-                    for row in rows
-                ]
-            ),
-        ],
-        className="app-table",
-    )
-    return html.Figure(
-        [
-            html.Figcaption(
-                [
-                    html.H3(headline, className="app-heading-m app-chart__headline", id=f"{id}-headline"),
-                    html.P(subtitle, className="app-body app-chart__subtitle"),
-                ]
-            ),
-            html.Div(
-                dcc.Graph(
-                    figure=figure,
-                    config={"staticPlot": True, "displayModeBar": False, "responsive": True},
-                    className="app-chart__graph",
-                    id=f"{id}-graph",
-                ),
-                role="img",
-                **{"aria-label": summary},
-            ),
-            html.P(f"Source: {source}.", className="app-body-s app-secondary app-chart__source"),
-            details("Show the figures as a table", table, id=f"{id}-table"),
-            html.P(
-                _csv_link(csv_rows, header, file_name, "Download the chart's figures (CSV)", f"{id}-csv"),
-                className="app-body-s",
-            ),
-        ],
-        className="app-chart",
-        id=id,
+) -> html.Div:
+    """A payment chart in the one chart panel; its CSV (``csv_rows``, in pounds and pence) is carried in
+    the download link itself."""
+    link = _csv_link(csv_rows, header, file_name, "Download the chart's figures (CSV)", f"chart-{key}-csv")
+    return chart_panel(
+        key,
+        headline=headline,
+        subtitle=subtitle,
+        source=f"Source: {source}.",
+        summary=summary,
+        figure=figure,
+        caption=table_caption,
+        header=header,
+        rows=rows,
+        numeric=header[1:],
+        download=html.P(link, className="app-body-s"),
+        config=STATIC,
     )
 
 
@@ -161,7 +120,7 @@ _HIDDEN_AXIS = {
 }
 
 
-def budget_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure:
+def budget_chart(priced: Payment, area_name: str, *, slug: str) -> html.Div:
     """The budget split: the whole budget (paid regardless, at risk), then the money at risk (earned so far,
     withheld, still to be assessed)."""
     scheme, result = priced.scheme, priced.result
@@ -241,7 +200,7 @@ def budget_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure:
         + " for the KPI figures"
     )
     return _chart_panel(
-        id="payment-budget-chart",
+        "payment-budget",
         headline=headline,
         subtitle=subtitle,
         figure=fig,
@@ -255,7 +214,7 @@ def budget_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure:
     )
 
 
-def forecast_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure:
+def forecast_chart(priced: Payment, area_name: str, *, slug: str) -> html.Div:
     """The year-end range as three bars: worst, expected, best, against all the money at risk."""
     outlook, at_risk = priced.range, priced.result.at_risk
     cases = (
@@ -347,7 +306,7 @@ def forecast_chart(priced: Payment, area_name: str, *, slug: str) -> html.Figure
         + "; forecast by the dashboard from each KPI's SPC assurance"
     )
     return _chart_panel(
-        id="payment-forecast-chart",
+        "payment-forecast",
         headline=headline,
         subtitle=subtitle,
         figure=fig,
