@@ -69,11 +69,12 @@ def _boundary_names() -> dict[str, str]:
 
 
 def _parents(hierarchy: pd.DataFrame) -> dict[str, str]:
-    """Child code -> parent code from the administrative hierarchy (a district's county, a county's region)."""
+    """Child code -> parent code from the administrative hierarchy (a district's county, a county's
+    region)."""
     admin = hierarchy[hierarchy["HierarchyType"].isin(["Administrative", "Both"])]
     admin = admin[admin["AreaType"] != "Combined Authorities"]
     parents: dict[str, str] = {}
-    for parent, children in zip(admin["AreaCode"], admin["Children"].fillna("")):
+    for parent, children in zip(admin["AreaCode"], admin["Children"].fillna(""), strict=True):
         for child in filter(None, children.split("|")):
             # A unitary authority is listed under its region at two levels; keep the first (region).
             parents.setdefault(child, parent)
@@ -91,7 +92,7 @@ def bundled_areas() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _bundled_areas() -> pd.DataFrame:
     hierarchy = pd.read_csv(HIERARCHY_FILE, encoding="utf-8-sig", dtype=str)
-    names = dict(zip(hierarchy["AreaCode"], hierarchy["AreaName"]))
+    names = dict(zip(hierarchy["AreaCode"], hierarchy["AreaName"], strict=True))
     names.update(_boundary_names())
     parents = _parents(hierarchy)
     rows = [

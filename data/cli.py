@@ -1,11 +1,14 @@
 """The ``kpi`` command's data commands: build the store, import files, list imports, write the blank template.
 
-``app.py`` adds ``kpi serve`` to this group (the installed ``kpi`` command is ``app:cli``), so that the data
-layer never depends on the dashboard.
+``kpi.py`` adds ``kpi serve`` to this group (the installed ``kpi`` command is ``kpi:cli``), so that the data
+layer never depends on the dashboard. Only click is imported up front: each command imports the database
+and data libraries it needs, so ``kpi --help`` answers at once.
 
 Every command works on the database named by ``KPI_DATABASE_URL`` (default: the DuckDB file under
-``data/``). Exit status is 0 on success, 1 when an import had rejected rows (so scripts notice), and 2 when
-a file could not be read at all.
+``data/``); ``kpi template`` needs no database. ``kpi imports`` and ``kpi rejections`` open a DuckDB file
+read-only, so they work while the dashboard runs. Exit status is 0 on success, 1 when an import had rejected
+rows (so scripts notice), 2 when a file could not be read at all, and 3 when another program kept the store
+busy for longer than :data:`data.db.LOCK_WAIT_SECONDS`.
 """
 
 from __future__ import annotations
@@ -13,30 +16,78 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-import sqlalchemy as sa
 
-from data import schema
-from data.db import database_url, is_locked_error, make_engine
-from data.importers.formats import FileProblem
-from data.importers.pipeline import import_file
-from data.importers.template import write_blank_template
-from data.seed import bundled_files, seed_reference, seed_summary
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+STORE_BUSY_EXIT = 3
+NOT_CREATED = "The store has not been created yet: run 'kpi seed' first."
 
 
-def _engine() -> sa.Engine:
-    return make_engine(database_url())
+class StoreBusy(click.ClickException):
+    """Another program kept the DuckDB file locked: one line saying what to do, instead of a traceback."""
+
+    exit_code = STORE_BUSY_EXIT
+
+    def __init__(self, holder: int | None) -> None:
+        program = f"another program (process {holder})" if holder else "another program"
+        super().__init__(
+            f"The store is in use by {program}, such as an import still running. "
+            "Try again when it has finished."
+        )
 
 
-@click.group(help="Healthy Child Programme outcomes dashboard: data store and server.")
+class DataCommands(click.Group):
+    """The command group, turning a locked store into :class:`StoreBusy` whichever command met it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException:
+            raise
+        except Exception as error:
+            from data.db import is_locked_error, lock_holder
+
+            if is_locked_error(error):
+                raise StoreBusy(lock_holder(error)) from error
+            raise
+
+
+@click.group(cls=DataCommands, help="Healthy Child Programme outcomes dashboard: data store and server.")
 def main() -> None:
     """Command group."""
+
+
+def _engine(*, read_only: bool = False) -> sa.Engine:
+    """The store's engine; read-only for the commands that only read (no effect on PostgreSQL)."""
+    from data.db import database_url, make_engine
+
+    return make_engine(database_url(), read_only=read_only)
+
+
+def _existing_store(*, read_only: bool = False) -> sa.Engine:
+    """The store's engine, or a one-line error if the store has not been created."""
+    from data import schema
+    from data.db import database_url, duckdb_file
+
+    file = duckdb_file(database_url())
+    if file is not None and not file.exists():
+        raise click.ClickException(NOT_CREATED)
+    engine = _engine(read_only=read_only)
+    if not schema.has_schema(engine):
+        raise click.ClickException(NOT_CREATED)
+    return engine
 
 
 @main.command(help="Create the store and load the catalogue and bundled data. Safe to run again.")
 @click.option("--if-missing", is_flag=True, help="Do nothing if the store already exists.")
 def seed(if_missing: bool) -> None:
+    from data import schema
+    from data.db import database_url
+
     engine = _engine()
     if if_missing and schema.has_schema(engine):
         click.echo(f"The store already exists ({_display(database_url())}); nothing to do.")
@@ -46,6 +97,10 @@ def seed(if_missing: bool) -> None:
 
 def build_store(engine: sa.Engine) -> None:
     """Create or refresh the store from the shipped catalogue and bundled data, reporting as it goes."""
+    from data.db import database_url
+    from data.importers.pipeline import import_file
+    from data.seed import bundled_files, seed_reference, seed_summary
+
     started = time.perf_counter()
     counts = seed_reference(engine)
     click.echo(
@@ -71,20 +126,14 @@ def build_store(engine: sa.Engine) -> None:
 @click.option("--strict", is_flag=True, help="Load nothing from a file if any of its rows is rejected.")
 @click.option("--by", "imported_by", default=None, help="Who is importing (default: your login name).")
 def import_command(files: tuple[Path, ...], strict: bool, imported_by: str | None) -> None:
-    engine = _engine()
-    if not schema.has_schema(engine):
-        raise click.ClickException("The store has not been created yet: run 'kpi seed' first.")
+    from data.importers.formats import FileProblem
+    from data.importers.pipeline import import_file
+
+    engine = _existing_store()
     status = 0
     for path in files:
         try:
             result = import_file(engine, path, imported_by=imported_by, strict=strict)
-        except sa.exc.DBAPIError as error:
-            if is_locked_error(error):
-                raise click.ClickException(
-                    "The database is open in a running dashboard, which reads it. Stop the dashboard, import, "
-                    "then start it again (a shared deployment on PostgreSQL has no such limit)."
-                ) from error
-            raise
         except FileProblem as problem:
             click.echo(f"{path.name}: not imported. {problem}", err=True)
             status = 2
@@ -99,8 +148,12 @@ def import_command(files: tuple[Path, ...], strict: bool, imported_by: str | Non
 @main.command(help="List recent imports.")
 @click.option("--limit", default=20, show_default=True)
 def imports(limit: int) -> None:
+    import sqlalchemy as sa
+
+    from data import schema
+
     batches = schema.import_batches
-    with _engine().connect() as conn:
+    with _existing_store(read_only=True).connect() as conn:
         rows = (
             conn.execute(sa.select(batches).order_by(batches.c.started_at.desc()).limit(limit))
             .mappings()
@@ -117,8 +170,12 @@ def imports(limit: int) -> None:
 @main.command(help="Show the rows an import rejected, with their reasons.")
 @click.argument("batch_id")
 def rejections(batch_id: str) -> None:
+    import sqlalchemy as sa
+
+    from data import schema
+
     table = schema.rejected_rows
-    with _engine().connect() as conn:
+    with _existing_store(read_only=True).connect() as conn:
         rows = (
             conn.execute(
                 sa.select(table).where(table.c.batch_id.startswith(batch_id)).order_by(table.c.row_number)
@@ -135,7 +192,9 @@ def rejections(batch_id: str) -> None:
 @main.command(help="Write a blank provider quarterly return (CSV or XLSX, by the file's extension).")
 @click.argument("path", type=click.Path(path_type=Path))
 def template(path: Path) -> None:
-    write_blank_template(_engine(), path)
+    from data.importers.template import write_blank_template
+
+    write_blank_template(path)
     click.echo(f"Wrote a blank provider quarterly return to {path}")
 
 

@@ -4,19 +4,54 @@ The store is any SQLAlchemy database named by ``KPI_DATABASE_URL``: an embedded 
 (``duckdb:///data/hcp_outcomes.duckdb`` beside this package), or PostgreSQL
 (``postgresql+psycopg://user@host/db``) for a multi-user deployment. Everything else in the product takes
 an ``Engine`` so the same code runs on both.
+
+DuckDB locks its file for as long as a connection is open, and a read-write connection in one process
+blocks every other process, even from reading. So a DuckDB file is opened per use and closed straight after
+(no connection pool, see :class:`DuckDBFilePool`; opening costs about 15 ms), and an open that finds the
+file locked tries again for up to :data:`LOCK_WAIT_SECONDS`, so that the dashboard and the ``kpi`` command
+take turns rather than fail.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_FILE = DATA_DIR / "hcp_outcomes.duckdb"
 DATABASE_URL_VARIABLE = "KPI_DATABASE_URL"
+IN_MEMORY_URLS = ("duckdb://", "duckdb:///:memory:")
+
+# How long opening a DuckDB file waits for another process to close it, and how often it tries.
+LOCK_WAIT_SECONDS = 5.0
+LOCK_RETRY_SECONDS = 0.05
+
+
+class DuckDBFilePool(sa.pool.NullPool):
+    """No connections kept between uses, and one thread at a time opening or closing one.
+
+    The connections one process has to a DuckDB file share one database, which DuckDB shuts down when the
+    last of them closes; a thread opening the file while another is shutting it down fails ("Unique file
+    handle conflict"). Taking turns avoids that: an open either joins the database still in use or starts
+    it afresh once the shutdown has finished.
+    """
+
+    _turns = threading.RLock()
+
+    def _do_get(self) -> sa.pool.ConnectionPoolEntry:
+        with self._turns:
+            return super()._do_get()
+
+    def _do_return_conn(self, record: sa.pool.ConnectionPoolEntry) -> None:
+        with self._turns:
+            super()._do_return_conn(record)
 
 
 def database_url() -> str:
@@ -28,16 +63,20 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine
     """A new engine for ``url`` (default :func:`database_url`).
 
     An in-memory DuckDB database exists only inside one connection, so its engine shares a single
-    connection (tests use this); a DuckDB file or PostgreSQL uses SQLAlchemy's ordinary pool.
-    ``read_only`` opens a DuckDB file for reading only, so that several dashboard processes can share it
-    (DuckDB lets one process write a file, or many read it); it does not apply to PostgreSQL, where the
-    server manages concurrent users.
+    connection (tests use this). A DuckDB file is opened for each use and closed after it, waiting briefly
+    if another process has it open (see the module's notes); ``read_only`` opens it for reading only, so
+    that several processes can read it at once (DuckDB lets one process write a file, or many read it). It
+    does not apply to PostgreSQL, which uses SQLAlchemy's ordinary pool and manages concurrent users itself.
     """
     url = url or database_url()
-    if url in ("duckdb://", "duckdb:///:memory:"):
+    if url in IN_MEMORY_URLS:
         return sa.create_engine(url, poolclass=sa.pool.StaticPool)
     if url.startswith("duckdb"):
-        return sa.create_engine(url, connect_args={"read_only": True} if read_only else {})
+        engine = sa.create_engine(
+            url, poolclass=DuckDBFilePool, connect_args={"read_only": True} if read_only else {}
+        )
+        sa.event.listen(engine, "do_connect", _connect_waiting_for_lock)
+        return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
@@ -47,6 +86,37 @@ def get_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine:
     return make_engine(url or database_url(), read_only=read_only)
 
 
+def duckdb_file(url: str) -> Path | None:
+    """The file a DuckDB ``url`` names, or None for an in-memory or other database."""
+    if url in IN_MEMORY_URLS or not url.startswith("duckdb"):
+        return None
+    return Path(sa.make_url(url).database or "")
+
+
 def is_locked_error(error: BaseException) -> bool:
-    """True when ``error`` says another process holds the DuckDB file (e.g. a running dashboard)."""
+    """True when ``error`` says another process holds the DuckDB file (e.g. a running import)."""
     return "Could not set lock on file" in str(error)
+
+
+def lock_holder(error: BaseException) -> int | None:
+    """The process id DuckDB names as holding the file, if it does."""
+    found = re.search(r"\(PID (\d+)\)", str(error))
+    return int(found.group(1)) if found else None
+
+
+def _connect_waiting_for_lock(
+    dialect: sa.Dialect, _record: object, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> Any:
+    """Open a DuckDB connection, trying again while another process holds the file's lock.
+
+    Called by SQLAlchemy in place of its own connect; the last lock error is raised as it came (SQLAlchemy
+    wraps it), so callers see an ordinary database error once :data:`LOCK_WAIT_SECONDS` have passed.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except Exception as error:
+            if not is_locked_error(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(LOCK_RETRY_SECONDS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 YEAR_TYPES = ("financial", "academic", "calendar")
@@ -52,15 +53,73 @@ def _second_year(first: int, short: str) -> int:
     return year + 100 if year < first else year
 
 
+def _split_range(groups: tuple[str, ...], text: str, split_type: str) -> Period:
+    """``2020/21 - 22/23``: pooled split years."""
+    first = int(groups[0])
+    last_start = _second_year(first, groups[2])
+    _check_consecutive(first, _second_year(first, groups[1]), text)
+    _check_consecutive(last_start, _second_year(last_start, groups[3]), text)
+    _check_span(first, last_start, text)
+    start, end = _year_span(first, last_start, split_type)
+    return Period(start, end, text, "multi_year")
+
+
+def _split_quarter(groups: tuple[str, ...], text: str, split_type: str) -> Period:
+    """``2023/24 Q1``: a quarter of a financial or academic year."""
+    first = int(groups[0])
+    _check_consecutive(first, _second_year(first, groups[1]), text)
+    year_start = dt.date(first, _YEAR_START_MONTH[split_type], 1)
+    start = _add_months(year_start, 3 * (int(groups[2]) - 1))
+    return Period(start, _add_months(start, 3) - dt.timedelta(days=1), text, "quarter")
+
+
+def _split_year(groups: tuple[str, ...], text: str, split_type: str) -> Period:
+    """``2022/23``: a financial or academic year."""
+    first = int(groups[0])
+    _check_consecutive(first, _second_year(first, groups[1]), text)
+    start, end = _year_span(first, first, split_type)
+    return Period(start, end, text, "year")
+
+
+def _calendar_range(groups: tuple[str, ...], text: str, _split_type: str) -> Period:
+    """``2020 - 22``: pooled calendar years."""
+    first = int(groups[0])
+    last = _second_year(first, groups[1])
+    _check_span(first, last, text)
+    return Period(dt.date(first, 1, 1), dt.date(last, 12, 31), text, "multi_year")
+
+
+def _calendar_quarter(groups: tuple[str, ...], text: str, _split_type: str) -> Period:
+    """``2023 Q1``: a quarter of a calendar year."""
+    start = dt.date(int(groups[0]), 3 * (int(groups[1]) - 1) + 1, 1)
+    return Period(start, _add_months(start, 3) - dt.timedelta(days=1), text, "quarter")
+
+
+def _calendar_year(groups: tuple[str, ...], text: str, _split_type: str) -> Period:
+    """``2023``: a calendar year."""
+    year = int(groups[0])
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), text, "year")
+
+
+def _month(groups: tuple[str, ...], text: str, _split_type: str) -> Period | None:
+    """``Apr 2024`` or ``April 2024``: a month (None when the month's name is not one)."""
+    month = _MONTHS.get(groups[0].lower())
+    if month is None:
+        return None
+    start = dt.date(int(groups[1]), month, 1)
+    return Period(start, _add_months(start, 1) - dt.timedelta(days=1), text, "month")
+
+
 _SPLIT_YEAR = r"(\d{4})\s*/\s*(\d{2}|\d{4})"
-_PATTERNS = (
-    ("split_range", re.compile(rf"^{_SPLIT_YEAR}\s*-\s*(\d{{2}}|\d{{4}})\s*/\s*(\d{{2}}|\d{{4}})$")),
-    ("split_quarter", re.compile(rf"^{_SPLIT_YEAR}\s*Q([1-4])$", re.IGNORECASE)),
-    ("split_year", re.compile(rf"^{_SPLIT_YEAR}$")),
-    ("calendar_range", re.compile(r"^(\d{4})\s*-\s*(\d{2}|\d{4})$")),
-    ("calendar_quarter", re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE)),
-    ("calendar_year", re.compile(r"^(\d{4})$")),
-    ("month", re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")),
+# Each form of label and how to read it, tried in this order.
+_FORMS: tuple[tuple[re.Pattern[str], Callable[[tuple[str, ...], str, str], Period | None]], ...] = (
+    (re.compile(rf"^{_SPLIT_YEAR}\s*-\s*(\d{{2}}|\d{{4}})\s*/\s*(\d{{2}}|\d{{4}})$"), _split_range),
+    (re.compile(rf"^{_SPLIT_YEAR}\s*Q([1-4])$", re.IGNORECASE), _split_quarter),
+    (re.compile(rf"^{_SPLIT_YEAR}$"), _split_year),
+    (re.compile(r"^(\d{4})\s*-\s*(\d{2}|\d{4})$"), _calendar_range),
+    (re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE), _calendar_quarter),
+    (re.compile(r"^(\d{4})$"), _calendar_year),
+    (re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$"), _month),
 )
 
 
@@ -78,47 +137,13 @@ def parse_period(label: str, year_type: str = "financial") -> Period:
     if not text:
         raise PeriodError("the time period is blank")
     split_type = "financial" if year_type == "calendar" else year_type
-    for kind, pattern in _PATTERNS:
+    for pattern, read in _FORMS:
         match = pattern.match(text)
-        if not match:
-            continue
-        groups = match.groups()
-        if kind == "split_range":
-            first = int(groups[0])
-            last_start = _second_year(first, groups[2])
-            _check_consecutive(first, _second_year(first, groups[1]), text)
-            _check_consecutive(last_start, _second_year(last_start, groups[3]), text)
-            _check_span(first, last_start, text)
-            start, end = _year_span(first, last_start, split_type)
-            return Period(start, end, text, "multi_year")
-        if kind == "split_quarter":
-            first = int(groups[0])
-            _check_consecutive(first, _second_year(first, groups[1]), text)
-            year_start = dt.date(first, _YEAR_START_MONTH[split_type], 1)
-            start = _add_months(year_start, 3 * (int(groups[2]) - 1))
-            return Period(start, _add_months(start, 3) - dt.timedelta(days=1), text, "quarter")
-        if kind == "split_year":
-            first = int(groups[0])
-            _check_consecutive(first, _second_year(first, groups[1]), text)
-            start, end = _year_span(first, first, split_type)
-            return Period(start, end, text, "year")
-        if kind == "calendar_range":
-            first = int(groups[0])
-            last = _second_year(first, groups[1])
-            _check_span(first, last, text)
-            return Period(dt.date(first, 1, 1), dt.date(last, 12, 31), text, "multi_year")
-        if kind == "calendar_quarter":
-            start = dt.date(int(groups[0]), 3 * (int(groups[1]) - 1) + 1, 1)
-            return Period(start, _add_months(start, 3) - dt.timedelta(days=1), text, "quarter")
-        if kind == "calendar_year":
-            year = int(groups[0])
-            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), text, "year")
-        if kind == "month":
-            month = _MONTHS.get(groups[0].lower())
-            if month is None:
+        if match:
+            period = read(match.groups(), text, split_type)
+            if period is None:
                 break
-            start = dt.date(int(groups[1]), month, 1)
-            return Period(start, _add_months(start, 1) - dt.timedelta(days=1), text, "month")
+            return period
     raise PeriodError(
         f"the time period '{text}' is not one we can read "
         "(expected forms like 2023, 2022/23, 2020 - 22, 2023/24 Q1 or Apr 2024)"

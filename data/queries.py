@@ -192,7 +192,7 @@ def data_summary(engine: sa.Engine) -> dict:
         }
 
 
-# --- One indicator's breakdowns (the indicator page) ---------------------------------------------------------
+# --- One indicator's breakdowns (the indicator page) -----------------------------------------------------
 
 BREAKDOWN_COLUMNS = (
     "indicator_code",

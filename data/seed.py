@@ -128,7 +128,8 @@ def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dic
     counts: dict[str, int] = {}
     with engine.begin() as conn:
         areas = bundled_areas()
-        areas = areas.astype(object).where(areas.notna(), None)
+        # pandas-stubs do not allow None as the replacement, which pandas takes (and the driver needs).
+        areas = areas.astype(object).where(areas.notna(), None)  # type: ignore[call-overload]
         counts["areas"] = sum(_sync(conn, schema.areas, areas.to_dict("records")))
         for table, rows in _catalogue_rows(catalogue).items():
             if table in (schema.indicator_nodes, schema.indicator_aliases):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from metrics.stats import as_float_array
+from metrics.stats import Figures, as_float_array
 
 POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
 
@@ -36,9 +36,9 @@ def check_polarity(polarity: str) -> str:
 
 
 def benchmark_many(
-    lower: ArrayLike,
-    upper: ArrayLike,
-    benchmark: ArrayLike,
+    lower: Figures,
+    upper: Figures,
+    benchmark: Figures,
     polarity: str | ArrayLike,
 ) -> NDArray[np.object_] | pd.Series:
     """Benchmark labels for whole columns; a Series in gives a Series (same index) out.
@@ -77,6 +77,6 @@ def benchmark(
     is 'similar'. A lower limit above the upper limit raises ``ValueError``.
     """
     check_polarity(polarity)
-    if not any(pd.isna(v) for v in (lower, upper)) and lower > upper:
+    if lower is not None and upper is not None and not (pd.isna(lower) or pd.isna(upper)) and lower > upper:
         raise ValueError(f"lower limit {lower} is above upper limit {upper}")
     return str(benchmark_many([lower], [upper], [benchmark], polarity)[0])

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
-from typing import Literal, NamedTuple, get_args
+from typing import Literal, NamedTuple, cast, get_args
 
 from metrics.money import round_half_up, to_pennies
 
@@ -80,21 +80,22 @@ class Kpi:
         if not isinstance(self.code, str) or not self.code.strip():
             raise ValueError(f"Every KPI needs a code, got {self.code!r}")
         name = f"KPI {self.code}"
-        object.__setattr__(self, "weight", _decimal(self.weight, f"{name}: weight"))
-        object.__setattr__(self, "target", _decimal(self.target, f"{name}: target"))
-        if self.floor is not None:
-            object.__setattr__(self, "floor", _decimal(self.floor, f"{name}: floor"))
+        weight = _decimal(self.weight, f"{name}: weight")
+        object.__setattr__(self, "weight", weight)
+        target = _decimal(self.target, f"{name}: target")
+        object.__setattr__(self, "target", target)
+        floor = None if self.floor is None else _decimal(self.floor, f"{name}: floor")
+        object.__setattr__(self, "floor", floor)
         if self.polarity not in _POLARITIES:
             raise ValueError(f"{name}: polarity must be one of {_POLARITIES}, got {self.polarity!r}")
         if self.basis not in _PERIOD_LABELS:
             raise ValueError(f"{name}: basis must be one of {tuple(_PERIOD_LABELS)}, got {self.basis!r}")
-        if self.weight < 0:
-            raise ValueError(f"{name}: weight must not be negative, got {self.weight}")
-        if self.floor is not None and self._direction * (self.target - self.floor) <= 0:
+        if weight < 0:
+            raise ValueError(f"{name}: weight must not be negative, got {weight}")
+        if floor is not None and self._direction * (target - floor) <= 0:
             side, better = ("below", "higher") if self._direction > 0 else ("above", "lower")
             raise ValueError(
-                f"{name}: floor {self.floor} must be {side} the target {self.target} "
-                f"when {better} values are better"
+                f"{name}: floor {floor} must be {side} the target {target} when {better} values are better"
             )
 
     @property
@@ -135,8 +136,8 @@ class Scheme:
         if repeated:
             raise ValueError(f"KPI codes must be unique; repeated: {', '.join(repeated)}")
         if sum((Fraction(kpi.weight) for kpi in kpis), Fraction(0)) != 1:
-            weights = ", ".join(f"{kpi.code} {_percent_exact(kpi.weight)}" for kpi in kpis)
-            total = _percent_exact(sum((kpi.weight for kpi in kpis), Decimal(0)))
+            weights = ", ".join(f"{kpi.code} {_percent_exact(_stored(kpi.weight))}" for kpi in kpis)
+            total = _percent_exact(sum((_stored(kpi.weight) for kpi in kpis), Decimal(0)))
             raise ValueError(
                 f"KPI weights must total exactly 100%; they total {total} ({weights or 'no KPIs'})"
             )
@@ -152,7 +153,7 @@ class Scheme:
     @property
     def fixed(self) -> Decimal:
         """The money paid regardless of performance: budget - at_risk."""
-        return self.budget - self.at_risk
+        return _stored(self.budget) - self.at_risk
 
 
 @dataclass(frozen=True)
@@ -262,9 +263,9 @@ def forecast(
         return _result(scheme, outcomes)
 
     return Forecast(
-        worst=scenario(lambda kpi, so_far: Fraction(0)),
+        worst=scenario(lambda _kpi, _so_far: Fraction(0)),
         expected=scenario(lambda kpi, so_far: _expected(kpi, assumptions.get(kpi.code), so_far)),
-        best=scenario(lambda kpi, so_far: Fraction(1)),
+        best=scenario(lambda _kpi, _so_far: Fraction(1)),
     )
 
 
@@ -312,9 +313,9 @@ def _assess(kpi: Kpi, value: Value) -> _Outcome:
         return _NO_DATA
     number = _decimal(value, f"KPI {kpi.code}: value")
     direction = kpi._direction
-    if direction * (number - kpi.target) >= 0:
+    if direction * (number - _stored(kpi.target)) >= 0:
         return _Outcome(number, "met", Fraction(1))
-    if kpi.floor is None or direction * (number - kpi.floor) <= 0:
+    if kpi.floor is None or direction * (number - _stored(kpi.floor)) <= 0:
         return _Outcome(number, "not met", Fraction(0))
     achievement = (Fraction(number) - Fraction(kpi.floor)) / (Fraction(kpi.target) - Fraction(kpi.floor))
     return _Outcome(number, "partly met", achievement)
@@ -364,7 +365,7 @@ def _periods(kpi: Kpi, stake_per_period: Fraction, outcomes: list[_Outcome]) -> 
 
 def _explain(kpi: Kpi, periods: tuple[PeriodResult, ...], achievement: Fraction) -> str:
     """One plain-English line saying how the KPI's achievement came about."""
-    target = f"the {_quantity(kpi.target, kpi.unit)} target"
+    target = f"the {_quantity(_stored(kpi.target), kpi.unit)} target"
     if len(periods) == 1:
         return _explain_year(kpi, periods[0], target)
     labels = {status: [p.label for p in periods if p.status == status] for status in get_args(Status)}
@@ -396,8 +397,11 @@ def _explain_year(kpi: Kpi, period: PeriodResult, target: str) -> str:
     if period.status == "met":
         return f"Met {target} for the year ({value})."
     if period.status == "partly met":
-        floor = _quantity(kpi.floor, kpi.unit)
-        return f"Partly met {target} for the year ({value}; floor {floor}). Achievement {_percent(period.achievement)}."
+        floor = _quantity(_stored(kpi.floor), kpi.unit)
+        return (
+            f"Partly met {target} for the year ({value}; floor {floor}). "
+            f"Achievement {_percent(period.achievement)}."
+        )
     if period.status == "not met":
         return f"Missed {target} for the year ({value})."
     if period.status == "no data":
@@ -417,6 +421,14 @@ def _decimal(number: Decimal | float, what: str) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{what} must be a finite number, got {number!r}")
     return result
+
+
+def _stored(number: Decimal | float | None) -> Decimal:
+    """A number of a :class:`Kpi` or :class:`Scheme`, which ``__post_init__`` has made a Decimal.
+
+    The field's type says what the constructor takes (int, float or Decimal); this says what it holds.
+    """
+    return cast(Decimal, number)
 
 
 def _as_decimal(fraction: Fraction) -> Decimal:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from metrics.compare import check_polarity
-from metrics.stats import as_float_array
+from metrics.stats import Figures, as_float_array
 
 NOT_ASSESSED = "not assessed"
 
@@ -33,13 +33,13 @@ def _meets(values: NDArray[np.float64], target: NDArray[np.float64], sign: float
 
 
 def target_status_many(
-    values: ArrayLike,
+    values: Figures,
     *,
-    target: ArrayLike,
+    target: Figures,
     polarity: str,
-    amber_threshold: ArrayLike | None = None,
-    lower: ArrayLike | None = None,
-    upper: ArrayLike | None = None,
+    amber_threshold: Figures = None,
+    lower: Figures = None,
+    upper: Figures = None,
     use_ci: bool = False,
 ) -> NDArray[np.object_]:
     """Target statuses for whole columns of one indicator (see :func:`target_status`)."""
@@ -82,7 +82,12 @@ def target_status(
     the target (above it when higher is better) raises ``ValueError``.
     """
     check_polarity(polarity)
-    if polarity != "no_judgement" and not any(pd.isna(v) for v in (target, amber_threshold)):
+    if (
+        polarity != "no_judgement"
+        and target is not None
+        and amber_threshold is not None
+        and not (pd.isna(target) or pd.isna(amber_threshold))
+    ):
         sign = 1.0 if polarity == "higher_is_better" else -1.0
         if sign * (target - amber_threshold) < 0:
             raise ValueError(f"amber threshold {amber_threshold} is on the better side of target {target}")

@@ -123,7 +123,8 @@ def _trends(y: FloatArray, length: int) -> Direction:
 
 
 def _two_in_three(near: np.ndarray, side: FloatArray) -> Direction:
-    """Mark near-limit points in any three consecutive points, all on one side of the mean, with two or more near."""
+    """Mark near-limit points in any three consecutive points, all on one side of the mean, with two or more
+    near."""
     marks = np.zeros(side.size)
     if side.size < 3:
         return marks
@@ -269,7 +270,7 @@ def _blocked_sums(
     for first in range(8, width, 8):  # block positions, the same for every series
         totals = totals + np.where((first + 8 <= whole)[:, None], values[:, first : first + 8], 0.0)
     t = totals.T
-    result = ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]))
+    result: FloatArray = ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]))
     series = np.arange(count)
     for extra in range(7):  # the up to seven values after the last whole block, in order
         position = whole + extra

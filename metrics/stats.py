@@ -17,6 +17,8 @@ so that one bad row never stops a load.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TypeGuard, cast
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,8 @@ from scipy.special import gammaincinv
 from scipy.stats import norm
 
 FloatArray = NDArray[np.float64]
+Figures = ArrayLike | Sequence[float | None] | None
+"""A column of figures: an array, Series, list or single number; None, NaN or pandas NA is missing."""
 
 EXACT_BELOW = 10
 """Counts below this use the exact Poisson interval; from here on Byar's method (phe_rate)."""
@@ -41,19 +45,22 @@ def z_value(confidence: float) -> float:
     return float(norm.ppf(0.5 + _checked(confidence) / 2))
 
 
-def as_float_array(values: ArrayLike) -> FloatArray:
+def as_float_array(values: Figures) -> FloatArray:
     """Turn a sequence, Series or scalar into a float array, with None and pandas NA as NaN."""
     if isinstance(values, np.ndarray):
-        return values.astype(float)
-    if hasattr(values, "to_numpy"):
-        return np.asarray(values.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+        return values.astype(np.float64)
+    to_numpy = getattr(values, "to_numpy", None)  # a pandas Series, Index or extension array
+    if to_numpy is not None:
+        return np.asarray(to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
     if pd.api.types.is_scalar(values):
-        return np.asarray(np.nan if pd.isna(values) else values, dtype=float)
-    return np.array([np.nan if pd.isna(v) else v for v in values], dtype=float)
+        scalar = cast(float | None, values)
+        return np.asarray(np.nan if pd.isna(scalar) else scalar, dtype=np.float64)
+    items = cast(Sequence[float | None], values)
+    return np.array([np.nan if pd.isna(v) else v for v in items], dtype=np.float64)
 
 
 def wilson_limits(
-    numerators: ArrayLike, denominators: ArrayLike, confidence: float = 0.95
+    numerators: Figures, denominators: Figures, confidence: float = 0.95
 ) -> tuple[FloatArray, FloatArray]:
     """Wilson score limits on the 0-1 scale, with no validation (NaN in, NaN out).
 
@@ -71,7 +78,7 @@ def wilson_limits(
     return np.clip(lower, 0, p), np.clip(upper, p, 1)
 
 
-def byars_limits(counts: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
+def byars_limits(counts: Figures, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
     """Byar's approximate Poisson limits for a count, on the count scale.
 
     Equal to the internal ``byars_lower``/``byars_upper`` helpers of PHEindicatormethods,
@@ -86,7 +93,7 @@ def byars_limits(counts: ArrayLike, confidence: float = 0.95) -> tuple[FloatArra
     return np.where(lower < 0, np.nan, lower), upper
 
 
-def exact_poisson_limits(counts: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
+def exact_poisson_limits(counts: Figures, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
     """Exact Poisson limits for a count: chi-squared quantiles on 2x and 2x + 2 degrees of freedom, halved.
 
     Written with the inverse regularised gamma function, which equals qchisq(q, 2x) / 2.
@@ -96,13 +103,13 @@ def exact_poisson_limits(counts: ArrayLike, confidence: float = 0.95) -> tuple[F
     alpha = 1 - _checked(confidence)
     with np.errstate(invalid="ignore"):
         lower = np.where(x == 0, 0.0, gammaincinv(np.where(x == 0, 1.0, x), alpha / 2))
-        upper = gammaincinv(x + 1, 1 - alpha / 2)
+        upper = np.asarray(gammaincinv(x + 1, 1 - alpha / 2), dtype=np.float64)
     return np.where(np.isnan(x), np.nan, lower), upper
 
 
 def proportion_ci_arrays(
-    numerators: ArrayLike,
-    denominators: ArrayLike,
+    numerators: Figures,
+    denominators: Figures,
     *,
     confidence: float = 0.95,
     multiplier: float = 100,
@@ -120,8 +127,8 @@ def proportion_ci_arrays(
 
 
 def rate_ci_arrays(
-    counts: ArrayLike,
-    denominators: ArrayLike,
+    counts: Figures,
+    denominators: Figures,
     *,
     confidence: float = 0.95,
     multiplier: float = 1000,
@@ -146,8 +153,8 @@ def rate_ci_arrays(
     )
 
 
-def _is_missing(value: float | None) -> bool:
-    return bool(pd.isna(value))
+def _is_present(value: float | None) -> TypeGuard[float]:
+    return not pd.isna(value)
 
 
 def proportion_ci(
@@ -163,7 +170,7 @@ def proportion_ci(
     (NaN, NaN); a negative figure, a zero denominator or a numerator above the denominator raises
     ``ValueError``.
     """
-    if _is_missing(numerator) or _is_missing(denominator):
+    if not (_is_present(numerator) and _is_present(denominator)):
         return math.nan, math.nan
     if numerator < 0 or denominator <= 0:
         raise ValueError("numerator must be >= 0 and denominator > 0")
@@ -187,7 +194,7 @@ def rate_ci(
     A count of 0 has a lower limit of 0. A missing input gives (NaN, NaN); a negative count or a
     denominator that is not positive raises ``ValueError``.
     """
-    if _is_missing(count) or _is_missing(denominator):
+    if not (_is_present(count) and _is_present(denominator)):
         return math.nan, math.nan
     if count < 0 or denominator <= 0:
         raise ValueError("count must be >= 0 and denominator > 0")

@@ -18,16 +18,16 @@ and checked against that branch's test workbook.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
 from metrics.compare import POLARITIES, check_polarity
 from metrics.spc import _group_layout, _per_series
-from metrics.stats import FloatArray, as_float_array, z_value
+from metrics.stats import Figures, FloatArray, as_float_array, z_value
 
 POINTS = 5
 """The trend test uses the latest five points."""
@@ -178,7 +178,7 @@ def _other_trend(values: FloatArray, lower: FloatArray, upper: FloatArray, polar
     return _label(chi2, gradient, slopes, polarity)
 
 
-def _series(arrays: dict[str, ArrayLike | None]) -> dict[str, FloatArray]:
+def _series(arrays: dict[str, Figures]) -> dict[str, FloatArray]:
     converted = {name: np.atleast_1d(as_float_array(a)) for name, a in arrays.items()}
     if len({a.size for a in converted.values()}) > 1:
         raise ValueError(f"{', '.join(converted)} must have the same length")
@@ -188,12 +188,12 @@ def _series(arrays: dict[str, ArrayLike | None]) -> dict[str, FloatArray]:
 def recent_trend(
     *,
     polarity: str,
-    numerators: ArrayLike | None = None,
-    denominators: ArrayLike | None = None,
-    values: ArrayLike | None = None,
-    lower95: ArrayLike | None = None,
-    upper95: ArrayLike | None = None,
-    periods: ArrayLike | None = None,
+    numerators: Figures = None,
+    denominators: Figures = None,
+    values: Figures = None,
+    lower95: Figures = None,
+    upper95: Figures = None,
+    periods: Iterable[Hashable] | None = None,
 ) -> TrendResult:
     """Recent-trend marker for one series, oldest point first.
 
@@ -223,10 +223,10 @@ def recent_trend(
         series = {name: a[index] for name, a in series.items()}
     if next(iter(series.values())).size < POINTS:
         return _cannot(TrendReason.NOT_ENOUGH)
-    latest = [a[-POINTS:] for a in series.values()]
-    if "numerators" in series:
-        return _proportion_trend(*latest, polarity)
-    return _other_trend(*latest, polarity)
+    latest = {name: a[-POINTS:] for name, a in series.items()}
+    if "numerators" in latest:
+        return _proportion_trend(latest["numerators"], latest["denominators"], polarity)
+    return _other_trend(latest["values"], latest["lower95"], latest["upper95"], polarity)
 
 
 def recent_trends(
@@ -284,7 +284,10 @@ def _squared(x: FloatArray) -> FloatArray:
 
 def _ols_slopes(t: FloatArray, y: FloatArray) -> FloatArray:
     """:func:`_ols_slope` of each row of ``y`` on ``t``."""
-    return np.sum((t - t.mean()) * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum((t - t.mean()) ** 2)
+    slopes: FloatArray = np.sum((t - t.mean()) * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(
+        (t - t.mean()) ** 2
+    )
+    return slopes
 
 
 def _weighted_fits(t: FloatArray, values: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -297,7 +300,8 @@ def _weighted_fits(t: FloatArray, values: FloatArray, weights: FloatArray) -> tu
 
 
 def _proportion_fits(numerators: FloatArray, denominators: FloatArray) -> tuple[FloatArray, ...]:
-    """Chi-squared, gradient and the five leave-one-out gradients of each row, as :func:`_proportion_trend`."""
+    """Chi-squared, gradient and the five leave-one-out gradients of each row, as
+    :func:`_proportion_trend`."""
     t = np.arange(1.0, POINTS + 1)
     p = numerators / denominators
     logits = np.log(p / (1 - p))

@@ -1,4 +1,5 @@
-"""The indicator catalogue: frameworks, indicators and shipped targets, kept as readable YAML beside this file.
+"""The indicator catalogue: frameworks, indicators and shipped targets, kept as readable YAML beside this
+file.
 
 ``frameworks.yaml`` holds the local CYP Outcomes Framework and the national HCP high-impact areas with their
 titles verbatim; ``indicators.yaml`` every indicator with its plain-English definition and the framework
@@ -238,7 +239,7 @@ def _target(entry: dict, indicator_codes: set[str]) -> Target:
 def _check_unique(indicators: tuple[Indicator, ...]) -> None:
     seen: dict[object, str] = {}
     for ind in indicators:
-        keys = [("code", ind.code)]
+        keys: list[tuple[str, object]] = [("code", ind.code)]
         keys += [("fingertips id", ind.fingertips_id)] if ind.fingertips_id is not None else []
         keys += [("alias", (a.source_name, a.measure)) for a in ind.aliases]
         for key in keys:

@@ -1,4 +1,5 @@
-"""Importing one file into the store: read, recognise, check, compute limits, write, and account for every row.
+"""Importing one file into the store: read, recognise, check, compute limits, write, and account for every
+row.
 
 The whole import is one database transaction: if anything fails the store is exactly as it was. Each valid
 row is written by its natural key (indicator, area, period, breakdown): a key not yet in the store is new,
@@ -105,7 +106,7 @@ def _lookups(conn: sa.Connection) -> Lookups:
     if indicators.empty:
         raise FileProblem("The store has no indicator catalogue yet: run 'kpi seed' first.")
     indicators = indicators.set_index("code")
-    by_id = {str(int(i)): code for code, i in indicators["fingertips_id"].dropna().items()}
+    by_id = {str(int(i)): str(code) for code, i in indicators["fingertips_id"].dropna().items()}
     aliases = conn.execute(sa.select(schema.indicator_aliases)).mappings().all()
     areas = conn.execute(sa.select(schema.areas.c.code)).scalars().all()
     return Lookups(
@@ -169,7 +170,8 @@ def _less_detailed(merged: pd.DataFrame) -> pd.Series:
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows as plain Python values for the database driver (NaN -> None)."""
-    out = frame[columns].astype(object).where(frame[columns].notna(), None)
+    # pandas-stubs do not allow None as the replacement, which pandas takes (and the driver needs).
+    out = frame[columns].astype(object).where(frame[columns].notna(), None)  # type: ignore[call-overload]
     return out.to_dict("records")
 
 

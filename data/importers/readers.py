@@ -1,4 +1,5 @@
-"""Reading an uploaded or named file into a table of text cells, with one clear message when it cannot be read.
+"""Reading an uploaded or named file into a table of text cells, with one clear message when it cannot be
+read.
 
 Cells are kept as text so validation, not the reader, decides what counts as a number, and so a rejected row
 can be stored exactly as it was written.
@@ -95,7 +96,8 @@ def _tidy_headers(frame: pd.DataFrame, file_name: str) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) < 2:
         raise FileProblem(
-            f"{file_name} has only one column: it may not be a comma-separated file, or the headings are missing."
+            f"{file_name} has only one column: it may not be a comma-separated file, "
+            "or the headings are missing."
         )
     if len(frame) == 0:
         raise FileProblem(f"{file_name} has headings but no rows of data.")

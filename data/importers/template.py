@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import NamedTuple
 
-import pandas as pd
-import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from data import schema
-from data.areas import LOCAL_AREAS
+from data.areas import LOCAL_AREAS, bundled_areas
+from data.catalogue import Catalogue, load_catalogue
 from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.readers import RETURN_SHEET
 
@@ -43,58 +42,62 @@ INSTRUCTIONS = (
 )
 
 
-def provider_indicators(engine: sa.Engine) -> pd.DataFrame:
-    """The indicators a provider return reports: code, short name, unit and what to fill in."""
-    ind = schema.indicators
-    with engine.connect() as conn:
-        rows = (
-            conn.execute(
-                sa.select(ind.c.code, ind.c.short_name, ind.c.unit, ind.c.value_type)
-                .where(ind.c.source.startswith(PROVIDER_SOURCE_PREFIX))
-                .order_by(ind.c.sort_order)
-            )
-            .mappings()
-            .all()
-        )
-    frame = pd.DataFrame(rows, columns=["code", "short_name", "unit", "value_type"])
-    frame["fill_in"] = frame["value_type"].map(
-        lambda t: "numerator and denominator" if t == "proportion" else "value"
-    )
-    return frame
+class ProviderIndicator(NamedTuple):
+    """One line of the template's list of indicators."""
+
+    code: str
+    short_name: str
+    unit: str
+    fill_in: str  # what the provider fills in: 'numerator and denominator' or 'value'
 
 
-def _local_areas(engine: sa.Engine) -> list[tuple[str, str]]:
-    areas = schema.areas
-    with engine.connect() as conn:
-        names = dict(
-            conn.execute(sa.select(areas.c.code, areas.c.name).where(areas.c.code.in_(LOCAL_AREAS))).all()
+def provider_indicators(catalogue: Catalogue) -> list[ProviderIndicator]:
+    """The indicators a provider return reports, in catalogue order."""
+    return [
+        ProviderIndicator(
+            code=i.code,
+            short_name=i.short_name,
+            unit=i.unit,
+            fill_in="numerator and denominator" if i.value_type == "proportion" else "value",
         )
+        for i in sorted(catalogue.indicators, key=lambda i: i.sort_order)
+        if i.source.startswith(PROVIDER_SOURCE_PREFIX)
+    ]
+
+
+def _local_areas() -> list[tuple[str, str]]:
+    areas = bundled_areas()
+    names = dict(zip(areas["code"], areas["name"], strict=True))
     return [(code, names[code]) for code in LOCAL_AREAS if code in names]
 
 
-def write_blank_template(engine: sa.Engine, path: Path) -> Path:
-    """Write the blank return to ``path``: XLSX when it ends in .xlsx, otherwise CSV (headings only)."""
+def write_blank_template(path: Path, catalogue: Catalogue | None = None) -> Path:
+    """Write the blank return to ``path``: XLSX when it ends in .xlsx, otherwise CSV (headings only).
+
+    The lists come from the shipped catalogue (default :func:`load_catalogue`) and areas, which are what
+    ``kpi seed`` puts in the store, so writing a template needs no database.
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         with path.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerow(PROVIDER_RETURN_HEADER)
         return path
-    indicators = provider_indicators(engine)
-    areas = _local_areas(engine)
+    indicators = provider_indicators(catalogue or load_catalogue())
+    areas = _local_areas()
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = RETURN_SHEET
     sheet.append(list(PROVIDER_RETURN_HEADER))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGH", (34, 12, 12, 12, 13, 10, 12, 40)):
+    for column, width in zip("ABCDEFGH", (34, 12, 12, 12, 13, 10, 12, 40), strict=True):
         sheet.column_dimensions[column].width = width
 
     listing = workbook.create_sheet("Indicators")
     listing.append(["indicator_code", "indicator", "unit", "fill in"])
-    for row in indicators.itertuples():
-        listing.append([row.code, row.short_name, row.unit, row.fill_in])
+    for indicator in indicators:
+        listing.append([indicator.code, indicator.short_name, indicator.unit, indicator.fill_in])
     area_sheet = workbook.create_sheet("Areas")
     area_sheet.append(["area_code", "area"])
     for code, name in areas:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
 from data.importers.formats import MISSING, Format
-from data.periods import PeriodError, parse_period
+from data.periods import Period, PeriodError, parse_period
 
 NUMBER_FIELDS = ("value", "lower95", "upper95", "lower998", "upper998", "count", "denominator")
 NUMBER_LABELS = {
@@ -95,13 +96,30 @@ def check_row(row: dict, file_format: Format, lookups: Lookups) -> tuple[dict | 
     elif area not in lookups.area_codes:
         problems.append(("unknown area", f"unknown area code '{row['area_code']}'"))
 
-    indicator = lookups.indicators.loc[code] if code else None
+    indicator = cast(pd.Series, lookups.indicators.loc[code]) if code else None
     period = None
     try:
         period = parse_period(row["period"], indicator["year_type"] if indicator is not None else "financial")
     except PeriodError as error:
         problems.append(("unreadable period", str(error)))
 
+    numbers, number_problems = _numbers(row)
+    problems += number_problems
+    provisional_text = row["provisional"].strip().lower()
+    if provisional_text not in YES | NO:
+        problems.append(("unreadable flag", f"provisional '{row['provisional']}' should be yes or no"))
+
+    if indicator is not None:
+        problems += _check_against_indicator(numbers, indicator)
+    problems += _check_interval(numbers)
+    if problems or code is None or indicator is None or period is None:  # the last three come with a problem
+        return None, problems
+    return _observation(row, code, area, indicator, period, numbers, provisional_text in YES), []
+
+
+def _numbers(row: dict) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
+    """The row's numbers (None where blank or unreadable), and the problems with them."""
+    problems: list[tuple[str, str]] = []
     numbers: dict[str, float | None] = {}
     for field in NUMBER_FIELDS:
         try:
@@ -112,17 +130,19 @@ def check_row(row: dict, file_format: Format, lookups: Lookups) -> tuple[dict | 
     for field, number in numbers.items():
         if number is not None and number < 0:
             problems.append(("negative number", f"{NUMBER_LABELS[field]} {row[field]} is negative"))
+    return numbers, problems
 
-    provisional_text = row["provisional"].strip().lower()
-    if provisional_text not in YES | NO:
-        problems.append(("unreadable flag", f"provisional '{row['provisional']}' should be yes or no"))
 
-    if indicator is not None:
-        problems += _check_against_indicator(numbers, indicator)
-    problems += _check_interval(numbers)
-    if problems:
-        return None, problems
-
+def _observation(
+    row: dict,
+    code: str,
+    area: str,
+    indicator: pd.Series,
+    period: Period,
+    numbers: dict[str, float | None],
+    provisional: bool,
+) -> dict:
+    """The observation a valid row gives, working out a proportion's value from its count when needed."""
     value = numbers["value"]
     if value is None and numbers["count"] is not None and numbers["denominator"]:
         value = numbers["count"] / numbers["denominator"] * float(indicator["multiplier"])
@@ -143,11 +163,11 @@ def check_row(row: dict, file_format: Format, lookups: Lookups) -> tuple[dict | 
         **numbers,
         "value": value,
         "value_note": note,
-        "provisional": provisional_text in YES,
+        "provisional": provisional,
         "published_comparison": ""
         if row["published_comparison"].lower() in MISSING
         else row["published_comparison"],
-    }, []
+    }
 
 
 def _check_against_indicator(numbers: dict[str, float | None], indicator: pd.Series) -> list[tuple[str, str]]:
@@ -199,7 +219,8 @@ KEY_FIELDS = (
 
 
 def reject_duplicates(valid: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Remove every row whose key another row in the same file shares; which copy is right is not ours to guess."""
+    """Remove every row whose key another row in the same file shares: which copy is right is not ours to
+    guess."""
     if valid.empty:
         return valid, []
     duplicated = valid.duplicated(list(KEY_FIELDS), keep=False)
@@ -222,10 +243,11 @@ def validate(
     common: pd.DataFrame, file_format: Format, lookups: Lookups
 ) -> tuple[pd.DataFrame, list[Rejection]]:
     """Split a common-layout table into valid observations and rejections (both keep file row numbers)."""
-    records, rejections = [], []
+    records: list[dict] = []
+    rejections: list[Rejection] = []
     for row in common.to_dict("records"):
         observation, problems = check_row(row, file_format, lookups)
-        if problems:
+        if observation is None:
             rejections.append(Rejection(row["row_number"], tuple(p[1] for p in problems), problems[0][0]))
         else:
             observation["row_number"] = row["row_number"]

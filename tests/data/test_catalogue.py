@@ -1,4 +1,5 @@
-"""The shipped catalogue: the whole framework verbatim, every indicator complete and mapped, mistakes caught."""
+"""The shipped catalogue: the whole framework verbatim, every indicator complete and mapped, mistakes
+caught."""
 
 from __future__ import annotations
 

@@ -249,7 +249,7 @@ def test_tidy_extract_matches_indicators_by_name_and_keeps_missing_values_as_gap
 def test_blank_xlsx_template_filled_in_imports(store, tmp_path):
     from openpyxl import load_workbook
 
-    path = write_blank_template(store, tmp_path / "return.xlsx")
+    path = write_blank_template(tmp_path / "return.xlsx")
     workbook = load_workbook(path)
     assert workbook.sheetnames[:2] == ["Instructions", "Return"]
     indicators = [row[0].value for row in workbook["Indicators"].iter_rows(min_row=2)]
@@ -264,7 +264,7 @@ def test_blank_xlsx_template_filled_in_imports(store, tmp_path):
 
 
 def test_blank_csv_template_has_the_headings_only(store, tmp_path):
-    path = write_blank_template(store, tmp_path / "return.csv")
+    path = write_blank_template(tmp_path / "return.csv")
     assert path.read_text().strip() == ",".join(RETURN_HEADER)
 
 

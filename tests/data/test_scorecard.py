@@ -1,4 +1,5 @@
-"""The scorecard: latest value, target in force, comparison with England, trend and SPC for every indicator."""
+"""The scorecard: latest value, target in force, comparison with England, trend and SPC for every
+indicator."""
 
 from __future__ import annotations
 

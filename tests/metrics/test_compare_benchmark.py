@@ -42,9 +42,9 @@ def test_missing_input_is_not_compared(lower, upper, benchmark) -> None:
 
 
 def test_bad_polarity_or_reversed_limits_raise() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="polarity must be one of"):
         compare.benchmark(lower=10, upper=20, benchmark=5, polarity="up")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lower limit 20 is above upper limit 10"):
         compare.benchmark(lower=20, upper=10, benchmark=5, polarity="no_judgement")
 
 

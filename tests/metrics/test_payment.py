@@ -318,7 +318,8 @@ def test_forecast_after_two_quarters() -> None:
     assert result.expected.withheld == Decimal("136891.61")
     assert [p.status for p in result.expected.kpis[0].periods] == ["met", "not met", "forecast", "forecast"]
     assert result.expected.kpis[2].explanation == (
-        "Met the 95% target in 1 of 2 quarters reported; missed in Q2; Q3, Q4 forecast at 50%. Achievement 50%."
+        "Met the 95% target in 1 of 2 quarters reported; missed in Q2; Q3, Q4 forecast at 50%. "
+        "Achievement 50%."
     )
 
 

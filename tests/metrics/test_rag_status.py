@@ -85,7 +85,7 @@ def test_not_assessed(value, target, polarity: str, kwargs: dict) -> None:
 
 
 def test_amber_threshold_on_the_better_side_raises() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="amber threshold 97 is on the better side of target 95"):
         rag.target_status(90, target=95, polarity="higher_is_better", amber_threshold=97)
 
 

@@ -262,12 +262,14 @@ def test_hand_checked_series_together() -> None:
     frame = _long(
         {
             "on the mean": SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW,  # a point on the mean breaks the run
-            "run of seven": SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[:6]
-            + [10.5]
-            + SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[7:],
+            "run of seven": [
+                *SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[:6],
+                10.5,
+                *SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW[7:],
+            ],
             "stuck at 100": [100.0] * 15,
-            "last point high": ALTERNATING_1_3 + [20],
-            "last point missing": ALTERNATING_1_3 + [20, math.nan],
+            "last point high": [*ALTERNATING_1_3, 20],
+            "last point missing": [*ALTERNATING_1_3, 20, math.nan],
             "no values": [math.nan, math.nan],
             "one value": [4.0],
             "two values": [4.0, 5.0],
@@ -308,7 +310,7 @@ def test_hand_checked_series_together() -> None:
 
 def test_improvement_and_target_vary_by_series() -> None:
     frame = _long(
-        {"up": ALTERNATING_1_3 + [20], "down": ALTERNATING_1_3 + [20], "neutral": ALTERNATING_1_3 + [20]}
+        {"up": [*ALTERNATING_1_3, 20], "down": [*ALTERNATING_1_3, 20], "neutral": [*ALTERNATING_1_3, 20]}
     )
     frame["improvement"] = frame.series.map({"up": "increase", "down": "decrease", "neutral": "neutral"})
     frame["target"] = frame.series.map({"up": -40.0, "down": -40.0, "neutral": 8.0})

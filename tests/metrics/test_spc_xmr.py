@@ -115,15 +115,15 @@ ALTERNATING = [1, -1] * 7
 
 
 def test_two_of_three_near_the_limit_on_one_side() -> None:
-    result = spc.xmr(ALTERNATING + [5.5, 1, 5.5])  # near band above 5.31; 1 is above the mean 0.71
+    result = spc.xmr([*ALTERNATING, 5.5, 1, 5.5])  # near band above 5.31; 1 is above the mean 0.71
     assert _special(result) == {15: "special_cause_improvement", 17: "special_cause_improvement"}
     assert result.variation == "improvement_high"
-    neutral = spc.xmr(ALTERNATING + [5.5, 1, 5.5], improvement="neutral")
+    neutral = spc.xmr([*ALTERNATING, 5.5, 1, 5.5], improvement="neutral")
     assert _special(neutral) == {15: "special_cause_neutral_high", 17: "special_cause_neutral_high"}
 
 
 def test_two_of_three_needs_all_three_on_one_side() -> None:
-    assert _special(spc.xmr(ALTERNATING + [5.5, -1, 5.5])) == {}
+    assert _special(spc.xmr([*ALTERNATING, 5.5, -1, 5.5])) == {}
 
 
 def test_point_beyond_limit_counts_towards_two_in_three_only_as_an_option() -> None:
@@ -197,7 +197,7 @@ def test_target_equal_to_a_limit_is_inconsistent(limit: str) -> None:
     ],
 )
 def test_variation_comes_from_the_last_point(improvement: str, last: float, expected: str) -> None:
-    assert spc.xmr(ALTERNATING_1_3 + [last], improvement=improvement).variation == expected
+    assert spc.xmr([*ALTERNATING_1_3, last], improvement=improvement).variation == expected
 
 
 # Short and incomplete series --------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_missing_values_are_dropped_but_keep_their_place() -> None:
 
 
 def test_variation_uses_the_last_value_present() -> None:
-    assert spc.xmr(ALTERNATING_1_3 + [20, None]).variation == "improvement_high"
+    assert spc.xmr([*ALTERNATING_1_3, 20, None]).variation == "improvement_high"
 
 
 @pytest.mark.parametrize("values", [[], [None, None], [4.0]])
@@ -234,5 +234,5 @@ def test_too_few_values_give_no_limits(values: list) -> None:
 
 @pytest.mark.parametrize("options", [{"improvement": "up"}, {"run_length": 1}, {"trend_length": 0}])
 def test_bad_options_raise(options: dict) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"improvement must be one of|must be at least 2"):
         spc.xmr([1, 2, 3], **options)

@@ -140,13 +140,13 @@ def test_n_of_n_proportion() -> None:
 
 @pytest.mark.parametrize(("numerator", "denominator"), [(11, 10), (-1, 10), (1, 0)])
 def test_impossible_proportion_raises(numerator: float, denominator: float) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="numerator"):
         stats.proportion_ci(numerator, denominator)
 
 
 @pytest.mark.parametrize(("count", "denominator"), [(-1, 10), (1, 0), (1, -5)])
 def test_impossible_rate_raises(count: float, denominator: float) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="count must be >= 0 and denominator > 0"):
         stats.rate_ci(count, denominator)
 
 
@@ -174,5 +174,5 @@ def test_exact_method_below_ten_byars_from_ten() -> None:
 
 @pytest.mark.parametrize("confidence", [0, 1, 95, -0.5])
 def test_confidence_must_be_a_fraction(confidence: float) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="confidence must be a fraction between 0 and 1"):
         stats.proportion_ci(1, 10, confidence=confidence)

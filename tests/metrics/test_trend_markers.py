@@ -217,5 +217,5 @@ def test_proportion_of_zero_cannot_give_a_logit_gradient() -> None:
     ],
 )
 def test_bad_calls_raise(kwargs: dict) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"polarity must be one|give numerators|same length"):
         trend.recent_trend(**kwargs)
