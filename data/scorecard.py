@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from data import queries
 from data.areas import EAST_OF_ENGLAND, ENGLAND
 from data.scorecard_row import ScorecardRow, to_rows
-from metrics import compare, rag, spc, travel, trend
+from metrics import compare, rag, spc, spc_table, travel, trend
 
 __all__ = ["SCORECARD_COLUMNS", "ScorecardRow", "applicable_targets", "scorecard", "scorecard_rows"]
 # How a source's own published comparison maps onto our comparison words.
@@ -213,7 +213,7 @@ def scorecard(
         improvement=trend_input["polarity"].map(spc.improvement_for),
         target=trend_input["indicator_code"].map(frame["target"]).astype(float),
     )
-    charts = spc.xmr_table(
+    charts = spc_table.xmr_table(
         spc_input,
         by="indicator_code",
         order="period_end",

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.compare import POLARITIES, check_polarity
-from metrics.spc import _group_layout, _per_series
+from metrics.series import group_layout, per_series
 from metrics.stats import Figures, FloatArray, as_float_array, z_value
 
 POINTS = 5
@@ -353,10 +353,10 @@ def recent_trend_table(
     ``label``, ``reason``, ``chi2`` and ``gradient``: exactly what :func:`recent_trend` gives for
     each series on its own, computed for all the series together with array operations.
     """
-    keys, rows, series = _group_layout(frame, by, period)
+    keys, rows, series = group_layout(frame, by, period)
     count = len(keys)
-    polarities = _per_series(frame[polarity], rows, series)
-    methods = _per_series(frame[method], rows, series)
+    polarities = per_series(frame[polarity], rows, series)
+    methods = per_series(frame[method], rows, series)
     for word in pd.unique(polarities):
         check_polarity(word)
     for word in pd.unique(methods):

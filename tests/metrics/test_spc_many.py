@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import spc
+from metrics import spc, spc_table
 from tests.metrics.test_spc_xmr import ALTERNATING_1_3, SIX_ABOVE_ONE_ON_MEAN_SIX_BELOW, TRANSCRIBED, _values
 
 FIGURES = ["mean", "mean_moving_range", "lpl", "upl"]
@@ -23,7 +23,7 @@ RESULTS = ["n_points", *FIGURES, "variation", "assurance", "trial_limits", "last
 
 
 def _table(frame: pd.DataFrame, by: str | list[str] = "series", **options) -> pd.DataFrame:
-    return spc.xmr_table(
+    return spc_table.xmr_table(
         frame, by=by, order="month", value="value", improvement="improvement", target="target", **options
     )
 
@@ -219,7 +219,7 @@ def test_sums_are_added_in_numpy_order() -> None:
     rng = np.random.default_rng(3)
     lengths = np.arange(0, 400)
     matrix = rng.normal(size=(lengths.size, 400)) * 10.0 ** rng.integers(-6, 6, (lengths.size, 400))
-    means = spc._row_means(matrix, lengths)
+    means = spc_table._row_means(matrix, lengths)
     expected = [matrix[i, :n].mean() if n else math.nan for i, n in enumerate(lengths)]
     assert means[1:].tolist() == expected[1:] and math.isnan(means[0])
 
@@ -329,7 +329,7 @@ def test_series_named_by_several_columns_and_no_target_column() -> None:
     frame["area"] = frame.series.map({"a": "Fenland", "b": "Fenland", "c": math.nan})
     frame["indicator"] = frame.series.map({"a": "C1", "b": "C2", "c": "C1"})
     by = ["area", "indicator"]
-    table = spc.xmr_table(frame, by=by, order="month", value="value", improvement="improvement")
+    table = spc_table.xmr_table(frame, by=by, order="month", value="value", improvement="improvement")
     assert list(table.columns) == [*by, *RESULTS]
     expected = _one_by_one(frame.assign(target=math.nan), by=by)
     _assert_same(table, expected)
