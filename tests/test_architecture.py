@@ -1,5 +1,5 @@
-"""The layers stay apart: metrics is pure, data never imports the dashboard, and the dashboard reaches the store
-only through dashboard.data_access (import-linter contracts)."""
+"""The layers stay apart: metrics is pure, data never imports the dashboard, and the dashboard reaches the
+store only through dashboard.data_access (import-linter contracts)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def _package_tree(root: Path) -> None:
 
 
 def test_contracts_catch_a_layer_violation(tmp_path):
-    """A metrics module that imports SQLAlchemy, and a data module that imports the dashboard, are caught."""
+    """A metrics module that imports SQLAlchemy, and a data module that imports the dashboard, are
+    caught."""
     _package_tree(tmp_path)
     (tmp_path / "metrics" / "bad.py").write_text("import sqlalchemy\n")
     (tmp_path / "data" / "bad.py").write_text("import dashboard\n")
