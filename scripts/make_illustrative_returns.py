@@ -140,7 +140,9 @@ REFERRAL_SEASON = {1: 1.0, 2: 0.55, 3: 1.1, 4: 1.05}
 
 def cohort(rng: np.random.Generator, area: str, scale: float = 1.0) -> np.ndarray:
     """Quarterly counts of children reaching an age point (births-driven)."""
-    mean = np.array([BIRTHS[area] * scale * BIRTH_SEASON[q] * (0.99 ** (t / 4)) for t, q in zip(T, QUARTER)])
+    mean = np.array(
+        [BIRTHS[area] * scale * BIRTH_SEASON[q] * (0.99 ** (t / 4)) for t, q in zip(T, QUARTER, strict=True)]
+    )
     return rng.poisson(mean)
 
 
@@ -157,7 +159,7 @@ def school_term(
     num = binomial(rng, den, p, sd)
     nums: list[int | None] = []
     dens: list[int | None] = []
-    for q, n, d in zip(QUARTER, num, den):
+    for q, n, d in zip(QUARTER, num, den, strict=True):
         if shares[q] == 0.0:
             nums.append(None)
             dens.append(None)
