@@ -13,9 +13,11 @@ is shown in an error summary with nothing written.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, dcc, html
+from dash import ALL, Input, NoUpdate, Output, State, dcc, html
 
 from dashboard import auth, data_access, routes
 from dashboard.components.notices import notification_banner
@@ -23,7 +25,7 @@ from dashboard.components.payment import forms, sections, whatif_panel
 from dashboard.components.payment.assurance import assurance_for
 from dashboard.components.payment.choice import Loaded
 from dashboard.components.payment.forms import change_field_id, error_summary, form_id, parse_amount
-from dashboard.components.payment.whatif import apply_what_if, price
+from dashboard.components.payment.whatif import WhatIfInputs, apply_what_if, price
 from data import access
 from data.access import CHANGE_SCHEME, PermissionDenied
 from data.payment_export import csv_text, file_name, workbook_bytes
@@ -40,7 +42,7 @@ def load(contract: str, year: str, version: int) -> Loaded | None:
     so_far, year_to_date = data_access.payment_actuals(contract, year, version)
     codes = tuple(sorted({kpi.indicator_code for kpi in scheme.kpis}))
     series = data_access.payment_series(scheme.area_code, codes, year)
-    agreement = data_access.payment_contracts().set_index("code").loc[contract]
+    area_name = str(data_access.payment_contracts().set_index("code").loc[contract, "area_name"])
     catalogue = data_access.catalogue()
     name_column = "short_name" if "short_name" in catalogue.columns else "name"
     names = dict(zip(catalogue["code"], catalogue[name_column].fillna(catalogue["name"]), strict=True))
@@ -49,7 +51,7 @@ def load(contract: str, year: str, version: int) -> Loaded | None:
         so_far,
         year_to_date,
         assurance_for(scheme, series),
-        agreement["area_name"],
+        area_name,
         scheme.area_code,
         names,
     )
@@ -58,24 +60,24 @@ def load(contract: str, year: str, version: int) -> Loaded | None:
 # --- What-if values ----------------------------------------------------------------------------------------
 
 
-def _grid(defaults: Mapping, entries: Sequence[Mapping] | None) -> list[list]:
+def _grid(defaults: WhatIfInputs, entries: Sequence[Mapping] | None) -> list[list]:
     """The what-if values from Dash's list of {id, value} entries, as one list per KPI."""
-    grid = [list(row) for row in defaults["values"]]
+    grid: list[list] = [list(row) for row in defaults["values"]]
     for entry in entries or ():
         grid[entry["id"]["kpi"]][entry["id"]["period"]] = entry.get("value")
     return grid
 
 
-def _weights(defaults: Mapping, entries: Sequence[Mapping] | None) -> list:
+def _weights(defaults: WhatIfInputs, entries: Sequence[Mapping] | None) -> list:
     """The what-if weights from Dash's list of {id, value} entries."""
-    weights = list(defaults["weights"])
+    weights: list = list(defaults["weights"])
     for entry in entries or ():
         weights[entry["id"]["kpi"]] = entry.get("value")
     return weights
 
 
 def what_if_outputs(
-    context: Mapping, defaults: Mapping, values: Sequence[Sequence], weights: Sequence
+    context: Mapping, defaults: WhatIfInputs, values: Sequence[Sequence], weights: Sequence
 ) -> tuple:
     """(results, error summary, what-if notice, inline errors, live money) for the what-if inputs given."""
     loaded = load(context["contract"], context["year"], context["version"])
@@ -114,7 +116,7 @@ def what_if_outputs(
     )
 
 
-def _what_if_from_request(context: Mapping, defaults: Mapping) -> tuple:
+def _what_if_from_request(context: Mapping, defaults: WhatIfInputs) -> tuple:
     """The what-if outputs for the values and weights in the request Dash is serving."""
     inputs = dash.ctx.inputs_list
     return what_if_outputs(context, defaults, _grid(defaults, inputs[0]), _weights(defaults, inputs[1]))
@@ -132,7 +134,9 @@ def _what_if_results(values, weights, context, defaults) -> list:
     return _what_if_from_request(context, defaults)[0]
 
 
-def reset_what_if(n_clicks, defaults: Mapping, value_ids: Sequence[Mapping], weight_ids: Sequence[Mapping]):
+def reset_what_if(
+    n_clicks, defaults: WhatIfInputs, value_ids: Sequence[Mapping], weight_ids: Sequence[Mapping]
+) -> tuple[list, list] | tuple[NoUpdate, NoUpdate]:
     """Put every what-if input back to the reported figure and the scheme's weight."""
     if not n_clicks:
         return dash.no_update, dash.no_update
@@ -146,8 +150,8 @@ def reset_what_if(n_clicks, defaults: Mapping, value_ids: Sequence[Mapping], wei
 
 
 def export_file(
-    kind: str, context: Mapping, defaults: Mapping, values: Sequence[Sequence], weights: Sequence
-) -> dict:
+    kind: str, context: Mapping, defaults: WhatIfInputs, values: Sequence[Sequence], weights: Sequence
+) -> dict[str, Any] | NoUpdate:
     """The calculation as a dcc.Download payload (XLSX or CSV), with the what-if values if any."""
     loaded = load(context["contract"], context["year"], context["version"])
     if loaded is None:
@@ -167,7 +171,9 @@ def export_file(
     return dcc.send_bytes(content, name, type=XLSX_TYPE)
 
 
-def _export_callback(xlsx_clicks, csv_clicks, values, weights, context, defaults) -> dict:
+def _export_callback(
+    xlsx_clicks, csv_clicks, values, weights, context, defaults
+) -> dict[str, Any] | NoUpdate:
     """The download for the button pressed, with the what-if values in the page."""
     kind = "csv" if dash.ctx.triggered_id == "payment-download-csv" else "xlsx"
     states = dash.ctx.states_list
@@ -177,7 +183,7 @@ def _export_callback(xlsx_clicks, csv_clicks, values, weights, context, defaults
 # --- Changing and agreeing a scheme ------------------------------------------------------------------------
 
 
-def _problem(field: str, message: str) -> list:
+def _problem(field: str, message: str) -> list[html.Div]:
     """An error summary with one problem, linked to its field."""
     return [error_summary([(field, message)], id="payment-change-error-summary")]
 
@@ -202,7 +208,7 @@ def _changed_kpis(
     problems: list[tuple[str, str]],
 ) -> list[data_access.SchemeKpi]:
     """The latest version's KPIs with the weights, targets and floors entered; problems go in ``problems``."""
-    kpis = []
+    kpis: list[data_access.SchemeKpi] = []
     for i, kpi in enumerate(latest.kpis):
         weight = _amount(weights[i], f"a weight for {kpi.code}", change_field_id("weight", i), problems)
         target = _amount(targets[i], f"a target for {kpi.code}", change_field_id("target", i), problems)
@@ -225,7 +231,9 @@ def _changed_kpis(
     return kpis
 
 
-def _amount(text, what: str, field: str, problems: list[tuple[str, str]], *, optional: bool = False):
+def _amount(
+    text, what: str, field: str, problems: list[tuple[str, str]], *, optional: bool = False
+) -> Decimal | None:
     """A number typed into the change form, or None (a blank optional field, or a problem noted)."""
     if optional and not str(text if text is not None else "").strip():
         return None
@@ -236,7 +244,7 @@ def _amount(text, what: str, field: str, problems: list[tuple[str, str]], *, opt
         return None
 
 
-def _saved(user: access.User, context: Mapping, version: int) -> list:
+def _saved(user: access.User, context: Mapping, version: int) -> list[html.Div]:
     """The banner that says a version was saved as a draft, with a link to it."""
     href = routes.href(
         routes.PAYMENT, {"contract": context["contract"], "year": context["year"], "version": str(version)}
@@ -259,7 +267,9 @@ def _saved(user: access.User, context: Mapping, version: int) -> list:
     ]
 
 
-def save_change(n_clicks, context, budget, share, weights, targets, floors, reason) -> list:
+def save_change(
+    n_clicks, context, budget, share, weights, targets, floors, reason
+) -> list[html.Div] | NoUpdate:
     """Save a change to the scheme, through the one permission check. A refusal or an invalid change is shown
     in an error summary and nothing is written."""
     if not n_clicks:
@@ -277,7 +287,8 @@ def save_change(n_clicks, context, budget, share, weights, targets, floors, reas
     new_budget = _amount(budget, "the budget in pounds", change_field_id("budget"), problems)
     new_share = _amount(share, "the share as a percentage", change_field_id("share"), problems)
     kpis = _changed_kpis(latest, weights, targets, floors, problems)
-    if problems:
+    # A required amount is None only with a problem noted for it.
+    if problems or new_budget is None or new_share is None:
         return [error_summary(problems, id="payment-change-error-summary")]
     try:
         saved = data_access.save_scheme(
@@ -302,7 +313,7 @@ def save_change(n_clicks, context, budget, share, weights, targets, floors, reas
     return _saved(user, context, saved.version)
 
 
-def agree_change(n_clicks, context, reason) -> list:
+def agree_change(n_clicks, context, reason) -> list[html.Div] | NoUpdate:
     """Agree the latest draft, through the one permission check."""
     if not n_clicks:
         return dash.no_update
@@ -329,14 +340,16 @@ def agree_change(n_clicks, context, reason) -> list:
     ]
 
 
-def _save_callback(clicks, contexts, budgets, shares, weights, targets, floors, reasons) -> list:
+def _save_callback(
+    clicks, contexts, budgets, shares, weights, targets, floors, reasons
+) -> list[list[html.Div] | NoUpdate] | NoUpdate:
     """The change form's save, for the one change form on the page (pattern-matching ids)."""
     if not any(clicks or ()):
         return dash.no_update
     return [save_change(clicks[0], contexts[0], budgets[0], shares[0], weights, targets, floors, reasons[0])]
 
 
-def _agree_callback(clicks, contexts, reasons) -> list:
+def _agree_callback(clicks, contexts, reasons) -> list[list[html.Div] | NoUpdate] | NoUpdate:
     """The agree form's button, for the one agree form on the page (pattern-matching ids)."""
     if not any(clicks or ()):
         return dash.no_update

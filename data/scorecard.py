@@ -113,18 +113,20 @@ def _target_status(frame: pd.DataFrame) -> np.ndarray:
             part["value"].to_numpy(float),
             target=part["target"].to_numpy(float),
             amber_threshold=part["amber_threshold"].to_numpy(float),
-            polarity=polarity,
+            polarity=str(polarity),
         )
     return status
 
 
 def _comparison(frame: pd.DataFrame, value_column: str) -> pd.Series:
-    return compare.benchmark_many(
+    labels = compare.benchmark_many(
         frame["lower95"].astype(float),
         frame["upper95"].astype(float),
         frame[value_column].astype(float),
         frame["polarity"].to_numpy(object),
     )
+    # A Series in gives a Series out, on the frame's index; the labels are put on it otherwise.
+    return labels if isinstance(labels, pd.Series) else pd.Series(labels, index=frame.index)
 
 
 def _trend_input(area_series: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:

@@ -153,6 +153,6 @@ def to_rows(frame: pd.DataFrame, area_code: str) -> list[ScorecardRow]:
     columns = [name for name in _FIELDS if name != "area_code"]
     records = frame.reindex(columns=columns).to_dict("records")
     return [
-        ScorecardRow(area_code=area_code, **{name: _convert(name, value) for name, value in record.items()})
+        ScorecardRow(area_code=area_code, **{name: _convert(name, record[name]) for name in columns})
         for record in records
     ]

@@ -24,10 +24,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 import dash
+import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import auth, data_access, payment_callbacks, routes, urlstate
 from dashboard.components import status
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import inset_text, warning_text
 from dashboard.components.notices import data_unavailable
 from dashboard.components.payment import sections, whatif_panel
@@ -68,14 +71,17 @@ def choose(query: Mapping) -> Choice:
     agreements = data_access.payment_contracts()
     codes = list(agreements["code"])
     first = urlstate.parse(query, {"contract": codes})
-    contract = first.get("contract", codes[0] if codes else "")
+    contract = first.get("contract") or (codes[0] if codes else "")
     row = agreements.set_index("code").loc[contract]
-    years = financial_years(row["start_date"], row["latest_end"])
+    # Agreement codes are unique, so this is one row; were a code repeated, its first row would be used.
+    agreement = row.iloc[0] if isinstance(row, pd.DataFrame) else row
+    years = financial_years(agreement["start_date"], agreement["latest_end"])
     schemes = data_access.payment_scheme_versions(contract)
     with_scheme = sorted(set(schemes["financial_year"])) if not schemes.empty else []
     second = urlstate.parse(query, {"contract": codes, "year": years})
-    if second.get("year"):
-        year = second.get("year")
+    chosen_year = second.get("year")
+    if chosen_year:
+        year = chosen_year
     elif with_scheme:
         year = with_scheme[-1]
     else:
@@ -89,8 +95,10 @@ def choose(query: Mapping) -> Choice:
         "palette": status.PALETTES,
     }
     filters = urlstate.parse(query, allowed)
-    if filters.get("version"):
-        version = int(filters.get("version"))
+    chosen_version = filters.get("version")
+    version: int | None
+    if chosen_version:
+        version = int(chosen_version)
     elif versions.empty:
         version = None
     else:
@@ -100,7 +108,7 @@ def choose(query: Mapping) -> Choice:
         contract,
         year,
         version,
-        filters.get("palette", "standard"),
+        filters.get("palette") or "standard",
         agreements,
         years,
         versions,
@@ -132,7 +140,7 @@ def _selector(choice: Choice) -> html.Form:
     """Choose the agreement and the year: an ordinary form, so the choice lands in the link."""
     all_schemes = data_access.payment_scheme_versions(choice.contract)
     with_scheme = set(all_schemes["financial_year"]) if not all_schemes.empty else set()
-    contract_options = [(row.code, row.commissioner) for row in choice.agreements.itertuples(index=False)]
+    contract_options = list(zip(choice.agreements["code"], choice.agreements["commissioner"], strict=True))
     year_options = [(year, year + ("" if year in with_scheme else " (no scheme)")) for year in choice.years]
     hidden = (
         [dcc.Input(type="hidden", name="palette", value=choice.palette)]
@@ -176,11 +184,11 @@ def _contents(has_scheme: bool) -> html.Nav:
                 className="app-list app-payment__contents",
             ),
         ],
-        **{"aria-label": "On this page"},
+        **extra({"aria-label": "On this page"}),
     )
 
 
-def _no_scheme(choice: Choice, message: str) -> list:
+def _no_scheme(choice: Choice, message: str) -> list[Component]:
     """Why there is no scheme to show, with links to the schemes on record."""
     others = data_access.payment_scheme_versions(choice.contract)
     links = []
@@ -204,7 +212,7 @@ def _no_scheme(choice: Choice, message: str) -> list:
                     )
                 )
             )
-    parts = [
+    parts: list[Component] = [
         html.H2("No payment scheme", className="app-heading-l", id="payment-no-scheme"),
         warning_text(message),
     ]
@@ -256,7 +264,7 @@ def _page(choice: Choice, user: access.User) -> html.Div:
     """The page for ``choice``: the scheme's money, KPIs, forecast, what-if and history, or why there is
     none."""
     agreement = choice.agreement
-    children: list = [
+    children: list[Component | None] = [
         html.Div(id="payment-whatif-errors"),
         html.Span(
             f"{agreement['commissioner']} \u00b7 Healthy Child Programme 0-19 \u00b7 {choice.year}",
@@ -316,6 +324,6 @@ def _page(choice: Choice, user: access.User) -> html.Div:
                 "palette": choice.palette,
             },
         ),
-        dcc.Store(id="payment-defaults", data=defaults),
+        dcc.Store(id="payment-defaults", data=dict(defaults)),  # a Store's data is typed as a plain dict
     ]
     return html.Div([c for c in children if c is not None], className="app-page app-page--payment")

@@ -7,7 +7,9 @@ pooled from the quarters reported so far).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -15,12 +17,23 @@ from data.contracts.records import StoredScheme, financial_year, ind, obs
 from data.periods import parse_period
 
 
+class _Row(TypedDict):
+    """One stored headline figure of an indicator, for a quarter or a whole year."""
+
+    indicator_code: str
+    period_start: dt.date
+    granularity: str
+    value: float | None
+    count: float | None
+    denominator: float | None
+
+
 @dataclass(frozen=True)
 class _Reported:
     """One indicator's reported figures for the year: each quarter's row (or None) and any whole-year row."""
 
-    quarters: tuple[dict | None, ...]
-    year: dict | None
+    quarters: tuple[_Row | None, ...]
+    year: _Row | None
     multiplier: int
 
 
@@ -58,11 +71,21 @@ def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
         )
     )
     with engine.connect() as conn:
-        rows = [dict(row) for row in conn.execute(query).mappings()]
-        multipliers = dict(
-            conn.execute(sa.select(ind.c.code, ind.c.multiplier).where(ind.c.code.in_(codes))).all()
+        rows = [
+            _Row(
+                indicator_code=row["indicator_code"],
+                period_start=row["period_start"],
+                granularity=row["granularity"],
+                value=row["value"],
+                count=row["count"],
+                denominator=row["denominator"],
+            )
+            for row in conn.execute(query).mappings()
+        ]
+        multipliers: dict[str, int] = dict(
+            conn.execute(sa.select(ind.c.code, ind.c.multiplier).where(ind.c.code.in_(codes))).tuples().all()
         )
-    reported = {}
+    reported: dict[str, _Reported] = {}
     for code in codes:
         mine = [row for row in rows if row["indicator_code"] == code]
         by_start = {row["period_start"]: row for row in mine if row["granularity"] == "quarter"}
@@ -75,23 +98,27 @@ def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
     return reported
 
 
-def _value(row: dict | None) -> float | None:
+def _value(row: _Row | None) -> float | None:
     return None if row is None or row["value"] is None else float(row["value"])
 
 
 def _annual_value(reported: _Reported) -> float | None:
     """The year's figure: a published whole-year figure if there is one; otherwise pooled from the reported
     quarters, sum(numerators) / sum(denominators) x multiplier when every one has both, else their mean."""
-    if _value(reported.year) is not None:
-        return _value(reported.year)
-    quarters = [row for row in reported.quarters if _value(row) is not None]
+    published = _value(reported.year)
+    if published is not None:
+        return published
+    quarters = [row for row in reported.quarters if row is not None and row["value"] is not None]
     if not quarters:
         return None
-    if all(row["count"] is not None and row["denominator"] is not None for row in quarters):
-        denominator = sum(row["denominator"] for row in quarters)
+    counts = [row["count"] for row in quarters if row["count"] is not None]
+    denominators = [row["denominator"] for row in quarters if row["denominator"] is not None]
+    if len(counts) == len(denominators) == len(quarters):
+        denominator = sum(denominators)
         if denominator > 0:
-            return sum(row["count"] for row in quarters) / denominator * reported.multiplier
-    return sum(_value(row) for row in quarters) / len(quarters)
+            return sum(counts) / denominator * reported.multiplier
+    values = [float(row["value"]) for row in quarters if row["value"] is not None]
+    return sum(values) / len(values)
 
 
 def actuals_for_scheme(engine: sa.Engine, scheme: StoredScheme) -> dict[str, list[float | None]]:

@@ -59,8 +59,8 @@ def list_contracts(engine: sa.Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         options = extensions(conn)
     frame["current_end"] = [
-        _current_end(row.initial_term_end, [o for o in options if o.contract_code == row.code])
-        for row in frame.itertuples()
+        _current_end(initial_end, [o for o in options if o.contract_code == code])
+        for code, initial_end in zip(frame["code"], frame["initial_term_end"], strict=True)
     ]
     return frame
 

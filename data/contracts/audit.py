@@ -28,7 +28,9 @@ def audit_entries(engine: sa.Engine, entity_key: str | None = None) -> pd.DataFr
     if entity_key is not None:
         query = query.where(audit_t.c.entity_key == entity_key)
     frame = read_frame(engine, query)
-    frame["change"] = [describe_change(row.before, row.after) for row in frame.itertuples()]
+    frame["change"] = [
+        describe_change(before, after) for before, after in zip(frame["before"], frame["after"], strict=True)
+    ]
     return frame
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from data import schema
 from data.catalogue import CATALOGUE_DIR
 from data.periods import Period, PeriodError, parse_period
-from metrics.payment import Kpi, Scheme
+from metrics.payment import Basis, Kpi, Polarity, Scheme
 
 CONTRACTS_FILE = CATALOGUE_DIR / "contracts.yaml"
 SEEDED_BY = "kpi seed"
@@ -30,11 +30,20 @@ ENTERED, UPLIFT = "entered", "uplift on previous year"
 NOT_YET_DECIDED, EXTENDED, NOT_EXTENDED = "not yet decided", "extended", "not extended"
 DECISIONS = (NOT_YET_DECIDED, EXTENDED, NOT_EXTENDED)
 SCHEME_ENTITY, EXTENSION_ENTITY = "payment scheme", "contract extension"
+_YEAR_LABEL = re.compile(r"\d{4}/\d{2}")
 
 # Shares, weights and uplifts are stored as Numeric(7, 6); anything finer would be silently rounded.
 _STORED_STEP = Decimal("0.000001")
-_KPI_CODE_LENGTH = schema.scheme_kpis.c.kpi_code.type.length
-_YEAR_LABEL = re.compile(r"\d{4}/\d{2}")
+
+
+def _most_characters(column: sa.Column[str]) -> int:
+    """How many characters a string column holds."""
+    if not isinstance(column.type, sa.String) or column.type.length is None:
+        raise TypeError(f"{column.name} is not a string column of fixed length")
+    return column.type.length
+
+
+_KPI_CODE_LENGTH = _most_characters(schema.scheme_kpis.c.kpi_code)
 
 contracts_t, extensions_t = schema.contracts, schema.contract_extensions
 schemes_t, kpis_t, audit_t = schema.payment_schemes, schema.scheme_kpis, schema.audit_log
@@ -58,8 +67,8 @@ class SchemeKpi:
     weight: Decimal
     target: float
     floor: float | None = None
-    polarity: str = "higher_is_better"
-    basis: str = "quarterly"
+    polarity: Polarity = "higher_is_better"
+    basis: Basis = "quarterly"
     unit: str = "%"
 
     def __post_init__(self) -> None:

@@ -61,7 +61,9 @@ def list_schemes(engine: sa.Engine, contract: str) -> pd.DataFrame:
     )
     frame = read_frame(engine, query)
     for column in ("share", "uplift"):
-        frame[column] = [None if value is None else Decimal(value).normalize() for value in frame[column]]
+        exact_values = [None if value is None else Decimal(value).normalize() for value in frame[column]]
+        # pandas-stubs' Scalar leaves out Decimal, which pandas holds in an object column as it is.
+        frame[column] = exact_values  # type: ignore[assignment]
     frame["latest"] = frame["version"] == frame.groupby("financial_year")["version"].transform("max")
     return frame
 
@@ -169,7 +171,8 @@ def scheme_history(engine: sa.Engine, contract: str, year: str) -> tuple[StoredS
             .scalars()
             .all()
         )
-        return tuple(load_version(conn, contract, year, version) for version in versions)
+        loaded = (load_version(conn, contract, year, version) for version in versions)
+        return tuple(scheme for scheme in loaded if scheme is not None)
 
 
 # --- Changing schemes --------------------------------------------------------------------------------------
@@ -271,7 +274,8 @@ def _save(
     latest = load_version(conn, contract, year)
     if basis == ENTERED and latest is not None and budget == latest.budget:
         basis, uplift = latest.budget_basis, latest.uplift  # the budget itself is unchanged
-    editing = latest is not None and latest.status == DRAFT
+    draft = latest if latest is not None and latest.status == DRAFT else None
+    editing = draft is not None
     new = StoredScheme(
         contract_code=contract,
         area_code="",
@@ -282,8 +286,8 @@ def _save(
         uplift=uplift,
         share=share,
         status=DRAFT,
-        created_by=latest.created_by if editing else user.name,
-        created_at=latest.created_at if editing else dt.datetime.now(),
+        created_by=draft.created_by if draft is not None else user.name,
+        created_at=draft.created_at if draft is not None else dt.datetime.now(),
         reason=reason,
         illustrative=(latest.illustrative if latest else False) if illustrative is None else illustrative,
         kpis=kpis,
@@ -305,7 +309,10 @@ def _save(
         audit.snapshot(new),
         reason,
     )
-    return load_version(conn, contract, year, new.version)
+    saved = load_version(conn, contract, year, new.version)
+    if saved is None:
+        raise LookupError(f"Version {new.version} of the {year} scheme could not be read back once written.")
+    return saved
 
 
 def save_scheme_version(

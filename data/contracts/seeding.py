@@ -65,7 +65,7 @@ def _shipped_scheme(contract: dict, entry: dict, now: dt.datetime) -> StoredSche
                 code=str(k["code"]),
                 indicator_code=k["indicator"],
                 label=k["label"],
-                weight=str(k["weight"]),
+                weight=Decimal(str(k["weight"])),
                 target=k["target"],
                 floor=k.get("floor"),
                 polarity=k["polarity"],
@@ -199,6 +199,6 @@ def _has_year(conn: sa.Connection, contract: str, year: str) -> bool:
             sa.select(sa.func.count())
             .select_from(schemes_t)
             .where(schemes_t.c.contract_code == contract, schemes_t.c.financial_year == year)
-        ).scalar()
+        ).scalar_one()
         > 0
     )

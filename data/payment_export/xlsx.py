@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import TypeAlias
 
 import pandas as pd
 from openpyxl import Workbook
@@ -27,6 +29,9 @@ from data.contracts import StoredScheme
 from data.payment_export.priced import WHAT_IF_LABEL, Payment, period_status, what_if_text
 
 CALCULATION, FORECAST, AUDIT = "Calculation", "Forecast", "Audit history"
+
+# What the sheets write in a cell: text (a formula starts with "="), a number, a date and time, or nothing.
+CellValue: TypeAlias = str | int | float | Decimal | dt.datetime | None
 
 ASSURANCE_WORDS = {
     "consistent_pass": "Consistently passing the target",
@@ -156,7 +161,7 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int)
         cell = sheet.cell(row=row, column=i, value=title)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
         sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=3).coordinate
 
 
 def _top(
@@ -184,8 +189,8 @@ def _inputs(sheet: Worksheet, payment: Payment) -> None:
     scheme = payment.scheme
     sheet["B6"], sheet["C6"] = "Inputs and workings", "Value"
     sheet["D6"] = "How it is worked out"
-    for cell in ("B6", "C6", "D6"):
-        sheet[cell].font = _BOLD
+    for coordinate in ("B6", "C6", "D6"):
+        sheet[coordinate].font = _BOLD
     rows = (
         (BUDGET_ROW, "Budget (£)", scheme.budget, "Input: the year's budget", _POUNDS),
         (SHARE_ROW, "Share at risk", scheme.share, "Input: the share paid only on performance", "0.00%"),
@@ -201,13 +206,13 @@ def _inputs(sheet: Worksheet, payment: Payment) -> None:
         sheet.cell(row=row, column=4, value=how)
 
 
-def _kpi_cells(payment: Payment, index: int) -> dict:
+def _kpi_cells(payment: Payment, index: int) -> dict[str, CellValue]:
     """A KPI's row of the Calculation sheet, by column key: its inputs, and its workings as formulas."""
     kpi = payment.scheme.kpis[index]
     c, r = COLUMN, FIRST_KPI_ROW + index
     values = list(payment.so_far.get(kpi.code, ()))
     periods = 1 if kpi.basis == "annual" else 4
-    cells = {
+    cells: dict[str, CellValue] = {
         "code": kpi.code,
         "kpi": kpi.label,
         "indicator": kpi.indicator_code,
@@ -338,7 +343,7 @@ def _forecast_sheet(
         assurance = payment.assumptions.get(kpi.code)
         weight = f"{calc}${c['weight']}${source}"
         spread = f"({f['achieved']}{r}+{f['remaining']}{r}*{f['assumed']}{r})"
-        cells = {
+        cells: dict[str, CellValue] = {
             "code": f"={calc}{c['code']}{source}",
             "kpi": f"={calc}{c['kpi']}{source}",
             "assurance": assurance or "",
@@ -418,7 +423,7 @@ def _audit_sheet(
         sheet.column_dimensions[get_column_letter(i)].width = width
     for version in versions:
         row += 1
-        values = (
+        values: tuple[CellValue, ...] = (
             version.version,
             version.status,
             version.budget,
@@ -445,16 +450,14 @@ def _audit_sheet(
     if audit is None or audit.empty:
         sheet.cell(row=row + 1, column=1, value="No audit entries.")
         return
-    for entry in audit.itertuples(index=False):
+    entries = zip(
+        audit["changed_at"], audit["who"], audit["action"], audit["change"], audit["reason"], strict=True
+    )
+    for changed_at, who, action, change, reason in entries:
         row += 1
-        values = (
-            pd.Timestamp(entry.changed_at).to_pydatetime(),
-            entry.who,
-            entry.action,
-            entry.change,
-            entry.reason,
-        )
-        for i, value in enumerate(values, start=1):
+        for i, value in enumerate(
+            (pd.Timestamp(changed_at).to_pydatetime(), who, action, change, reason), start=1
+        ):
             sheet.cell(row=row, column=i, value=value).alignment = _WRAP
         sheet.cell(row=row, column=1).number_format = "d mmmm yyyy hh:mm"
 
@@ -473,7 +476,8 @@ def workbook_bytes(
     generated_at = generated_at or dt.datetime.now()
     commissioner = commissioner or payment.scheme.contract_code
     book = Workbook()
-    calculation = book.active
+    first = book.active  # a new workbook has one worksheet, active
+    calculation = first if isinstance(first, Worksheet) else book.create_sheet(index=0)
     calculation.title = CALCULATION
     _calculation_sheet(calculation, payment, what_if, generated_at, commissioner)
     _forecast_sheet(book.create_sheet(FORECAST), payment, what_if, generated_at, commissioner)

@@ -42,13 +42,21 @@ class Assured:
         return spc.is_judged(self.points)
 
 
+def _assurance(word: str | None) -> Assurance | None:
+    """The SPC chart's assurance as the payment forecast takes it: one of its three words, or None."""
+    match word:
+        case "consistent_pass" | "consistent_fail" | "inconsistent":
+            return word
+    return None
+
+
 def assurance_for(scheme: StoredScheme, series: pd.DataFrame) -> dict[str, Assured]:
     """Each KPI's SPC assurance against its own target, from its indicator's quarterly figures.
 
     ``series`` holds the area's quarterly headline figures (indicator_code, period_label, period_end, value)
     up to the end of the scheme's year. Fewer than :data:`metrics.spc.MIN_POINTS` figures give no judgement.
     """
-    result = {}
+    result: dict[str, Assured] = {}
     for kpi in scheme.kpis:
         mine = series[(series["indicator_code"] == kpi.indicator_code) & series["value"].notna()]
         mine = mine.sort_values("period_end")
@@ -61,7 +69,7 @@ def assurance_for(scheme: StoredScheme, series: pd.DataFrame) -> dict[str, Assur
             target=kpi.target,
         )
         result[kpi.code] = Assured(
-            chart.assurance, chart.variation, len(mine), str(mine["period_label"].iloc[-1])
+            _assurance(chart.assurance), chart.variation, len(mine), str(mine["period_label"].iloc[-1])
         )
     return result
 

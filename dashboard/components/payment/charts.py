@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import plotly.io as pio
-from dash import html
+from dash import dcc, html
 
 from dashboard import colours, theme
 from dashboard.components.charts.panel import chart_panel
@@ -41,7 +41,7 @@ def _csv_link(rows: Sequence[Sequence], header: Sequence[str], file_name: str, l
     return html.A(label, href=href, download=file_name, id=id, className="app-link")
 
 
-STATIC = {"staticPlot": True, "displayModeBar": False, "responsive": True}
+STATIC: dcc.Graph.Config = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 """The payment charts are pictures of a calculation: nothing to hover, zoom or select."""
 
 

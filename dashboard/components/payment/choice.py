@@ -34,7 +34,9 @@ class Choice:
     @property
     def agreement(self) -> pd.Series:
         """The chosen agreement's row: provider, commissioner, dates, area."""
-        return self.agreements.set_index("code").loc[self.contract]
+        row = self.agreements.set_index("code").loc[self.contract]
+        # Agreement codes are unique, so this is one row; were a code repeated, its first row would be used.
+        return row.iloc[0] if isinstance(row, pd.DataFrame) else row
 
     def href(self, **changes: str | int | None) -> str:
         """A link to this view of the page with ``changes`` (contract, year, version or palette) made."""

@@ -13,12 +13,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import visually_hidden
 from dashboard.components.payment.tables import row_header, td, th
-from dashboard.components.payment.whatif import whatif_field_id
+from dashboard.components.payment.whatif import WhatIfInputs, whatif_field_id
 from dashboard.components.payment.words import QUARTERS, period_labels
-from dashboard.data_access import AGREED, DRAFT, StoredScheme
+from dashboard.data_access import AGREED, DRAFT, SchemeKpi, StoredScheme
 from dashboard.formatting import plain_number, quantity
 from metrics.payment import Value
 
@@ -35,7 +37,7 @@ CHANGE_WEIGHT, CHANGE_TARGET, CHANGE_FLOOR = (
 
 
 def whatif_inputs(
-    scheme: StoredScheme, defaults: Mapping, year_to_date: Mapping[str, Sequence[Value]]
+    scheme: StoredScheme, defaults: WhatIfInputs, year_to_date: Mapping[str, Sequence[Value]]
 ) -> html.Div:
     """A table of number inputs: each KPI's weight and its value for each period, each with its own label."""
     head = html.Thead(html.Tr([th("KPI"), th("Weight (%)", True), *[th(q, True) for q in QUARTERS]]))
@@ -52,7 +54,8 @@ def whatif_inputs(
                     min=0,
                     max=100,
                     step="any",
-                    inputMode="decimal",
+                    # Dash's list of input modes leaves out HTML's "decimal", which it passes on as given.
+                    inputMode="decimal",  # type: ignore[arg-type]
                     debounce=False,
                     className="app-input app-input--width-4",
                 ),
@@ -65,13 +68,13 @@ def whatif_inputs(
         for p, label in enumerate(labels):
             annual = kpi.basis == "annual"
             ytd = (year_to_date.get(kpi.code) or [None])[0] if annual else None
-            visible = []
+            visible: list[Component] = []
             if annual:
                 visible = [
                     html.Span(
                         "Whole year" + (f" ({quantity(ytd, kpi.unit)} so far)" if ytd is not None else ""),
                         className="app-payment__field-label",
-                        **{"aria-hidden": "true"},
+                        **extra({"aria-hidden": "true"}),
                     )
                 ]
             field = html.Label(
@@ -84,7 +87,8 @@ def whatif_inputs(
                         value=defaults["values"][i][p],
                         step="any",
                         min=0,
-                        inputMode="decimal",
+                        # Dash's list of input modes leaves out HTML's "decimal", which it passes on as given.
+                        inputMode="decimal",  # type: ignore[arg-type]
                         debounce=False,
                         className="app-input app-input--width-5",
                     ),
@@ -120,7 +124,7 @@ def whatif_inputs(
         className="app-table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": "What-if values (scrolls sideways on a small screen)"},
+        **extra({"aria-label": "What-if values (scrolls sideways on a small screen)"}),
     )
 
 
@@ -144,16 +148,20 @@ def error_summary(
         role="alert",
         id=id,
         tabIndex="-1",
-        **{"aria-labelledby": f"{id}-title"},
+        **extra({"aria-labelledby": f"{id}-title"}),
     )
 
 
 # --- Changing and agreeing a scheme -------------------------------------------------------------------------
 
 
-def _field(label: str, input_component, *, id: str, hint: str | None = None) -> html.Div:
+def _field(
+    label: str, input_component: dcc.Input | dcc.Textarea, *, id: str, hint: str | None = None
+) -> html.Div:
     """A labelled form group around ``input_component``, with an optional hint."""
-    parts = [html.Label(label, htmlFor=dom_id(input_component.id), className="app-label")]
+    # Dash sets each property given as an attribute, but its typed components do not declare them.
+    component_id = input_component.id  # type: ignore[union-attr]
+    parts: list[Component] = [html.Label(label, htmlFor=dom_id(component_id), className="app-label")]
     if hint:
         parts.append(html.Div(hint, className="app-hint", id=f"{id}-hint"))
     parts.append(input_component)
@@ -183,7 +191,7 @@ def change_form(latest: StoredScheme) -> html.Div:
     rows = []
     for i, kpi in enumerate(latest.kpis):
 
-        def cell(kind: str, value, label: str, i=i, kpi=kpi) -> html.Td:
+        def cell(kind: str, value: str, label: str, i: int = i, kpi: SchemeKpi = kpi) -> html.Td:
             return html.Td(
                 html.Label(
                     [
@@ -191,7 +199,9 @@ def change_form(latest: StoredScheme) -> html.Div:
                         dcc.Input(
                             id={"type": kind, "kpi": i},
                             type="text",
-                            inputMode="decimal",
+                            # Dash's list of input modes leaves out HTML's "decimal", which it passes on as
+                            # given.
+                            inputMode="decimal",  # type: ignore[arg-type]
                             value=value,
                             className="app-input app-input--width-5",
                             debounce=True,
@@ -260,7 +270,8 @@ def change_form(latest: StoredScheme) -> html.Div:
                 dcc.Input(
                     id=form_id("change-budget"),
                     type="text",
-                    inputMode="decimal",
+                    # Dash's list of input modes leaves out HTML's "decimal", which it passes on as given.
+                    inputMode="decimal",  # type: ignore[arg-type]
                     value=f"{latest.budget:.2f}",
                     className="app-input app-input--width-10",
                 ),
@@ -271,7 +282,8 @@ def change_form(latest: StoredScheme) -> html.Div:
                 dcc.Input(
                     id=form_id("change-share"),
                     type="text",
-                    inputMode="decimal",
+                    # Dash's list of input modes leaves out HTML's "decimal", which it passes on as given.
+                    inputMode="decimal",  # type: ignore[arg-type]
                     value=plain_number(latest.share * 100),
                     className="app-input app-input--width-4",
                 ),

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import formatting
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import inset_text, visually_hidden
 from dashboard.components.notices import notification_banner
 from dashboard.components.payment.assurance import forecast_table, how_forecast
@@ -26,6 +28,7 @@ from dashboard.components.payment.tables import (
     scrolling,
     versions_table,
 )
+from dashboard.components.payment.whatif import WhatIfInputs
 from dashboard.components.payment.words import budget_sentences, forecast_sentence
 from dashboard.data_access import AGREED, SEEDED_BY, StoredScheme
 from data import access
@@ -39,11 +42,11 @@ def slug(scheme: StoredScheme) -> str:
     return f"{scheme.contract_code}-{scheme.financial_year.replace('/', '-')}-v{scheme.version}"
 
 
-def results(loaded: Loaded, priced: Payment, palette: str, *, what_if: bool) -> list:
+def results(loaded: Loaded, priced: Payment, palette: str, *, what_if: bool) -> list[html.Section]:
     """The money, the KPI table and the forecast: what a what-if redraws."""
     scheme = priced.scheme
     file_slug = slug(scheme) + ("-what-if" if what_if else "")
-    illustrative_tag = (
+    illustrative_tag: list[str | Component] = (
         [" ", html.Strong("Illustrative", className="app-payment__illustrative-tag")]
         if scheme.illustrative
         else []
@@ -55,7 +58,7 @@ def results(loaded: Loaded, priced: Payment, palette: str, *, what_if: bool) -> 
                 *budget_sentences(priced, loaded.area_name, what_if=what_if),
                 budget_chart(priced, loaded.area_name, slug=file_slug),
             ],
-            **{"aria-labelledby": "payment-money"},
+            **extra({"aria-labelledby": "payment-money"}),
         ),
         html.Section(
             [
@@ -73,7 +76,7 @@ def results(loaded: Loaded, priced: Payment, palette: str, *, what_if: bool) -> 
                 ),
                 how_calculated(),
             ],
-            **{"aria-labelledby": "payment-kpis"},
+            **extra({"aria-labelledby": "payment-kpis"}),
         ),
         html.Section(
             [
@@ -85,12 +88,12 @@ def results(loaded: Loaded, priced: Payment, palette: str, *, what_if: bool) -> 
                 forecast_table(priced, loaded.assured),
                 how_forecast(),
             ],
-            **{"aria-labelledby": "payment-forecast"},
+            **extra({"aria-labelledby": "payment-forecast"}),
         ),
     ]
 
 
-def scheme_summary(choice: Choice, scheme: StoredScheme, latest: StoredScheme) -> list:
+def scheme_summary(choice: Choice, scheme: StoredScheme, latest: StoredScheme) -> list[Component]:
     """Which agreement and scheme version is shown, whether it is in force, and a link to a later version."""
     agreement = choice.agreement
     in_force = (
@@ -102,7 +105,7 @@ def scheme_summary(choice: Choice, scheme: StoredScheme, latest: StoredScheme) -
         f"{formatting.date(agreement['start_date'])} to {formatting.date(agreement['current_end'])} "
         f"(extendable to {formatting.date(agreement['latest_end'])})"
     )
-    parts = [
+    parts: list[Component] = [
         html.P(
             [
                 f"Section 75 agreement with {agreement['provider']}, {dates}. ",
@@ -165,7 +168,7 @@ def illustrative_banner(scheme: StoredScheme, versions: Sequence[StoredScheme]) 
     )
 
 
-def whatif_section(loaded: Loaded, defaults: dict, live: list) -> html.Section:
+def whatif_section(loaded: Loaded, defaults: WhatIfInputs, live: Sequence[Component]) -> html.Section:
     """The what-if inputs, with the money beside them and a button that puts the reported figures back."""
     return html.Section(
         [
@@ -192,7 +195,7 @@ def whatif_section(loaded: Loaded, defaults: dict, live: list) -> html.Section:
                 id="payment-whatif-live",
                 className="app-payment__live-panel",
                 role="status",
-                **{"aria-live": "polite"},
+                **extra({"aria-live": "polite"}),
             ),
             whatif_inputs(loaded.scheme, defaults, loaded.year_to_date),
             html.Button(
@@ -204,7 +207,7 @@ def whatif_section(loaded: Loaded, defaults: dict, live: list) -> html.Section:
             ),
         ],
         className="app-payment__whatif-section",
-        **{"aria-labelledby": "payment-whatif"},
+        **extra({"aria-labelledby": "payment-whatif"}),
     )
 
 
@@ -239,7 +242,7 @@ def downloads_section(scheme: StoredScheme) -> html.Section:
             dcc.Download(id="payment-download"),
         ],
         className="app-payment__downloads",
-        **{"aria-labelledby": "payment-downloads"},
+        **extra({"aria-labelledby": "payment-downloads"}),
     )
 
 
@@ -263,7 +266,7 @@ def history_section(
 ) -> html.Section:
     """The year's versions and audit log, then the forms that change and agree the scheme for someone who
     may use them, or a note saying why they are not shown."""
-    parts: list = [
+    parts: list[Component | None] = [
         html.H2("Versions and changes", className="app-heading-l", id="payment-history"),
         _who(user),
     ]
@@ -290,4 +293,4 @@ def history_section(
                 )
             )
         )
-    return html.Section([p for p in parts if p is not None], **{"aria-labelledby": "payment-history"})
+    return html.Section([p for p in parts if p is not None], **extra({"aria-labelledby": "payment-history"}))

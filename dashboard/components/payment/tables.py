@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import pandas as pd
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard import formatting, routes
 from dashboard.components import status
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import details
 from dashboard.components.payment.statuses import period_status
 from dashboard.components.payment.words import QUARTERS, achievement_text, so_far, target_text
@@ -20,7 +22,7 @@ from dashboard.data_access import SchemeKpi, StoredScheme
 from dashboard.formatting import percent, quantity
 from data.payment_export import Payment
 from metrics.money import format_pounds
-from metrics.payment import Value
+from metrics.payment import PeriodResult, Value
 
 
 def th(text, numeric: bool = False, **attributes) -> html.Th:
@@ -56,7 +58,7 @@ def scrolling(table, label: str) -> html.Div:
         className="app-table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": f"{label} (scrolls sideways on a small screen)"},
+        **extra({"aria-label": f"{label} (scrolls sideways on a small screen)"}),
     )
 
 
@@ -64,13 +66,15 @@ def scrolling(table, label: str) -> html.Div:
 
 
 def _period_cell(
-    kpi: SchemeKpi, period, *, reported: bool, palette: str, year_to_date: float | None = None
+    kpi: SchemeKpi, period: PeriodResult, *, reported: bool, palette: str, year_to_date: Value = None
 ) -> html.Td:
     """A period's cell: its value, its status, and a note (the part earned, or the figure so far). An annual
     KPI's one period spans the four quarters' columns."""
     key = period.status if reported else "forecast"
     annual = kpi.basis == "annual"
-    lines = [html.Span("Judged once, on the whole year:", className="app-payment__note")] if annual else []
+    lines: list[Component] = (
+        [html.Span("Judged once, on the whole year:", className="app-payment__note")] if annual else []
+    )
     if period.value is not None:
         lines.append(html.Span(quantity(period.value, kpi.unit), className="app-payment__value"))
     lines.append(status.status_tag(period_status(key, palette=palette)))
@@ -334,13 +338,10 @@ def audit_table(audit: pd.DataFrame) -> html.Table | html.P:
     if audit.empty:
         return html.P("No changes have been recorded.", className="app-body")
     rows = [
-        (
-            formatting.date_time(pd.Timestamp(entry.changed_at).to_pydatetime()),
-            entry.who,
-            entry.change,
-            entry.reason,
+        (formatting.date_time(pd.Timestamp(changed_at).to_pydatetime()), who, change, reason)
+        for changed_at, who, change, reason in zip(
+            audit["changed_at"], audit["who"], audit["change"], audit["reason"], strict=True
         )
-        for entry in audit.itertuples(index=False)
     ]
     return _simple_table(
         "Audit log: every change, newest first",

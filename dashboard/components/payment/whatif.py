@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypedDict
 
 from dashboard.components.payment.assurance import Assured
 from dashboard.components.payment.words import period_labels
@@ -27,7 +28,16 @@ def _display(value: Value) -> float | None:
     return float(one_place(value))
 
 
-def default_inputs(scheme: StoredScheme, so_far: Mapping[str, Sequence[Value]]) -> dict:
+class WhatIfInputs(TypedDict):
+    """The what-if inputs as the page first shows them, indexed by KPI position: each KPI's value for each of
+    its periods (None where nothing is reported) and its weight as a percentage. JSON-ready, so the page
+    keeps them in a dcc.Store."""
+
+    values: list[list[float | None]]
+    weights: list[float]
+
+
+def default_inputs(scheme: StoredScheme, so_far: Mapping[str, Sequence[Value]]) -> WhatIfInputs:
     """The what-if inputs as the page first shows them: each KPI's reported values (one decimal place, blank
     where nothing is reported) and its weight as a percentage. JSON-ready, indexed by KPI position."""
     values = []
@@ -102,10 +112,11 @@ def _apply_values(
         merged.append(entered)
         if entered is not None:
             last_entered = p + 1
+        first_shown = shown[p]
         was = (
             "not yet reported"
             if p >= len(reported)
-            else ("no data" if shown[p] is None else quantity(shown[p], kpi.unit))
+            else ("no data" if first_shown is None else quantity(first_shown, kpi.unit))
         )
         now = "no data" if entered is None else quantity(entered, kpi.unit)
         changes.append(f"{kpi.code} {label} {was} → {now}")
@@ -147,7 +158,7 @@ def _apply_weights(
 def apply_what_if(
     scheme: StoredScheme,
     so_far: Mapping[str, Sequence[Value]],
-    defaults: Mapping,
+    defaults: WhatIfInputs,
     values: Sequence[Sequence] | None = None,
     weights: Sequence | None = None,
 ) -> WhatIf:

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from dash import html
+from dash.development.base_component import Component
 
+from dashboard.components.attributes import extra
 from dashboard.components.payment.words import so_far
 from data.payment_export import Payment
 from metrics.money import format_pounds
@@ -49,11 +51,11 @@ def whatif_notice(changes: Sequence[str]) -> html.Div | None:
         className="app-notification-banner app-notification-banner--important app-payment__whatif-notice",
         role="region",
         id="payment-whatif-banner",
-        **{"aria-labelledby": "payment-whatif-notice-title"},
+        **extra({"aria-labelledby": "payment-whatif-notice-title"}),
     )
 
 
-def whatif_live(priced: Payment, reported: Payment, changes: Sequence[str]) -> list:
+def whatif_live(priced: Payment, reported: Payment, changes: Sequence[str]) -> list[Component]:
     """The money beside the what-if inputs, against the figures as reported."""
     now, was = so_far(priced), so_far(reported)
 
