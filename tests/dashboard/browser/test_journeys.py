@@ -106,7 +106,7 @@ def test_targets_are_at_least_24_pixels_and_body_text_at_least_16(page):
     page.locator("details").first.evaluate("el => el.open = false")
     small = page.evaluate(
         """() => [...document.querySelectorAll(
-                '.app-service-navigation__link, .app-header__service-name, .app-footer__inline-list a, summary')]
+            '.app-service-navigation__link, .app-header__service-name, .app-footer__inline-list a, summary')]
             .map(el => ({text: el.textContent.trim(), ...el.getBoundingClientRect().toJSON()}))
             .filter(box => box.width < 24 || box.height < 24)"""
     )
