@@ -168,7 +168,8 @@ def current_targets() -> pd.DataFrame:
 
 # What the payment page needs of data.contracts, so that it never imports it.
 AGREED, DRAFT, SEEDED_BY = contracts.AGREED, contracts.DRAFT, contracts.SEEDED_BY
-SchemeKpi, StoredScheme = contracts.SchemeKpi, contracts.StoredScheme
+SchemeKpi = contracts.SchemeKpi
+StoredScheme = contracts.StoredScheme
 
 
 @cache.memoize()

@@ -56,14 +56,33 @@ class DashboardApp(dash.Dash):
     def _requested_page(self) -> dict | None:
         return page_for_path(self.strip_relative_path(flask.request.path) or "")
 
-    def interpolate_index(self, **kwargs) -> str:
+    def interpolate_index(
+        self,
+        metas: str = "",
+        title: str = "",
+        css: str = "",
+        config: str = "",
+        scripts: str = "",
+        app_entry: str = "",
+        favicon: str = "",
+        renderer: str = "",
+    ) -> str:
         if flask.has_request_context():
             page = self._requested_page()
             if page is None:
-                kwargs["title"] = routes.page_title(routes.TITLES[routes.NOT_FOUND])
+                title = routes.page_title(routes.TITLES[routes.NOT_FOUND])
             else:
-                kwargs["title"] = page["title"]() if callable(page["title"]) else page["title"]
-        return super().interpolate_index(**kwargs)
+                title = page["title"]() if callable(page["title"]) else page["title"]
+        return super().interpolate_index(
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=scripts,
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
 
     def index(self, *args, **kwargs):
         html = super().index(*args, **kwargs)
@@ -108,7 +127,8 @@ def create_app(
         pages_folder="pages",
         title=routes.SERVICE_NAME,
         description=DESCRIPTION,
-        update_title=None,
+        # Dash documents None as "never change the tab title while a callback runs" but annotates str.
+        update_title=None,  # type: ignore[arg-type]
         index_string=INDEX_STRING,
         health_endpoint="health",
     )

@@ -11,6 +11,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, html
 
 from dashboard import data_access, routes
+from dashboard.components.attributes import extra
 from dashboard.routes import NAVIGATION, SERVICE_NAME
 
 AREA_NAME = "Cambridgeshire and Peterborough"
@@ -67,7 +68,7 @@ def header(entries: list[tuple[str, str]]) -> list:
             ),
             className="app-service-navigation",
             id="service-navigation",
-            **{"aria-label": "Menu"},
+            **extra({"aria-label": "Menu"}),
         ),
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import overload
 from urllib.parse import parse_qsl, urlencode
 
 ORDER = ("area", "period", "framework", "indicator", "palette")
@@ -26,6 +27,13 @@ class Filters:
     values: dict[str, str] = field(default_factory=dict)
     ignored: tuple[tuple[str, str], ...] = ()
 
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+    @overload
+    def get(self, name: str, default: str | None) -> str | None: ...
+
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.values.get(name, default)
 
@@ -35,7 +43,7 @@ def _pairs(query: Query) -> list[tuple[str, str]]:
         return []
     if isinstance(query, str):
         return parse_qsl(query.removeprefix("?"), keep_blank_values=True)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in query.items():
         if value is None:
             continue

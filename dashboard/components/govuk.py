@@ -7,8 +7,22 @@ touching the code.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 from dash import html
+
+from dashboard.components.attributes import extra
+
+
+class OptionalId(TypedDict, total=False):
+    """The ``id`` keyword for a component, present only when there is one: Dash refuses ``id=None``."""
+
+    id: str
+
+
+def optional_id(id: str | None) -> OptionalId:
+    """``{"id": id}`` if ``id`` is given, else ``{}``: spread into a component with ``**optional_id(id)``."""
+    return {"id": id} if id else {}
 
 
 def visually_hidden(text: str) -> html.Span:
@@ -28,7 +42,7 @@ def summary_list(rows: Sequence[tuple], id: str | None = None) -> html.Dl:
         )
         for key, value in rows
     ]
-    return html.Dl(items, className="app-summary-list", **({"id": id} if id else {}))
+    return html.Dl(items, className="app-summary-list", **optional_id(id))
 
 
 def table(
@@ -40,10 +54,11 @@ def table(
     row_headers: bool = True,
     caption_size: str = "m",
     id: str | None = None,
+    modifier: str | None = None,
 ) -> html.Table:
     """A semantic table: a caption, column headers with ``scope="col"``, the first cell of each row as a
     row header with ``scope="row"`` (unless ``row_headers`` is False), and the ``numeric`` columns
-    right-aligned in tabular figures."""
+    right-aligned in tabular figures. ``modifier`` is a class added to the table's ("app-table--legend")."""
     numeric_index = {i for i, name in enumerate(columns) if name in numeric}
 
     def cell_class(i: int, header: bool) -> str:
@@ -59,7 +74,7 @@ def table(
     )
     body_rows = []
     for row in rows:
-        cells = []
+        cells: list[html.Th | html.Td] = []
         for i, value in enumerate(row):
             if i == 0 and row_headers:
                 cells.append(
@@ -76,8 +91,8 @@ def table(
             head,
             html.Tbody(body_rows, className="app-table__body"),
         ],
-        className="app-table",
-        **({"id": id} if id else {}),
+        className=f"app-table {modifier}" if modifier else "app-table",
+        **optional_id(id),
     )
 
 
@@ -91,7 +106,7 @@ def details(summary: str, children, id: str | None = None) -> html.Details:
             html.Div(children, className="app-details__text"),
         ],
         className="app-details",
-        **({"id": id} if id else {}),
+        **optional_id(id),
     )
 
 
@@ -99,7 +114,7 @@ def warning_text(text) -> html.Div:
     """Warning text: a bold statement with a "!" icon and "Warning" for screen readers."""
     return html.Div(
         [
-            html.Span("!", className="app-warning-text__icon", **{"aria-hidden": "true"}),
+            html.Span("!", className="app-warning-text__icon", **extra({"aria-hidden": "true"})),
             html.Strong([visually_hidden("Warning: "), text], className="app-warning-text__text"),
         ],
         className="app-warning-text",

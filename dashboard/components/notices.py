@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from dash import html
 
-from dashboard.components.govuk import inset_text
+from dashboard.components.attributes import extra
+from dashboard.components.govuk import inset_text, optional_id
 
 ILLUSTRATIVE_TITLE = "Illustrative figures"
 ILLUSTRATIVE_HEADING = "These are not real provider data."
@@ -43,7 +44,7 @@ def notification_banner(title: str, heading: str, *body, id: str, kind: str = "i
         id=id,
         role="region",
         className=f"app-notification-banner app-notification-banner--{kind}",
-        **{"aria-labelledby": title_id},
+        **extra({"aria-labelledby": title_id}),
     )
 
 
@@ -99,11 +100,10 @@ def ignored_settings(
 ) -> html.Div:
     """The note that a link carried settings the page does not recognise, naming each one."""
     described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in ignored)
-    extra = {"id": id} if id else {}
     return inset_text(
         html.P(
             f"This link included settings the {page} does not recognise ({described}), {outcome}.",
             className="app-body",
-            **extra,
+            **optional_id(id),
         )
     )

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard import data_access, formatting, routes
 from dashboard.components import status
+from dashboard.components.attributes import extra
 from dashboard.components.scorecard_filters import Choices, View, resolve_since
 from dashboard.components.scorecard_table import value_text
 from data.scorecard import ScorecardRow
@@ -95,6 +97,7 @@ def _change_item(what: str, before: status.Status, after: status.Status) -> html
 
 
 def _change_row(change: Change, area: str, area_name: str) -> html.Tr:
+    what: list[Component]
     if change.new:
         what = [html.P(f"First figure for {area_name}: {change.after}.", className="app-scorecard-change")]
     else:
@@ -118,7 +121,7 @@ def _change_row(change: Change, area: str, area_name: str) -> html.Tr:
             html.Td(what, className="app-table__cell"),
         ],
         className="app-table__row",
-        **{"data-indicator": change.indicator_code},
+        **extra({"data-indicator": change.indicator_code}),
     )
 
 
@@ -208,5 +211,8 @@ def changes_panel(
                 )
             )
     return html.Section(
-        parts, className="app-scorecard-changes", id="scorecard-changes", **{"aria-labelledby": heading_id}
+        parts,
+        className="app-scorecard-changes",
+        id="scorecard-changes",
+        **extra({"aria-labelledby": heading_id}),
     )

@@ -18,6 +18,7 @@ from dash import html
 from dashboard import data_access, formatting, routes, urlstate
 from dashboard.cache import cache
 from dashboard.components import status
+from dashboard.components.attributes import extra
 from data.areas import CAMBRIDGESHIRE, CAMBRIDGESHIRE_AND_PETERBOROUGH, LOCAL_AREAS
 from data.periods import financial_quarter_label
 
@@ -180,6 +181,11 @@ def resolve_since(
     the latest reported quarter on or before ``as_at`` (see :func:`reporting_date`)."""
     if not since or as_at is None:
         return None
+    return since_date(since, as_at, quarter_ends)
+
+
+def since_date(since: str, as_at: dt.date, quarter_ends: Iterable[dt.date] = ()) -> dt.date:
+    """:func:`resolve_since` for a ``since`` and an ``as_at`` that are both given."""
     if since == PREVIOUS_QUARTER:
         return previous_quarter_end(reporting_date(as_at, quarter_ends))
     if since == PREVIOUS_YEAR:
@@ -200,8 +206,7 @@ def _select(
     """A labelled GOV.UK-style select; ``hint`` is the id of text that describes it."""
     field_id = f"scorecard-{name.replace('_', '-')}"
     children: list = [html.Label(label, htmlFor=field_id, className="app-label")]
-    extra = {"aria-describedby": hint} if hint else {}
-    items = []
+    items: list[html.Optgroup | html.Option] = []
     for entry in options:
         if isinstance(entry[1], list):  # (group label, [(value, text)])
             items.append(html.Optgroup([_option(v, t, selected) for v, t in entry[1]], label=entry[0]))
@@ -209,7 +214,11 @@ def _select(
             items.append(_option(entry[0], entry[1], selected))
     children.append(
         html.Select(
-            items, id=field_id, name=name, className="app-select", **{"data-default": default}, **extra
+            items,
+            id=field_id,
+            name=name,
+            className="app-select",
+            **extra({"data-default": default, **({"aria-describedby": hint} if hint else {})}),
         )
     )
     return html.Div(children, className="app-form-group app-scorecard-filters__item")
@@ -229,7 +238,7 @@ def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html
     since_options: list = [("", "Do not show changes")]
     if as_at_day is not None:
         since_options += [
-            (code, f"{words} ({formatting.date(resolve_since(code, as_at_day, options.quarter_ends))})")
+            (code, f"{words} ({formatting.date(since_date(code, as_at_day, options.quarter_ends))})")
             for code, words in (
                 (PREVIOUS_QUARTER, "Previous quarter"),
                 (PREVIOUS_YEAR, "A year earlier"),
@@ -285,5 +294,5 @@ def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html
         action=routes.href(routes.SCORECARD),
         className="app-scorecard-filters",
         role="search",
-        **{"aria-label": "Scorecard filters", "data-order": ",".join(FILTER_ORDER)},
+        **extra({"aria-label": "Scorecard filters", "data-order": ",".join(FILTER_ORDER)}),
     )

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard.components import status
+from dashboard.components.attributes import extra
 from dashboard.components.sparkline import sparkline
 from dashboard.components.summary import target_reason
 from dashboard.formatting import format_value
@@ -178,6 +180,7 @@ def _latest_cell(row: ScorecardRow) -> html.Td:
 
 def _target_cell(row: ScorecardRow) -> html.Td:
     target = row.target
+    content: list[str | Component]
     if target is None:
         content = [html.Span("No target", className="app-scorecard__none")]
     else:
@@ -205,8 +208,7 @@ def _benchmark_cell(row: ScorecardRow) -> html.Td:
     if region is not None:
         region_text = f"{REGION_NAME} {format_value(region, row.unit, row.value_type)}"
         if row.region_benchmark != "not compared":
-            tag = status.status_tag(status.benchmark(row.region_benchmark, against=REGION_NAME))
-            tag.className += " status-tag--small"
+            tag = status.status_tag(status.benchmark(row.region_benchmark, against=REGION_NAME), small=True)
             content += [tag, *_note(region_text + ".")]
         else:
             content += _note(region_text + "; not compared.")
@@ -292,7 +294,7 @@ def indicator_row(
             _spc_cell(row),
         ],
         className="app-table__row app-scorecard__row",
-        **{"data-indicator": row.indicator_code},
+        **extra({"data-indicator": row.indicator_code}),
     )
 
 
@@ -301,6 +303,7 @@ def no_data_row(
 ) -> html.Tr:
     """One compact row for an indicator with no figure for the area: "No data for Fenland; nearest:
     Cambridgeshire (67.6% in 2024/25)". ``held_anywhere`` is False when no area has a figure at all."""
+    text: list[str | Component]
     if not held_anywhere:
         text = [f"No data for {area_name}: no figures for this indicator have been loaded yet."]
     elif nearest is None:
@@ -313,7 +316,7 @@ def no_data_row(
             html.Td(text, colSpan=len(COLUMNS) - 1, className="app-table__cell app-scorecard__no-data"),
         ],
         className="app-table__row app-scorecard__row app-scorecard__row--no-data",
-        **{"data-indicator": row.indicator_code},
+        **extra({"data-indicator": row.indicator_code}),
     )
 
 

@@ -32,8 +32,8 @@ def svg(
 ) -> str:
     """SVG markup for ``values`` (oldest first; gaps allowed) scaled to fit, with ``target`` if given."""
     points = _finite(values)
-    has_target = target is not None and math.isfinite(target)
-    scale_values = [v for _, v in points] + ([float(target)] if has_target else [])
+    target_value = float(target) if target is not None and math.isfinite(target) else None
+    scale_values = [v for _, v in points] + ([target_value] if target_value is not None else [])
     low, high = min(scale_values), max(scale_values)
     if high - low < 1e-9:
         low, high = low - 1, high + 1
@@ -51,8 +51,8 @@ def svg(
             f'viewBox="0 0 {width} {height}">'
         )
     ]
-    if has_target:
-        ty = y(float(target))
+    if target_value is not None:
+        ty = y(target_value)
         parts.append(
             f'<line x1="{PAD}" y1="{ty}" x2="{width - PAD}" y2="{ty}" stroke="{colours.MDC_TARGET}" '
             'stroke-width="1.5" stroke-dasharray="4 3"/>'

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from dash import html
 
 from dashboard import colours
+from dashboard.components.attributes import extra
 from metrics import spc
 
 PALETTES = ("standard", "colour-blind")
@@ -298,11 +299,15 @@ def too_few_for_spc(points: int) -> str:
     return f"Too few figures for a process chart ({points} of at least {spc.MIN_POINTS})."
 
 
-def status_tag(status: Status, **attributes) -> html.Strong:
-    """The tag for ``status``: icon (hidden from screen readers) then words. Tags are not links."""
+def status_tag(status: Status, *, small: bool = False, **attributes) -> html.Strong:
+    """The tag for ``status``: icon (hidden from screen readers) then words. Tags are not links. A ``small``
+    tag sits beside a figure it qualifies (the East of England comparison under England's)."""
     return html.Strong(
-        [html.Span(status.icon, className="status-tag__icon", **{"aria-hidden": "true"}), status.words],
-        className=status.css_class,
+        [
+            html.Span(status.icon, className="status-tag__icon", **extra({"aria-hidden": "true"})),
+            status.words,
+        ],
+        className=f"{status.css_class} status-tag--small" if small else status.css_class,
         style={"backgroundColor": status.background, "color": status.text_colour},
         **attributes,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 from dash import html
 
+from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.compare import compare_chart, compare_data
 from dashboard.components.charts.map import map_figure, map_summary
@@ -57,6 +58,8 @@ def comparison(ctx: Context) -> Comparison | None:
         return None
     newest = local.sort_values(["period_end", "period_start"]).iloc[-1]
     latest = _in_period(local, newest)
+    chosen: tuple[str, ...]
+    tier: str | None
     if len(latest[latest["area_code"].isin(CAMBRIDGESHIRE_DISTRICTS)]) >= 2:
         chosen, tier = LOWER_TIER, "lower"
     elif latest["area_code"].isin(UPPER_TIER).any():
@@ -166,5 +169,5 @@ def compare_section(ctx: Context) -> html.Section:
         children,
         className="app-indicator-section",
         id="compare-areas",
-        **{"aria-labelledby": "compare-heading"},
+        **extra({"aria-labelledby": "compare-heading"}),
     )

@@ -74,7 +74,8 @@ def _areas_with_data(series: pd.DataFrame) -> list[str]:
 
 
 def build_context(code: str, query: dict) -> Context | None:
-    """Read what the page needs for indicator ``code`` and the view in ``query``; None for an unknown code."""
+    """Read what the page needs for indicator ``code`` and the view in ``query``; None for an unknown code
+    (one the catalogue, or the scorecard built from it, does not hold)."""
     indicator = indicator_record(code)
     if indicator is None:
         return None
@@ -82,13 +83,16 @@ def build_context(code: str, query: dict) -> Context | None:
     series = data_access.indicator_series(code, SERIES_AREAS)
     with_data = _areas_with_data(series)
     view = read_view(code, query, with_data)
+    row = data_access.scorecard_row(view.area, code)
+    if row is None:
+        return None
     return Context(
         indicator=indicator,
         view=view,
         names=names,
         parents=parents,
         series=series,
-        row=data_access.scorecard_row(view.area, code),
+        row=row,
         targets=data_access.current_targets(),
         areas_with_data=with_data,
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard import data_access, routes
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import details, summary_list
 from dashboard.formatting import number
 from dashboard.indicator.context import Context
@@ -108,7 +110,7 @@ def _framework_item(ctx: Context, framework: str, title: str, codes: list[str]) 
     for node_code in codes:
         if node_code not in nodes.index:
             continue
-        name = nodes.loc[node_code]["title"]
+        name = str(nodes.loc[node_code]["title"])  # titles are text, never null (data/schema.py)
         entries.append(html.Li(f"{node_code} {name}" if node_code[:1].isdigit() else name))
     return html.Li(
         [
@@ -129,7 +131,7 @@ def _framework_links(ctx: Context) -> list:
     for framework in data_access.frameworks().itertuples(index=False):
         codes = list(mine.loc[mine["framework_code"] == framework.code, "node_code"])
         if codes:
-            items.append(_framework_item(ctx, framework.code, framework.title, codes))
+            items.append(_framework_item(ctx, str(framework.code), str(framework.title), codes))
     if not items:
         return [html.P("This indicator is not linked to a framework outcome.", className="app-body")]
     return [html.Ul(items, className="app-list app-list--plain", id="indicator-frameworks")]
@@ -138,7 +140,7 @@ def _framework_links(ctx: Context) -> list:
 def _methods() -> html.Ul:
     items = []
     for id, name, text, link_text, href in METHODS:
-        body = [html.Strong(name + ": "), text]
+        body: list[str | Component] = [html.Strong(name + ": "), text]
         if href:
             body += [" ", html.A(f"Read about it: {link_text}", href=href, className="app-link")]
         items.append(html.Li(body, id=id))
@@ -158,8 +160,8 @@ def _source(ctx: Context) -> html.Span:
     """Where the figures come from, linked to Fingertips for a Fingertips indicator."""
     indicator = ctx.indicator
     source = [indicator["source"]]
-    if number(indicator.get("fingertips_id")) is not None:
-        fingertips = int(number(indicator["fingertips_id"]))
+    if (fingertips_id := number(indicator.get("fingertips_id"))) is not None:
+        fingertips = int(fingertips_id)
         source += [
             ". ",
             html.A(
@@ -196,5 +198,5 @@ def definition_section(ctx: Context) -> html.Section:
         ],
         className="app-indicator-section",
         id="definition",
-        **{"aria-labelledby": "definition-heading"},
+        **extra({"aria-labelledby": "definition-heading"}),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import data_access
+from dashboard.components.attributes import extra
 from dashboard.components.charts.breakdowns import breakdown_groups, inequality_chart, inequality_data
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.panel import chart_block
@@ -52,5 +53,5 @@ def inequalities_section(ctx: Context) -> html.Section:
         [html.H2("Inequalities", className="app-heading-l", id="inequalities-heading"), *body],
         className="app-indicator-section",
         id="inequalities",
-        **{"aria-labelledby": "inequalities-heading"},
+        **extra({"aria-labelledby": "inequalities-heading"}),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import routes
+from dashboard.components.attributes import extra
 from dashboard.indicator.context import Context
 from dashboard.indicator.view import KEEPS_FOCUS
 from data.areas import LOCAL_AREAS
@@ -40,6 +41,7 @@ def _area_item(ctx: Context, code: str) -> html.Li:
     suffix = (
         [] if code in ctx.areas_with_data else [html.Span(" (no figures)", className="app-area-choice__none")]
     )
+    item: html.Span | dcc.Link
     if code == ctx.area:
         item = html.Span(
             [name, *suffix, html.Span(" (shown)", className="app-visually-hidden")],
@@ -66,5 +68,5 @@ def area_choice(ctx: Context) -> html.Nav:
         ],
         className="app-area-choice",
         id="area-choice",
-        **{"aria-labelledby": "area-choice-title"},
+        **extra({"aria-labelledby": "area-choice-title"}),
     )

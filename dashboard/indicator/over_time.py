@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.panel import chart_block
 from dashboard.components.charts.spc import figures_data, spc_chart, spc_data, too_few_chart
@@ -55,7 +56,7 @@ def spc_figures(ctx: Context) -> Chart | None:
     )
     data = data[data[ctx.area_name].notna()].reset_index(drop=True)
     row = ctx.row
-    if not row.spc_judged:
+    if not row.spc_judged or row.spc_variation is None:
         table = figures_data(data, ctx.area_name)
         return too_few_chart(table, ctx.indicator, ctx.area_name, row.spc_points, where=ctx.area_name)
     result = xmr(data[ctx.area_name].to_numpy(float), improvement=row.improvement, target=row.target)
@@ -70,6 +71,7 @@ def _view_switch(ctx: Context) -> html.Div:
     """Trend or SPC: the view shown marked in words, the other a link."""
     items = []
     for key, words in VIEW_CHOICES:
+        item: html.Span | dcc.Link
         if key == ctx.view.view:
             item = html.Span(
                 [words, html.Span(" (shown)", className="app-visually-hidden")],
@@ -120,20 +122,30 @@ def _spc_explainer() -> html.P:
 # --- The section --------------------------------------------------------------------------------------------
 
 
+def _no_chart(ctx: Context) -> list:
+    return [
+        html.P(
+            f"There is no chart because there are no figures for {ctx.area_name}.",
+            className="app-body",
+            id="over-time-empty",
+        )
+    ]
+
+
 def _charts(ctx: Context) -> list:
     """The chart for the view, with the controls and words that go with it."""
     if not ctx.has_data:
-        return [
-            html.P(
-                f"There is no chart because there are no figures for {ctx.area_name}.",
-                className="app-body",
-                id="over-time-empty",
-            )
-        ]
+        return _no_chart(ctx)
     if ctx.view.view == "trend":
-        return [_ci_toggle(ctx), chart_block(trend_figures(ctx), ctx.indicator)]
+        trend = trend_figures(ctx)
+        if trend is None:
+            return _no_chart(ctx)
+        return [_ci_toggle(ctx), chart_block(trend, ctx.indicator)]
+    spc = spc_figures(ctx)
+    if spc is None:
+        return _no_chart(ctx)
     explainer = [_spc_explainer()] if ctx.row.spc_judged else []
-    return [*explainer, chart_block(spc_figures(ctx), ctx.indicator)]
+    return [*explainer, chart_block(spc, ctx.indicator)]
 
 
 def over_time_section(ctx: Context) -> html.Section:
@@ -146,5 +158,5 @@ def over_time_section(ctx: Context) -> html.Section:
         ],
         className="app-indicator-section",
         id="over-time",
-        **{"aria-labelledby": "over-time-heading"},
+        **extra({"aria-labelledby": "over-time-heading"}),
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.components import status
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import inset_text, summary_list
 from dashboard.components.summary import benchmark_reason, summary_sentence, target_reason
 from dashboard.data_access import ScorecardRow
@@ -28,7 +30,7 @@ def summary_section(ctx: Context) -> html.Section:
         [heading, *body],
         className="app-indicator-summary",
         id="indicator-summary",
-        **{"aria-labelledby": "summary-heading"},
+        **extra({"aria-labelledby": "summary-heading"}),
     )
 
 
@@ -104,7 +106,7 @@ def _tag_row(label: str, tag, reason: str | None, id: str) -> tuple:
 def _latest_figure(ctx: Context) -> html.P:
     """ "10.4% in 2023/24", flagged provisional or illustrative."""
     row = ctx.row
-    figure = [
+    figure: list[Component] = [
         html.Span(
             format_value(row.value, row.unit, row.value_type),
             className="app-indicator-summary__value",
@@ -157,7 +159,7 @@ def _trend_row(row: ScorecardRow) -> tuple:
 
 def _spc_row(row: ScorecardRow) -> tuple:
     """The scorecard's SPC judgement, or its words when there are too few figures to judge."""
-    if not row.spc_judged:
+    if not row.spc_judged or row.spc_variation is None:
         note = html.P(status.too_few_for_spc(row.spc_points), className="app-secondary")
         return SPC_LABEL, html.Div(note, id="summary-spc")
     tags = [

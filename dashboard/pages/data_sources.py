@@ -6,10 +6,13 @@ dashboard; keep them in step when a dataset is added or replaced.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 import dash
 from dash import html
 
 from dashboard import routes
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import details, summary_list, table
 from dashboard.components.notices import illustrative_banner
 
@@ -37,7 +40,22 @@ DISTRICTS = "Districts and unitary authorities"
 NEIGHBOURS = "Trafford and its 10 statistical neighbours, including Cambridgeshire"
 FILE_COLUMNS = ("File", "Indicator (Fingertips ID)", "Areas", "Periods", "Rows")
 
-DATASETS = (
+
+class Dataset(TypedDict):
+    """One dataset as the page describes it; ``files`` lists its files as the columns of ``FILE_COLUMNS``."""
+
+    id: str
+    title: str
+    what: str
+    indicators: str
+    coverage: str
+    periods: str
+    source: str
+    licence: str
+    files: NotRequired[tuple[tuple[str, str, str, str, str], ...]]
+
+
+DATASETS: tuple[Dataset, ...] = (
     {
         "id": "fingertips-mental-health",
         "title": "Children and young people's mental health: Fingertips downloads",
@@ -321,7 +339,7 @@ NOT_FOUND = (
 )
 
 
-def _dataset(dataset: dict) -> html.Section:
+def _dataset(dataset: Dataset) -> html.Section:
     rows = [
         ("What it is", dataset["what"]),
         ("Indicators", dataset["indicators"]),
@@ -344,7 +362,7 @@ def _dataset(dataset: dict) -> html.Section:
                 ),
             )
         )
-    return html.Section(children, **{"aria-labelledby": dataset["id"]})
+    return html.Section(children, **extra({"aria-labelledby": dataset["id"]}))
 
 
 def layout(**_query) -> html.Div:
@@ -396,7 +414,7 @@ def layout(**_query) -> html.Div:
                         className="app-body",
                     ),
                 ],
-                **{"aria-labelledby": "not-yet-available"},
+                **extra({"aria-labelledby": "not-yet-available"}),
             ),
             html.Section(
                 [
@@ -438,7 +456,7 @@ def layout(**_query) -> html.Div:
                         className="app-body",
                     ),
                 ],
-                **{"aria-labelledby": "licences"},
+                **extra({"aria-labelledby": "licences"}),
             ),
         ],
         className="app-page app-page--data-sources",

@@ -151,8 +151,9 @@ def _frameworks_section(frameworks: pd.DataFrame, links: pd.DataFrame) -> list:
         ),
     ]
     for framework in frameworks.itertuples(index=False):
-        nodes = data_access.framework_nodes(framework.code)
-        framework_links = links[links["framework_code"] == framework.code]
+        code = str(framework.code)  # frameworks' codes and titles are text, never null (data/schema.py)
+        nodes = data_access.framework_nodes(code)
+        framework_links = links[links["framework_code"] == code]
         top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
         rows = []
         outcome_lists = []
@@ -178,9 +179,9 @@ def _frameworks_section(frameworks: pd.DataFrame, links: pd.DataFrame) -> list:
         children = nodes[~nodes["code"].isin(top["code"])]
         below_level = _level_words(children["level"].iloc[0] if len(children) else None)[1]
         total = framework_links["indicator_code"].nunique()
-        heading_id = f"framework-{framework.code}"
+        heading_id = f"framework-{code}"
         parts += [
-            html.H3(framework.title, className="app-heading-m", id=heading_id),
+            html.H3(str(framework.title), className="app-heading-m", id=heading_id),
             html.P(
                 f"{framework.short_title}: {formatting.plural(total, 'indicator')} linked. "
                 f"Source: {framework.source}.",
@@ -192,7 +193,7 @@ def _frameworks_section(frameworks: pd.DataFrame, links: pd.DataFrame) -> list:
                 rows,
                 numeric=(below_level, "Indicators"),
                 caption_size="s",
-                id=f"table-{framework.code}",
+                id=f"table-{code}",
             ),
             details(
                 f"{below_level} in each {level.lower()}: {framework.short_title}",
@@ -207,10 +208,10 @@ def _node_label(node) -> str:
 
 
 def _areas_section(local: pd.DataFrame) -> list:
-    items = [
-        html.Li(f"{area.name} ({AREA_TYPE_WORDS.get(area.type, area.type)})")
-        for area in local.itertuples(index=False)
-    ]
+    items = []
+    for area in local.itertuples(index=False):
+        kind = str(area.type)  # an area's type is text, never null (data/schema.py)
+        items.append(html.Li(f"{area.name} ({AREA_TYPE_WORDS.get(kind, kind)})"))
     return [
         html.H2("Areas", className="app-heading-l", id="areas"),
         html.P("The local areas the dashboard reports on:", className="app-body"),
@@ -228,9 +229,9 @@ def _areas_section(local: pd.DataFrame) -> list:
 
 def _legend(caption: str, statuses: list[status.Status], id: str) -> html.Table:
     rows = [(status.status_tag(s), s.meaning) for s in statuses]
-    legend = table(caption, ("Status", "What it means"), rows, caption_size="s", id=id)
-    legend.className += " app-table--legend"
-    return legend
+    return table(
+        caption, ("Status", "What it means"), rows, caption_size="s", id=id, modifier="app-table--legend"
+    )
 
 
 def _how_to_read_statuses(palette: str) -> list:

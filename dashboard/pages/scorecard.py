@@ -17,6 +17,7 @@ from dash import ClientsideFunction, Input, Output, html
 from dashboard import data_access, formatting, routes
 from dashboard.cache import cache
 from dashboard.components import scorecard_table as table
+from dashboard.components.attributes import extra
 from dashboard.components.govuk import details
 from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
 from dashboard.components.scorecard_changes import changes_panel
@@ -118,24 +119,27 @@ def _framework_groups(framework: str) -> list[tuple[table.Node, list[tuple[table
     order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
     by_node: dict[str, list[str]] = {}
     for link in links.itertuples(index=False):
-        by_node.setdefault(link.node_code, []).append(link.indicator_code)
+        by_node.setdefault(str(link.node_code), []).append(str(link.indicator_code))
     top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
     groups = []
     for domain in top.itertuples(index=False):
+        domain_node = _node(domain)
         outcomes = []
-        direct = by_node.get(domain.code, [])
+        direct = by_node.get(domain_node.code, [])
         if direct:
-            outcomes.append(
-                (
-                    table.Node(domain.code, domain.title),
-                    sorted(set(direct), key=lambda c: order.get(c, len(order))),
-                )
-            )
+            outcomes.append((domain_node, sorted(set(direct), key=lambda c: order.get(c, len(order)))))
         for outcome in nodes[nodes["parent_code"] == domain.code].itertuples(index=False):
-            codes = sorted(set(by_node.get(outcome.code, [])), key=lambda c: order.get(c, len(order)))
-            outcomes.append((table.Node(outcome.code, outcome.title), codes))
-        groups.append((table.Node(domain.code, domain.title), outcomes))
+            outcome_node = _node(outcome)
+            codes = sorted(set(by_node.get(outcome_node.code, [])), key=lambda c: order.get(c, len(order)))
+            outcomes.append((outcome_node, codes))
+        groups.append((domain_node, outcomes))
     return groups
+
+
+def _node(row) -> table.Node:
+    """A framework node read from the store, where its code and title are text, never null (data/schema.py;
+    indicator links' codes likewise)."""
+    return table.Node(str(row.code), str(row.title))
 
 
 def _domain_heading(framework: str, domain) -> tuple[str, str]:
@@ -160,7 +164,7 @@ def _contents(view: View, groups) -> html.Nav:
         ],
         className="app-scorecard-contents",
         id="scorecard-contents",
-        **{"aria-labelledby": "scorecard-contents-heading"},
+        **extra({"aria-labelledby": "scorecard-contents-heading"}),
     )
 
 
@@ -261,7 +265,7 @@ def _domain_sections(view, options, groups, records, series, as_at_day, area_nam
                     ),
                 ],
                 className="app-scorecard-domain",
-                **{"aria-labelledby": section_id},
+                **extra({"aria-labelledby": section_id}),
             )
         )
     return sections

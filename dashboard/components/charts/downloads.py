@@ -10,17 +10,18 @@ The button and its :class:`dash.dcc.Download` have pattern-matching ids (``{"typ
 from __future__ import annotations
 
 from dash import dcc, html
+from dash.dependencies import Wildcard
 
 from dashboard.components.charts.chart import Chart
 from dashboard.formatting import plural
 
 
-def button_id(key: str, page: str = "indicator") -> dict:
-    """The id of a chart's download button."""
+def button_id(key: str | Wildcard, page: str = "indicator") -> dict:
+    """The id of a chart's download button (``key`` MATCH for the callback that serves every chart)."""
     return {"type": f"{page}-csv", "chart": key}
 
 
-def download_id(key: str, page: str = "indicator") -> dict:
+def download_id(key: str | Wildcard, page: str = "indicator") -> dict:
     """The id of the :class:`dash.dcc.Download` that receives a chart's CSV."""
     return {"type": f"{page}-download", "chart": key}
 

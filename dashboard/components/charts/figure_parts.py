@@ -4,7 +4,7 @@ and the parts drawn on more than one chart (the target as a step, provisional pe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -67,7 +67,8 @@ def with_gaps(x: list[str], y: list, starts: Sequence, ends: Sequence) -> tuple[
     """Break the line where periods are missing (more than half a period between one and the next)."""
     if len(x) < 2:
         return x, y
-    out_x, out_y = [x[0]], [y[0]]
+    out_x: list[str | None] = [x[0]]
+    out_y = [y[0]]
     for i in range(1, len(x)):
         length = pd.Timestamp(ends[i]) - pd.Timestamp(starts[i])
         gap = pd.Timestamp(starts[i]) - pd.Timestamp(ends[i - 1])
@@ -103,7 +104,7 @@ def value_axis(indicator: Mapping) -> dict:
     return axis
 
 
-def period_axis(mids: Sequence[pd.Timestamp], labels: Sequence[str]) -> dict:
+def period_axis(mids: Sequence[pd.Timestamp], labels: Iterable[str]) -> dict:
     """A date axis labelled with the periods' own names ("2023/24 Q1"), one tick at each period's middle."""
     return {
         "type": "date",
@@ -122,7 +123,9 @@ def target_step(frame: pd.DataFrame, indicator: Mapping) -> go.Scatter | None:
     """The target in force, as a step: flat across each period, changing where the target changed."""
     if "Target" not in frame:
         return None
-    xs, ys, texts = [], [], []
+    xs: list[str | None] = []
+    ys: list[float | None] = []
+    texts: list[str] = []
     for row in records(frame):
         target = number(row["Target"])
         if target is None:

@@ -17,28 +17,37 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.downloads import csv_button
 from dashboard.components.charts.tables import table_rows
 from dashboard.components.govuk import details, table
 
-GRAPH_CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True, "doubleClick": False}
+GraphConfig = dcc.Graph.Config
+"""The Plotly configuration of a figure (``displayModeBar``, ``staticPlot``…), as Dash types it."""
+
+GRAPH_CONFIG: GraphConfig = {
+    "displayModeBar": False,
+    "scrollZoom": False,
+    "responsive": True,
+    "doubleClick": False,
+}
 """No toolbar (nothing to focus inside the chart), no zooming by accident on a projector."""
 
 
 def graph_image(
-    key: str, figure: go.Figure | dict, summary: str, *, config: Mapping = GRAPH_CONFIG
+    key: str, figure: go.Figure | dict, summary: str, *, config: GraphConfig = GRAPH_CONFIG
 ) -> html.Div:
     """A figure as an image to screen readers, named by its text summary (ids ``graph-<key>`` and
     ``chart-<key>-figure``)."""
     return html.Div(
         dcc.Graph(
-            figure=figure, config=dict(config), className="app-indicator-chart__graph", id=f"graph-{key}"
+            figure=figure, config=config.copy(), className="app-indicator-chart__graph", id=f"graph-{key}"
         ),
         role="img",
         className="app-indicator-chart__figure",
         id=f"chart-{key}-figure",
-        **{"aria-label": summary},
+        **extra({"aria-label": summary}),
     )
 
 
@@ -52,7 +61,7 @@ def table_view(
         className="app-indicator-table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": f"Table: {caption} (scrolls sideways on a narrow screen)"},
+        **extra({"aria-label": f"Table: {caption} (scrolls sideways on a narrow screen)"}),
     )
 
 
@@ -71,7 +80,7 @@ def chart_panel(
     numeric: Sequence[str] = (),
     notes: Sequence[Component] = (),
     body: Sequence[Component] | None = None,
-    config: Mapping = GRAPH_CONFIG,
+    config: GraphConfig = GRAPH_CONFIG,
 ) -> html.Div:
     """A chart laid out the one way: headline, subtitle, ``notes``, the figure, source, table view, download.
 

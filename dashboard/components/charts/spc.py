@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard import colours
 from dashboard.components import status
@@ -198,15 +199,15 @@ def spc_headline(
     return text
 
 
-def _status_notes(row: ScorecardRow, plotted: int) -> list:
+def _status_notes(row: ScorecardRow, variation: str, plotted: int) -> list:
     """The scorecard's variation and assurance as tags, and the trial-limits label when it applies."""
-    notes = [
+    notes: list[Component] = [
         html.Ul(
             [
                 html.Li(
                     [
                         html.Span("Variation: ", className="app-indicator-chart__status-label"),
-                        status.status_tag(status.variation(row.spc_variation)),
+                        status.status_tag(status.variation(variation)),
                     ]
                 ),
                 html.Li(
@@ -237,7 +238,12 @@ def _status_notes(row: ScorecardRow, plotted: int) -> list:
 
 
 def _spc_summary(
-    public: pd.DataFrame, indicator: Mapping, area_name: str, result: SpcResult, row: ScorecardRow
+    public: pd.DataFrame,
+    indicator: Mapping,
+    area_name: str,
+    result: SpcResult,
+    row: ScorecardRow,
+    variation: str,
 ) -> str:
     """The chart in words for screen readers: the figures, mean and limits, special-cause points, statuses."""
     special = public[public["Point"] != "Common cause"]
@@ -258,7 +264,7 @@ def _spc_summary(
     else:
         text += "No special cause points. "
     return text + (
-        f"Variation: {status.variation(row.spc_variation).words}. "
+        f"Variation: {status.variation(variation).words}. "
         f"Assurance: {status.assurance(row.spc_assurance).words}."
     )
 
@@ -275,19 +281,22 @@ def spc_chart(
     """An XmR chart in the Making Data Count style: the figures in grey with special-cause points coloured
     (improvement blue, concern orange, neutral purple), the mean, the process limits and the target, with
     the scorecard's variation and assurance. ``data`` is :func:`spc_data`'s table; ``row`` must be judged
-    (``row.spc_judged``)."""
+    (``row.spc_judged``, with its variation)."""
+    variation = row.spc_variation
+    if not row.spc_judged or variation is None:
+        raise ValueError(f"no SPC judgement of {row.indicator_code} for {row.area_code} to chart")
     public = data.drop(columns=["period_start", "period_end"])
     return Chart(
         key="spc",
-        headline=spc_headline(indicator, area_name, row.spc_variation, row.spc_assurance, row.target),
+        headline=spc_headline(indicator, area_name, variation, row.spc_assurance, row.target),
         subtitle=subtitle(indicator, where, list(data["Period"])),
         source=source_line(indicator),
-        summary=_spc_summary(public, indicator, area_name, result, row),
+        summary=_spc_summary(public, indicator, area_name, result, row, variation),
         figure=spc_figure(data, indicator, area_name, result),
         data=public,
         caption=f"{indicator.get('short_name')}: {area_name}, statistical process control",
         numeric=tuple(c for c in public.columns if c not in ("Period", "Point", "Provisional", "Note")),
-        notes=_status_notes(row, len(public)),
+        notes=_status_notes(row, variation, len(public)),
         filename=f"{indicator.get('code')}-{slug(area_name)}-spc.csv",
     )
 

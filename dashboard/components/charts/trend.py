@@ -288,11 +288,11 @@ def _england_words(frame: pd.DataFrame, area_name: str, values: list, noun: str)
     """ ", higher than England in every year" when the area was on one side of England throughout."""
     if "England" not in frame or len(values) < 2:
         return ""
-    pairs = [
+    maybe_pairs = [
         (number(a), number(e))
         for a, e in zip(frame[area_name].tolist(), frame["England"].tolist(), strict=True)
     ]
-    pairs = [(a, e) for a, e in pairs if a is not None and e is not None]
+    pairs = [(a, e) for a, e in maybe_pairs if a is not None and e is not None]
     if len(pairs) != len(values):
         return ""
     single = noun.removesuffix("s")

@@ -57,8 +57,8 @@ def source_line(indicator: Mapping, *, boundaries: bool = False) -> str:
     """ "Source: OHID Fingertips, indicator 90813", or the provider return for illustrative figures."""
     if is_true(indicator.get("illustrative")):
         text = "Source: provider quarterly return (illustrative figures)"
-    elif number(indicator.get("fingertips_id")) is not None:
-        text = f"Source: OHID Fingertips, indicator {int(number(indicator['fingertips_id']))}"
+    elif (fingertips_id := number(indicator.get("fingertips_id"))) is not None:
+        text = f"Source: OHID Fingertips, indicator {int(fingertips_id)}"
     else:
         text = f"Source: {indicator.get('source')}"
     if boundaries:
