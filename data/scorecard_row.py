@@ -88,13 +88,6 @@ class ScorecardRow:
     worsening: bool
     has_data: bool
 
-    # Transitional: pages still being moved to attribute access read fields by name.
-    def get(self, name: str, default: Any = None) -> Any:
-        return getattr(self, name, default)
-
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
-
 
 _FIELDS = tuple(field.name for field in dataclasses.fields(ScorecardRow))
 _FLOATS = {
