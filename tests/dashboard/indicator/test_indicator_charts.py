@@ -5,15 +5,12 @@ chart can use it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import dash
 import pytest
-import sqlalchemy as sa
 
-from dashboard import create_app, data_access, formatting
+from dashboard import data_access, formatting
 from dashboard.components.charts.panel import chart_panel
-from tests.dashboard.indicator_support import (
+from tests.dashboard.indicator.support import (
     CAMBRIDGESHIRE,
     FENLAND,
     by_id,
@@ -21,30 +18,9 @@ from tests.dashboard.indicator_support import (
     find_all,
     press_download,
     render_page,
-    seeded_engine,
     table_rows,
     text_of,
 )
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> Iterator[sa.Engine]:
-    engine = seeded_engine(tmp_path_factory.mktemp("indicator-files"))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def app(engine):
-    return create_app(engine, cache_config={"CACHE_TYPE": "NullCache"})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    client = app.server.test_client()
-    assert client.get("/").status_code == 200  # builds the page router
-    return client
-
 
 # --- Too few figures for a process chart -------------------------------------------------------------------
 

@@ -4,18 +4,16 @@ the order and words of the area comparison, empty states and unknown codes)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
-from dashboard import create_app, data_access, formatting
+from dashboard import data_access, formatting
 from dashboard.components import status, summary
 from dashboard.components.charts import spc, words
 from data import boundaries
-from tests.dashboard.indicator_support import (
+from tests.dashboard.indicator.support import (
     CAMBRIDGESHIRE,
     FENLAND,
     HUNTINGDONSHIRE,
@@ -26,7 +24,6 @@ from tests.dashboard.indicator_support import (
     find_all,
     press_download,
     render_page,
-    seeded_engine,
     table_rows,
     text_of,
     trace_of,
@@ -37,25 +34,6 @@ EXPECTED_SENTENCE = (
     "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse "
     "than England (8.8%), missing the 6% target, and the trend is improving."
 )
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> Iterator[sa.Engine]:
-    engine = seeded_engine(tmp_path_factory.mktemp("indicator-files"))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def app(engine):
-    return create_app(engine, cache_config={"CACHE_TYPE": "NullCache"})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    client = app.server.test_client()
-    assert client.get("/").status_code == 200  # builds the page router
-    return client
 
 
 # --- The summary a councillor reads aloud -------------------------------------------------------------------
