@@ -53,7 +53,7 @@ def header(entries: list[tuple[str, str]]) -> list:
                         html.Li(
                             html.A(
                                 label,
-                                href=dash.get_relative_path(path),
+                                href=routes.href(path),
                                 id=_nav_id(path),
                                 className="app-service-navigation__link",
                             ),

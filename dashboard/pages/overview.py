@@ -241,12 +241,7 @@ def _how_to_read_statuses(palette: str) -> list:
         if other == "colour-blind"
         else "Show target statuses in the standard red, amber and green"
     )
-    toggle_href = (
-        dash.get_relative_path(
-            urlstate.href(PATH, {"palette": other if other != "standard" else None}, ALLOWED)
-        )
-        + "#statuses"
-    )
+    toggle_href = routes.href(PATH, {"palette": other if other != "standard" else None}, fragment="statuses")
     return [
         html.H2("How to read statuses", className="app-heading-l", id="statuses"),
         html.P(

@@ -5,14 +5,12 @@ projector sizes."""
 from __future__ import annotations
 
 import csv
-import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
-from tests.dashboard.browser.test_journeys import BLOCKING, WCAG_22_AA
+from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
 pytestmark = pytest.mark.browser
 
@@ -163,16 +161,7 @@ def test_no_serious_or_critical_accessibility_failures(page, path):
         else ("graph-trend" if "5yr" not in path and "no-such" not in path else None)
     )
     _open(page, path, graph=graph)
-    for details in page.locator("details").all():  # check the disclosed content too
-        details.evaluate("el => el.open = true")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    violations = results.response["violations"]
-    summary = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in violations
-    ]
-    print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
-    assert not [v for v in violations if v["impact"] in BLOCKING], results.generate_report()
+    assert_accessible(page, path)
 
 
 def test_chart_text_is_at_least_14_pixels(page):
@@ -200,12 +189,6 @@ def test_screenshots(browser, base_url, screenshot_dir, name, path, viewport):
     try:
         _open(page, path, graph="graph-spc" if "spc" in name else "graph-trend")
         page.wait_for_selector("#graph-map .js-plotly-plot .main-svg")
-        file = screenshot_dir / f"{name}-{viewport['width']}.png"
-        page.screenshot(path=str(file), full_page=True)
-        print(f"\nscreenshot: {file}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{path} at {viewport['width']} pixels scrolls sideways by {overflow} pixels"
+        screenshot_fits(page, screenshot_dir, f"{name}-{viewport['width']}.png")
     finally:
         context.close()

@@ -3,12 +3,10 @@ and works, the header navigation works, and axe-core finds no serious or critica
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +19,6 @@ PAGES = {
         "Accessibility statement for Healthy Child Programme outcomes",
     ),
 }
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-BLOCKING = ("serious", "critical")
 
 
 def _open(page, path: str) -> None:
@@ -134,22 +130,7 @@ def test_the_colour_blind_palette_link_changes_the_target_colours(page, base_url
 @pytest.mark.parametrize("path", [*PAGES, "/no-such-page"])
 def test_no_serious_or_critical_accessibility_failures(page, path):
     _open(page, path)
-    for details in page.locator("details").all():  # check the disclosed content too
-        details.evaluate("el => el.open = true")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    violations = results.response["violations"]
-    summary = [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in violations
-    ]
-    print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, results.generate_report()
+    assert_accessible(page, path)
 
 
 @pytest.mark.parametrize(
@@ -162,12 +143,6 @@ def test_screenshots(browser, base_url, screenshot_dir, path, viewport):
     page = context.new_page()
     try:
         _open(page, path)
-        name = (path.strip("/") or "scorecard") + f"-{viewport['width']}.png"
-        page.screenshot(path=str(screenshot_dir / name), full_page=True)
-        print(f"\nscreenshot: {screenshot_dir / name}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{path} at {viewport['width']} pixels scrolls sideways by {overflow} pixels"
+        screenshot_fits(page, screenshot_dir, (path.strip("/") or "scorecard") + f"-{viewport['width']}.png")
     finally:
         context.close()

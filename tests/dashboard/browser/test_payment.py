@@ -5,22 +5,19 @@ AA failures, and full-page screenshots for a person to look at."""
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
 from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
 pytestmark = pytest.mark.browser
 
 CCC = "/payment?contract=ccc-hcp-s75&year=2025/26"
 PCC = "/payment?contract=pcc-hcp-s75&year=2025/26"
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-BLOCKING = ("serious", "critical")
 C2_Q3 = '[id=\'{"kpi":0,"period":2,"type":"payment-whatif-value"}\']'
 C2_WEIGHT = '[id=\'{"kpi":0,"type":"payment-whatif-weight"}\']'
 
@@ -103,28 +100,7 @@ def test_the_calculation_downloads_as_a_workbook_with_the_what_if_values(page):
 @pytest.mark.parametrize("path", [CCC, PCC], ids=["cambridgeshire", "peterborough"])
 def test_no_serious_or_critical_accessibility_failures(page, path):
     _open(page, path)
-    for details in page.locator("details").all():
-        details.evaluate("el => el.open = true")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    violations = results.response["violations"]
-    summary = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in violations
-    ]
-    print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
-    assert not [v for v in violations if v["impact"] in BLOCKING], results.generate_report()
-
-
-def _axe_blocking(page) -> list:
-    for details in page.locator("details").all():
-        details.evaluate("el => el.open = true")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    violations = results.response["violations"]
-    print(
-        f"\naxe: {len(results.response['passes'])} rules passed; violations: "
-        f"{json.dumps([{'id': v['id'], 'impact': v['impact']} for v in violations])}"
-    )
-    return [v for v in violations if v["impact"] in BLOCKING]
+    assert_accessible(page, path)
 
 
 def test_no_serious_or_critical_failures_with_the_change_form_and_a_what_if_problem(page, monkeypatch):
@@ -134,7 +110,7 @@ def test_no_serious_or_critical_failures_with_the_change_form_and_a_what_if_prob
     assert page.locator("#payment-change-form").count() == 1
     page.locator(C2_WEIGHT).fill("30")
     page.locator("#payment-whatif-error-summary").wait_for()
-    assert not _axe_blocking(page)
+    assert_accessible(page, "the change form with a what-if problem")
 
 
 def test_peterborough_says_plainly_it_has_no_scheme(page):
@@ -154,12 +130,6 @@ def test_screenshots(browser, base_url, screenshot_dir, viewport):
     page = context.new_page()
     try:
         _open(page, CCC)
-        name = f"payment-{viewport['width']}.png"
-        page.screenshot(path=str(screenshot_dir / name), full_page=True)
-        print(f"\nscreenshot: {screenshot_dir / name}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"the payment page at {viewport['width']} pixels scrolls sideways by {overflow}"
+        screenshot_fits(page, screenshot_dir, f"payment-{viewport['width']}.png")
     finally:
         context.close()

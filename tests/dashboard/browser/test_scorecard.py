@@ -5,18 +5,15 @@ screenshots at desktop and projector sizes."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
 pytestmark = pytest.mark.browser
 
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-BLOCKING = ("serious", "critical")
 NEW_BIRTH = "hv-new-birth-visit-14d"
 
 
@@ -112,21 +109,7 @@ def test_the_changed_since_panel_shows_what_moved(page, base_url):
 )
 def test_no_serious_or_critical_accessibility_failures(page, path):
     _open(page, path)
-    for details in page.locator("details").all():
-        details.evaluate("el => el.open = true")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    violations = results.response["violations"]
-    summary = [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in violations
-    ]
-    print(f"\naxe {path}: {len(results.response['passes'])} rules passed; violations: {json.dumps(summary)}")
-    assert not [v for v in violations if v["impact"] in BLOCKING], results.generate_report()
+    assert_accessible(page, path)
 
 
 def test_printing_hides_the_filters_and_keeps_status_colours(page):
@@ -151,12 +134,10 @@ def test_screenshots(browser, base_url, screenshot_dir, path, viewport):
     page = context.new_page()
     try:
         _open(page, path)
-        name = f"scorecard-{'changes' if 'since' in path else 'page'}-{viewport['width']}.png"
-        page.screenshot(path=str(screenshot_dir / name), full_page=True)
-        print(f"\nscreenshot: {screenshot_dir / name}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        screenshot_fits(
+            page,
+            screenshot_dir,
+            f"scorecard-{'changes' if 'since' in path else 'page'}-{viewport['width']}.png",
         )
-        assert overflow <= 0, f"{path} at {viewport['width']} pixels scrolls sideways by {overflow} pixels"
     finally:
         context.close()

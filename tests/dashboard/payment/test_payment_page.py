@@ -138,7 +138,8 @@ def test_fewer_than_five_quarters_give_no_assurance_and_the_forecast_says_why(ap
     assert (assured["C2"].assurance, assured["C2"].variation, assured["C2"].points) == (None, None, 4)
     assert assured["6-8W"].assurance is not None, "the other KPIs keep their quarters"
     so_far = actuals_to_date(engine, scheme)
-    priced = whatif.price(whatif.apply_what_if(scheme, so_far, whatif.default_inputs(scheme, so_far)), assured)
+    inputs = whatif.default_inputs(scheme, so_far)
+    priced = whatif.price(whatif.apply_what_if(scheme, so_far, inputs), assured)
     row = text_of(assurance.forecast_table(priced, assured).children.children[2].children[0])
     assert "No assurance: too few figures (4 of at least 5 quarters)" in row
     assert "As so far (achieves" in row, "without assurance the expected case goes as the year has so far"
