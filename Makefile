@@ -1,5 +1,6 @@
 # Two commands: `make run` serves the dashboard, `make test` runs every test.
 # Both install what they need first (uv from PyPI if it is missing, then the locked dependencies).
+# `make lint` checks style, formatting, types and the import layers; CI runs it before the tests.
 
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
@@ -11,8 +12,11 @@ STORE_INPUTS := $(wildcard data/catalogue/*.yaml) $(wildcard data/bundled/*/*.cs
 run: install $(DATABASE)
 	$(UV) run kpi serve
 
+# The store, page and method tests run in two processes side by side (each gets its own copies of the
+# stores); the browser journeys then run in one process, as they share one served store and one Chromium.
 test: install browser
-	$(UV) run pytest
+	$(UV) run pytest -n 2 -m "not browser"
+	$(UV) run pytest -m browser
 
 install: .venv/.installed
 
@@ -37,6 +41,8 @@ browser:
 
 lint: install
 	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
 	$(UV) run lint-imports
 
 bench: install
