@@ -61,3 +61,12 @@ def indicator_path(code: str) -> str:
 def indicator_href(code: str, filters: Mapping[str, str | None] | None = None) -> str:
     """A link to an indicator's page for the view in ``filters`` (area, view, ci)."""
     return href(indicator_path(code), filters)
+
+
+# --- Contract monitoring pages (dashboard/pages/exceptions.py and quarter.py) ------------------------------
+EXCEPTIONS = "/exceptions"
+QUARTER = "/quarter"
+TITLES[EXCEPTIONS] = "Exceptions"
+TITLES[QUARTER] = "Quarter view"
+# After Payment, before About: the pages a contract monitoring meeting uses together.
+NAVIGATION = (*NAVIGATION[:2], ("Exceptions", EXCEPTIONS), ("Quarter", QUARTER), *NAVIGATION[2:])
