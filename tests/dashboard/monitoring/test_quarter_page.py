@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dashboard import create_app
 from data import monitoring
 from data.access import User
 from tests.dashboard.monitoring.support import CAMBS, CCC, LATEST, NEW_BIRTH
 from tests.dashboard.pages import by_id, render, text, to_json
+from tests.dashboard.payment.support import payment_store
 
 OFFICER = User("Olu Officer", frozenset({"officer"}))
 
@@ -83,3 +85,14 @@ def test_an_unknown_quarter_is_reported_and_the_latest_shown(app, viewer):
     page = _quarter(app, contract=CCC, quarter="2031/32 Q9")
     assert "quarter \u201c2031/32 Q9\u201d" in text(by_id(page, "quarter-ignored"))
     assert LATEST in text(by_id(page, "quarter-heading"))
+
+
+def test_workforce_and_finance_come_from_the_bundled_return(viewer):
+    app = create_app(payment_store(), cache_config={"CACHE_TYPE": "NullCache"})
+    page = _quarter(app, contract=CCC, quarter=LATEST)
+    assert text(by_id(page, "quarter-finance-sentence")) == (
+        "Spend to date £4,581,306 against a budget to date of £4,563,054: £18,252 over budget (2025/26 Q2). "
+        "Illustrative figures."
+    )
+    assert "Staff in post (WTE)" in text(by_id(page, "quarter-workforce-list"))
+    assert "Spend to date" not in text(by_id(page, "quarter-kpis-table"))
