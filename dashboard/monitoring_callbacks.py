@@ -40,7 +40,7 @@ def _refusal(error: Exception, anchor: str, id: str) -> html.Div:
     return _problem([("" if isinstance(error, access.PermissionDenied) else anchor, str(error))], id)
 
 
-def save_commentary(_clicks: int | None, ids: dict, kind: str | None, text: str | None) -> tuple:
+def save_commentary(ids: dict, kind: str, text: str | None) -> tuple:
     """Record commentary for the indicator, area and period in ``ids``; (message, record, text)."""
     code, area, period = ids["indicator"], ids["area"], ids["period"]
     summary_id = f"monitor-comment-errors-{code}"
@@ -50,14 +50,11 @@ def save_commentary(_clicks: int | None, ids: dict, kind: str | None, text: str 
             indicator_code=code,
             area_code=area,
             period_label=period,
-            kind=kind or "",
+            kind=kind,
             text=text or "",
         )
     except (access.PermissionDenied, data_access.MonitoringError, data_access.DataUnavailable) as error:
-        anchor = forms.group_id(
-            forms.COMMENT_TEXT if "commentary" in str(error) else forms.COMMENT_KIND, code
-        )
-        return _refusal(error, anchor, summary_id), _NO, _NO
+        return _refusal(error, forms.group_id(forms.COMMENT_TEXT, code), summary_id), _NO, _NO
     user = auth.current_user()
     record = records.record(code, area, period, can_manage=access.can(user, access.MANAGE_ACTIONS))
     return _saved(f"Commentary saved for {period}."), record, ""
@@ -71,9 +68,7 @@ def _action_anchor(message: str, code: str) -> str:
     return forms.group_id(forms.ACTION_WHAT, code)
 
 
-def save_action(
-    _clicks: int | None, ids: dict, what: str | None, owner: str | None, due: str | None
-) -> tuple:
+def save_action(ids: dict, what: str | None, owner: str | None, due: str | None) -> tuple:
     """Record a remedial action; (message, record, what, owner, due)."""
     code, area, period = ids["indicator"], ids["area"], ids["period"]
     summary_id = f"monitor-action-errors-{code}"
@@ -103,13 +98,13 @@ def save_action(
     return _saved(f"Action saved for {period}."), record, "", "", ""
 
 
-def update_action(_clicks: int | None, ids: dict, status: str | None, note: str | None) -> tuple:
+def update_action(ids: dict, status: str, note: str | None) -> tuple:
     """Add an update to the action in ``ids``; (message beside the form, the action's block redrawn)."""
     action_id, area = ids["action"], ids["area"]
     summary_id = f"monitor-update-errors-{action_id}"
     user = auth.current_user()
     try:
-        data_access.update_action(user, action_id, status or "", note or "")
+        data_access.update_action(user, action_id, status, note or "")
     except (access.PermissionDenied, data_access.MonitoringError, data_access.DataUnavailable) as error:
         return _refusal(error, forms.group_id(forms.UPDATE_NOTE, action_id), summary_id), _NO
     action = next((a for a in data_access.monitoring_actions(area) if a.id == action_id), None)
@@ -128,6 +123,31 @@ def _action_key(kind: str) -> dict:
     return {"type": kind, "action": MATCH, "area": MATCH}
 
 
+def _triggered_type() -> str:
+    triggered = dash.ctx.triggered_id
+    return triggered.get("type", "") if isinstance(triggered, dict) else ""
+
+
+def _commentary_callback(
+    _provider: int | None, _commissioner: int | None, ids: dict, text: str | None
+) -> tuple:
+    """Whose commentary it is comes from the button pressed."""
+    kind = "commissioner" if _triggered_type() == forms.COMMENT_SAVE_COMMISSIONER else "provider"
+    return save_commentary(ids, kind, text)
+
+
+def _action_callback(
+    _clicks: int | None, ids: dict, what: str | None, owner: str | None, due: str | None
+) -> tuple:
+    return save_action(ids, what, owner, due)
+
+
+def _update_callback(_done: int | None, _open: int | None, ids: dict, note: str | None) -> tuple:
+    """The new status comes from the button pressed: "Mark as done" or "Keep open"."""
+    status = "done" if _triggered_type() == forms.UPDATE_DONE else "open"
+    return update_action(ids, status, note)
+
+
 def register() -> None:
     """Register the callbacks with Dash, for the app whose pages are being imported."""
     dash.callback(
@@ -135,11 +155,11 @@ def register() -> None:
         Output(_record_key(forms.RECORD), "children", allow_duplicate=True),
         Output(_record_key(forms.COMMENT_TEXT), "value"),
         Input(_record_key(forms.COMMENT_SAVE), "n_clicks"),
+        Input(_record_key(forms.COMMENT_SAVE_COMMISSIONER), "n_clicks"),
         State(_record_key(forms.COMMENT_SAVE), "id"),
-        State(_record_key(forms.COMMENT_KIND), "value"),
         State(_record_key(forms.COMMENT_TEXT), "value"),
         prevent_initial_call=True,
-    )(save_commentary)
+    )(_commentary_callback)
     dash.callback(
         Output(_record_key(forms.ACTION_RESULT), "children"),
         Output(_record_key(forms.RECORD), "children", allow_duplicate=True),
@@ -152,13 +172,13 @@ def register() -> None:
         State(_record_key(forms.ACTION_OWNER), "value"),
         State(_record_key(forms.ACTION_DUE), "value"),
         prevent_initial_call=True,
-    )(save_action)
+    )(_action_callback)
     dash.callback(
         Output(_action_key(forms.UPDATE_RESULT), "children"),
         Output(_action_key(forms.ACTION_BLOCK), "children"),
-        Input(_action_key(forms.UPDATE_SAVE), "n_clicks"),
-        State(_action_key(forms.UPDATE_SAVE), "id"),
-        State(_action_key(forms.UPDATE_STATUS), "value"),
+        Input(_action_key(forms.UPDATE_DONE), "n_clicks"),
+        Input(_action_key(forms.UPDATE_OPEN), "n_clicks"),
+        State(_action_key(forms.UPDATE_DONE), "id"),
         State(_action_key(forms.UPDATE_NOTE), "value"),
         prevent_initial_call=True,
-    )(update_action)
+    )(_update_callback)

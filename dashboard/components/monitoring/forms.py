@@ -16,10 +16,10 @@ from dash import dcc, html
 from dashboard import data_access
 from dashboard.components.attributes import extra
 
-COMMENT_KIND, COMMENT_TEXT, COMMENT_SAVE, COMMENT_RESULT = (
-    "monitor-comment-kind",
+COMMENT_TEXT, COMMENT_SAVE, COMMENT_SAVE_COMMISSIONER, COMMENT_RESULT = (
     "monitor-comment-text",
     "monitor-comment-save",
+    "monitor-comment-save-commissioner",
     "monitor-comment-result",
 )
 ACTION_WHAT, ACTION_OWNER, ACTION_DUE, ACTION_SAVE, ACTION_RESULT = (
@@ -29,10 +29,10 @@ ACTION_WHAT, ACTION_OWNER, ACTION_DUE, ACTION_SAVE, ACTION_RESULT = (
     "monitor-action-save",
     "monitor-action-result",
 )
-UPDATE_STATUS, UPDATE_NOTE, UPDATE_SAVE, UPDATE_RESULT, ACTION_BLOCK = (
-    "monitor-update-status",
+UPDATE_NOTE, UPDATE_DONE, UPDATE_OPEN, UPDATE_RESULT, ACTION_BLOCK = (
     "monitor-update-note",
-    "monitor-update-save",
+    "monitor-update-done",
+    "monitor-update-open",
     "monitor-update-result",
     "monitor-action",
 )
@@ -67,20 +67,18 @@ def _field(label: str, component, name: str, owner: str, hint: str | None = None
     return html.Div(parts, className="app-form-group", id=group_id(name, owner))
 
 
-def _radios(legend: str, component, name: str, owner: str) -> html.Div:
-    return html.Div(
-        html.Fieldset(
-            [html.Legend(legend, className="app-fieldset__legend"), component], className="app-fieldset"
-        ),
-        className="app-form-group",
-        id=group_id(name, owner),
-    )
-
-
 def commentary_form(indicator_code: str, area_code: str, period_label: str) -> html.Div:
-    """Add the provider's explanation or the commissioner's view of the figure for ``period_label``."""
-    ids = {name: key(name, indicator_code, area_code, period_label) for name in (COMMENT_KIND, COMMENT_TEXT)}
-    kinds = [{"label": words, "value": kind} for kind, words in data_access.COMMENTARY_KINDS.items()]
+    """Add the provider's explanation or the commissioner's view of the figure for ``period_label``: one
+    text box, and a button for each (no radio buttons to get wrong)."""
+
+    def button(words: str, kind: str, secondary: bool = False) -> html.Button:
+        return html.Button(
+            words,
+            id=key(kind, indicator_code, area_code, period_label),
+            className="app-button app-button--secondary" if secondary else "app-button",
+            n_clicks=0,
+        )
+
     return html.Div(
         [
             html.H4(f"Add commentary on {period_label}", className="app-heading-s"),
@@ -88,25 +86,25 @@ def commentary_form(indicator_code: str, area_code: str, period_label: str) -> h
                 id=key(COMMENT_RESULT, indicator_code, area_code, period_label),
                 **extra({"aria-live": "polite"}),
             ),
-            _radios(
-                "Whose commentary is this?",
-                dcc.RadioItems(kinds, value="provider", id=ids[COMMENT_KIND], className="app-radios"),
-                COMMENT_KIND,
-                indicator_code,
-            ),
             _field(
                 "Commentary",
-                dcc.Textarea(id=ids[COMMENT_TEXT], className="app-textarea", rows=4, value=""),
+                dcc.Textarea(
+                    id=key(COMMENT_TEXT, indicator_code, area_code, period_label),
+                    className="app-textarea",
+                    rows=4,
+                    value="",
+                ),
                 COMMENT_TEXT,
                 indicator_code,
                 hint=f"Plain text, up to {data_access.MAX_MONITORING_TEXT:,} characters. "
                 "A correction is added as a new entry.",
             ),
-            html.Button(
-                "Save commentary",
-                id=key(COMMENT_SAVE, indicator_code, area_code, period_label),
-                className="app-button",
-                n_clicks=0,
+            html.Div(
+                [
+                    button("Save as the provider's explanation", COMMENT_SAVE),
+                    button("Save as the commissioner's view", COMMENT_SAVE_COMMISSIONER, secondary=True),
+                ],
+                className="app-button-group",
             ),
         ],
         className="app-monitor__form",
@@ -158,24 +156,12 @@ def action_form(indicator_code: str, area_code: str, period_label: str) -> html.
 
 
 def update_form(action_id: str, area_code: str) -> html.Div:
-    """Update an open action: its new status and a note saying what has changed."""
-    statuses = [{"label": "Open", "value": "open"}, {"label": "Done", "value": "done"}]
+    """Update an open action: a note saying what has changed, then mark it done or keep it open."""
     return html.Div(
         [
             html.Div(id=action_key(UPDATE_RESULT, action_id, area_code), **extra({"aria-live": "polite"})),
-            _radios(
-                "Status",
-                dcc.RadioItems(
-                    statuses,
-                    value="done",
-                    id=action_key(UPDATE_STATUS, action_id, area_code),
-                    className="app-radios",
-                ),
-                UPDATE_STATUS,
-                action_id,
-            ),
             _field(
-                "Note on the update",
+                "Note on progress",
                 dcc.Input(
                     id=action_key(UPDATE_NOTE, action_id, area_code),
                     type="text",
@@ -185,11 +171,22 @@ def update_form(action_id: str, area_code: str) -> html.Div:
                 UPDATE_NOTE,
                 action_id,
             ),
-            html.Button(
-                "Update action",
-                id=action_key(UPDATE_SAVE, action_id, area_code),
-                className="app-button",
-                n_clicks=0,
+            html.Div(
+                [
+                    html.Button(
+                        "Mark as done",
+                        id=action_key(UPDATE_DONE, action_id, area_code),
+                        className="app-button",
+                        n_clicks=0,
+                    ),
+                    html.Button(
+                        "Keep open",
+                        id=action_key(UPDATE_OPEN, action_id, area_code),
+                        className="app-button app-button--secondary",
+                        n_clicks=0,
+                    ),
+                ],
+                className="app-button-group",
             ),
         ],
         className="app-monitor__form app-monitor__update",

@@ -8,6 +8,7 @@ import datetime as dt
 from dashboard import monitoring_callbacks
 from dashboard.components.monitoring import forms
 from data import monitoring, schema
+from data.access import User
 from tests.dashboard.monitoring.support import ANTENATAL, ANTENATAL_NOTE, CAMBS, LATEST, NEW_BIRTH, REVIEW_6_8
 from tests.dashboard.pages import by_id, find, ids, render, text, to_json
 from tests.data.helpers import count_rows
@@ -64,9 +65,9 @@ def test_an_officer_saves_commentary_and_an_action_and_the_page_shows_them_as_te
     keys = forms.key(forms.COMMENT_SAVE, NEW_BIRTH, CAMBS, LATEST)
     typed = "<b>Sickness</b> in two teams"
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        message, record, cleared = monitoring_callbacks.save_commentary(1, keys, "provider", typed)
+        message, record, cleared = monitoring_callbacks.save_commentary(keys, "provider", typed)
         action = monitoring_callbacks.save_action(
-            1, keys, "Recruit two health visitors", "Head of service", "31/12/2025"
+            keys, "Recruit two health visitors", "Head of service", "31/12/2025"
         )
     assert "Commentary saved for 2025/26 Q2." in text(message) and cleared == ""
     assert typed in text(record)
@@ -81,7 +82,7 @@ def test_an_officer_saves_commentary_and_an_action_and_the_page_shows_them_as_te
 def test_problems_are_listed_with_links_to_their_fields_and_nothing_is_written(app, engine, officer):
     keys = forms.key(forms.ACTION_SAVE, NEW_BIRTH, CAMBS, LATEST)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        summary, *_ = monitoring_callbacks.save_action(1, keys, "Recruit", "Head of service", "31/02/2025")
+        summary, *_ = monitoring_callbacks.save_action(keys, "Recruit", "Head of service", "31/02/2025")
     assert "The due date must be a real date" in text(summary)
     [link] = find(summary, lambda c: getattr(c, "href", None))
     assert link.href == f"#monitor-action-due-{NEW_BIRTH}"
@@ -91,7 +92,7 @@ def test_problems_are_listed_with_links_to_their_fields_and_nothing_is_written(a
 def test_a_viewer_calling_the_save_callback_is_refused_and_nothing_is_written(app, engine, viewer):
     keys = forms.key(forms.COMMENT_SAVE, NEW_BIRTH, CAMBS, LATEST)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        shown, _, _ = monitoring_callbacks.save_commentary(1, keys, "provider", "Written by a viewer")
+        shown, _, _ = monitoring_callbacks.save_commentary(keys, "provider", "Written by a viewer")
     assert "Only an administrator or an officer can write commentary" in text(shown)
     assert count_rows(engine, schema.commentary) == 0
 
@@ -114,13 +115,17 @@ def _forged_commentary(app) -> dict:
     return {
         "output": output,
         "outputs": outputs,
-        "inputs": [part(forms.COMMENT_SAVE, "n_clicks", 1)],
+        "inputs": [
+            part(forms.COMMENT_SAVE, "n_clicks", 1),
+            part(forms.COMMENT_SAVE_COMMISSIONER, "n_clicks", 0),
+        ],
         "state": [
             part(forms.COMMENT_SAVE, "id", forms.key(forms.COMMENT_SAVE, NEW_BIRTH, CAMBS, LATEST)),
-            part(forms.COMMENT_KIND, "value", "provider"),
             part(forms.COMMENT_TEXT, "value", "Forged by a viewer"),
         ],
-        "changedPropIds": [],
+        "changedPropIds": [
+            forms.dom_id(forms.key(forms.COMMENT_SAVE, NEW_BIRTH, CAMBS, LATEST)) + ".n_clicks"
+        ],
     }
 
 
@@ -139,3 +144,29 @@ def test_the_same_request_from_an_officer_is_saved(app, engine, officer):
     response = client.post("/_dash-update-component", json=_forged_commentary(app))
     assert "Commentary saved for 2025\\u002f26 Q2." in response.get_data(as_text=True)
     assert [c.author for c in monitoring.commentary_for(engine, CAMBS)] == ["Olu Officer"]
+
+
+def test_an_officer_marks_an_action_done_and_a_viewer_cannot(app, engine, monkeypatch, officer):
+    officer_user = User("Olu Officer", frozenset({"officer"}))
+    action_id = monitoring.add_action(
+        engine,
+        officer_user,
+        indicator_code=NEW_BIRTH,
+        area_code=CAMBS,
+        period_label=LATEST,
+        what="Recruit",
+        owner="Head of service",
+        due_date=dt.date(2099, 1, 1),
+    )
+    keys = forms.action_key(forms.UPDATE_DONE, action_id, CAMBS)
+    monkeypatch.setenv("KPI_ROLE", "viewer")
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        refused, _ = monitoring_callbacks.update_action(keys, "done", "Posts filled")
+    assert "Only an administrator or an officer can record and update remedial actions" in text(refused)
+    monkeypatch.setenv("KPI_ROLE", "officer")
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        _, block = monitoring_callbacks.update_action(keys, "done", "Posts filled")
+    assert "Done Recruit" in text(block)
+    assert "Action updated: done." in text(block)
+    [action] = monitoring.actions_for(engine, CAMBS)
+    assert [u.status for u in action.history] == ["open", "done"]
