@@ -306,15 +306,18 @@ def monitoring_commentary(area_code: str, period_labels: tuple[str, ...] | None 
     return _read(monitoring.commentary_for, area_code, period_labels)
 
 
-@cache.memoize()
 def monitoring_actions(
     area_code: str, period_labels: tuple[str, ...] | None = None, today: str | None = None
 ) -> list[Action]:
     """The area's remedial actions with their history and status as at ``today`` (an ISO date; default
-    today), by due date."""
-    import datetime as dt
+    today, so an action becomes overdue the day after it is due even while the reads are cached), by due
+    date."""
+    return _monitoring_actions(area_code, period_labels, today or dt_date.today().isoformat())
 
-    day = dt.date.fromisoformat(today) if today else dt.date.today()
+
+@cache.memoize()
+def _monitoring_actions(area_code: str, period_labels: tuple[str, ...] | None, today: str) -> list[Action]:
+    day = dt_date.fromisoformat(today)
     return _read(lambda e: monitoring.actions_for(e, area_code, period_labels, today=day))
 
 
@@ -332,7 +335,7 @@ def quarter_quality(area_code: str, quarter: str) -> QuarterQuality:
 
 def forget_monitoring_reads() -> None:
     """Drop the cached commentary and actions, after one is written."""
-    for function in (monitoring_commentary, monitoring_actions):
+    for function in (monitoring_commentary, _monitoring_actions):
         cache.delete_memoized(function)
 
 

@@ -77,7 +77,7 @@ def _history(action: data_access.Action) -> html.Details:
     )
 
 
-def action_children(action: data_access.Action, can_manage: bool, message=None) -> list:
+def action_children(action: data_access.Action, can_manage: bool, message: html.P | None = None) -> list:
     """What one action shows: status and what, owner and due date, its history, a message after an update,
     and (for an officer, while it is not done) the update form."""
     children: list = [
