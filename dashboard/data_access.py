@@ -279,3 +279,115 @@ def agree_scheme(user: User, contract: str, year: str, reason: str) -> StoredSch
     """Agree the latest draft of the year's scheme as ``user`` (data.contracts.agree_scheme); from then on
     it is never edited. Only an administrator may; anyone else is refused and nothing is written."""
     return _write(contracts.agree_scheme, user, contract, year, reason)
+
+
+# --- Contract monitoring: commentary, remedial actions, data quality (exceptions and quarter pages) --------
+#
+# Reads are cached per area and period; a write checks who is making it (data.access.require, inside
+# data.monitoring) and then forgets the cached commentary and actions, so every page shows it at once.
+
+from datetime import date as dt_date  # noqa: E402  (this section's imports, kept in it for clean merges)
+
+from data import monitoring, monitoring_quality  # noqa: E402
+
+COMMENTARY_KINDS = monitoring.KINDS
+ACTION_STATUSES = monitoring.STATUSES
+MonitoringError = monitoring.MonitoringError
+Commentary = monitoring.Commentary
+Action = monitoring.Action
+QuarterQuality = monitoring_quality.QuarterQuality
+LATE_AFTER_DAYS = monitoring_quality.LATE_AFTER_DAYS
+MAX_MONITORING_TEXT = monitoring.MAX_TEXT
+
+
+@cache.memoize()
+def monitoring_commentary(area_code: str, period_labels: tuple[str, ...] | None = None) -> list[Commentary]:
+    """The area's commentary (for ``period_labels`` only, when given), oldest first."""
+    return _read(monitoring.commentary_for, area_code, period_labels)
+
+
+def monitoring_actions(
+    area_code: str, period_labels: tuple[str, ...] | None = None, today: str | None = None
+) -> list[Action]:
+    """The area's remedial actions with their history and status as at ``today`` (an ISO date; default
+    today, so an action becomes overdue the day after it is due even while the reads are cached), by due
+    date."""
+    return _monitoring_actions(area_code, period_labels, today or dt_date.today().isoformat())
+
+
+@cache.memoize()
+def _monitoring_actions(area_code: str, period_labels: tuple[str, ...] | None, today: str) -> list[Action]:
+    day = dt_date.fromisoformat(today)
+    return _read(lambda e: monitoring.actions_for(e, area_code, period_labels, today=day))
+
+
+@cache.memoize()
+def provider_indicator_codes() -> list[str]:
+    """The provider-return indicators, in catalogue order."""
+    return _read(monitoring_quality.provider_indicator_codes)
+
+
+@cache.memoize()
+def quarter_quality(area_code: str, quarter: str) -> QuarterQuality:
+    """The data quality of the area's provider return for ``quarter`` ('2025/26 Q2')."""
+    return _read(monitoring_quality.quarter_quality, area_code, quarter)
+
+
+def forget_monitoring_reads() -> None:
+    """Drop the cached commentary and actions, after one is written."""
+    for function in (monitoring_commentary, _monitoring_actions):
+        cache.delete_memoized(function)
+
+
+def _monitoring_write(function, *args, **kwargs):
+    """Write through ``function`` then forget the cached commentary and actions (see :func:`_write`)."""
+    try:
+        result = function(engine(), *args, **kwargs)
+    except SQLAlchemyError as error:
+        current_app.logger.exception("Writing to the store failed")
+        raise DataUnavailable(str(error).splitlines()[0]) from error
+    forget_monitoring_reads()
+    return result
+
+
+def add_commentary(
+    user: User, *, indicator_code: str, area_code: str, period_label: str, kind: str, text: str
+) -> Commentary:
+    """Record commentary as ``user`` (data.monitoring.add_commentary): an officer or administrator only."""
+    return _monitoring_write(
+        monitoring.add_commentary,
+        user,
+        indicator_code=indicator_code,
+        area_code=area_code,
+        period_label=period_label,
+        kind=kind,
+        text=text,
+    )
+
+
+def add_action(
+    user: User,
+    *,
+    indicator_code: str,
+    area_code: str,
+    period_label: str,
+    what: str,
+    owner: str,
+    due_date: dt_date | None,
+) -> str:
+    """Record a remedial action as ``user`` (data.monitoring.add_action) and return its id."""
+    return _monitoring_write(
+        monitoring.add_action,
+        user,
+        indicator_code=indicator_code,
+        area_code=area_code,
+        period_label=period_label,
+        what=what,
+        owner=owner,
+        due_date=due_date,
+    )
+
+
+def update_action(user: User, action_id: str, status: str, note: str) -> None:
+    """Add an update (new status and note) to an action's history as ``user``."""
+    _monitoring_write(monitoring.update_action, user, action_id, status, note)

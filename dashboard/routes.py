@@ -35,6 +35,8 @@ TITLES = {
 NAVIGATION = (
     ("Scorecard", SCORECARD),
     ("Payment", PAYMENT),
+    ("Exceptions", "/exceptions"),  # EXCEPTIONS and QUARTER: the contract monitoring block below
+    ("Quarter", "/quarter"),
     ("About", ABOUT),
     ("Data sources", DATA_SOURCES),
     ("Accessibility", ACCESSIBILITY),
@@ -61,3 +63,10 @@ def indicator_path(code: str) -> str:
 def indicator_href(code: str, filters: Mapping[str, str | None] | None = None) -> str:
     """A link to an indicator's page for the view in ``filters`` (area, view, ci)."""
     return href(indicator_path(code), filters)
+
+
+# --- Contract monitoring pages (dashboard/pages/exceptions.py and quarter.py) ------------------------------
+EXCEPTIONS = "/exceptions"
+QUARTER = "/quarter"
+TITLES[EXCEPTIONS] = "Exceptions"
+TITLES[QUARTER] = "Quarter view"

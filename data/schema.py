@@ -276,6 +276,52 @@ audit_log = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
 )
 
+# --- Contract monitoring (data/monitoring.py) ------------------------------------------------------------
+# Commentary on an indicator's figure for an area and period: the provider's explanation ('provider') or the
+# commissioner's view ('commissioner'), as plain text. Never edited in place: a correction is a new entry.
+commentary = sa.Table(
+    "commentary",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("area_code", sa.String(16), sa.ForeignKey("areas.code"), nullable=False),
+    sa.Column("period_label", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("written_at", sa.DateTime, nullable=False),
+)
+
+# Remedial actions agreed for a red or a deterioration: what, who owns it and when it is due, linked to the
+# indicator, area and quarter. Its status is the latest entry in remedial_action_updates ("overdue" is worked
+# out when read: open and past its due date, never stored).
+remedial_actions = sa.Table(
+    "remedial_actions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("area_code", sa.String(16), sa.ForeignKey("areas.code"), nullable=False),
+    sa.Column("period_label", sa.String(64), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# The history of each remedial action: one row per update (the first is its recording), numbered from 1.
+remedial_action_updates = sa.Table(
+    "remedial_action_updates",
+    metadata,
+    sa.Column("action_id", sa.String(36), sa.ForeignKey("remedial_actions.id"), primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True, autoincrement=False),
+    # 'open' | 'done'
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
 OBSERVATION_KEY = (
     "indicator_code",
     "area_code",

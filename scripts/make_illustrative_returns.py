@@ -267,7 +267,28 @@ def build() -> dict[tuple[str, str], dict[str, list]]:
         mean = np.array([base * REFERRAL_SEASON[q] for q in QUARTER]) * (1 + 0.12 * NEW_MODEL)
         val("sn-referrals-dropins", area, rng.poisson(mean))
 
+    for area in AREAS:
+        finance(series, area)
     return series
+
+
+# Finance line: the year's budget (Cambridgeshire's 2025/26 contract budget; Peterborough's is not
+# public, so its figure is made up), 2.5% less for each earlier year, profiled evenly over the
+# quarters; spend runs under budget while posts are vacant. No random numbers are drawn, so the rows
+# above are unchanged.
+ANNUAL_BUDGET_2025 = {CAMBS: 9_126_108.0, PBORO: 3_450_000.0}
+SPEND_PROFILE = {1: 0.012, 2: 0.004, 3: -0.003, 4: -0.006}
+
+
+def finance(series: dict, area: str) -> None:
+    """Add the spend-to-date and budget-to-date series (whole pounds) for ``area``."""
+    budget, spend = [], []
+    for t, (fy, q) in enumerate(PERIODS):
+        to_date = ANNUAL_BUDGET_2025[area] * 0.975 ** (2025 - fy) * q / 4
+        budget.append(round(to_date))
+        spend.append(round(to_date * (1 - 0.06 * WORKFORCE[t] + SPEND_PROFILE[q])))
+    for code, values in (("finance-spend-to-date", spend), ("finance-budget-to-date", budget)):
+        series[(code, area)] = {"num": [None] * N, "den": [None] * N, "value": values}
 
 
 def provider_kpi_codes() -> list[str]:

@@ -31,7 +31,11 @@ INSTRUCTIONS = (
     "area_code: E10000003 for Cambridgeshire or E06000031 for Peterborough (see the 'Areas' sheet).",
     "period: the financial quarter, written like 2025/26 Q1 (April to June 2025).",
     "numerator and denominator: whole numbers, for percentage indicators. Leave value blank.",
-    "value: for counts and staffing (WTE) figures only. Leave numerator and denominator blank.",
+    "value: for counts, staffing (WTE) and finance figures only. Leave numerator and denominator blank.",
+    (
+        "Finance line: finance-spend-to-date and finance-budget-to-date, in whole pounds from 1 April "
+        "to the end of the quarter, for each area."
+    ),
     "provisional: yes if the figure may still change, otherwise no.",
     "value_note: anything the commissioners should know about the figure (optional).",
     "",

@@ -29,6 +29,8 @@ PAGES = {
     "/data-sources": "Data sources – Healthy Child Programme outcomes",
     "/accessibility": "Accessibility statement – Healthy Child Programme outcomes",
     "/payment": "Performance-linked payment – Healthy Child Programme outcomes",
+    "/exceptions": "Exceptions – Healthy Child Programme outcomes",
+    "/quarter": "Quarter view – Healthy Child Programme outcomes",
 }
 TEMPLATED_PAGES = {"/indicator/<code>"}
 
@@ -177,6 +179,8 @@ def test_header_names_the_service_and_navigation_links_only_to_pages_that_exist(
     assert [(link["children"], link["href"]) for link in links] == [
         ("Scorecard", "/"),
         ("Payment", "/payment"),
+        ("Exceptions", "/exceptions"),
+        ("Quarter", "/quarter"),
         ("About", "/about"),
         ("Data sources", "/data-sources"),
         ("Accessibility", "/accessibility"),
