@@ -14,7 +14,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+ADDED_TABLES_SINCE = frozenset({1})
+"""Versions a store may hold that this release upgrades by creating its new tables alone (version 2 added the
+contract-monitoring tables and changed no existing table)."""
 
 metadata = sa.MetaData()
 
@@ -355,18 +358,24 @@ class SchemaVersionError(RuntimeError):
 def create_schema(engine: sa.Engine) -> None:
     """Create every table that is missing and record the schema version; safe to run again.
 
-    Raises :class:`SchemaVersionError` if the database already holds a different schema version, rather
-    than writing into a layout this release does not understand.
+    A store made by an earlier release whose upgrade only adds tables (:data:`ADDED_TABLES_SINCE`) gets the
+    new tables and the new version, with every existing row untouched. Raises :class:`SchemaVersionError` if
+    the database holds any other version, rather than writing into a layout this release does not understand.
     """
+    with engine.connect() as conn:
+        found = (
+            conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+            if sa.inspect(conn).has_table("schema_version")
+            else None
+        )
+    if found is not None and found != SCHEMA_VERSION and found not in ADDED_TABLES_SINCE:
+        raise SchemaVersionError(
+            f"The database holds schema version {found}; this release uses version {SCHEMA_VERSION}."
+        )
     metadata.create_all(engine)
     with engine.begin() as conn:
-        found = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-        if found is None:
+        if found != SCHEMA_VERSION:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=dt.datetime.now()))
-        elif found != SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"The database holds schema version {found}; this release uses version {SCHEMA_VERSION}."
-            )
 
 
 def has_schema(engine: sa.Engine) -> bool:

@@ -1,0 +1,46 @@
+"""The store's layout version: a new store records it, an earlier store whose upgrade only adds tables is
+upgraded in place with nothing lost, and a store from an unknown release is refused."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from data import schema
+from tests.data.helpers import count_rows
+
+
+def _as_version_1(engine: sa.Engine) -> None:
+    """Make ``engine``'s store look as release 1 left it: version 1, without the tables added since."""
+    with engine.begin() as conn:
+        conn.execute(schema.schema_version.delete())
+        conn.execute(
+            schema.schema_version.insert().values(version=1, applied_at=schema.dt.datetime(2026, 1, 1))
+        )
+    schema.remedial_action_updates.drop(engine)
+    schema.remedial_actions.drop(engine)
+    schema.commentary.drop(engine)
+
+
+def test_a_version_1_store_gains_the_new_tables_and_keeps_its_rows(any_store):
+    areas = count_rows(any_store, schema.areas)
+    _as_version_1(any_store)
+    assert not sa.inspect(any_store).has_table("commentary")
+
+    schema.create_schema(any_store)
+
+    inspector = sa.inspect(any_store)
+    assert all(inspector.has_table(t) for t in ("commentary", "remedial_actions", "remedial_action_updates"))
+    assert count_rows(any_store, schema.areas) == areas
+    with any_store.connect() as conn:
+        versions = conn.execute(sa.select(schema.schema_version.c.version)).scalars().all()
+    assert sorted(versions) == [1, schema.SCHEMA_VERSION]
+    schema.create_schema(any_store)  # safe to run again
+    assert count_rows(any_store, schema.schema_version) == 2
+
+
+def test_a_store_from_an_unknown_release_is_refused(store):
+    with store.begin() as conn:
+        conn.execute(schema.schema_version.insert().values(version=99, applied_at=schema.dt.datetime.now()))
+    with pytest.raises(schema.SchemaVersionError, match="schema version 99; this release uses version 2"):
+        schema.create_schema(store)
