@@ -61,3 +61,12 @@ def indicator_path(code: str) -> str:
 def indicator_href(code: str, filters: Mapping[str, str | None] | None = None) -> str:
     """A link to an indicator's page for the view in ``filters`` (area, view, ci)."""
     return href(indicator_path(code), filters)
+
+
+# --- Loading data through the web: the upload page and the import history ---------------------------------
+
+UPLOAD = "/upload"
+IMPORTS = "/imports"
+TITLES.update({UPLOAD: "Load data", IMPORTS: "Import history"})
+# Added here, in this block, so that pages built alongside can add theirs without touching the same lines.
+NAVIGATION = (*NAVIGATION, ("Load data", UPLOAD), ("Import history", IMPORTS))  # type: ignore[assignment]

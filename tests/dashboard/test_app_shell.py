@@ -29,6 +29,8 @@ PAGES = {
     "/data-sources": "Data sources – Healthy Child Programme outcomes",
     "/accessibility": "Accessibility statement – Healthy Child Programme outcomes",
     "/payment": "Performance-linked payment – Healthy Child Programme outcomes",
+    "/upload": "Load data – Healthy Child Programme outcomes",
+    "/imports": "Import history – Healthy Child Programme outcomes",
 }
 TEMPLATED_PAGES = {"/indicator/<code>"}
 
@@ -180,6 +182,8 @@ def test_header_names_the_service_and_navigation_links_only_to_pages_that_exist(
         ("About", "/about"),
         ("Data sources", "/data-sources"),
         ("Accessibility", "/accessibility"),
+        ("Load data", "/upload"),
+        ("Import history", "/imports"),
     ]
     registered = {p["path"] for p in dash.page_registry.values()}
     assert all(path in registered for _, path in NAVIGATION if path in {link["href"] for link in links})
