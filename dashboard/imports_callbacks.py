@@ -7,12 +7,11 @@ The user comes from :func:`dashboard.auth.current_user` and the store checks the
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output, html
+from dash import ALL, Input, NoUpdate, Output, html
 
-from dashboard import auth, data_access
+from dashboard import auth, data_access, routes
 from dashboard.components.notices import notification_banner
 from dashboard.components.payment.forms import error_summary
-from dashboard.components.upload.history import history_section
 from data.access import PermissionDenied
 
 
@@ -30,24 +29,28 @@ def roll_back(batch_id: str) -> html.Div:
         "Rolled back",
         f"The import is rolled back: {removed:,} rows it loaded were removed and {restored:,} earlier "
         f"figures restored.",
-        f"Rolled back by {user.name}. Every page now shows the figures as they were before it.",
+        html.P(
+            [
+                f"Rolled back by {user.name}. Every page now shows the figures as they were before it. ",
+                html.A("Show the updated history", href=routes.href(routes.IMPORTS)),
+                ".",
+            ],
+            className="app-body",
+        ),
         id="imports-rolled-back",
     )
 
 
-def _on_roll_back(clicks: list) -> tuple:
+def _on_roll_back(clicks: list) -> html.Div | NoUpdate:
     if not any(clicks or ()):
-        return dash.no_update, dash.no_update
-    trigger = dash.ctx.triggered_id
-    outcome = roll_back(trigger["batch"])
-    return outcome, history_section(auth.current_user())
+        return dash.no_update
+    return roll_back(dash.ctx.triggered_id["batch"])
 
 
 def register() -> None:
     """Register the callback with Dash, for the app whose pages are being imported."""
     dash.callback(
         Output("imports-outcome", "children"),
-        Output("imports-history", "children"),
         Input({"type": "imports-roll-back", "batch": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )(_on_roll_back)

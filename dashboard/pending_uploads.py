@@ -1,6 +1,7 @@
 """Where an uploaded file waits between its preview and the officer's confirm or cancel.
 
-The bytes stay on the server, in ``<instance folder>/uploads``, under a random token; the browser holds only
+The bytes stay on the server, in ``KPI_UPLOAD_DIR`` if set (a folder every worker can reach when several
+run), else ``<instance folder>/uploads``, under a random token; the browser holds only
 the token. Each file is kept with the name, the SHA-256 computed when it arrived and the user who uploaded
 it, so the confirm loads exactly the file that was previewed, for the same person. Files left waiting longer
 than :data:`KEEP_FOR` (an abandoned preview) are deleted when the next one arrives.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from flask import current_app
 from data.importers.readers import sha256_of
 
 KEEP_FOR = dt.timedelta(hours=2)
+FOLDER_VARIABLE = "KPI_UPLOAD_DIR"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -35,8 +38,8 @@ class Pending:
 
 
 def folder() -> Path:
-    """The waiting folder of the app serving this request, created when first needed."""
-    path = Path(current_app.instance_path) / "uploads"
+    """The waiting folder (``KPI_UPLOAD_DIR``, else the serving app's instance folder), made when needed."""
+    path = Path(os.environ.get(FOLDER_VARIABLE) or Path(current_app.instance_path) / "uploads")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

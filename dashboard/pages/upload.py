@@ -40,7 +40,12 @@ HINT = (
 def _file_field() -> html.Div:
     return html.Div(
         [
-            html.Label("Upload a file", htmlFor=dom_id(upload_id("file")), className="app-label"),
+            html.Label(
+                "Upload a file",
+                htmlFor=dom_id(upload_id("file")),
+                className="app-label",
+                id="upload-file-label",
+            ),
             html.Div(HINT, className="app-hint", id="upload-file-hint"),
             dcc.Upload(
                 html.Div(
