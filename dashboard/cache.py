@@ -48,3 +48,12 @@ def init_cache(server: Flask, config: Mapping | None = None) -> Cache:
     settings.setdefault("CACHE_NO_NULL_WARNING", True)  # tests use NullCache on purpose
     cache.init_app(server, config=settings)
     return cache
+
+
+def clear_all() -> None:
+    """Forget every cached result, after a load or a rollback changed the figures.
+
+    With a shared cache (``RedisCache``, or ``FileSystemCache`` on a shared folder) this clears it for every
+    worker at once; an in-process ``SimpleCache`` is cleared for this process only.
+    """
+    cache.clear()

@@ -8,6 +8,7 @@ the reader the figures could not be loaded, rather than failing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date as dt_date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,9 +16,10 @@ import pandas as pd
 from flask import current_app, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.cache import cache
-from data import contracts, queries
+from dashboard.cache import cache, clear_all
+from data import contracts, imports, monitoring, monitoring_quality, queries
 from data.access import User
+from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
 
 if TYPE_CHECKING:
@@ -286,9 +288,6 @@ def agree_scheme(user: User, contract: str, year: str, reason: str) -> StoredSch
 # Reads are cached per area and period; a write checks who is making it (data.access.require, inside
 # data.monitoring) and then forgets the cached commentary and actions, so every page shows it at once.
 
-from datetime import date as dt_date  # noqa: E402  (this section's imports, kept in it for clean merges)
-
-from data import monitoring, monitoring_quality  # noqa: E402
 
 COMMENTARY_KINDS = monitoring.KINDS
 ACTION_STATUSES = monitoring.STATUSES
@@ -391,3 +390,64 @@ def add_action(
 def update_action(user: User, action_id: str, status: str, note: str) -> None:
     """Add an update (new status and note) to an action's history as ``user``."""
     _monitoring_write(monitoring.update_action, user, action_id, status, note)
+
+
+# --- Loading data through the web: upload preview, import history, rollback, agreed quarters ---------------
+#
+# The upload page (dashboard/pages/upload.py) and the import history (dashboard/pages/imports.py) read and
+# write through here. Each write checks who is making it (data.access.require, inside data.imports and
+# data.importers.preview) and, after a load or a rollback, clears the whole cache, so every page shows the new
+# figures at once. The history is read uncached: it is what an officer checks straight after a change.
+
+ImportPreview = preview.ImportPreview
+ImportResult = pipeline.ImportResult
+ImportBatch = imports.Batch
+Agreement = imports.Agreement
+ImportRefused = imports.ImportRefused
+FileProblem = formats.FileProblem
+
+
+def _changing(function, *args, **kwargs):
+    """Run a load or a rollback, then clear every cached result; store failures become DataUnavailable."""
+    try:
+        result = function(engine(), *args, **kwargs)
+    except SQLAlchemyError as error:
+        current_app.logger.exception("Writing to the store failed")
+        raise DataUnavailable(str(error).splitlines()[0]) from error
+    clear_all()
+    return result
+
+
+def preview_upload(user: User, content: bytes, file_name: str) -> ImportPreview:
+    """What loading the file would do, with nothing written (data.importers.preview.preview_bytes)."""
+    return _read(lambda e: preview.preview_bytes(e, content, file_name, user))
+
+
+def load_upload(user: User, content: bytes, file_name: str, expected_sha256: str) -> ImportResult:
+    """Load the previewed file as ``user`` in one transaction, then clear the caches."""
+    return _changing(imports.load_upload, content, file_name, user, expected_sha256=expected_sha256)
+
+
+def roll_back_import(user: User, batch_id: str) -> tuple[int, int]:
+    """Roll an import back as ``user`` (an administrator); return (rows removed, rows restored)."""
+    return _changing(imports.roll_back_batch, batch_id, user)
+
+
+def import_history() -> list[ImportBatch]:
+    """Every import, most recent first, with its counts and any rollback."""
+    return _read(imports.history)
+
+
+def import_rejections(batch_id: str) -> list[tuple[int, str]]:
+    """An import's rejected rows: (row number, reasons)."""
+    return _read(imports.rejected_rows, batch_id)
+
+
+def agree_period(user: User, contract_code: str, period_label: str) -> Agreement:
+    """Record that a contract's quarter was agreed at a monitoring meeting, by ``user``."""
+    return _changing(imports.agree_period, contract_code, period_label, user)
+
+
+def agreed_periods(contract_code: str) -> list[Agreement]:
+    """The contract's quarters agreed at monitoring meetings."""
+    return _read(imports.agreed_periods, contract_code)

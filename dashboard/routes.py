@@ -16,6 +16,10 @@ SERVICE_NAME = "Healthy Child Programme outcomes"
 
 SCORECARD = "/"
 PAYMENT = "/payment"
+EXCEPTIONS = "/exceptions"
+QUARTER = "/quarter"
+UPLOAD = "/upload"
+IMPORTS = "/imports"
 ABOUT = "/about"
 DATA_SOURCES = "/data-sources"
 ACCESSIBILITY = "/accessibility"
@@ -25,6 +29,10 @@ INDICATOR_TEMPLATE = "/indicator/<code>"
 TITLES = {
     SCORECARD: "Scorecard",
     PAYMENT: "Performance-linked payment",
+    EXCEPTIONS: "Exceptions",
+    QUARTER: "Quarter view",
+    UPLOAD: "Load data",
+    IMPORTS: "Import history",
     ABOUT: "About this dashboard",
     DATA_SOURCES: "Data sources",
     ACCESSIBILITY: "Accessibility statement",
@@ -35,8 +43,10 @@ TITLES = {
 NAVIGATION = (
     ("Scorecard", SCORECARD),
     ("Payment", PAYMENT),
-    ("Exceptions", "/exceptions"),  # EXCEPTIONS and QUARTER: the contract monitoring block below
-    ("Quarter", "/quarter"),
+    ("Exceptions", EXCEPTIONS),
+    ("Quarter", QUARTER),
+    ("Load data", UPLOAD),
+    ("Import history", IMPORTS),
     ("About", ABOUT),
     ("Data sources", DATA_SOURCES),
     ("Accessibility", ACCESSIBILITY),
@@ -63,10 +73,3 @@ def indicator_path(code: str) -> str:
 def indicator_href(code: str, filters: Mapping[str, str | None] | None = None) -> str:
     """A link to an indicator's page for the view in ``filters`` (area, view, ci)."""
     return href(indicator_path(code), filters)
-
-
-# --- Contract monitoring pages (dashboard/pages/exceptions.py and quarter.py) ------------------------------
-EXCEPTIONS = "/exceptions"
-QUARTER = "/quarter"
-TITLES[EXCEPTIONS] = "Exceptions"
-TITLES[QUARTER] = "Quarter view"

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 SCHEMA_VERSION = 2
 ADDED_TABLES_SINCE = frozenset({1})
 """Versions a store may hold that this release upgrades by creating its new tables alone (version 2 added the
-contract-monitoring tables and changed no existing table)."""
+contract-monitoring and web-upload tables and changed no existing table)."""
 
 metadata = sa.MetaData()
 
@@ -323,6 +323,41 @@ remedial_action_updates = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("updated_by", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+# --- Loading data through the web: raw files, rollbacks, agreed periods ---
+
+# The file each import read, byte for byte, with its SHA-256: written in the import's own transaction, so
+# what was loaded can always be shown and checked again.
+import_files = sa.Table(
+    "import_files",
+    metadata,
+    sa.Column("batch_id", sa.String(36), sa.ForeignKey("import_batches.id"), primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+# Who rolled an import back, when, and what that did; the batch's status becomes 'rolled back' with it.
+import_rollbacks = sa.Table(
+    "import_rollbacks",
+    metadata,
+    sa.Column("batch_id", sa.String(36), sa.ForeignKey("import_batches.id"), primary_key=True),
+    sa.Column("rolled_back_by", sa.Text, nullable=False),
+    sa.Column("rolled_back_at", sa.DateTime, nullable=False),
+    sa.Column("rows_removed", sa.Integer, nullable=False),
+    sa.Column("rows_restored", sa.Integer, nullable=False),
+)
+
+# A contract's quarter whose figures were agreed at a monitoring meeting: by whom and when. An upload that
+# changes a figure in an agreed quarter is flagged in its preview.
+agreed_periods = sa.Table(
+    "agreed_periods",
+    metadata,
+    sa.Column("contract_code", sa.String(64), sa.ForeignKey("contracts.code"), primary_key=True),
+    sa.Column("period_label", sa.String(64), primary_key=True),
+    sa.Column("agreed_by", sa.Text, nullable=False),
+    sa.Column("agreed_at", sa.DateTime, nullable=False),
 )
 
 OBSERVATION_KEY = (

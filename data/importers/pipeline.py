@@ -6,8 +6,9 @@ row is written by its natural key (indicator, area, period, breakdown): a key no
 one whose figures differ is updated (the earlier figures kept in ``observation_revisions``), and one that
 matches exactly is left alone, so importing the same file twice changes nothing; nor is a figure replaced by a
 rounded copy of itself with fewer details (see :func:`_less_detailed`). Rejected rows are stored
-with their reasons in ``rejected_rows``. With ``strict=True`` any rejection refuses the whole file, which
-suits a provider return that should load complete or not at all.
+with their reasons in ``rejected_rows``, and the file itself, with its hash, in ``import_files``. With
+``strict=True`` any rejection refuses the whole file, which suits a provider return that should load complete
+or not at all.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import schema
-from data.importers.formats import FileProblem, detect_format, to_common
+from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
 from data.importers.readers import read_path, read_table, sha256_of
 from data.importers.validate import KEY_FIELDS, NO_VALUE_NOTE, Lookups, Rejection, validate
@@ -233,55 +234,99 @@ def _record_batch(conn: sa.Connection, result: ImportResult, started: dt.datetim
     )
 
 
+def load(
+    conn: sa.Connection,
+    table: pd.DataFrame,
+    file_format: Format,
+    result: ImportResult,
+    *,
+    content: bytes,
+    started: dt.datetime,
+    imported_by: str,
+    strict: bool = False,
+) -> None:
+    """Check and write one read file on ``conn``, filling in ``result``; the caller owns the transaction.
+
+    :func:`import_bytes` commits it; the upload preview (:mod:`data.importers.preview`) runs exactly this
+    and rolls it back, so what a preview shows is what an import does.
+    """
+    lookups = _lookups(conn)
+    valid, rejections = validate(to_common(table, file_format), file_format, lookups)
+    valid = fill_missing_limits(valid, lookups.indicators)
+    result.rejections = rejections
+    result.rows_rejected = len(rejections)
+    result.status = "rejected" if strict and rejections else "loaded"
+    _record_batch(conn, result, started, imported_by)
+    conn.execute(
+        schema.import_files.insert().values(
+            batch_id=result.batch_id, file_name=result.file_name, sha256=result.sha256, content=content
+        )
+    )
+    if result.status == "loaded":
+        result.rows_new, result.rows_updated, result.rows_unchanged = _write(
+            conn, valid.drop(columns="row_number"), result.batch_id
+        )
+    if rejections:
+        raw = _raw_rows(table)
+        conn.execute(
+            schema.rejected_rows.insert(),
+            [
+                {
+                    "batch_id": result.batch_id,
+                    "row_number": r.row_number,
+                    "reason": r.reason,
+                    "raw": raw[r.row_number],
+                }
+                for r in rejections
+            ],
+        )
+    result.message = result.summary()
+    conn.execute(
+        schema.import_batches.update()
+        .where(schema.import_batches.c.id == result.batch_id)
+        .values(
+            rows_new=result.rows_new,
+            rows_updated=result.rows_updated,
+            rows_unchanged=result.rows_unchanged,
+            message=result.message,
+            finished_at=dt.datetime.now(),
+        )
+    )
+
+
+def read(content: bytes, file_name: str, result: ImportResult) -> tuple[pd.DataFrame, Format]:
+    """The file's table and format, noted in ``result``; raises :class:`FileProblem` if it cannot be read."""
+    table = read_table(content, file_name)
+    file_format = detect_format(list(table.columns))
+    result.source_format = file_format.name
+    result.rows_read = len(table)
+    return table, file_format
+
+
+def new_result(content: bytes, file_name: str) -> ImportResult:
+    """A fresh result for a new batch of ``content``, failed until it loads."""
+    return ImportResult(str(uuid.uuid4()), file_name, "unknown", sha256_of(content), "failed")
+
+
 def import_bytes(
     engine: sa.Engine, content: bytes, file_name: str, *, imported_by: str | None = None, strict: bool = False
 ) -> ImportResult:
     """Import a file's bytes; see the module docstring. Raises :class:`FileProblem` if it cannot be read."""
     started, clock = dt.datetime.now(), time.perf_counter()
     who = imported_by or getpass.getuser()
-    result = ImportResult(str(uuid.uuid4()), file_name, "unknown", sha256_of(content), "failed")
+    result = new_result(content, file_name)
     try:
-        table = read_table(content, file_name)
-        file_format = detect_format(list(table.columns))
-        result.source_format = file_format.name
-        result.rows_read = len(table)
+        table, file_format = read(content, file_name, result)
         with engine.begin() as conn:
-            lookups = _lookups(conn)
-            valid, rejections = validate(to_common(table, file_format), file_format, lookups)
-            valid = fill_missing_limits(valid, lookups.indicators)
-            result.rejections = rejections
-            result.rows_rejected = len(rejections)
-            result.status = "rejected" if strict and rejections else "loaded"
-            _record_batch(conn, result, started, who)
-            if result.status == "loaded":
-                result.rows_new, result.rows_updated, result.rows_unchanged = _write(
-                    conn, valid.drop(columns="row_number"), result.batch_id
-                )
-            if rejections:
-                raw = _raw_rows(table)
-                conn.execute(
-                    schema.rejected_rows.insert(),
-                    [
-                        {
-                            "batch_id": result.batch_id,
-                            "row_number": r.row_number,
-                            "reason": r.reason,
-                            "raw": raw[r.row_number],
-                        }
-                        for r in rejections
-                    ],
-                )
-            result.message = result.summary()
-            conn.execute(
-                schema.import_batches.update()
-                .where(schema.import_batches.c.id == result.batch_id)
-                .values(
-                    rows_new=result.rows_new,
-                    rows_updated=result.rows_updated,
-                    rows_unchanged=result.rows_unchanged,
-                    message=result.message,
-                    finished_at=dt.datetime.now(),
-                )
+            load(
+                conn,
+                table,
+                file_format,
+                result,
+                content=content,
+                started=started,
+                imported_by=who,
+                strict=strict,
             )
     except FileProblem as problem:
         result.status, result.message = "failed", str(problem)

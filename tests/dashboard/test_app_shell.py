@@ -31,6 +31,8 @@ PAGES = {
     "/payment": "Performance-linked payment – Healthy Child Programme outcomes",
     "/exceptions": "Exceptions – Healthy Child Programme outcomes",
     "/quarter": "Quarter view – Healthy Child Programme outcomes",
+    "/upload": "Load data – Healthy Child Programme outcomes",
+    "/imports": "Import history – Healthy Child Programme outcomes",
 }
 TEMPLATED_PAGES = {"/indicator/<code>"}
 
@@ -181,6 +183,8 @@ def test_header_names_the_service_and_navigation_links_only_to_pages_that_exist(
         ("Payment", "/payment"),
         ("Exceptions", "/exceptions"),
         ("Quarter", "/quarter"),
+        ("Load data", "/upload"),
+        ("Import history", "/imports"),
         ("About", "/about"),
         ("Data sources", "/data-sources"),
         ("Accessibility", "/accessibility"),

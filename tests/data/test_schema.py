@@ -17,9 +17,15 @@ def _as_version_1(engine: sa.Engine) -> None:
         conn.execute(
             schema.schema_version.insert().values(version=1, applied_at=schema.dt.datetime(2026, 1, 1))
         )
-    schema.remedial_action_updates.drop(engine)
-    schema.remedial_actions.drop(engine)
-    schema.commentary.drop(engine)
+    for table in (
+        schema.remedial_action_updates,
+        schema.remedial_actions,
+        schema.commentary,
+        schema.import_files,
+        schema.import_rollbacks,
+        schema.agreed_periods,
+    ):
+        table.drop(engine)
 
 
 def test_a_version_1_store_gains_the_new_tables_and_keeps_its_rows(any_store):
@@ -30,7 +36,8 @@ def test_a_version_1_store_gains_the_new_tables_and_keeps_its_rows(any_store):
     schema.create_schema(any_store)
 
     inspector = sa.inspect(any_store)
-    assert all(inspector.has_table(t) for t in ("commentary", "remedial_actions", "remedial_action_updates"))
+    added = ("commentary", "remedial_actions", "remedial_action_updates", "import_files", "agreed_periods")
+    assert all(inspector.has_table(t) for t in added)
     assert count_rows(any_store, schema.areas) == areas
     with any_store.connect() as conn:
         versions = conn.execute(sa.select(schema.schema_version.c.version)).scalars().all()

@@ -1,0 +1,1 @@
+"""The parts of the upload page and the import history page."""

@@ -1,0 +1,105 @@
+"""The import history: one table of every import (who, what, when, the counts, the status), then each
+import's rejected rows, and, for an administrator, a "Roll back this import" button for each import that
+loaded and has not been rolled back."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import data_access
+from dashboard.components.govuk import details, table
+from dashboard.data_access import ImportBatch
+from dashboard.formatting import date_time
+from data.access import ROLL_BACK_IMPORT, User, can
+
+STATUS_WORDS = {
+    "loaded": "✓ Loaded",
+    "rejected": "● Not loaded: rows rejected",
+    "failed": "● Not loaded: file unreadable",
+    "rolled back": "↶ Rolled back",
+}
+
+
+def roll_back_id(batch_id: str) -> dict:
+    """The pattern-matching id of a batch's roll-back button."""
+    return {"type": "imports-roll-back", "batch": batch_id}
+
+
+def _status(batch: ImportBatch) -> str:
+    words = STATUS_WORDS.get(batch.status, batch.status)
+    if batch.rolled_back_at is not None:
+        words += f" by {batch.rolled_back_by}, {date_time(batch.rolled_back_at)}"
+    return words
+
+
+def history_table(batches: list[ImportBatch], *, can_roll_back: bool) -> html.Div:
+    """Every import, most recent first, with a roll-back button where allowed."""
+    if not batches:
+        return html.Div(html.P("No data has been imported yet.", className="app-body"))
+    columns = ["File", "Loaded", "By", "Read", "New", "Updated", "Unchanged", "Rejected", "Status"]
+    rows = []
+    for b in batches:
+        row: list = [
+            b.file_name,
+            date_time(b.started_at),
+            b.imported_by,
+            f"{b.rows_read:,}",
+            f"{b.rows_new:,}",
+            f"{b.rows_updated:,}",
+            f"{b.rows_unchanged:,}",
+            f"{b.rows_rejected:,}",
+            _status(b),
+        ]
+        if can_roll_back:
+            row.append(
+                html.Button(
+                    [
+                        "Roll back this import",
+                        html.Span(f" ({b.file_name})", className="app-visually-hidden"),
+                    ],
+                    id=roll_back_id(b.batch_id),
+                    n_clicks=0,
+                    className="app-button app-button--secondary",
+                    type="button",
+                )
+                if b.status == "loaded"
+                else ""
+            )
+        rows.append(row)
+    return html.Div(
+        table(
+            "Imports, most recent first",
+            [*columns, *(["Action"] if can_roll_back else [])],
+            rows,
+            numeric=["Read", "New", "Updated", "Unchanged", "Rejected"],
+            id="imports-table",
+        ),
+        className="app-table-container",
+    )
+
+
+def rejected_section(batch: ImportBatch, rejected: list[tuple[int, str]]) -> html.Details:
+    """A batch's rejected rows, folded away: row number and every reason."""
+    return details(
+        f"{len(rejected):,} rejected row{'s' if len(rejected) != 1 else ''} in {batch.file_name} "
+        f"({date_time(batch.started_at)})",
+        table(
+            f"Rejected rows in {batch.file_name}",
+            ["Row", "Reason"],
+            [[number, reason] for number, reason in rejected],
+            numeric=["Row"],
+            caption_size="s",
+        ),
+        id=f"imports-rejected-{batch.batch_id}",
+    )
+
+
+def history_section(user: User) -> list:
+    """The history as the page shows it to ``user``: the table, then each import's rejected rows."""
+    batches = data_access.import_history()
+    sections: list = [history_table(batches, can_roll_back=can(user, ROLL_BACK_IMPORT))]
+    with_rejects = [b for b in batches if b.rows_rejected]
+    if with_rejects:
+        sections.append(html.H2("Rejected rows", className="app-heading-m"))
+        sections += [rejected_section(b, data_access.import_rejections(b.batch_id)) for b in with_rejects]
+    return sections

@@ -1,0 +1,115 @@
+"""Loading data through the web: an officer uploads a provider return (or any file ``kpi import`` reads),
+checks the preview, then loads it or cancels.
+
+Nothing is written until Confirm, and then the whole file loads in one transaction (or none of it). The form
+is offered to those who may load data; that is a courtesy, as each step goes through the store's own
+permission check (see :mod:`dashboard.upload_callbacks`). The URL takes no settings; any given are reported.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import auth, routes, upload_callbacks, urlstate
+from dashboard.components.attributes import extra
+from dashboard.components.notices import ignored_settings
+from dashboard.components.payment.forms import dom_id
+from dashboard.upload_callbacks import upload_id
+from data import access
+
+TITLE = routes.TITLES[routes.UPLOAD]
+
+dash.register_page(
+    __name__,
+    path=routes.UPLOAD,
+    name=TITLE,
+    title=routes.page_title(TITLE),
+    description="Load a provider return or an indicator extract: check a preview of every row, then load it.",
+    order=8,
+)
+upload_callbacks.register()
+
+HINT = (
+    "The provider quarterly return (the template from 'kpi template'), a Fingertips data export or a tidy "
+    "indicator extract, saved as .csv or .xlsx, up to 20 MB. You will see what it would change before "
+    "anything is loaded."
+)
+
+
+def _file_field() -> html.Div:
+    return html.Div(
+        [
+            html.Label(
+                "Upload a file",
+                htmlFor=dom_id(upload_id("file")),
+                className="app-label",
+                id="upload-file-label",
+            ),
+            html.Div(HINT, className="app-hint", id="upload-file-hint"),
+            dcc.Upload(
+                html.Div(
+                    ["Drag and drop a file here, or ", html.Span("choose a file", className="app-link")]
+                ),
+                id=upload_id("file"),
+                accept=",".join(upload_callbacks.ALLOWED_TYPES),
+                max_size=upload_callbacks.MAX_BYTES,
+                multiple=False,
+                className="app-upload__drop",
+            ),
+        ],
+        className="app-form-group",
+        id=upload_callbacks.FILE_FIELD,
+    )
+
+
+def _buttons() -> list[html.Button]:
+    return [
+        html.Button(
+            "Load this file", id=upload_id("confirm"), n_clicks=0, className="app-button", type="button"
+        ),
+        html.Button(
+            "Cancel",
+            id=upload_id("cancel"),
+            n_clicks=0,
+            className="app-button app-button--secondary",
+            type="button",
+        ),
+    ]
+
+
+def _not_allowed(user: access.User) -> html.P:
+    role = access.ROLE_NAMES.get(min(user.roles, default="viewer"), "a viewer")
+    return html.P(
+        f"Only an officer or an administrator can load data; "
+        f"you are using the dashboard as {user.name}, {role}.",
+        className="app-body",
+        id="upload-not-allowed",
+    )
+
+
+def layout(**query: str) -> html.Div:
+    user = auth.current_user()
+    allowed = access.can(user, access.IMPORT_DATA)
+    ignored = urlstate.parse(query, {}).ignored
+    children: list = [
+        html.H1(TITLE, className="app-heading-xl"),
+        *([ignored_settings(ignored, page="upload page")] if ignored else []),
+        html.P(
+            [
+                "Load the provider's quarterly return or an indicator extract. ",
+                html.A("See earlier imports", href=routes.href(routes.IMPORTS)),
+                ".",
+            ],
+            className="app-body-l",
+        ),
+        html.Div(id="upload-errors"),
+        _file_field() if allowed else _not_allowed(user),
+        dcc.Loading(html.Div(id="upload-preview"), type="dot"),
+        html.Div(
+            _buttons() if allowed else [], id="upload-actions", className="app-button-group", hidden=True
+        ),
+        html.Div(id="upload-outcome", **extra({"aria-live": "polite"})),
+        dcc.Store(id="upload-token"),
+    ]
+    return html.Div(children, className="app-page app-page--upload")

@@ -1,0 +1,145 @@
+"""The upload page and the import history, driven through their callbacks as the browser would: a preview
+writes nothing, Confirm loads exactly the previewed file, Cancel discards it, and only an administrator can
+roll an import back (a forged request from anyone else is refused with nothing written)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from dashboard import create_app, imports_callbacks, pending_uploads, upload_callbacks
+from data import schema
+from data.db import make_engine
+from data.imports import history
+from tests.conftest import copy_store
+from tests.dashboard.pages import by_id, find, render, text
+from tests.data.helpers import count_rows
+from tests.data.upload_helpers import CAMBS, PBORO, provider_codes, return_bytes, value_of
+
+
+@pytest.fixture
+def engine(reference_store_file):
+    engine = make_engine("duckdb:///:memory:")
+    copy_store(reference_store_file, engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(engine, tmp_path):
+    app = create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"})
+    app.server.instance_path = str(tmp_path)
+    return app
+
+
+def _as(monkeypatch, name, role):
+    monkeypatch.setenv("KPI_USER", name)
+    monkeypatch.setenv("KPI_ROLE", role)
+
+
+def _data_url(content: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(content).decode()
+
+
+def _good_and_bad(engine) -> bytes:
+    code = provider_codes(engine)[0]
+    return return_bytes(
+        [[code, CAMBS, "2025/26 Q1", 90, 100, "", "", ""], [code, PBORO, "2025/26 Q1", 12, 10, "", "", ""]]
+    )
+
+
+def _callback(app, function, *args):
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        return function(*args)
+
+
+def test_preview_then_confirm_loads_the_file(app, engine, monkeypatch):
+    _as(monkeypatch, "Olu Officer", "officer")
+    content = _good_and_bad(engine)
+    errors, preview, _, token, hidden = _callback(
+        app, upload_callbacks.preview_upload, _data_url(content), "r.csv"
+    )
+    assert errors == [] and hidden is False
+    shown = text(preview)
+    assert "1 row will load: 1 new, 0 change a figure; 1 row is rejected." in shown
+    rejected = text(by_id(preview, "upload-rejected"))
+    assert (
+        "Peterborough 2025/26 Q1 numerator 12, denominator 10 count 12 is more than the denominator 10"
+        in rejected
+    )
+    code = provider_codes(engine)[0]
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") is None, "the preview wrote nothing"
+    _, _, outcome, token_after, _ = _callback(app, upload_callbacks.confirm_upload, token)
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") == pytest.approx(90)
+    assert "r.csv is loaded: 1 new, 0 changed, 0 unchanged, 1 rejected." in text(outcome)
+    assert token_after is None
+    with app.server.test_request_context("/"):
+        assert pending_uploads.find(token) is None, "the waiting file is removed once loaded"
+
+
+def test_cancel_writes_nothing_and_discards_the_file(app, engine, monkeypatch):
+    _as(monkeypatch, "Olu Officer", "officer")
+    before = [count_rows(engine, t) for t in (schema.observations, schema.import_batches)]
+    *_, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(_good_and_bad(engine)), "r.csv")
+    _, _, outcome, _, _ = _callback(app, upload_callbacks.cancel_upload, token)
+    assert "Nothing was loaded." in text(outcome)
+    assert [count_rows(engine, t) for t in (schema.observations, schema.import_batches)] == before
+    errors, *_ = _callback(app, upload_callbacks.confirm_upload, token)
+    assert "There is no file waiting to be loaded" in text(errors)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("return.pdf", b"%PDF", "return.pdf is not a CSV or Excel (.xlsx) file."),
+        ("big.csv", b"a,b\n" + b"1,2\n" * (5 * 1024 * 1024 + 1), "big.csv is larger than 20 MB."),
+        ("empty.csv", b"  ", "empty.csv is empty."),
+    ],
+)
+def test_wrong_type_or_size_is_refused_with_a_clear_message(app, monkeypatch, name, content, message):
+    _as(monkeypatch, "Olu Officer", "officer")
+    errors, preview, _, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(content), name)
+    assert message in text(errors) and preview == [] and token is None
+    assert errors[0].role == "alert"
+
+
+def test_a_viewer_sees_no_form_and_a_forged_upload_is_refused(app, engine, monkeypatch):
+    _as(monkeypatch, "Vic Viewer", "viewer")
+    page = render(app, "/upload")
+    assert find(page, lambda c: type(c).__name__ == "Upload") == []
+    assert "Only an officer or an administrator can load data" in text(page)
+    batches = count_rows(engine, schema.import_batches)
+    errors, *_ = _callback(app, upload_callbacks.preview_upload, _data_url(_good_and_bad(engine)), "r.csv")
+    assert "Only an administrator or an officer can import data" in text(errors)
+    assert count_rows(engine, schema.import_batches) == batches
+
+
+def test_only_the_person_who_previewed_a_file_can_load_it(app, engine, monkeypatch):
+    _as(monkeypatch, "Olu Officer", "officer")
+    *_, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(_good_and_bad(engine)), "r.csv")
+    _as(monkeypatch, "Ola Other", "officer")
+    errors, *_ = _callback(app, upload_callbacks.confirm_upload, token)
+    assert "previewed by Olu Officer; only they can load it" in text(errors)
+
+
+def test_history_shows_the_import_and_only_an_admin_can_roll_it_back(app, engine, monkeypatch):
+    _as(monkeypatch, "Olu Officer", "officer")
+    *_, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(_good_and_bad(engine)), "r.csv")
+    _callback(app, upload_callbacks.confirm_upload, token)
+    page = render(app, "/imports")
+    row = text(by_id(page, "imports-table"))
+    assert "r.csv" in row and "Olu Officer" in row and "✓ Loaded" in row
+    assert "Roll back this import" not in row
+    assert "Row 2" not in text(page) and "count 12 is more than the denominator 10" in text(page)
+    (batch,) = history(engine)
+    batch_id = batch.batch_id
+    refused = _callback(app, imports_callbacks.roll_back, batch_id)
+    assert "Only an administrator can roll back an import" in text(refused)
+    code = provider_codes(engine)[0]
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") == pytest.approx(90)
+    _as(monkeypatch, "Ada Admin", "admin")
+    assert "Roll back this import" in text(by_id(render(app, "/imports"), "imports-table"))
+    done = _callback(app, imports_callbacks.roll_back, batch_id)
+    assert "1 rows it loaded were removed and 0 earlier figures restored" in text(done)
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") is None
