@@ -64,6 +64,8 @@ def test_a_what_if_value_changes_the_total_at_once_and_reset_puts_it_back(page):
 
     page.locator("#payment-whatif-reset").click()
     page.wait_for_function("document.querySelector('#payment-total-earned').innerText === '£100,875'")
+    # The banner is redrawn by its own callback: wait for it to go rather than race it.
+    page.locator("#payment-whatif-banner").wait_for(state="detached", timeout=10_000)
     assert page.locator("#payment-whatif-banner").count() == 0
 
 
