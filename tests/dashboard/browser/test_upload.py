@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from data import schema
 from data.db import make_engine
-from tests.dashboard.browser.test_journeys import BLOCKING, WCAG_22_AA
+from tests.dashboard.browser.steps import BLOCKING, WCAG_22_AA
 from tests.data.upload_helpers import CAMBS, PBORO, return_bytes
 
 pytestmark = pytest.mark.browser
