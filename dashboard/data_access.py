@@ -279,3 +279,35 @@ def agree_scheme(user: User, contract: str, year: str, reason: str) -> StoredSch
     """Agree the latest draft of the year's scheme as ``user`` (data.contracts.agree_scheme); from then on
     it is never edited. Only an administrator may; anyone else is refused and nothing is written."""
     return _write(contracts.agree_scheme, user, contract, year, reason)
+
+
+# --- Sign-in: users (never cached, so a disabled user is signed out at their next request) ----------------
+
+
+def _users():
+    from data import users
+
+    return users
+
+
+def check_sign_in(name: str, password: str) -> User | None:
+    """The user if ``name`` and ``password`` match an enabled user, else None (whichever was wrong)."""
+    return _read(_users().verify, name, password)
+
+
+def signed_in_user(name: str) -> User | None:
+    """The user a session names, if they still exist and are not disabled."""
+    return _read(_users().enabled_user, name)
+
+
+def has_users() -> bool:
+    """True once anyone can sign in; before that the sign-in page says how to add the first admin."""
+    return _read(_users().has_users)
+
+
+def note_sign_in(name: str) -> None:
+    """Record when ``name`` signed in; a store open for reading only just skips it."""
+    try:
+        _users().record_sign_in(engine(), name)
+    except SQLAlchemyError:
+        current_app.logger.warning("Could not record the sign-in time of %s", name)

@@ -25,6 +25,7 @@ from tests.dashboard.indicator_support import (
     table_rows,
     text_of,
 )
+from tests.dashboard.signing_in import signed_in_client
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def app(engine):
 
 @pytest.fixture(scope="module")
 def client(app):
-    client = app.server.test_client()
+    client = signed_in_client(app)
     assert client.get("/").status_code == 200  # builds the page router
     return client
 
