@@ -17,7 +17,7 @@ import flask_login
 from dashboard import csrf
 from data import access
 
-ANONYMOUS = access.User("Not signed in", frozenset({"viewer"}))
+ANONYMOUS = access.User("a visitor (not signed in)", frozenset({"viewer"}), signed_in=False)
 SIGNED_IN_AT = "signed_in_at"
 
 

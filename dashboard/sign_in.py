@@ -98,7 +98,7 @@ def sign_in_url(next_path: str) -> str:
     return flask.url_for("sign_in", next=local_path(next_path))
 
 
-def _page(problem: str | None = None, name: str = "", status: int = 200) -> tuple[str, int]:
+def _page(problem: str | None = None, name: str = "") -> str:
     html = flask.render_template_string(
         PAGE,
         service=routes.SERVICE_NAME,
@@ -114,10 +114,10 @@ def _page(problem: str | None = None, name: str = "", status: int = 200) -> tupl
         public=auth.is_public(),
         min_length=MIN_PASSWORD_LENGTH,
     )
-    return html, status
+    return html
 
 
-def sign_in() -> Response | tuple[str, int]:
+def sign_in() -> Response | str:
     """Show the form, or sign in with what was posted and return to the page asked for."""
     if flask.request.method == "GET":
         return _page()
@@ -125,7 +125,7 @@ def sign_in() -> Response | tuple[str, int]:
     user = data_access.check_sign_in(name, flask.request.form.get("password", ""))
     if user is None:
         time.sleep(FAILURE_DELAY)
-        return _page(NOT_RIGHT, name, status=401)
+        return _page(NOT_RIGHT, name)
     target = local_path(flask.request.form.get("next"))
     auth.start_session(user)
     data_access.note_sign_in(user.name)

@@ -65,10 +65,12 @@ class PermissionDenied(PermissionError):
         self.user = user
         self.permission = permission
         allowed = [ROLE_NAMES[role] for role, granted in ROLE_PERMISSIONS.items() if permission in granted]
-        super().__init__(
-            f"Only {' or '.join(allowed)} can {permission}; "
+        who = (
             f"you are signed in as {user.name} ({', '.join(sorted(user.roles)) or 'no role'})."
+            if user.signed_in
+            else "you are not signed in."
         )
+        super().__init__(f"Only {' or '.join(allowed)} can {permission}; {who}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class User:
 
     name: str
     roles: frozenset[str]
+    signed_in: bool = True  # False for someone reading a public dashboard without signing in
 
     def __post_init__(self) -> None:
         if not self.name.strip():

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
-from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -127,9 +127,8 @@ def _axe_blocking(page) -> list:
     return [v for v in violations if v["impact"] in BLOCKING]
 
 
-def test_no_serious_or_critical_failures_with_the_change_form_and_a_what_if_problem(page, monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Asha Patel")
-    monkeypatch.setenv("KPI_ROLE", "admin")
+def test_no_serious_or_critical_failures_with_the_change_form_and_a_what_if_problem(page):
+    signed_in(page, "admin")
     _open(page, CCC)
     assert page.locator("#payment-change-form").count() == 1
     page.locator(C2_WEIGHT).fill("30")
