@@ -102,7 +102,7 @@ def test_disable_stops_a_user_signing_in(database):
 def test_serve_says_how_to_create_the_first_admin_when_no_one_can_sign_in(database, monkeypatch):
     import app as served
 
-    monkeypatch.setattr(served.app, "run", lambda **options: None)
+    monkeypatch.setattr(served.app, "run", lambda **_: None)
     result = _kpi("serve")
     assert result.exit_code == 0, result.output
     assert "create the first administrator with 'kpi user add YOUR-NAME --role admin'" in result.output
