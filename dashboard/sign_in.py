@@ -21,6 +21,9 @@ SIGN_IN = "/sign-in"
 SIGN_OUT = "/sign-out"
 FAILURE_DELAY = 1.0  # seconds, on every failed sign-in
 NOT_RIGHT = "The name or password is not right"
+UNAVAILABLE = (
+    "Signing in is not possible just now: the dashboard could not read its data store. Try again soon"
+)
 FIRST_ADMIN = (
     "No one can sign in yet. Someone with access to the server must first create an administrator, with "
     "the command: kpi user add YOUR-NAME --role admin"
@@ -98,6 +101,13 @@ def sign_in_url(next_path: str) -> str:
     return flask.url_for("sign_in", next=local_path(next_path))
 
 
+def _has_users() -> bool:
+    try:
+        return data_access.has_users()
+    except data_access.DataUnavailable:
+        return True  # say nothing about the first administrator when the store cannot be read
+
+
 def _page(problem: str | None = None, name: str = "") -> str:
     html = flask.render_template_string(
         PAGE,
@@ -109,7 +119,7 @@ def _page(problem: str | None = None, name: str = "") -> str:
         name=name,
         next=local_path(flask.request.values.get("next")),
         token=csrf.token(),
-        has_users=data_access.has_users(),
+        has_users=_has_users(),
         first_admin=FIRST_ADMIN,
         public=auth.is_public(),
         min_length=MIN_PASSWORD_LENGTH,
@@ -122,7 +132,10 @@ def sign_in() -> Response | str:
     if flask.request.method == "GET":
         return _page()
     name = flask.request.form.get("name", "").strip()
-    user = data_access.check_sign_in(name, flask.request.form.get("password", ""))
+    try:
+        user = data_access.check_sign_in(name, flask.request.form.get("password", ""))
+    except data_access.DataUnavailable:
+        return _page(UNAVAILABLE, name)
     if user is None:
         time.sleep(FAILURE_DELAY)
         return _page(NOT_RIGHT, name)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from dashboard import auth, create_app, sign_in
+from dashboard import auth, create_app, data_access, sign_in
 from data import users
 from tests.dashboard.signing_in import NAMES, PASSWORD, SETTER_UP, add_users, token
 from tests.dashboard.signing_in import sign_in as post_sign_in
@@ -119,3 +119,12 @@ def test_with_no_users_the_sign_in_page_says_how_to_create_the_first_admin(store
     client = create_app(store, cache_config={"CACHE_TYPE": "NullCache"}).server.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     assert "kpi user add YOUR-NAME --role admin" in page
+
+
+def test_a_store_that_cannot_be_read_is_explained_on_the_sign_in_page(client, monkeypatch):
+    def unreadable(*args):
+        raise data_access.DataUnavailable("the store is locked")
+
+    monkeypatch.setattr(data_access, "_read", unreadable)
+    page = post_sign_in(client, NAMES["admin"]).get_data(as_text=True)
+    assert "Signing in is not possible just now: the dashboard could not read its data store." in page
