@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from data.cli import build_store
+from data.cli import FIRST_ADMIN_HINT, build_store
 from data.cli import main as cli
 
 
@@ -17,13 +17,15 @@ from data.cli import main as cli
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Reload on code changes and show Dash's developer tools.")
 def serve(host: str, port: int, debug: bool) -> None:
-    from data import schema
+    from data import schema, users
     from data.db import make_engine
 
     writer = make_engine()
     if not schema.has_schema(writer):
         click.echo("Building the store from the bundled data (first run only)…")
         build_store(writer)
+    if not users.has_users(writer):
+        click.echo(FIRST_ADMIN_HINT)
     writer.dispose()
     from app import app
 

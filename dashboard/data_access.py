@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache, clear_all
-from data import contracts, imports, monitoring, monitoring_quality, queries
+from data import contracts, imports, monitoring, monitoring_quality, queries, users
 from data.access import User
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
@@ -451,3 +451,29 @@ def agree_period(user: User, contract_code: str, period_label: str) -> Agreement
 def agreed_periods(contract_code: str) -> list[Agreement]:
     """The contract's quarters agreed at monitoring meetings."""
     return _read(imports.agreed_periods, contract_code)
+
+
+# --- Sign-in: users (never cached, so a disabled user is signed out at their next request) ----------------
+
+
+def check_sign_in(name: str, password: str) -> User | None:
+    """The user if ``name`` and ``password`` match an enabled user, else None (whichever was wrong)."""
+    return _read(users.verify, name, password)
+
+
+def signed_in_user(name: str) -> User | None:
+    """The user a session names, if they still exist and are not disabled."""
+    return _read(users.enabled_user, name)
+
+
+def has_users() -> bool:
+    """True once anyone can sign in; before that the sign-in page says how to add the first admin."""
+    return _read(users.has_users)
+
+
+def note_sign_in(name: str) -> None:
+    """Record when ``name`` signed in; a store open for reading only just skips it."""
+    try:
+        users.record_sign_in(engine(), name)
+    except SQLAlchemyError:
+        current_app.logger.warning("Could not record the sign-in time of %s", name)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import dash
 import flask
 
-from dashboard import cache, data_access, layout, routes, theme
+from dashboard import cache, data_access, layout, routes, sessions, theme
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -109,12 +109,14 @@ def create_app(
     *,
     cache_config: Mapping | None = None,
     contact_email: str | None = None,
+    public: bool | None = None,
 ) -> dash.Dash:
     """A dashboard app on ``engine`` (default: the store named by ``KPI_DATABASE_URL``).
 
     ``cache_config`` is flask-caching configuration (default from the ``KPI_CACHE_*`` environment
     variables, see :mod:`dashboard.cache`); ``contact_email`` is where readers report problems (default
-    ``KPI_CONTACT_EMAIL``), shown on the accessibility statement.
+    ``KPI_CONTACT_EMAIL``), shown on the accessibility statement. ``public`` publishes the read-only pages
+    without sign-in (default ``KPI_PUBLIC=1``; see :mod:`dashboard.sessions`).
     """
     if engine is None:
         from data.db import get_engine
@@ -136,6 +138,7 @@ def create_app(
     server.extensions[data_access.EXTENSION] = {"engine": engine}
     server.config["KPI_CONTACT_EMAIL"] = contact_email or os.environ.get("KPI_CONTACT_EMAIL") or None
     cache.init_cache(server, cache_config)
+    sessions.init_app(server, public=public)
 
     @server.after_request
     def _security_headers(response: flask.Response) -> flask.Response:

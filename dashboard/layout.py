@@ -8,9 +8,9 @@ ordinary links (a full page load), so every page arrives with its own title and 
 from __future__ import annotations
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from dashboard import data_access, routes
+from dashboard import auth, csrf, data_access, routes, sign_in
 from dashboard.components.attributes import extra
 from dashboard.routes import NAVIGATION, SERVICE_NAME
 
@@ -41,6 +41,7 @@ def header(entries: list[tuple[str, str]]) -> list:
                         SERVICE_NAME, href=routes.href(routes.SCORECARD), className="app-header__service-name"
                     ),
                     html.Span(AREA_NAME, className="app-header__area"),
+                    account(),
                 ],
                 className="app-width-container app-header__container",
             ),
@@ -71,6 +72,35 @@ def header(entries: list[tuple[str, str]]) -> list:
             **extra({"aria-label": "Menu"}),
         ),
     ]
+
+
+def account() -> html.Div | None:
+    """Who is signed in, with a sign-out button (a plain form, so it works however the page is built); or a
+    "Sign in" link for someone reading a public dashboard."""
+    if not auth.is_signed_in():
+        if not auth.is_public():
+            return None
+        return html.Div(
+            html.A("Sign in", href=dash.get_relative_path(sign_in.SIGN_IN), className="app-header__link"),
+            className="app-header__account",
+            id="header-account",
+        )
+    user = auth.current_user()
+    role = ", ".join(sorted(user.roles))
+    return html.Div(
+        html.Form(
+            [
+                html.Span(f"Signed in as {user.name} ({role})", id="header-signed-in-as"),
+                dcc.Input(type="hidden", name=csrf.FIELD, value=csrf.token(), id="sign-out-token"),
+                html.Button("Sign out", type="submit", className="app-header__button", id="sign-out-button"),
+            ],
+            method="post",
+            action=dash.get_relative_path(sign_in.SIGN_OUT),
+            className="app-header__account-form",
+        ),
+        className="app-header__account",
+        id="header-account",
+    )
 
 
 def footer(show_illustrative_note: bool = True) -> html.Footer:

@@ -11,9 +11,9 @@ Roles:
 * ``officer``: loads data, writes commentary and remedial actions;
 * ``viewer``: reads only (committee members).
 
-:func:`current_user` is who runs the ``kpi`` command line: ``KPI_USER`` (default: the operating-system login
-name) with the role in ``KPI_ROLE`` (default ``viewer``). It is for the command line only: a web request's
-user comes from its sign-in (``dashboard.auth``), never from the environment.
+:func:`command_line_user` is who runs the ``kpi`` command line: ``KPI_USER`` (default: the operating-system
+login name) with the role in ``KPI_ROLE`` (default ``viewer``). It is for the command line only: a web
+request's user comes from its sign-in (``dashboard.auth``), never from the environment.
 """
 
 from __future__ import annotations
@@ -65,10 +65,12 @@ class PermissionDenied(PermissionError):
         self.user = user
         self.permission = permission
         allowed = [ROLE_NAMES[role] for role, granted in ROLE_PERMISSIONS.items() if permission in granted]
-        super().__init__(
-            f"Only {' or '.join(allowed)} can {permission}; "
+        who = (
             f"you are signed in as {user.name} ({', '.join(sorted(user.roles)) or 'no role'})."
+            if user.signed_in
+            else "you are not signed in."
         )
+        super().__init__(f"Only {' or '.join(allowed)} can {permission}; {who}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class User:
 
     name: str
     roles: frozenset[str]
+    signed_in: bool = True  # False for someone reading a public dashboard without signing in
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -109,7 +112,7 @@ def _login_name() -> str:
         return "unknown user"
 
 
-def current_user() -> User:
+def command_line_user() -> User:
     """Who runs the command line: from ``KPI_USER`` and ``KPI_ROLE`` (never used for a web request)."""
     name = os.environ.get(USER_VARIABLE, "").strip() or _login_name()
     role = os.environ.get(ROLE_VARIABLE, "").strip().lower() or DEFAULT_ROLE

@@ -200,3 +200,73 @@ def template(path: Path) -> None:
 
 def _display(url: str) -> str:
     return url.split("@")[-1] if "@" in url else url
+
+
+# --- Users: who may sign in to the dashboard --------------------------------------------------------------
+
+FIRST_ADMIN_HINT = (
+    "No one can sign in yet: create the first administrator with 'kpi user add YOUR-NAME --role admin'."
+)
+
+
+@main.group(help="Add, list and disable the people who may sign in to the dashboard.")
+def user() -> None:
+    """Command group."""
+
+
+@user.command("add", help="Add a user; you are asked for their password (twice, not shown).")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "officer", "admin"], case_sensitive=False),
+    default="viewer",
+    show_default=True,
+    help="viewer: reads only; officer: loads data, writes commentary and actions; admin: everything.",
+)
+@click.option("--display-name", default=None, help="The name to show, if not the sign-in name.")
+def user_add(name: str, role: str, display_name: str | None) -> None:
+    from data import access, users
+
+    engine = _existing_store()
+    first = not users.has_users(engine)
+    if first and role.lower() != "admin":
+        raise click.ClickException("The first user must be an administrator: add them with --role admin.")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        if first:
+            added = users.add_first_admin(engine, name, password, display_name)
+        else:
+            added = users.add_user(engine, access.command_line_user(), name, password, role, display_name)
+    except (ValueError, PermissionError) as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Added {added.name} ({added.role}). They can now sign in to the dashboard.")
+
+
+@user.command("list", help="List the users, their roles and when they last signed in.")
+def user_list() -> None:
+    from data import users
+
+    found = users.list_users(_existing_store(read_only=True))
+    if not found:
+        click.echo(FIRST_ADMIN_HINT)
+    for record in found:
+        last = (
+            f"last signed in {record.last_sign_in:%d %b %Y %H:%M}"
+            if record.last_sign_in
+            else "never signed in"
+        )
+        state = "  DISABLED" if record.disabled else ""
+        shown = f" ({record.display_name})" if record.display_name else ""
+        click.echo(f"{record.name}{shown}: {record.role}, {last}{state}")
+
+
+@user.command("disable", help="Stop a user signing in (their name stays on the changes they made).")
+@click.argument("name")
+def user_disable(name: str) -> None:
+    from data import access, users
+
+    try:
+        users.disable_user(_existing_store(), access.command_line_user(), name)
+    except (ValueError, LookupError, PermissionError) as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"{name} can no longer sign in.")

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 SCHEMA_VERSION = 2
 ADDED_TABLES_SINCE = frozenset({1})
 """Versions a store may hold that this release upgrades by creating its new tables alone (version 2 added the
-contract-monitoring and web-upload tables and changed no existing table)."""
+contract-monitoring, web-upload and users tables and changed no existing table)."""
 
 metadata = sa.MetaData()
 
@@ -358,6 +358,23 @@ agreed_periods = sa.Table(
     sa.Column("period_label", sa.String(64), primary_key=True),
     sa.Column("agreed_by", sa.Text, nullable=False),
     sa.Column("agreed_at", sa.DateTime, nullable=False),
+)
+
+# --- Sign-in: the people who may sign in to the dashboard -------------------------------------------------
+# One row per user, keyed by the name they sign in with (and that their changes are recorded under). Only a
+# password hash is kept (werkzeug scrypt), never the password. A disabled user stays, so that the changes
+# recorded under the name still say who made them, but can no longer sign in.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(120), primary_key=True),
+    sa.Column("display_name", sa.Text),
+    sa.Column("role", sa.String(16), nullable=False),  # 'viewer' | 'officer' | 'admin'
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("last_sign_in", sa.DateTime),
 )
 
 OBSERVATION_KEY = (

@@ -25,6 +25,9 @@ import sqlalchemy as sa
 from data.db import make_engine
 from data.seed import seed_reference
 
+# Sessions in tests are signed with a fixed key, so no test writes instance/secret_key into the checkout.
+os.environ.setdefault("KPI_SECRET_KEY", "a key for tests only")
+
 POSTGRES_URL = os.environ.get("KPI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

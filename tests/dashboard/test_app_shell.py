@@ -22,6 +22,7 @@ from data import queries
 from data.db import make_engine
 from data.seed import seed_reference
 from tests.dashboard.pages import duplicate_ids, find, render, route, text, to_json
+from tests.dashboard.signing_in import signed_in_client
 
 PAGES = {
     "/": "Scorecard – Healthy Child Programme outcomes",
@@ -52,7 +53,7 @@ def app(engine: sa.Engine) -> dash.Dash:
 
 @pytest.fixture(scope="module")
 def client(app: dash.Dash):
-    return app.server.test_client()
+    return signed_in_client(app)
 
 
 # --- Pages ------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from data.access import (
     PermissionDenied,
     User,
     can,
-    current_user,
+    command_line_user,
     require,
 )
 
@@ -57,15 +57,15 @@ def test_unknown_roles_and_permissions_are_refused_rather_than_ignored():
         can(User("Kim Lee", frozenset({"admin"})), "delete everything")
 
 
-def test_without_sign_in_the_user_is_the_login_name_and_a_viewer(monkeypatch):
+def test_on_the_command_line_the_user_is_the_login_name_and_a_viewer(monkeypatch):
     monkeypatch.delenv("KPI_USER", raising=False)
     monkeypatch.delenv("KPI_ROLE", raising=False)
-    user = current_user()
+    user = command_line_user()
     assert user == User(getpass.getuser(), frozenset({"viewer"}))
     assert not can(user, CHANGE_SCHEME)
 
 
-def test_the_environment_names_the_user_and_role(monkeypatch):
+def test_on_the_command_line_the_environment_names_the_user_and_role(monkeypatch):
     monkeypatch.setenv("KPI_USER", "Asha Patel")
     monkeypatch.setenv("KPI_ROLE", " Admin ")
-    assert current_user() == User("Asha Patel", frozenset({"admin"}))
+    assert command_line_user() == User("Asha Patel", frozenset({"admin"}))

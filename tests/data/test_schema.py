@@ -24,6 +24,7 @@ def _as_version_1(engine: sa.Engine) -> None:
         schema.import_files,
         schema.import_rollbacks,
         schema.agreed_periods,
+        schema.users,
     ):
         table.drop(engine)
 
@@ -36,7 +37,14 @@ def test_a_version_1_store_gains_the_new_tables_and_keeps_its_rows(any_store):
     schema.create_schema(any_store)
 
     inspector = sa.inspect(any_store)
-    added = ("commentary", "remedial_actions", "remedial_action_updates", "import_files", "agreed_periods")
+    added = (
+        "commentary",
+        "remedial_actions",
+        "remedial_action_updates",
+        "import_files",
+        "agreed_periods",
+        "users",
+    )
     assert all(inspector.has_table(t) for t in added)
     assert count_rows(any_store, schema.areas) == areas
     with any_store.connect() as conn:

@@ -3,7 +3,10 @@
 * The store: ``KPI_BROWSER_DATABASE_URL`` if set (an existing, seeded store), else a temporary DuckDB file
   seeded with the bundled data (about 20 seconds, once per session).
 * The server: the app from :func:`dashboard.create_app` on that store, served by Werkzeug on a free
-  localhost port in a background thread.
+  localhost port in a background thread. ``base_url`` serves it in public mode (the read-only pages open to
+  all, as ``KPI_PUBLIC=1`` does), so the page tests read it as an anonymous visitor; ``private_base_url``
+  serves the default, where every page needs sign-in. The store holds a user of each role
+  (``tests.dashboard.signing_in.NAMES``); :func:`signed_in` signs a tab in through the real form.
 * The browser: Debian's Chromium at ``/usr/bin/chromium`` (``KPI_CHROMIUM`` to use another), driven by
   Playwright. Without it the browser tests skip with the reason, unless ``KPI_REQUIRE_BROWSER=1`` (for CI),
   when they fail instead.
@@ -15,10 +18,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import sqlalchemy as sa
 
 CHROMIUM = os.environ.get("KPI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,14 +64,24 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url(database_url: str) -> Iterator[str]:
+def store_engine(database_url: str) -> Iterator[sa.Engine]:
+    """The engine both servers share, holding a user of each role."""
+    from data.db import make_engine
+    from tests.dashboard.signing_in import add_users
+
+    engine = make_engine(database_url)
+    add_users(engine)
+    yield engine
+    engine.dispose()
+
+
+@contextmanager
+def _serving(engine: sa.Engine, *, public: bool) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from dashboard import create_app
-    from data.db import make_engine
 
-    engine = make_engine(database_url)
-    app = create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"})
+    app = create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"}, public=public)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="dashboard-server", daemon=True)
     thread.start()
@@ -75,7 +90,32 @@ def base_url(database_url: str) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(store_engine: sa.Engine) -> Iterator[str]:
+    """The dashboard in public mode: the read-only pages need no sign-in."""
+    with _serving(store_engine, public=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def private_base_url(store_engine: sa.Engine) -> Iterator[str]:
+    """The dashboard as it is served by default: every page needs sign-in."""
+    with _serving(store_engine, public=False) as url:
+        yield url
+
+
+def signed_in(page, role: str) -> None:
+    """Sign ``page``'s browser in as the test user with ``role``, through the sign-in form."""
+    from tests.dashboard.signing_in import NAMES, PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/sign-in")
+    page.get_by_label("Name").fill(NAMES[role])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#sign-in-button").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +145,17 @@ def _is_page_not_found(message) -> bool:
 
 @pytest.fixture
 def page(browser, base_url: str):
-    """A fresh desktop-size tab; fails the test if the page logs a JavaScript error."""
+    """A fresh desktop-size tab on the public server; fails the test if the page logs a JavaScript error."""
+    yield from _tab(browser, base_url)
+
+
+@pytest.fixture
+def private_page(browser, private_base_url: str):
+    """A fresh desktop-size tab on the server that needs sign-in; fails on a JavaScript error."""
+    yield from _tab(browser, private_base_url)
+
+
+def _tab(browser, base_url: str):
     context = browser.new_context(viewport=DESKTOP, base_url=base_url, locale="en-GB")
     tab = context.new_page()
     errors: list[str] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
+from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR, signed_in
 from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
 pytestmark = pytest.mark.browser
@@ -105,9 +105,8 @@ def test_no_serious_or_critical_accessibility_failures(page, path):
     assert_accessible(page, path)
 
 
-def test_no_serious_or_critical_failures_with_the_change_form_and_a_what_if_problem(page, monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Asha Patel")
-    monkeypatch.setenv("KPI_ROLE", "admin")
+def test_no_serious_or_critical_failures_with_the_change_form_and_a_what_if_problem(page):
+    signed_in(page, "admin")
     _open(page, CCC)
     assert page.locator("#payment-change-form").count() == 1
     page.locator(C2_WEIGHT).fill("30")

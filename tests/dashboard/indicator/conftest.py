@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from dashboard import create_app
 from tests.dashboard.indicator.support import seeded_engine
+from tests.dashboard.signing_in import signed_in_client
 
 
 @pytest.fixture(scope="package")
@@ -26,6 +27,6 @@ def app(engine):
 
 @pytest.fixture(scope="package")
 def client(app):
-    client = app.server.test_client()
+    client = signed_in_client(app)
     assert client.get("/").status_code == 200  # builds the page router
     return client

@@ -29,6 +29,7 @@ from tests.dashboard.indicator.support import (
     trace_of,
 )
 from tests.dashboard.rows import scorecard_row
+from tests.dashboard.signing_in import signed_in_client
 
 EXPECTED_SENTENCE = (
     "In 2023/24, Fenland\u2019s figure for \u201cSmoking at delivery\u201d was 10.4%, significantly worse "
@@ -155,7 +156,7 @@ def test_illustrative_figures_are_labelled_on_the_page_and_the_chart(app):
         == "Source: provider quarterly return (illustrative figures)."
     )
     _, rows = press_download(
-        app.server.test_client(),
+        signed_in_client(app),
         "trend",
         {"code": "hv-new-birth-visit-14d", "area": CAMBRIDGESHIRE, "view": "trend", "ci": "on"},
     )

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from dashboard import create_app, payment_callbacks
 from tests.dashboard.payment.support import payment_store
+from tests.dashboard.signing_in import signed_in_as
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +31,9 @@ def payment(app):
 
 @pytest.fixture
 def viewer(monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Sam Jones")
-    monkeypatch.setenv("KPI_ROLE", "viewer")
+    signed_in_as(monkeypatch, "Sam Jones", "viewer")
 
 
 @pytest.fixture
 def admin(monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Asha Patel")
-    monkeypatch.setenv("KPI_ROLE", "admin")
+    signed_in_as(monkeypatch, "Asha Patel", "admin")

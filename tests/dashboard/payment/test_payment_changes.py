@@ -21,6 +21,7 @@ from tests.dashboard.payment.support import (
     row_counts,
     text_of,
 )
+from tests.dashboard.signing_in import signed_in_as, signed_in_client
 
 
 def _save_args(engine, *, target="93", floor="85", reason="Stretch target agreed at the contract meeting"):
@@ -80,9 +81,10 @@ def _forged_save(engine) -> dict:
     }
 
 
-def test_a_forged_save_request_to_the_dashboard_is_refused_by_the_server(app, engine, viewer):
+def test_a_forged_save_request_to_the_dashboard_is_refused_by_the_server(app, engine):
     before = row_counts(engine)
-    response = app.server.test_client().post("/_dash-update-component", json=_forged_save(engine))
+    client = signed_in_client(app, "viewer")
+    response = client.post("/_dash-update-component", json=_forged_save(engine))
     assert response.status_code == 200
     shown = json.dumps(response.get_json(), ensure_ascii=False)
     assert "There is a problem" in shown
@@ -94,8 +96,7 @@ def test_a_forged_save_request_to_the_dashboard_is_refused_by_the_server(app, en
 
 
 def test_an_officer_cannot_agree_a_scheme_either(app, engine, monkeypatch, payment):
-    monkeypatch.setenv("KPI_USER", "Kim Lee")
-    monkeypatch.setenv("KPI_ROLE", "officer")
+    signed_in_as(monkeypatch, "Kim Lee", "officer")
     before = row_counts(engine)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         shown = payment.agree_change(1, {"contract": CCC, "year": YEAR}, "Agreed at the meeting")
