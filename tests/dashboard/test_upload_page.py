@@ -14,6 +14,7 @@ from data.db import make_engine
 from data.imports import history
 from tests.conftest import copy_store
 from tests.dashboard.pages import by_id, find, render, text
+from tests.dashboard.signing_in import signed_in_as
 from tests.data.helpers import count_rows
 from tests.data.upload_helpers import CAMBS, PBORO, provider_codes, return_bytes, value_of
 
@@ -34,8 +35,7 @@ def app(engine, tmp_path):
 
 
 def _as(monkeypatch, name, role):
-    monkeypatch.setenv("KPI_USER", name)
-    monkeypatch.setenv("KPI_ROLE", role)
+    signed_in_as(monkeypatch, name, role)
 
 
 def _data_url(content: bytes) -> str:

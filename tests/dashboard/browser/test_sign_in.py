@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.dashboard.browser.conftest import signed_in
-from tests.dashboard.browser.test_journeys import BLOCKING, WCAG_22_AA
+from tests.dashboard.browser.steps import BLOCKING, WCAG_22_AA
 from tests.dashboard.payment.support import row_counts
 from tests.dashboard.signing_in import NAMES
 

@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import create_app
 from tests.dashboard.monitoring.support import monitoring_store
+from tests.dashboard.signing_in import signed_in_as
 
 
 @pytest.fixture
@@ -23,11 +24,9 @@ def app(engine):
 
 @pytest.fixture
 def officer(monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Olu Officer")
-    monkeypatch.setenv("KPI_ROLE", "officer")
+    signed_in_as(monkeypatch, "Olu Officer", "officer")
 
 
 @pytest.fixture
 def viewer(monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Vic Viewer")
-    monkeypatch.setenv("KPI_ROLE", "viewer")
+    signed_in_as(monkeypatch, "Vic Viewer", "viewer")

@@ -11,6 +11,7 @@ from data import monitoring, schema
 from data.access import User
 from tests.dashboard.monitoring.support import ANTENATAL, ANTENATAL_NOTE, CAMBS, LATEST, NEW_BIRTH, REVIEW_6_8
 from tests.dashboard.pages import by_id, find, ids, render, text, to_json
+from tests.dashboard.signing_in import NAMES, signed_in_as, signed_in_client
 from tests.data.helpers import count_rows
 
 
@@ -33,7 +34,7 @@ def test_an_officer_sees_the_forms_and_a_viewer_does_not(app, monkeypatch, offic
         officer_page,
         lambda c: getattr(c, "id", None) == forms.key(forms.COMMENT_SAVE, NEW_BIRTH, CAMBS, LATEST),
     )
-    monkeypatch.setenv("KPI_ROLE", "viewer")
+    signed_in_as(monkeypatch, "Vic Viewer", "viewer")
     viewer_page = render(app, "/exceptions", area=CAMBS)
     assert not find(
         viewer_page, lambda c: isinstance(getattr(c, "id", None), dict) and "save" in c.id["type"]
@@ -129,8 +130,8 @@ def _forged_commentary(app) -> dict:
     }
 
 
-def test_a_viewers_forged_request_to_the_dashboard_is_refused_by_the_server(app, engine, viewer):
-    client = app.server.test_client()
+def test_a_viewers_forged_request_to_the_dashboard_is_refused_by_the_server(app, engine):
+    client = signed_in_client(app, "viewer")
     client.get("/exceptions")  # Dash sets up its callbacks on the first request
     response = client.post("/_dash-update-component", json=_forged_commentary(app))
     assert response.status_code == 200, response.data[:300]
@@ -138,12 +139,12 @@ def test_a_viewers_forged_request_to_the_dashboard_is_refused_by_the_server(app,
     assert count_rows(engine, schema.commentary) == 0
 
 
-def test_the_same_request_from_an_officer_is_saved(app, engine, officer):
-    client = app.server.test_client()
+def test_the_same_request_from_an_officer_is_saved(app, engine):
+    client = signed_in_client(app, "officer")
     client.get("/exceptions")
     response = client.post("/_dash-update-component", json=_forged_commentary(app))
     assert "Commentary saved for 2025\\u002f26 Q2." in response.get_data(as_text=True)
-    assert [c.author for c in monitoring.commentary_for(engine, CAMBS)] == ["Olu Officer"]
+    assert [c.author for c in monitoring.commentary_for(engine, CAMBS)] == [NAMES["officer"]]
 
 
 def test_an_officer_marks_an_action_done_and_a_viewer_cannot(app, engine, monkeypatch, officer):
@@ -159,11 +160,11 @@ def test_an_officer_marks_an_action_done_and_a_viewer_cannot(app, engine, monkey
         due_date=dt.date(2099, 1, 1),
     )
     keys = forms.action_key(forms.UPDATE_DONE, action_id, CAMBS)
-    monkeypatch.setenv("KPI_ROLE", "viewer")
+    signed_in_as(monkeypatch, "Vic Viewer", "viewer")
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         refused, _ = monitoring_callbacks.update_action(keys, "done", "Posts filled")
     assert "Only an administrator or an officer can record and update remedial actions" in text(refused)
-    monkeypatch.setenv("KPI_ROLE", "officer")
+    signed_in_as(monkeypatch, "Olu Officer", "officer")
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         _, block = monitoring_callbacks.update_action(keys, "done", "Posts filled")
     assert "Done Recruit" in text(block)
