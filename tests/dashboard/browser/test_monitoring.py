@@ -9,6 +9,8 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.dashboard.browser.conftest import signed_in
+
 pytestmark = pytest.mark.browser
 
 EXCEPTIONS = "/exceptions?area=E06000031"
@@ -39,9 +41,8 @@ def _violations(page) -> list:
     return violations
 
 
-def test_an_officers_commentary_and_action_appear_in_the_quarter_view(page, monkeypatch):
-    monkeypatch.setenv("KPI_USER", "Kim Lee")
-    monkeypatch.setenv("KPI_ROLE", "officer")
+def test_an_officers_commentary_and_action_appear_in_the_quarter_view(page):
+    signed_in(page, "officer")  # Kim Lee
     _open(page, EXCEPTIONS)
     assert page.locator("h1").inner_text() == "Exceptions for Peterborough"
     exception = page.locator(f"#exception-{KPI}")

@@ -11,7 +11,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from data import schema
 from data.db import make_engine
+from tests.dashboard.browser.conftest import signed_in
 from tests.dashboard.browser.steps import BLOCKING, WCAG_22_AA
+from tests.dashboard.signing_in import NAMES
 from tests.data.upload_helpers import CAMBS, PBORO, return_bytes
 
 pytestmark = pytest.mark.browser
@@ -47,9 +49,9 @@ def _open(page, path: str, wait_for: str = "#_pages_content h1") -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _as(monkeypatch, name: str, role: str) -> None:
-    monkeypatch.setenv("KPI_USER", name)
-    monkeypatch.setenv("KPI_ROLE", role)
+def _as(page, role: str) -> None:
+    """Sign the tab in as the test user with ``role`` (see the browser conftest)."""
+    signed_in(page, role)
 
 
 def test_upload_check_confirm_then_roll_back(page, browser, database_url, monkeypatch, tmp_path):
@@ -59,7 +61,7 @@ def test_upload_check_confirm_then_roll_back(page, browser, database_url, monkey
     before = page.locator("#indicator-latest-value").inner_text()
     assert "77.7%" not in before
 
-    _as(monkeypatch, "Olu Officer", "officer")
+    _as(page, "officer")
     _open(page, "/upload")
     content = return_bytes(
         [
@@ -96,16 +98,16 @@ def test_upload_check_confirm_then_roll_back(page, browser, database_url, monkey
     _open(other, INDICATOR, "#indicator-latest-value")
     assert "77.7%" in other.locator("#indicator-latest-value").inner_text()
 
-    _as(monkeypatch, "Ada Admin", "admin")
+    _as(page, "admin")
     _open(page, "/imports")
     row = page.locator("#imports-table tbody tr").first
-    assert "return.csv" in row.inner_text() and "Olu Officer" in row.inner_text()
+    assert "return.csv" in row.inner_text() and NAMES["officer"] in row.inner_text()
     row.get_by_role("button", name="Roll back this import").click()
     page.wait_for_selector("#imports-rolled-back, #imports-error-summary")
     assert page.locator("#imports-error-summary").count() == 0, page.inner_text("#imports-outcome")
     page.get_by_role("link", name="Show the updated history").click()
     page.wait_for_selector("#imports-table")
-    assert "Rolled back by Ada Admin" in page.locator("#imports-table tbody tr").first.inner_text()
+    assert f"Rolled back by {NAMES['admin']}" in page.locator("#imports-table tbody tr").first.inner_text()
     _open(other, INDICATOR, "#indicator-latest-value")
     assert other.locator("#indicator-latest-value").inner_text() == before
     other.close()
