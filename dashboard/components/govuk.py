@@ -30,6 +30,24 @@ def visually_hidden(text: str) -> html.Span:
     return html.Span(text, className="app-visually-hidden")
 
 
+def select(
+    field_id: str, name: str, label: str, options: Sequence[tuple[str, str]], selected: str
+) -> html.Div:
+    """A labelled drop-down in a form group: ``options`` are (value, text) pairs, ``selected`` is chosen."""
+    return html.Div(
+        [
+            html.Label(label, htmlFor=field_id, className="app-label"),
+            html.Select(
+                [html.Option(text, value=value, selected=value == selected) for value, text in options],
+                id=field_id,
+                name=name,
+                className="app-select",
+            ),
+        ],
+        className="app-form-group",
+    )
+
+
 def summary_list(rows: Sequence[tuple], id: str | None = None) -> html.Dl:
     """A summary list: ``(key, value)`` pairs as a description list."""
     items = [

@@ -22,6 +22,7 @@ from dash import html
 
 from dashboard import auth, data_access, formatting, monitoring_callbacks, routes, urlstate
 from dashboard.components.attributes import extra
+from dashboard.components.govuk import select
 from dashboard.components.monitoring import forms, records
 from dashboard.components.monitoring.flagged import Flagged, flagged, status_tags
 from dashboard.components.monitoring.quality import quality_section
@@ -61,30 +62,14 @@ def _selector(area: str, as_at: str | None, options: Choices) -> html.Form:
     dates = [("", "Latest figures"), *options.dates]
     return html.Form(
         [
-            _select("area", "Area", options.areas, area),
-            _select("as_at", "Figures as at", dates, as_at or ""),
+            _choose("area", "Area", options.areas, area),
+            _choose("as_at", "Figures as at", dates, as_at or ""),
             html.Button("Show exceptions", type="submit", className="app-button"),
         ],
         method="get",
         action=routes.href(routes.EXCEPTIONS),
         className="app-monitor__selector",
         id="exceptions-selector",
-    )
-
-
-def _select(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
-    field_id = f"exceptions-choose-{name}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=field_id, className="app-label"),
-            html.Select(
-                [html.Option(text, value=value, selected=value == selected) for value, text in options],
-                id=field_id,
-                name=name,
-                className="app-select",
-            ),
-        ],
-        className="app-form-group",
     )
 
 
@@ -210,3 +195,8 @@ def _page(query: dict, options: Choices) -> list:
             quality_section(data_access.quarter_quality(area, quarter), names, id="exceptions-quality")
         )
     return children
+
+
+def _choose(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
+    """The page's labelled drop-down for ``name``."""
+    return select(f"exceptions-choose-{name}", name, label, options, selected)

@@ -31,7 +31,7 @@ from dash.development.base_component import Component
 from dashboard import auth, data_access, payment_callbacks, routes, urlstate
 from dashboard.components import status
 from dashboard.components.attributes import extra
-from dashboard.components.govuk import inset_text, warning_text
+from dashboard.components.govuk import inset_text, select, warning_text
 from dashboard.components.notices import data_unavailable
 from dashboard.components.payment import sections, whatif_panel
 from dashboard.components.payment.choice import Choice
@@ -119,23 +119,6 @@ def choose(query: Mapping) -> Choice:
 # --- The page ---------------------------------------------------------------------------------------------
 
 
-def _select(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
-    """A labelled drop-down of ``options`` ((value, text) pairs), ``selected`` chosen."""
-    field_id = f"payment-choose-{name}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=field_id, className="app-label"),
-            html.Select(
-                [html.Option(text, value=value, selected=value == selected) for value, text in options],
-                id=field_id,
-                name=name,
-                className="app-select",
-            ),
-        ],
-        className="app-form-group",
-    )
-
-
 def _selector(choice: Choice) -> html.Form:
     """Choose the agreement and the year: an ordinary form, so the choice lands in the link."""
     all_schemes = data_access.payment_scheme_versions(choice.contract)
@@ -150,8 +133,8 @@ def _selector(choice: Choice) -> html.Form:
     return html.Form(
         [
             html.H2("Choose the agreement and year", className="app-visually-hidden"),
-            _select("contract", "Agreement", contract_options, choice.contract),
-            _select("year", "Financial year", year_options, choice.year),
+            _choose("contract", "Agreement", contract_options, choice.contract),
+            _choose("year", "Financial year", year_options, choice.year),
             *hidden,
             html.Button("Show this payment", id="payment-choose", className="app-button", type="submit"),
         ],
@@ -327,3 +310,8 @@ def _page(choice: Choice, user: access.User) -> html.Div:
         dcc.Store(id="payment-defaults", data=dict(defaults)),  # a Store's data is typed as a plain dict
     ]
     return html.Div([c for c in children if c is not None], className="app-page app-page--payment")
+
+
+def _choose(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
+    """The page's labelled drop-down for ``name``."""
+    return select(f"payment-choose-{name}", name, label, options, selected)

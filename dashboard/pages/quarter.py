@@ -15,6 +15,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import data_access, formatting, routes, urlstate
+from dashboard.components.govuk import select
 from dashboard.components.monitoring import quarter as sections
 from dashboard.components.monitoring import records
 from dashboard.components.monitoring.flagged import flagged, status_tags
@@ -61,32 +62,16 @@ def quarters_with_figures(area_code: str) -> list[tuple[str, pd.Timestamp]]:
     )
 
 
-def _select(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
-    field_id = f"quarter-choose-{name}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=field_id, className="app-label"),
-            html.Select(
-                [html.Option(text, value=value, selected=value == selected) for value, text in options],
-                id=field_id,
-                name=name,
-                className="app-select",
-            ),
-        ],
-        className="app-form-group",
-    )
-
-
 def _selector(contracts: pd.DataFrame, contract: str, quarters: list[str], quarter: str) -> html.Form:
     return html.Form(
         [
-            _select(
+            _choose(
                 "contract",
                 "Contract",
                 list(zip(contracts["code"], contracts["commissioner"], strict=True)),
                 contract,
             ),
-            _select("quarter", "Quarter", [(q, q) for q in quarters], quarter),
+            _choose("quarter", "Quarter", [(q, q) for q in quarters], quarter),
             html.Button("Show quarter", type="submit", className="app-button"),
         ],
         method="get",
@@ -195,3 +180,8 @@ def _page(query: dict) -> list:
         sections.finance_section(rows, quarter),
     ]
     return children
+
+
+def _choose(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:
+    """The page's labelled drop-down for ``name``."""
+    return select(f"quarter-choose-{name}", name, label, options, selected)
