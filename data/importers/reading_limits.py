@@ -1,8 +1,8 @@
 """How much of a file one import will read, and for how long, so a damaged or hostile file is refused in a
 few seconds instead of filling the memory or the clock.
 
-The defaults fit a national Fingertips export of every area and indicator of a profile (well under two
-million rows and thirty columns). Each limit is a setting, read from the environment in one place:
+The defaults leave room for a national Fingertips export (one row per indicator, area, period and breakdown,
+in 26 columns). Each limit is a setting, read from the environment in one place:
 
 =============================  ===========  ==================================================================
 variable                       default      what it limits
@@ -13,6 +13,9 @@ variable                       default      what it limits
 ``KPI_IMPORT_MAX_MEGABYTES``   500          megabytes of the file; for a workbook, of its unpacked contents
 ``KPI_IMPORT_MAX_SECONDS``     120          seconds spent reading the file (before its rows are checked)
 =============================  ===========  ==================================================================
+
+The clock is looked at every thousand rows of a workbook, and between the steps of reading a text file (its
+fast parser cannot be stopped part-way, but reads the largest file allowed in well under the time allowed).
 """
 
 from __future__ import annotations

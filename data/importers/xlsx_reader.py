@@ -67,11 +67,17 @@ def _check_unpacked_size(content: bytes, file_name: str, limits: ReadingLimits) 
 def _rows(
     sheet, file_name: str, limits: ReadingLimits, deadline: Deadline
 ) -> Iterator[tuple[int, list[str]]]:
-    """Each row that holds anything, as (spreadsheet row number, text cells up to its last filled cell)."""
+    """Each row that holds anything, as (spreadsheet row number, text cells up to its last filled cell).
+
+    Each row is read only as far as the first column past the column limit: a value there refuses the file,
+    and anything further right is not looked at (a row padded out to column XFD would otherwise cost
+    16,384 cells, and no file we read has a column that far out).
+    """
     sheet.reset_dimensions()  # read what is there, not what the sheet says is there
     kept = 0
     try:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
+        for number, values in enumerate(rows, start=1):
             if number % ROWS_BETWEEN_CLOCK_CHECKS == 0:
                 deadline.check()
             cells = _filled(values, number, file_name, limits)
@@ -92,15 +98,13 @@ def _rows(
 
 def _filled(values: tuple, number: int, file_name: str, limits: ReadingLimits) -> list[str]:
     """A row's cells as text up to its last filled one (empty when nothing is filled), within the limits."""
-    if len(values) > limits.max_columns:
-        beyond = values[limits.max_columns :]
-        if len(beyond) != beyond.count(None) + beyond.count(""):
-            last = get_column_letter(limits.max_columns)
-            raise FileProblem(
-                f"Row {number} of {file_name} has values beyond column {last}: "
-                f"one import reads at most {limits.max_columns:,} columns."
-            )
-        values = values[: limits.max_columns]
+    if len(values) > limits.max_columns and values[limits.max_columns] not in EMPTY:
+        last = get_column_letter(limits.max_columns)
+        raise FileProblem(
+            f"Row {number} of {file_name} has values beyond column {last}: "
+            f"one import reads at most {limits.max_columns:,} columns."
+        )
+    values = values[: limits.max_columns]
     end = len(values)
     while end and values[end - 1] in EMPTY:
         end -= 1
