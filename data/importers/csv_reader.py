@@ -17,6 +17,7 @@ import re
 import warnings
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from data.importers.problems import FileProblem
 from data.importers.reading_limits import Deadline, ReadingLimits
@@ -49,7 +50,8 @@ def read_delimited(content: bytes, file_name: str, limits: ReadingLimits, deadli
     delimiter = _delimiter(sample, whole)
     rows = _sample_rows(sample, delimiter, whole, file_name, limits)
     headings = rows[0]
-    frame = _parse(content, encoding, delimiter, len(headings), file_name, limits)
+    frame = _parse(content, encoding, delimiter, (len(headings), max(map(len, rows))), file_name, limits)
+    frame = _without_empty_unheaded_cells(frame, len(headings), file_name)
     frame.columns = pd.Index(headings)
     deadline.check()
     return frame
@@ -116,7 +118,8 @@ def _delimiter(sample: str, whole: bool) -> str:
         heading = rows[0] if rows else cut
         if not heading or len(heading) < 2:
             continue
-        score = (all(len(row) == len(heading) for row in rows[1:]), len(heading))
+        lined_up = all(len(row) == len(heading) or not _filled_beyond(row, len(heading)) for row in rows[1:])
+        score = (lined_up, len(heading))
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -151,13 +154,36 @@ def _sample_rows(
                 f"Row {number} of {file_name} has a cell of more than {limits.max_cell_chars:,} characters, "
                 "the most one cell may hold."
             )
-        if len(row) > len(heading):
-            many = f"{len(row):,}" if row is not cut else f"at least {len(row):,}"
+        many = f"{len(row):,}" if row is not cut else f"at least {len(row):,}"
+        if len(row) > limits.max_columns:
+            raise FileProblem(
+                f"Row {number} of {file_name} has {many} cells, more than the {limits.max_columns:,} columns "
+                "one import reads."
+            )
+        if _filled_beyond(row, len(heading)):
             raise FileProblem(
                 f"Row {number} of {file_name} has {many} cells but the headings row has {len(heading):,}"
                 f"{_comma_hint(delimiter)}."
             )
     return rows
+
+
+def _filled_beyond(row: list[str], width: int) -> bool:
+    """Whether ``row`` has anything past its first ``width`` cells (some programs end rows with a
+    delimiter)."""
+    return any(cell.strip() for cell in row[width:])
+
+
+def _without_empty_unheaded_cells(frame: pd.DataFrame, width: int, file_name: str) -> pd.DataFrame:
+    """``frame`` cut to the headings' ``width``, once the cells past it are known to be empty."""
+    for column in frame.columns[width:]:
+        filled = frame[column].str.strip().ne("")
+        if filled.any():
+            raise FileProblem(
+                f"Row {int(filled.to_numpy().argmax()) + 2} of {file_name} has a value in column "
+                f"{get_column_letter(int(column) + 1)}, which has no heading."
+            )
+    return frame.iloc[:, :width]
 
 
 def _comma_hint(delimiter: str) -> str:
@@ -167,10 +193,19 @@ def _comma_hint(delimiter: str) -> str:
 
 
 def _parse(
-    content: bytes, encoding: str, delimiter: str, width: int, file_name: str, limits: ReadingLimits
+    content: bytes,
+    encoding: str,
+    delimiter: str,
+    widths: tuple[int, int],
+    file_name: str,
+    limits: ReadingLimits,
 ) -> pd.DataFrame:
     """Every row after the headings, as text cells, by pandas' fast parser; a row with more cells than the
-    headings is refused, never cut short or used as an index."""
+    widest of the first rows is refused, never cut short or used as an index.
+
+    ``widths`` are the headings' and the widest first row's (wider when rows end with delimiters).
+    """
+    headings, width = widths
     try:
         with warnings.catch_warnings():
             # pandas only warns when the first row is longer than the headings, and drops the rest.
@@ -193,7 +228,7 @@ def _parse(
         raise FileProblem(f"Row 2 of {file_name} has more cells than the headings row.") from None
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         raise FileProblem(
-            f"{file_name} is not a well-formed CSV file: {_parser_words(str(error))}."
+            f"{file_name} is not a well-formed CSV file: {_parser_words(str(error), headings)}."
         ) from None
     if len(frame) > limits.max_rows:
         raise FileProblem(
@@ -210,12 +245,13 @@ def _parse(
     return frame
 
 
-def _parser_words(message: str) -> str:
-    """pandas' parser error in plain words."""
+def _parser_words(message: str, headings: int) -> str:
+    """pandas' parser error in plain words (``headings`` being the number of headings)."""
     too_many = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if too_many:
         expected, line, saw = (int(n) for n in too_many.groups())
-        return f"line {line:,} has {saw:,} cells but the headings row has {expected:,}"
+        above = "the headings row has" if expected == headings else "the rows above it have"
+        return f"line {line:,} has {saw:,} cells but {above} {expected:,}"
     unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
     if unclosed:
         return f"a quotation mark opened in row {int(unclosed.group(1)) + 1:,} is never closed"

@@ -35,11 +35,16 @@ def read_workbook(content: bytes, file_name: str, limits: ReadingLimits, deadlin
         raise FileProblem(f"{file_name} is not an Excel workbook we can read.") from error
     try:
         sheet = workbook[RETURN_SHEET] if RETURN_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        title = sheet.title
         rows = list(_rows(sheet, file_name, limits, deadline))
+    except FileProblem:
+        raise
+    except Exception as error:  # a damaged sheet part: openpyxl and the XML parser raise many kinds
+        raise FileProblem(f"{file_name} is not an Excel workbook we can read.") from error
     finally:
         workbook.close()
     if not rows:
-        raise FileProblem(f"{file_name} has no rows on the sheet '{sheet.title}'.")
+        raise FileProblem(f"{file_name} has no rows on the sheet '{title}'.")
     (_, headings), body = rows[0], rows[1:]
     width = len(headings)
     for number, row in body:
@@ -75,25 +80,22 @@ def _rows(
     """
     sheet.reset_dimensions()  # read what is there, not what the sheet says is there
     kept = 0
-    try:
-        rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
-        for number, values in enumerate(rows, start=1):
-            if number % ROWS_BETWEEN_CLOCK_CHECKS == 0:
-                deadline.check()
-            cells = _filled(values, number, file_name, limits)
-            if not cells:
-                continue
-            kept += 1
-            if kept > limits.max_rows + 1:
-                raise FileProblem(
-                    f"{file_name} has more than {limits.max_rows:,} rows of data, the most one import reads; "
-                    "split it into smaller files."
-                )
-            yield number, cells
-    except FileProblem:
-        raise
-    except Exception as error:  # a damaged sheet part: openpyxl and the XML parser raise many kinds
-        raise FileProblem(f"{file_name} is not an Excel workbook we can read.") from error
+    rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
+    for number, values in enumerate(rows, start=1):
+        if number % ROWS_BETWEEN_CLOCK_CHECKS == 0:
+            deadline.check()
+        if values.count(None) == len(values):  # most often a gap between rows, quickest passed over
+            continue
+        cells = _filled(values, number, file_name, limits)
+        if not cells:
+            continue
+        kept += 1
+        if kept > limits.max_rows + 1:
+            raise FileProblem(
+                f"{file_name} has more than {limits.max_rows:,} rows of data, the most one import reads; "
+                "split it into smaller files."
+            )
+        yield number, cells
 
 
 def _filled(values: tuple, number: int, file_name: str, limits: ReadingLimits) -> list[str]:

@@ -59,7 +59,7 @@ def workbook(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def _rewrite_sheet(content: bytes, change) -> bytes:
+def rewrite_sheet(content: bytes, change) -> bytes:
     """``content`` (an .xlsx) with its first sheet's XML passed through ``change``."""
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
@@ -74,7 +74,7 @@ def _rewrite_sheet(content: bytes, change) -> bytes:
 
 def declares_whole_sheet(rows: list[list[object]]) -> bytes:
     """A small workbook whose sheet claims to fill every cell Excel allows (A1:XFD1048576)."""
-    return _rewrite_sheet(
+    return rewrite_sheet(
         workbook(rows), lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml)
     )
 

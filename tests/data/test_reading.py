@@ -19,6 +19,7 @@ from tests.data.reading_files import (
     declares_whole_sheet,
     delimited,
     fingertips_rows,
+    rewrite_sheet,
     styled_far_right,
     wide_heading_csv,
     wide_row_csv,
@@ -67,6 +68,16 @@ def test_a_row_longer_than_the_headings_is_refused_not_used_as_an_index():
     # pandas on its own reads "a,b / 1,2,3" by taking 1 as the row label and 2, 3 as a and b.
     with pytest.raises(FileProblem, match=r"Row 2 of short.csv has 7 cells but the headings row has 6"):
         read_table(delimited([HEADINGS, [*ROW, "extra"]]).encode(), "short.csv")
+
+
+def test_delimiters_ending_every_row_are_not_extra_columns():
+    for content in (b"Indicator ID,Value\r\n1,2,\r\n3,4,\r\n", b"Indicator ID,Value\r\n1,2,,\r\n3,4,\r\n"):
+        assert read_table(content, "trailing.csv").values.tolist() == [["1", "2"], ["3", "4"]]
+    later = b"Indicator ID,Value\r\n" + b"1,2,\r\n" * 60 + b"3,4,x\r\n"
+    with pytest.raises(
+        FileProblem, match=r"Row 62 of late\.csv has a value in column C, which has no heading"
+    ):
+        read_table(later, "late.csv")
 
 
 def test_unquoted_decimal_commas_in_a_comma_separated_file_are_refused_in_words():
@@ -185,7 +196,7 @@ def test_a_csv_with_a_million_cells_in_a_row_is_refused_at_once():
     content = wide_row_csv()
     assert len(content) < 1_100_000
     message, measured = refusal(content, "row.csv")
-    assert message.startswith("Row 2 of row.csv has 1,000,000 cells but the headings row has 6")
+    assert message == "Row 2 of row.csv has 1,000,000 cells, more than the 200 columns one import reads."
     assert measured.seconds < 3 and measured.extra_megabytes < 300
 
 
@@ -273,3 +284,18 @@ def test_limits_come_from_the_environment_with_defaults_for_a_national_export():
 def test_damaged_files_get_one_sentence(content, words):
     with pytest.raises(FileProblem, match=words):
         read_table(content, "damaged")
+
+
+def test_a_workbook_with_a_row_at_the_bottom_of_the_sheet_reads_its_rows_quickly():
+    content = workbook([HEADINGS, ROW])
+    last = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>note</t></is></c></row></sheetData>'
+    with Measured() as measured:
+        table = read_table(rewrite_sheet(content, lambda xml: xml.replace(b"</sheetData>", last)), "far.xlsx")
+    assert table.shape == (2, 6) and table.iloc[1, 0] == "note"
+    assert measured.seconds < 5
+
+
+def test_a_workbook_with_a_damaged_sheet_gets_one_sentence():
+    content = rewrite_sheet(workbook([HEADINGS, ROW]), lambda xml: xml.replace(b"</sheetData>", b"<row"))
+    with pytest.raises(FileProblem, match=r"^damaged\.xlsx is not an Excel workbook we can read\.$"):
+        read_table(content, "damaged.xlsx")
