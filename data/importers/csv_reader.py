@@ -131,10 +131,13 @@ def _sample_rows(
     """The first rows, checked against the limits and the headings' width before the whole file is parsed."""
     try:
         rows, cut = _rows(sample, delimiter, whole)
-    except csv.Error:
-        raise FileProblem(
-            f"{file_name} has a cell longer than {limits.max_cell_chars:,} characters in its first rows."
-        ) from None
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise FileProblem(
+                f"{file_name} has a cell of more than {limits.max_cell_chars:,} characters in its first "
+                "rows, the most one cell may hold."
+            ) from None
+        raise FileProblem(f"{file_name} is not a well-formed CSV file: {error}.") from None
     heading = rows[0] if rows else cut
     if not heading:
         raise FileProblem(f"{file_name} has no rows.")

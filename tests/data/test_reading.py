@@ -299,3 +299,12 @@ def test_a_workbook_with_a_damaged_sheet_gets_one_sentence():
     content = rewrite_sheet(workbook([HEADINGS, ROW]), lambda xml: xml.replace(b"</sheetData>", b"<row"))
     with pytest.raises(FileProblem, match=r"^damaged\.xlsx is not an Excel workbook we can read\.$"):
         read_table(content, "damaged.xlsx")
+
+
+def test_a_cell_too_long_for_the_first_look_is_refused_at_once():
+    content = b"Indicator ID,Value\r\n1," + b"9" * (2 * 1024 * 1024) + b"\r\n"
+    message, measured = refusal(content, "huge.csv")
+    assert message == (
+        "huge.csv has a cell of more than 100,000 characters in its first rows, the most one cell may hold."
+    )
+    assert measured.seconds < 2
