@@ -24,7 +24,7 @@ from data.importers.reading_limits import Deadline, ReadingLimits
 
 SAMPLE_BYTES = 1024 * 1024
 SAMPLE_ROWS = 50
-DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+DELIMITERS = (",", ";", "\t")
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
