@@ -79,6 +79,8 @@ def _existing_store(*, read_only: bool = False) -> sa.Engine:
     engine = _engine(read_only=read_only)
     if not schema.has_schema(engine):
         raise click.ClickException(NOT_CREATED)
+    if not read_only:
+        schema.create_schema(engine)  # a store from an earlier release is upgraded in place first
     return engine
 
 
@@ -141,7 +143,10 @@ def import_command(files: tuple[Path, ...], strict: bool, imported_by: str | Non
         click.echo(result.summary())
         if result.rows_rejected:
             status = max(status, 1)
-            click.echo(f"  Every rejected row and its reason: kpi rejections {result.batch_id}")
+            batch = result.same_file_as.batch_id if result.same_file_as else result.batch_id
+            click.echo(f"  Every rejected row and its reason: kpi rejections {batch}")
+        elif result.status == "rejected":
+            status = max(status, 1)
     sys.exit(status)
 
 
@@ -170,23 +175,18 @@ def imports(limit: int) -> None:
 @main.command(help="Show the rows an import rejected, with their reasons.")
 @click.argument("batch_id")
 def rejections(batch_id: str) -> None:
-    import sqlalchemy as sa
+    from data import imports
 
-    from data import schema
-
-    table = schema.rejected_rows
-    with _existing_store(read_only=True).connect() as conn:
-        rows = (
-            conn.execute(
-                sa.select(table).where(table.c.batch_id.startswith(batch_id)).order_by(table.c.row_number)
-            )
-            .mappings()
-            .all()
-        )
-    if not rows:
+    found = imports.rejections_of(_existing_store(read_only=True), batch_id)
+    if found is None:
+        click.echo("There is no import with that number.")
+        return
+    if found.same_file_as:
+        click.echo(f"This import read the same file as import {found.same_file_as}; its rejected rows:")
+    if not found.rows:
         click.echo("No rejected rows for that import.")
-    for row in rows:
-        click.echo(f"row {row['row_number']}: {row['reason']}")
+    for number, reason in found.rows:
+        click.echo(reason if reason.startswith("Row ") else f"row {number}: {reason}")
 
 
 @main.command(help="Write a blank provider quarterly return (CSV or XLSX, by the file's extension).")

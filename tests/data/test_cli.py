@@ -117,13 +117,12 @@ def _rejected_return(tmp_path: Path) -> Path:
 def test_rejected_rows_are_listed_with_their_reasons(database, tmp_path):
     result = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
     assert result.exit_code == 1
-    assert (
-        "1 row rejected: count above denominator (e.g. row 2: count 9 is more than the denominator 8)"
-        in result.output
-    )
+    assert "  1 row rejected: the count is more than the denominator (first at row 2)" in result.output
     batch = result.output.split("kpi rejections ")[1].split()[0]
     listing = CliRunner().invoke(cli, ["rejections", batch])
-    assert "row 2: count 9 is more than the denominator 8" in listing.output
+    assert listing.output == (
+        "Row 2 (Cambridgeshire, 2025/26 Q1, count 9, denominator 8): count 9 is more than the denominator 8\n"
+    )
 
 
 def test_an_unreadable_file_exits_2_with_one_message(database, tmp_path):
@@ -176,7 +175,7 @@ def test_every_command_works_while_the_dashboard_reads_the_store(database, tmp_p
         assert imported.exit_code == 1, imported.output  # loaded, with the one row rejected
         batch = imported.output.split("kpi rejections ")[1].split()[0]
         listing = CliRunner().invoke(cli, ["rejections", batch])
-        assert listing.exit_code == 0 and "row 2: count 9" in listing.output
+        assert listing.exit_code == 0 and "Row 2 (Cambridgeshire, 2025/26 Q1, count 9" in listing.output
         template = CliRunner().invoke(cli, ["template", str(tmp_path / "return.xlsx")])
         assert template.exit_code == 0, template.output
         recent = subprocess.run([KPI, "imports"], capture_output=True, text=True, check=False, env=os.environ)
