@@ -314,7 +314,9 @@ def _raw_rows(table: pd.DataFrame) -> dict[int, str]:
     than a note may be is cut there: the whole file is kept in ``import_files``)."""
 
     def cut(cell: object) -> object:
-        return cell[:MAX_NOTE_CHARS] + "\u2026" if isinstance(cell, str) and len(cell) > MAX_NOTE_CHARS else cell
+        return (
+            cell[:MAX_NOTE_CHARS] + "\u2026" if isinstance(cell, str) and len(cell) > MAX_NOTE_CHARS else cell
+        )
 
     return {
         i + 2: json.dumps({k: cut(v) for k, v in row.items()}, ensure_ascii=False)

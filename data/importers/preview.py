@@ -230,7 +230,12 @@ def _flagged(result: pipeline.ImportResult, common: pd.DataFrame, names: dict[st
         cells = by_row.loc[flag.row_number]
         area = str(cells["area_code"])
         rows.append(
-            FlaggedRow(flag.row_number, names.get(area.strip().upper(), area), str(cells["period"]), "; ".join(flag.notes))
+            FlaggedRow(
+                flag.row_number,
+                names.get(area.strip().upper(), area),
+                str(cells["period"]),
+                "; ".join(flag.notes),
+            )
         )
     return rows
 

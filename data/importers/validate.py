@@ -158,7 +158,9 @@ def _resolve_indicator(row: dict, file_format: Format, lookups: Lookups) -> tupl
         code = lookups.by_alias.get((ref, row["measure"])) or lookups.by_alias.get((ref, ""))
         named = f"'{shown(ref)}' ({shown(row['measure'])})"
         cause = "the indicator is not in the catalogue"
-        return code, None if code else Problem("unknown indicator", cause, f"unknown indicator {named}", named)
+        return code, None if code else Problem(
+            "unknown indicator", cause, f"unknown indicator {named}", named
+        )
     code = ref.strip().lower()
     if code in lookups.indicators.index:
         return code, None
@@ -192,7 +194,12 @@ def check_row(
     elif area not in lookups.area_codes:
         code_text = shown(row["area_code"])
         problems.append(
-            Problem("unknown area", "the area code is not one we know", f"unknown area code '{code_text}'", code_text)
+            Problem(
+                "unknown area",
+                "the area code is not one we know",
+                f"unknown area code '{code_text}'",
+                code_text,
+            )
         )
 
     indicator = cast(pd.Series, lookups.indicators.loc[code]) if code else None
@@ -241,7 +248,9 @@ def _numbers(row: dict, *, whole_counts: bool) -> tuple[dict[str, float | None],
         except ValueError:
             numbers[field] = None
             problems.append(
-                Problem("not a number", f"the {label} is not a number", f"{label} '{shown(text)}' is not a number")
+                Problem(
+                    "not a number", f"the {label} is not a number", f"{label} '{shown(text)}' is not a number"
+                )
             )
             continue
         numbers[field] = number
@@ -249,7 +258,11 @@ def _numbers(row: dict, *, whole_counts: bool) -> tuple[dict[str, float | None],
             continue
         if text.strip().startswith("-"):
             problems.append(
-                Problem("negative number", f"the {label} is negative", f"{label} {shown(text.strip())} is negative")
+                Problem(
+                    "negative number",
+                    f"the {label} is negative",
+                    f"{label} {shown(text.strip())} is negative",
+                )
             )
         elif number >= TOO_LARGE:
             problems.append(
@@ -387,7 +400,9 @@ def _check_interval(numbers: dict[str, float | None], row: dict) -> tuple[list[P
             continue
         nearest = low if low is not None and low > value else high
         assert nearest is not None
-        rounding = " (within rounding of the value)" if abs(nearest - value) <= _half_unit(row["value"]) else ""
+        rounding = (
+            " (within rounding of the value)" if abs(nearest - value) <= _half_unit(row["value"]) else ""
+        )
         interval = f"{_text(low)} to {_text(high)}"
         notes.append(
             Problem(

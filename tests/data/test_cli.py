@@ -198,3 +198,30 @@ def test_a_command_that_cannot_open_the_store_says_so_in_one_line(database, tmp_
         # The installed command, as a person runs it: the same one line on standard error, no traceback.
         real = subprocess.run([KPI, "imports"], capture_output=True, text=True, check=False, env=os.environ)
         assert (real.returncode, real.stdout, real.stderr) == (3, "", busy)
+
+
+def test_import_says_how_many_rows_were_flagged_and_strict_refuses_them(database, tmp_path):
+    header = ["indicator_code", "area_code", "period", "numerator", "denominator", "value"]
+    path = write_csv(
+        tmp_path / "r.csv", header, [["hv-2-year-review", "E10000003", "2025/26 Q1", 120, 130, "94.7"]]
+    )
+    strict = CliRunner().invoke(cli, ["import", "--strict", str(path)])
+    assert strict.exit_code == 1
+    assert (
+        "Nothing was loaded: the import was strict and some rows were rejected or flagged." in strict.output
+    )
+    loaded = CliRunner().invoke(cli, ["import", str(path)])
+    assert loaded.exit_code == 0, loaded.output
+    assert (
+        "1 new, 0 updated, 0 unchanged, 0 rejected; 1 row with a quality flag loaded as published."
+        in loaded.output
+    )
+    assert "  1 row flagged: value disagrees with its count and denominator (first at row 2)" in loaded.output
+
+
+def test_a_rejected_file_imported_again_points_to_the_first_import(database, tmp_path):
+    first = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
+    batch = first.output.split("kpi rejections ")[1].split()[0]
+    again = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
+    assert f"This file was imported before (batch {batch[:8]}, " in again.output
+    assert f"kpi rejections {batch}" in again.output
