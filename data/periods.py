@@ -159,7 +159,8 @@ def parse_period(label: str, year_type: str = "financial") -> Period:
 def _check_years(years: list[int], text: str) -> None:
     if any(not FIRST_YEAR <= year <= LAST_YEAR for year in years):
         raise PeriodError(
-            f"the time period '{text}' names a year outside {FIRST_YEAR} to {LAST_YEAR}, so it cannot be right"
+            f"the time period '{text}' names a year outside {FIRST_YEAR} to {LAST_YEAR}, "
+            "so it cannot be right"
         )
 
 

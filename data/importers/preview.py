@@ -4,9 +4,9 @@ The preview runs the real import (:func:`data.importers.pipeline.load`) inside a
 rolled back, then reads what it wrote: so a preview and the import that follows it can never disagree. It
 reports the rows that would be new, the figures that would change (old and new), the rejected rows with their
 figures and reasons, the rows that would load with a quality flag and why, one line per cause of each, whether
-the same file was imported before, and warnings a checker should look at before confirming: a value outside its SPC
-process limits, a denominator that moved by more than 20% from the previous period, a provider KPI missing
-from a provider return, and a figure in a quarter already agreed at a monitoring meeting.
+the same file was imported before, and warnings a checker should look at before confirming: a value outside
+its SPC process limits, a denominator that moved by more than 20% from the previous period, a provider KPI
+missing from a provider return, and a figure in a quarter already agreed at a monitoring meeting.
 """
 
 from __future__ import annotations

@@ -68,7 +68,8 @@ def test_history_shows_who_loaded_what_and_the_rejected_rows(any_store):
     assert rejected_rows(any_store, bad.batch_id) == [
         (
             2,
-            "Row 2 (Cambridgeshire, 2025/26 Q2, count 12, denominator 10): count 12 is more than the denominator 10",
+            "Row 2 (Cambridgeshire, 2025/26 Q2, count 12, denominator 10): "
+            "count 12 is more than the denominator 10",
         )
     ]
 

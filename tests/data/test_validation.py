@@ -11,19 +11,41 @@ import pytest
 import sqlalchemy as sa
 
 from data import schema
-from data.imports import rejected_rows
 from data.importers.pipeline import import_file
+from data.imports import rejected_rows
 from data.redating import redate_observations
 from tests.data.helpers import count_rows, observations, provider_proportion, write_csv
 
 CAMBS, PBORO, ENGLAND, CAMBRIDGE = "E10000003", "E06000031", "E92000001", "E07000008"
 # The Fingertips export's columns, as the API and fingertipsR write them.
-FINGERTIPS_HEADER = (
-    "IndicatorID,IndicatorName,ParentCode,ParentName,AreaCode,AreaName,AreaType,Sex,Age,Category_Type,"
-    "Category,Timeperiod,Value,Lower_CI_95.0_limit,Upper_CI_95.0_limit,Lower_CI_99.8_limit,"
-    "Upper_CI_99.8_limit,Count,Denominator,Value_note,Recent_Trend,Compared_to_England_value_or_percentiles,"
-    "Compared_to_Region_value_or_percentiles,Time_period_Sortable,New_data,Compared_to_goal"
-).split(",")
+FINGERTIPS_HEADER = [
+    "IndicatorID",
+    "IndicatorName",
+    "ParentCode",
+    "ParentName",
+    "AreaCode",
+    "AreaName",
+    "AreaType",
+    "Sex",
+    "Age",
+    "Category_Type",
+    "Category",
+    "Timeperiod",
+    "Value",
+    "Lower_CI_95.0_limit",
+    "Upper_CI_95.0_limit",
+    "Lower_CI_99.8_limit",
+    "Upper_CI_99.8_limit",
+    "Count",
+    "Denominator",
+    "Value_note",
+    "Recent_Trend",
+    "Compared_to_England_value_or_percentiles",
+    "Compared_to_Region_value_or_percentiles",
+    "Time_period_Sortable",
+    "New_data",
+    "Compared_to_goal",
+]
 RETURN_HEADER = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional"]
 LOW_INCOME = "Children in relative low income families (under 16s)"
 
@@ -104,7 +126,10 @@ def test_a_rejection_names_its_row_area_period_figures_and_reason(any_store, tmp
     code = provider_proportion(any_store)
     path = write_csv(tmp_path / "return.csv", RETURN_HEADER, [[code, PBORO, "2024/25 Q2", 120, 100, "", ""]])
     result = import_file(any_store, path)
-    expected = "Row 2 (Peterborough, 2024/25 Q2, count 120, denominator 100): count 120 is more than the denominator 100"
+    expected = (
+        "Row 2 (Peterborough, 2024/25 Q2, count 120, denominator 100): "
+        "count 120 is more than the denominator 100"
+    )
     assert [r.described for r in result.rejections] == [expected]
     assert rejected_rows(any_store, result.batch_id) == [(2, expected)]
 
@@ -234,7 +259,7 @@ def test_figures_stored_on_financial_years_move_to_academic_years(store, tmp_pat
     again = write_csv(
         tmp_path / "ncmp-again.csv",
         NCMP_HEADER,
-        [NCMP_ROW, NCMP_ROW[:2] + ["2008/09", "22.0"] + NCMP_ROW[4:]],
+        [NCMP_ROW, [*NCMP_ROW[:2], "2008/09", "22.0", *NCMP_ROW[4:]]],
     )
     assert (import_file(store, again).rows_new, count_rows(store, schema.observations)) == (1, 2)
 
