@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 STORE_BUSY_EXIT = 3
 NOT_CREATED = "The store has not been created yet: run 'kpi seed' first."
+OLDER_STORE = "The store was made by an earlier release: run 'kpi seed' to bring it up to date first."
 
 
 class StoreBusy(click.ClickException):
@@ -81,6 +82,8 @@ def _existing_store(*, read_only: bool = False) -> sa.Engine:
         raise click.ClickException(NOT_CREATED)
     if not read_only:
         schema.create_schema(engine)  # a store from an earlier release is upgraded in place first
+    elif schema.stored_version(engine) != schema.SCHEMA_VERSION:
+        raise click.ClickException(OLDER_STORE)
     return engine
 
 
@@ -168,7 +171,7 @@ def imports(limit: int) -> None:
         click.echo(
             f"{row['started_at']:%d %b %Y %H:%M}  {row['status']:<8} {row['file_name']}: "
             f"{row['rows_read']:,} read, {row['rows_new']:,} new, {row['rows_updated']:,} updated, "
-            f"{row['rows_rejected']:,} rejected  [{row['id']}]"
+            f"{row['rows_rejected']:,} rejected{_flagged(row['rows_flagged'])}  [{row['id']}]"
         )
 
 
@@ -196,6 +199,11 @@ def template(path: Path) -> None:
 
     write_blank_template(path)
     click.echo(f"Wrote a blank provider quarterly return to {path}")
+
+
+def _flagged(rows: int | None) -> str:
+    """ ", 3 flagged" for an import that loaded rows with a quality flag."""
+    return f", {rows:,} flagged" if rows else ""
 
 
 def _display(url: str) -> str:

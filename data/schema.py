@@ -439,12 +439,7 @@ def create_schema(engine: sa.Engine) -> None:
     ``ALTER TABLE ... ADD COLUMN``, every existing row kept. Raises :class:`SchemaVersionError` if the
     database holds any other version, rather than writing into a layout this release does not understand.
     """
-    with engine.connect() as conn:
-        found = (
-            conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            if sa.inspect(conn).has_table("schema_version")
-            else None
-        )
+    found = stored_version(engine)
     if found is not None and found != SCHEMA_VERSION and found not in UPGRADABLE_FROM:
         raise SchemaVersionError(
             f"The database holds schema version {found}; this release uses version {SCHEMA_VERSION}."
@@ -471,6 +466,14 @@ def _add_columns(conn: sa.Connection, found: int) -> None:
             conn.exec_driver_sql(
                 f"ALTER TABLE {quote(table_name)} ADD COLUMN {quote(column_name)} {column_type}"
             )
+
+
+def stored_version(engine: sa.Engine) -> int | None:
+    """The schema version the store holds (None before it has one)."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("schema_version"):
+            return None
+        return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
 
 
 def has_schema(engine: sa.Engine) -> bool:

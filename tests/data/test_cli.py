@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from data import db
+from data.cli import OLDER_STORE
 from kpi import cli
 from tests.data.helpers import EAST_OF_ENGLAND_MH, write_csv
 
@@ -217,6 +218,10 @@ def test_import_says_how_many_rows_were_flagged_and_strict_refuses_them(database
         in loaded.output
     )
     assert "  1 row flagged: value disagrees with its count and denominator (first at row 2)" in loaded.output
+    assert (
+        "r.csv: 1 read, 1 new, 0 updated, 0 rejected, 1 flagged  ["
+        in CliRunner().invoke(cli, ["imports"]).output
+    )
 
 
 def test_a_rejected_file_imported_again_points_to_the_first_import(database, tmp_path):
@@ -225,3 +230,19 @@ def test_a_rejected_file_imported_again_points_to_the_first_import(database, tmp
     again = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
     assert f"This file was imported before (batch {batch[:8]}, " in again.output
     assert f"kpi rejections {batch}" in again.output
+
+
+def test_reading_a_store_from_an_earlier_release_says_to_bring_it_up_to_date(database):
+    from data import schema
+
+    engine = db.make_engine(database)
+    with engine.begin() as conn:
+        conn.execute(schema.schema_version.update().values(version=2))
+    engine.dispose()
+    for command in (["imports"], ["rejections", "abc"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1
+        assert result.output == f"Error: {OLDER_STORE}\n"
+    imported = CliRunner().invoke(cli, ["import", str(EAST_OF_ENGLAND_MH)])
+    assert imported.exit_code == 0, imported.output  # a write upgrades the store first
+    assert CliRunner().invoke(cli, ["imports"]).exit_code == 0
