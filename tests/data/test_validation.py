@@ -241,27 +241,27 @@ def test_an_ncmp_figure_is_stored_on_its_academic_year(any_store, tmp_path):
     assert row["value"] == pytest.approx(24.1)
 
 
-def test_figures_stored_on_financial_years_move_to_academic_years(store, tmp_path):
+def test_figures_stored_on_financial_years_move_to_academic_years(any_store, tmp_path):
     ind = schema.indicators
     path = write_csv(tmp_path / "ncmp.csv", NCMP_HEADER, [NCMP_ROW])
-    with store.begin() as conn:  # as an earlier release stored it
+    with any_store.begin() as conn:  # as an earlier release stored it
         conn.execute(
             ind.update().where(ind.c.code == "excess-weight-reception").values(year_type="financial")
         )
-    import_file(store, path)
-    assert observations(store).iloc[0]["period_start"] == dt.date(2007, 4, 1)
-    with store.begin() as conn:
+    import_file(any_store, path)
+    assert observations(any_store).iloc[0]["period_start"] == dt.date(2007, 4, 1)
+    with any_store.begin() as conn:
         conn.execute(ind.update().where(ind.c.code == "excess-weight-reception").values(year_type="academic"))
         assert redate_observations(conn) == 1
         assert redate_observations(conn) == 0
-    [row] = observations(store).to_dict("records")
+    [row] = observations(any_store).to_dict("records")
     assert (row["period_start"], row["period_end"]) == (dt.date(2007, 9, 1), dt.date(2008, 8, 31))
     again = write_csv(
         tmp_path / "ncmp-again.csv",
         NCMP_HEADER,
         [NCMP_ROW, [*NCMP_ROW[:2], "2008/09", "22.0", *NCMP_ROW[4:]]],
     )
-    assert (import_file(store, again).rows_new, count_rows(store, schema.observations)) == (1, 2)
+    assert (import_file(any_store, again).rows_new, count_rows(any_store, schema.observations)) == (1, 2)
 
 
 def _as_version_2(engine: sa.Engine) -> None:
@@ -311,3 +311,22 @@ def test_a_version_2_store_is_upgraded_in_place_with_its_figures_kept(any_store,
     assert observations(any_store).iloc[0]["limits_source"] == "calculated"  # recorded on the way past
     schema.create_schema(any_store)  # safe to run again
     assert count_rows(any_store, schema.schema_version) == 2
+
+
+def test_a_figure_already_held_on_its_true_dates_is_not_kept_twice(store, tmp_path):
+    ind = schema.indicators
+    path = write_csv(tmp_path / "ncmp.csv", NCMP_HEADER, [NCMP_ROW])
+    with store.begin() as conn:
+        conn.execute(
+            ind.update().where(ind.c.code == "excess-weight-reception").values(year_type="financial")
+        )
+    import_file(store, path)
+    with store.begin() as conn:
+        conn.execute(ind.update().where(ind.c.code == "excess-weight-reception").values(year_type="academic"))
+    later = [NCMP_ROW, [*NCMP_ROW[:2], "2008/09", "22.0", *NCMP_ROW[4:]]]
+    import_file(store, write_csv(tmp_path / "ncmp-2.csv", NCMP_HEADER, later))
+    assert count_rows(store, schema.observations) == 3  # 2007/08 on both sets of dates, and 2008/09
+    with store.begin() as conn:
+        redate_observations(conn)
+    rows = observations(store).sort_values("period_start")
+    assert rows["period_start"].tolist() == [dt.date(2007, 9, 1), dt.date(2008, 9, 1)]
