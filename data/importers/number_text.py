@@ -119,9 +119,7 @@ def _only_counts_with_thousands(kinds: Mapping[str, pd.Series]) -> bool:
     """True when the only cells that need a convention are counts or denominators like ``1,587``."""
     found = {(column, kind) for column, column_kinds in kinds.items() for kind in pd.unique(column_kinds)}
     needing = {(column, kind) for column, kind in found if kind not in (PLAIN, OTHER)}
-    return bool(needing) and all(
-        kind == EITHER_COMMA and column in WHOLE_COLUMNS for column, kind in needing
-    )
+    return bool(needing) and all(kind == EITHER_COMMA and column in WHOLE_COLUMNS for column, kind in needing)
 
 
 def _first_of_each_kind(
