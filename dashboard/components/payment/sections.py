@@ -262,10 +262,16 @@ def _who(user: access.User) -> html.P:
 
 
 def history_section(
-    choice: Choice, user: access.User, versions: Sequence[StoredScheme], audit: pd.DataFrame
+    choice: Choice,
+    user: access.User,
+    versions: Sequence[StoredScheme],
+    audit: pd.DataFrame,
+    *,
+    uplift: Component | None = None,
 ) -> html.Section:
-    """The year's versions and audit log, then the forms that change and agree the scheme for someone who
-    may use them, or a note saying why they are not shown."""
+    """The year's versions and audit log, then the forms that change and agree the scheme (and ``uplift``,
+    the form that starts next year from this one) for someone who may use them, or a note saying why they
+    are not shown."""
     parts: list[Component | None] = [
         html.H2("Versions and changes", className="app-heading-l", id="payment-history"),
         _who(user),
@@ -281,7 +287,7 @@ def history_section(
         )
     if versions and access.can(user, CHANGE_SCHEME):
         latest = versions[-1]
-        parts += [change_form(latest), agree_form(latest)]
+        parts += [change_form(latest), agree_form(latest), uplift]
     elif versions:
         roles = ", ".join(sorted(user.roles)) or "no role"
         parts.append(
