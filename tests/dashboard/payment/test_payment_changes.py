@@ -139,7 +139,9 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
     )
 
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        agreed, go_to = payment.agree_change(1, {"contract": CCC, "year": YEAR}, "Agreed at the contract meeting")
+        agreed, go_to = payment.agree_change(
+            1, {"contract": CCC, "year": YEAR}, "Agreed at the contract meeting"
+        )
     assert "Version 2 is agreed and now in force." in text_of(agreed)
     assert go_to == "/payment?contract=ccc-hcp-s75&version=2&year=2025/26"
     assert "Payment scheme version 2, agreed: the scheme in force." in text_of(
