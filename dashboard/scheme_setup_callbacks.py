@@ -19,7 +19,7 @@ from typing import Any
 
 import dash
 import flask
-from dash import ALL, Input, NoUpdate, Output, State, html
+from dash import ALL, MATCH, Input, NoUpdate, Output, State, html
 
 from dashboard import auth, data_access, routes
 from dashboard.components.notices import notification_banner
@@ -29,6 +29,7 @@ from dashboard.components.payment.setup import setup_field_id, uplift_field_id
 from data import access
 from data.access import CHANGE_SCHEME, PermissionDenied
 from metrics.money import format_pounds
+from metrics.payment import Basis
 
 NOTICE_KEY = "payment-notice"
 GO, GO_DONE = "payment-go", "payment-go-done"
@@ -44,6 +45,18 @@ function (href) {
     return href;
 }
 """
+
+# Flip a two-state button (dashboard.components.payment.setup.toggle) each time it is pressed.
+FLIP = f"""
+function (clicks, className) {{
+    const on = "{setup.TOGGLE_ON}", off = "{setup.TOGGLE_OFF}";
+    const names = (className || "").split(" ");
+    const others = names.filter((name) => name && name !== on && name !== off);
+    return others.concat([names.includes(on) ? off : on]).join(" ");
+}}
+"""
+
+BASES: dict[str, Basis] = {setup.QUARTERLY: "quarterly", setup.ANNUAL: "annual"}
 
 Shown = list[html.Div]
 Outcome = tuple[Shown | NoUpdate, str | NoUpdate]
@@ -130,24 +143,24 @@ def _refused(error_id: str, field: str, message: str) -> Outcome:
 
 def _setup_kpis(
     rows: Sequence[Mapping],
-    includes: Sequence,
+    includes: Sequence[bool],
     weights: Sequence,
     targets: Sequence,
     floors: Sequence,
-    bases: Sequence,
+    bases: Sequence[str],
     problems: list[tuple[str, str]],
 ) -> list[data_access.SchemeKpi]:
     """The ticked rows as KPIs; a value missing or not a number is noted in ``problems`` against its field."""
     kpis: list[data_access.SchemeKpi] = []
     for i, row in enumerate(rows):
-        if setup.INCLUDED not in (includes[i] if i < len(includes) and includes[i] else ()):
+        if not includes[i]:
             continue
         code = row["code"]
         weight = _number(weights[i], f"a weight for {code}", setup_field_id("weight", i), problems)
         target = _number(targets[i], f"a target for {code}", setup_field_id("target", i), problems)
         floor = _number(floors[i], f"a floor for {code}", setup_field_id("floor", i), problems, optional=True)
-        basis = bases[i] if i < len(bases) else None
-        if basis not in dict(setup.BASES):
+        basis = BASES.get(bases[i])
+        if basis is None:
             problems.append((setup_field_id("basis", i), f"Choose quarterly or annual for {code}"))
             continue
         if weight is not None and target is not None:
@@ -166,14 +179,14 @@ def _setup_kpis(
     return kpis
 
 
-def _store_field(message: str, rows: Sequence[Mapping], includes: Sequence) -> str:
+def _store_field(message: str, rows: Sequence[Mapping], includes: Sequence[bool]) -> str:
     """The set-up field a refusal from the store is about: 'KPI C2: floor ...' -> C2's floor."""
     for i, row in enumerate(rows):
         if message.startswith((f"KPI {row['code']}:", f"KPI {row['code']} ")):
             kind = "floor" if "floor" in message else "target" if "target" in message else "weight"
             return setup_field_id(kind, i)
     if "weights" in message:
-        ticked = [i for i, value in enumerate(includes) if value and setup.INCLUDED in value]
+        ticked = [i for i, included in enumerate(includes) if included]
         return setup_field_id("weight", ticked[0]) if ticked else setup_field_id("kpis")
     for word in ("share", "reason"):
         if word in message.lower():
@@ -186,15 +199,19 @@ def set_up_scheme(
     context: Mapping,
     budget,
     share,
-    includes: Sequence,
+    includes: Sequence[bool],
     weights: Sequence,
     targets: Sequence,
     floors: Sequence,
-    bases: Sequence,
-    illustrative: Sequence | None,
+    bases: Sequence[str],
+    illustrative: bool,
     reason,
 ) -> Outcome:
-    """Save version 1 of the year's scheme as a draft and go to it; or say what is wrong, writing nothing."""
+    """Save version 1 of the year's scheme as a draft and go to it; or say what is wrong, writing nothing.
+
+    ``includes``, ``weights``, ``targets``, ``floors`` and ``bases`` have one entry for each of the rows in
+    ``context`` (the KPIs the form offered): whether it is ticked, the text typed, and 'quarterly' or
+    'annual'."""
     if not n_clicks:
         return dash.no_update, dash.no_update
     user = auth.current_user()
@@ -208,8 +225,11 @@ def set_up_scheme(
     fraction = _percent(
         share, "the share paid on performance", setup_field_id("share"), problems, low=0, high=100
     )
+    if len({len(rows), len(includes), len(weights), len(targets), len(floors), len(bases)}) != 1:
+        message = "The KPI table was not sent whole: reload the page"
+        return _refused(SETUP_ERRORS, setup_field_id("kpis"), message)
     kpis = _setup_kpis(rows, includes, weights, targets, floors, bases, problems)
-    if not any(value and setup.INCLUDED in value for value in includes):
+    if not any(includes):
         problems.append((setup_field_id("include", 0), "Tick at least one KPI to include in the scheme"))
     given = _reason(reason, setup_field_id("reason"), problems)
     if problems or amount is None or fraction is None:
@@ -223,7 +243,7 @@ def set_up_scheme(
             share=fraction,
             kpis=kpis,
             reason=given,
-            illustrative=setup.ILLUSTRATIVE in (illustrative or ()),
+            illustrative=bool(illustrative),
         )
     except PermissionDenied as refused:
         return _refused(SETUP_ERRORS, setup_field_id("budget"), str(refused))
@@ -293,7 +313,8 @@ def start_next_year(n_clicks, context: Mapping, uplift, reason) -> Outcome:
 def _setup_callback(
     clicks, contexts, budgets, shares, includes, weights, targets, floors, bases, marks, reasons
 ) -> tuple:
-    """The set-up form's save, for the one set-up form on the page (pattern-matching ids)."""
+    """The set-up form's save, for the one set-up form on the page (pattern-matching ids). The include,
+    basis and illustrative buttons' states are read from their classes."""
     if not any(clicks or ()):
         return dash.no_update, dash.no_update
     shown, href = set_up_scheme(
@@ -301,12 +322,12 @@ def _setup_callback(
         contexts[0],
         budgets[0],
         shares[0],
-        includes,
+        [setup.is_on(c) for c in includes],
         weights,
         targets,
         floors,
-        bases,
-        marks[0],
+        [setup.QUARTERLY if setup.is_on(c) else setup.ANNUAL for c in bases],
+        setup.is_on(marks[0]),
         reasons[0],
     )
     return [shown], href
@@ -334,12 +355,12 @@ def register() -> None:
         State(form_id("setup-context") | {"form": ALL}, "data"),
         State(form_id("setup-budget") | {"form": ALL}, "value"),
         State(form_id("setup-share") | {"form": ALL}, "value"),
-        State({"type": setup.SETUP_INCLUDE, "kpi": ALL}, "value"),
+        State({"type": setup.SETUP_INCLUDE, "kpi": ALL}, "className"),
         State({"type": setup.SETUP_WEIGHT, "kpi": ALL}, "value"),
         State({"type": setup.SETUP_TARGET, "kpi": ALL}, "value"),
         State({"type": setup.SETUP_FLOOR, "kpi": ALL}, "value"),
-        State({"type": setup.SETUP_BASIS, "kpi": ALL}, "value"),
-        State(form_id("setup-illustrative") | {"form": ALL}, "value"),
+        State({"type": setup.SETUP_BASIS, "kpi": ALL}, "className"),
+        State(form_id("setup-illustrative") | {"form": ALL}, "className"),
         State(form_id("setup-reason") | {"form": ALL}, "value"),
         prevent_initial_call=True,
     )(_setup_callback)
@@ -355,3 +376,15 @@ def register() -> None:
     dash.clientside_callback(
         FOLLOW_LINK, Output(GO_DONE, "title"), Input(GO, "data"), prevent_initial_call=True
     )
+    for toggled in (
+        {"type": setup.SETUP_INCLUDE, "kpi": MATCH},
+        {"type": setup.SETUP_BASIS, "kpi": MATCH},
+        form_id("setup-illustrative") | {"form": MATCH},
+    ):
+        dash.clientside_callback(
+            FLIP,
+            Output(toggled, "className"),
+            Input(toggled, "n_clicks"),
+            State(toggled, "className"),
+            prevent_initial_call=True,
+        )

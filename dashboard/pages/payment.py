@@ -280,10 +280,14 @@ def _set_up(choice: Choice, user: access.User) -> list[Component]:
     """How a year with no scheme gets one: the set-up form (and the uplift form, when the year before has an
     agreed scheme) for an administrator; for anyone else, who can set it up."""
     uplift = uplift_offer(choice, year_before(choice.year), choice.year, from_this=False)
-    heading = html.H2("Set up a payment scheme", className="app-heading-l", id="payment-set-up")
+    heading = html.H2(
+        f"Set up a payment scheme for {choice.year}", className="app-heading-l", id="payment-set-up"
+    )
     if access.can(user, CHANGE_SCHEME):
         commissioner = str(choice.agreement["commissioner"])
-        form = setup.setup_form(choice.contract, commissioner, choice.year, _prefill(choice))
+        form = setup.setup_form(
+            choice.contract, commissioner, choice.year, _prefill(choice), alternative=uplift is not None
+        )
         return [heading, *([uplift] if uplift is not None else []), form]
     roles = " and ".join(ROLE_NAMES.get(role, role) for role in sorted(user.roles)) or "not signed in"
     also = f", or start it from the agreed {year_before(choice.year)} scheme with an uplift" if uplift else ""

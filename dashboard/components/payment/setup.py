@@ -38,8 +38,8 @@ SETUP_INCLUDE, SETUP_WEIGHT, SETUP_TARGET, SETUP_FLOOR, SETUP_BASIS = (
     "payment-setup-floor",
     "payment-setup-basis",
 )
-INCLUDED, ILLUSTRATIVE = "include", "illustrative"
-BASES = (("quarterly", "Quarterly"), ("annual", "Annual"))
+QUARTERLY, ANNUAL = "quarterly", "annual"
+TOGGLE_ON, TOGGLE_OFF = "app-toggle--on", "app-toggle--off"
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better"}
 
 
@@ -127,6 +127,35 @@ def rows_from_catalogue(catalogue: pd.DataFrame, codes: Sequence[str]) -> tuple[
 # --- Small form parts ---------------------------------------------------------------------------------------
 
 
+def toggle(
+    component_id: dict, state: bool, *, on: tuple[str, str], off: tuple[str, str], choice: bool = False
+) -> html.Button:
+    """A button that switches between two states: ``on`` and ``off`` are each (the words shown, the rest
+    of the button's name for screen readers). Only the current state's words are shown and read out. The
+    browser flips the class on each press, and the server reads the state from it (:func:`is_on`). A
+    ``choice`` between two values (quarterly or annual) looks the same in both states.
+
+    Plain buttons rather than Dash's checkboxes and radios, which nest their inputs inside list options that
+    screen readers do not announce reliably."""
+    return html.Button(
+        [
+            html.Span([on[0], visually_hidden(on[1])], className="app-toggle__on"),
+            html.Span([off[0], visually_hidden(off[1])], className="app-toggle__off"),
+        ],
+        id=component_id,
+        n_clicks=0,
+        type="button",
+        className=" ".join(
+            ["app-toggle", *(["app-toggle--choice"] if choice else []), TOGGLE_ON if state else TOGGLE_OFF]
+        ),
+    )
+
+
+def is_on(class_name: str | None) -> bool:
+    """Whether a :func:`toggle` is on, from its class."""
+    return TOGGLE_ON in (class_name or "").split()
+
+
 def _text_input(component_id: dict, value: str, width: int) -> dcc.Input:
     """A text input for a number (text, so '£9,126,108' can be typed; the decimal keypad on a phone)."""
     return dcc.Input(
@@ -185,12 +214,11 @@ def _kpi_row(i: int, row: KpiRow) -> html.Tr:
     return html.Tr(
         [
             html.Td(
-                dcc.Checklist(
-                    id={"type": SETUP_INCLUDE, "kpi": i},
-                    options=[{"label": visually_hidden(f"Include {name}"), "value": INCLUDED}],
-                    value=[INCLUDED] if row.included else [],
-                    className="app-checkbox",
-                    inputClassName="app-checkbox__input",
+                toggle(
+                    {"type": SETUP_INCLUDE, "kpi": i},
+                    row.included,
+                    on=("\u2713 Included", f": {name}; press to leave it out"),
+                    off=("\u2013 Not included", f": {name}; press to include it"),
                 ),
                 className="app-table__cell",
                 id=setup_field_id("include", i),
@@ -212,19 +240,12 @@ def _kpi_row(i: int, row: KpiRow) -> html.Tr:
             number(SETUP_TARGET, row.target, f"target{unit}", 4),
             number(SETUP_FLOOR, row.floor, f"floor{unit}, blank for none", 4),
             html.Td(
-                html.Fieldset(
-                    [
-                        html.Legend(f"{name}: basis", className="app-visually-hidden"),
-                        dcc.RadioItems(
-                            id={"type": SETUP_BASIS, "kpi": i},
-                            options=[{"label": words, "value": value} for value, words in BASES],
-                            value=row.basis,
-                            inline=True,
-                            className="app-radios",
-                            inputClassName="app-radios__input",
-                        ),
-                    ],
-                    className="app-fieldset",
+                toggle(
+                    {"type": SETUP_BASIS, "kpi": i},
+                    row.basis == QUARTERLY,
+                    on=("Quarterly", f": the basis of {name}; press to make it annual"),
+                    off=("Annual", f": the basis of {name}; press to make it quarterly"),
+                    choice=True,
                 ),
                 className="app-table__cell",
                 id=setup_field_id("basis", i),
@@ -258,24 +279,23 @@ def _kpi_table(prefill: Prefill) -> html.Div:
     )
 
 
-def setup_form(contract: str, commissioner: str, year: str, prefill: Prefill) -> html.Div:
-    """The form that makes version 1 of ``contract``'s scheme for ``year``, saved as a draft."""
-    illustrative_choice = dcc.Checklist(
-        id=form_id("setup-illustrative"),
-        options=[
-            {
-                "label": " Mark this scheme illustrative: its KPIs, weights, targets or floors are not "
-                "yet the agreed ones",
-                "value": ILLUSTRATIVE,
-            }
-        ],
-        value=[ILLUSTRATIVE] if prefill.illustrative else [],
-        className="app-checkbox",
-        inputClassName="app-checkbox__input",
+def setup_form(
+    contract: str, commissioner: str, year: str, prefill: Prefill, *, alternative: bool = False
+) -> html.Div:
+    """The form that makes version 1 of ``contract``'s scheme for ``year``, saved as a draft; with
+    ``alternative`` it follows the uplift form, and its heading says it is the other way."""
+    heading = (
+        "Or enter the scheme from the agreement" if alternative else "Enter the scheme from the agreement"
+    )
+    illustrative_choice = toggle(
+        form_id("setup-illustrative"),
+        prefill.illustrative,
+        on=("\u2713 Marked illustrative", ": press to mark the scheme as the agreed one"),
+        off=("\u2013 Not marked illustrative", ": press to mark the scheme illustrative"),
     )
     return html.Div(
         [
-            html.H3(f"Set up a payment scheme for {year}", className="app-heading-m", id="payment-setup"),
+            html.H3(heading, className="app-heading-m", id="payment-setup"),
             html.P(
                 f"Enter {commissioner}'s scheme for {year} as the agreement sets it out. It is saved as "
                 "version 1, a draft: the page then shows it, and it is in force only once it is agreed.",
@@ -316,7 +336,19 @@ def setup_form(contract: str, commissioner: str, year: str, prefill: Prefill) ->
                 id="payment-setup-kpis-help",
             ),
             _kpi_table(prefill),
-            html.Div(illustrative_choice, className="app-form-group", id=setup_field_id("illustrative")),
+            html.Div(
+                [
+                    html.P(
+                        "Is the scheme illustrative? Mark it so while its KPIs, weights, targets or floors "
+                        "are not yet the agreed ones: every figure worked out from it is then labelled "
+                        "illustrative.",
+                        className="app-body",
+                    ),
+                    illustrative_choice,
+                ],
+                className="app-form-group",
+                id=setup_field_id("illustrative"),
+            ),
             _reason("setup", "Why are you setting up this scheme? (for example, the agreement it is from)"),
             html.Button(
                 f"Save as version 1 (draft) for {year}",

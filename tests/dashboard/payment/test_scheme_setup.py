@@ -57,12 +57,12 @@ def _form(budget="4,200,000.00", share="3", reason="Budget from the signed Secti
     per-row lists (includes, weights, targets, floors, bases) or the illustrative ticks."""
     rows = [row.as_data() for row in _prefilled().rows]
     values = {
-        "includes": [[setup.INCLUDED]] * KPI_COUNT,
+        "includes": [True] * KPI_COUNT,
         "weights": ["25", "20", "15", "20", "10", "10"],
         "targets": ["92", "90", "85", "85", "95", "10"],
         "floors": ["85", "80", "75", "75", "90", "15"],
         "bases": ["quarterly", "quarterly", "quarterly", "quarterly", "annual", "quarterly"],
-        "illustrative": [setup.ILLUSTRATIVE],
+        "illustrative": True,
     } | changes
     return (
         {"contract": PCC, "year": YEAR, "rows": rows},
@@ -109,7 +109,8 @@ def test_an_administrator_is_offered_the_form_with_no_budget_filled_in_and_the_k
     form = find_id(page, "payment-setup-form")
     assert form is not None
     words = text_of(form)
-    assert "Set up a payment scheme for 2025/26" in words
+    assert text_of(find_id(page, "payment-set-up")) == "Set up a payment scheme for 2025/26"
+    assert "Enter the scheme from the agreement" in words
     assert (
         "The figure must come from the agreement itself: the dashboard never suggests or fills in a budget"
         in words
@@ -121,11 +122,14 @@ def test_an_administrator_is_offered_the_form_with_no_budget_filled_in_and_the_k
     weights = [find_id(page, {"type": setup.SETUP_WEIGHT, "kpi": i}).value for i in range(KPI_COUNT)]
     assert weights == ["25", "20", "15", "20", "10", "10"]
     assert find_id(page, {"type": setup.SETUP_FLOOR, "kpi": 5}).value == "15"
-    assert find_id(page, {"type": setup.SETUP_BASIS, "kpi": 4}).value == "annual"
-    assert find_id(page, {"type": setup.SETUP_INCLUDE, "kpi": 0}).value == [setup.INCLUDED]
-    assert find_id(page, {"type": "payment-setup-illustrative", "form": "scheme"}).value == [
-        setup.ILLUSTRATIVE
-    ]
+    bases = [find_id(page, {"type": setup.SETUP_BASIS, "kpi": i}).className for i in range(KPI_COUNT)]
+    assert [setup.is_on(c) for c in bases] == [True, True, True, True, False, True], "ASQ3 is annual"
+    included = find_id(page, {"type": setup.SETUP_INCLUDE, "kpi": 0})
+    assert setup.is_on(included.className)
+    assert text_of(included) == "✓ Included : C2 New birth visit within 14 days; press to leave it out " + (
+        "– Not included : C2 New birth visit within 14 days; press to include it"
+    ), "both states' words are there; the style shows (so screen readers read) only the current one"
+    assert setup.is_on(find_id(page, {"type": "payment-setup-illustrative", "form": "scheme"}).className)
     assert find_id(page, "payment-set-up-who") is None
 
 
@@ -205,7 +209,7 @@ def test_an_administrator_sets_up_peterborough_2025_26_as_version_1_draft_and_th
 
 def test_only_the_ticked_kpis_are_saved(store, admin):
     engine, app = store
-    includes = [[setup.INCLUDED], [setup.INCLUDED], [], [], [], []]
+    includes = [True, True, False, False, False, False]
     shown, _ = _set_up(app, *_form(includes=includes, weights=["60", "40", "", "x", "", ""]))
     assert "saved as a draft" in text_of(shown)
     assert [(k.code, k.weight) for k in get_scheme(engine, PCC, YEAR).kpis] == [
@@ -236,7 +240,7 @@ def test_only_the_ticked_kpis_are_saved(store, admin):
             ],
         ),
         (
-            {"includes": [[]] * KPI_COUNT},
+            {"includes": [False] * KPI_COUNT},
             [("Tick at least one KPI to include in the scheme", "#payment-setup-include-field-0")],
         ),
         (
@@ -339,7 +343,7 @@ def test_cambridgeshire_2026_27_uplifted_by_2_5_percent_from_its_no_scheme_page(
     page = render_payment(app, contract=CCC, year=NEXT)
     offer = text_of(find_id(page, "payment-uplift-form"))
     assert "Start 2026/27 from the agreed 2025/26 scheme" in offer
-    assert find_id(page, "payment-setup-form") is not None, "or set it up from scratch"
+    assert "Or enter the scheme from the agreement" in text_of(find_id(page, "payment-setup-form"))
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         _, go_to = scheme_setup_callbacks.start_next_year(
             1, {"contract": CCC, "from_year": YEAR, "to_year": NEXT}, "2.5%", "NHS pay award"
