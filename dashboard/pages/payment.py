@@ -289,15 +289,19 @@ def _set_up(choice: Choice, user: access.User) -> list[Component]:
             choice.contract, commissioner, choice.year, _prefill(choice), alternative=uplift is not None
         )
         return [heading, *([uplift] if uplift is not None else []), form]
-    roles = " and ".join(ROLE_NAMES.get(role, role) for role in sorted(user.roles)) or "not signed in"
+    roles = " and ".join(ROLE_NAMES.get(role, role) for role in sorted(user.roles)) or "with no role"
     also = f", or start it from the agreed {year_before(choice.year)} scheme with an uplift" if uplift else ""
+    you = (
+        f"You are using the dashboard as {user.name}, {roles}, so you cannot."
+        if user.signed_in
+        else "Sign in as an administrator to do so."
+    )
     return [
         heading,
         inset_text(
             html.P(
                 f"An administrator can set up a payment scheme for {choice.year} on this page{also}, "
-                f"with the budget from the agreement. You are using the dashboard as {user.name}, "
-                f"{roles}, so you cannot.",
+                f"with the budget from the agreement. {you}",
                 className="app-body",
                 id="payment-set-up-who",
             )
