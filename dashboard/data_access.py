@@ -484,8 +484,6 @@ def note_sign_in(name: str) -> None:
 # Both write through _write above (the cached payment reads are forgotten after the change), and both
 # refuse a year that already has a scheme, in the same transaction as the write.
 
-UPLIFT_BASIS = contracts.UPLIFT
-
 
 def set_up_scheme(
     user: User,

@@ -72,9 +72,10 @@ def announce(title: str, heading: str, body: str) -> None:
 
 def take_notice() -> html.Div | None:
     """The notice left by the last change, once (None when there is none, or outside a request)."""
-    if not flask.has_request_context():
+    # Look before taking: taking marks the session changed, which would send everyone a new cookie.
+    if not flask.has_request_context() or NOTICE_KEY not in flask.session:
         return None
-    notice = flask.session.pop(NOTICE_KEY, None)
+    notice = flask.session.pop(NOTICE_KEY)
     if not isinstance(notice, Mapping):
         return None
     return notification_banner(

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from tests.dashboard.browser.conftest import _serving, _tab, signed_in
+from tests.dashboard.browser.conftest import DESKTOP, _serving, _tab, signed_in
 from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
 pytestmark = pytest.mark.browser
@@ -67,6 +67,9 @@ def test_an_administrator_sets_up_peterborough_2025_26_then_agrees_it(tab, scree
     assert "must come from the agreement itself" in form.inner_text()
     screenshot_fits(page, screenshot_dir, "scheme-setup-form.png")
     assert_accessible(page, "the set-up form")
+    page.set_viewport_size({"width": 320, "height": 640})
+    screenshot_fits(page, screenshot_dir, "scheme-setup-form-320.png")
+    page.set_viewport_size(DESKTOP)
 
     # A problem is listed at the top of the form, linked to its field, and nothing is saved.
     page.get_by_label("Share of the budget paid on performance (%)").fill("3")

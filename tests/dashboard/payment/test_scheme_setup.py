@@ -10,13 +10,15 @@ import functools
 from decimal import Decimal
 
 import dash
+import flask
 import pytest
 
 from dashboard import scheme_setup_callbacks
 from dashboard.components.payment import setup
-from data import schema
+from data import queries, schema
 from data.contracts import audit_entries, get_scheme, list_schemes, scheme_key
 from data.db import make_engine
+from data.monitoring_quality import provider_indicator_codes
 from data.seed import seed
 from tests.dashboard.payment.support import (
     CCC,
@@ -179,6 +181,9 @@ def test_an_administrator_sets_up_peterborough_2025_26_as_version_1_draft_and_th
         assert scheme_setup_callbacks.take_notice() is None, "the notice is shown once"
     assert go_to == "/payment?contract=pcc-hcp-s75&version=1&year=2025/26"
     assert "Version 1 of the 2025/26 scheme saved as a draft." in text_of(shown)
+    with app.server.test_request_context("/payment"):
+        assert scheme_setup_callbacks.take_notice() is None
+        assert not flask.session.modified, "a page with no notice sends no new session cookie"
     assert "a budget of £4,200,000.00 with 6 KPIs" in text_of(notice)
     scheme = get_scheme(engine, PCC, YEAR)
     assert (scheme.version, scheme.status, scheme.created_by, scheme.illustrative) == (
@@ -390,3 +395,14 @@ def test_a_reader_of_a_draft_sees_it_is_not_agreed_and_who_agrees_it(store, admi
     assert "Draft: not yet agreed" in draft
     assert "An administrator agrees it once the commissioner and the provider have." in draft
     assert find_id(page, "payment-agree-form") is None
+
+
+def test_with_no_scheme_to_copy_the_form_offers_the_provider_kpis_unticked_and_blank(engine):
+    rows = setup.rows_from_catalogue(queries.indicator_catalogue(engine), provider_indicator_codes(engine))
+    by_indicator = {row.indicator_code: row for row in rows}
+    assert [row.code for row in rows[:3]] == ["K1", "K2", "K3"]
+    new_birth = by_indicator["hv-new-birth-visit-14d"]
+    assert (new_birth.polarity, new_birth.unit, new_birth.included) == ("higher_is_better", "%", False)
+    assert (new_birth.weight, new_birth.target, new_birth.floor) == ("", "", "")
+    assert by_indicator["wf-vacancy-rate"].polarity == "lower_is_better"
+    assert all(row.polarity in setup.POLARITY_WORDS for row in rows), "no KPI without a better direction"
