@@ -151,7 +151,7 @@ def _setup_kpis(
     bases: Sequence[str],
     problems: list[tuple[str, str]],
 ) -> list[data_access.SchemeKpi]:
-    """The ticked rows as KPIs; a value missing or not a number is noted in ``problems`` against its field."""
+    """The rows included, as KPIs; a value missing or not a number is noted in ``problems`` by its field."""
     kpis: list[data_access.SchemeKpi] = []
     for i, row in enumerate(rows):
         if not includes[i]:
@@ -187,8 +187,8 @@ def _store_field(message: str, rows: Sequence[Mapping], includes: Sequence[bool]
             kind = "floor" if "floor" in message else "target" if "target" in message else "weight"
             return setup_field_id(kind, i)
     if "weights" in message:
-        ticked = [i for i, included in enumerate(includes) if included]
-        return setup_field_id("weight", ticked[0]) if ticked else setup_field_id("kpis")
+        chosen = [i for i, included in enumerate(includes) if included]
+        return setup_field_id("weight", chosen[0]) if chosen else setup_field_id("kpis")
     for word in ("share", "reason"):
         if word in message.lower():
             return setup_field_id(word)
@@ -211,7 +211,7 @@ def set_up_scheme(
     """Save version 1 of the year's scheme as a draft and go to it; or say what is wrong, writing nothing.
 
     ``includes``, ``weights``, ``targets``, ``floors`` and ``bases`` have one entry for each of the rows in
-    ``context`` (the KPIs the form offered): whether it is ticked, the text typed, and 'quarterly' or
+    ``context`` (the KPIs the form offered): whether it is included, the text typed, and 'quarterly' or
     'annual'."""
     if not n_clicks:
         return dash.no_update, dash.no_update
@@ -231,7 +231,7 @@ def set_up_scheme(
         return _refused(SETUP_ERRORS, setup_field_id("kpis"), message)
     kpis = _setup_kpis(rows, includes, weights, targets, floors, bases, problems)
     if not any(includes):
-        problems.append((setup_field_id("include", 0), "Tick at least one KPI to include in the scheme"))
+        problems.append((setup_field_id("include", 0), "Include at least one KPI in the scheme"))
     given = _reason(reason, setup_field_id("reason"), problems)
     if problems or amount is None or fraction is None:
         return [error_summary(problems, id=SETUP_ERRORS)], dash.no_update

@@ -273,7 +273,7 @@ def _prefill(choice: Choice) -> setup.Prefill:
             scheme.illustrative,
         )
     rows = setup.rows_from_catalogue(data_access.catalogue(), data_access.provider_indicator_codes())
-    return setup.Prefill(rows, "the provider KPIs in the indicator catalogue, none yet ticked", False)
+    return setup.Prefill(rows, "the provider KPIs in the indicator catalogue, none yet included", False)
 
 
 def _set_up(choice: Choice, user: access.User) -> list[Component]:

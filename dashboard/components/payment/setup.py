@@ -261,7 +261,7 @@ def _kpi_table(prefill: Prefill) -> html.Div:
     table = html.Table(
         [
             html.Caption(
-                "The scheme's KPIs: tick each one to include",
+                "The scheme's KPIs: choose which to include",
                 className="app-table__caption app-table__caption--s",
             ),
             html.Thead(html.Tr([html.Th(h, scope="col", className="app-table__header") for h in headers])),
@@ -324,10 +324,10 @@ def setup_form(
             html.H4("KPIs", className="app-heading-s"),
             html.P(
                 [
-                    f"The KPIs below are copied from {prefill.source}. Tick those in this agreement's "
-                    "Annual Development Plan and change their weights, targets, floors and basis to the "
-                    "agreed ones. ",
-                    html.Strong("The weights of the KPIs ticked must total 100%."),
+                    f"The KPIs below are copied from {prefill.source}. Include those in this agreement's "
+                    "Annual Development Plan (press \u201cIncluded\u201d to leave one out) and change their "
+                    "weights, targets, floors and basis to the agreed ones. ",
+                    html.Strong("The weights of the KPIs included must total 100%."),
                     " A floor is the value at or beyond which nothing is earned; leave it blank if nothing "
                     "is earned short of the target. Quarterly KPIs are assessed each quarter; annual ones "
                     "once, on the year's figure.",

@@ -56,7 +56,7 @@ def store(engine, app):
 
 def _form(budget="4,200,000.00", share="3", reason="Budget from the signed Section 75 agreement", **changes):
     """The set-up form as Peterborough's page fills it from Cambridgeshire's KPIs, with ``changes`` made:
-    per-row lists (includes, weights, targets, floors, bases) or the illustrative ticks."""
+    per-row lists (includes, weights, targets, floors, bases) or whether it is marked illustrative."""
     rows = [row.as_data() for row in _prefilled().rows]
     values = {
         "includes": [True] * KPI_COUNT,
@@ -212,7 +212,7 @@ def test_an_administrator_sets_up_peterborough_2025_26_as_version_1_draft_and_th
     assert get_scheme(engine, PCC, YEAR).budget == Decimal("4200000.00")
 
 
-def test_only_the_ticked_kpis_are_saved(store, admin):
+def test_only_the_kpis_included_are_saved(store, admin):
     engine, app = store
     includes = [True, True, False, False, False, False]
     shown, _ = _set_up(app, *_form(includes=includes, weights=["60", "40", "", "x", "", ""]))
@@ -246,7 +246,7 @@ def test_only_the_ticked_kpis_are_saved(store, admin):
         ),
         (
             {"includes": [False] * KPI_COUNT},
-            [("Tick at least one KPI to include in the scheme", "#payment-setup-include-field-0")],
+            [("Include at least one KPI in the scheme", "#payment-setup-include-field-0")],
         ),
         (
             {"weights": ["30", "20", "15", "20", "10", "10"]},
@@ -397,7 +397,7 @@ def test_a_reader_of_a_draft_sees_it_is_not_agreed_and_who_agrees_it(store, admi
     assert find_id(page, "payment-agree-form") is None
 
 
-def test_with_no_scheme_to_copy_the_form_offers_the_provider_kpis_unticked_and_blank(engine):
+def test_with_no_scheme_to_copy_the_form_offers_the_provider_kpis_left_out_and_blank(engine):
     rows = setup.rows_from_catalogue(queries.indicator_catalogue(engine), provider_indicator_codes(engine))
     by_indicator = {row.indicator_code: row for row in rows}
     assert [row.code for row in rows[:3]] == ["K1", "K2", "K3"]
