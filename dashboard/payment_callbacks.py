@@ -3,7 +3,9 @@
 Each callback is a plain function (so tests can call it), registered with Dash by :func:`register`, which the
 page module calls as Dash's pages plugin imports it (once for each app). Everything is read and written
 through :mod:`dashboard.data_access`: :func:`load` reads what a scheme version needs, and the forms save
-through :func:`dashboard.data_access.save_scheme` and :func:`~dashboard.data_access.agree_scheme`.
+through :func:`dashboard.data_access.save_scheme` and :func:`~dashboard.data_access.agree_scheme`. After a
+save or an agreement the page opens the version written (:mod:`dashboard.scheme_setup_callbacks`, which also
+has the callbacks that set up a year's first scheme or start it from an uplift).
 
 Changing a scheme is an administrator's action. The save callback checks the user with
 :func:`data.access.require` before it reads anything, and the store checks again before it writes; a refusal

@@ -13,6 +13,10 @@ This module is the page: its layout and the choice read from the URL. Its parts 
 :mod:`dashboard.components.payment` and its callbacks in :mod:`dashboard.payment_callbacks` (registered here,
 as Dash imports the page). It reads the store only through :mod:`dashboard.data_access`.
 
+A year with no scheme offers an administrator the form that sets one up (and, when the year before has an
+agreed scheme, the form that starts this year from it with an uplift); a draft version says so at the top.
+After any change the page opens the version written.
+
 Changing a scheme is an administrator's action. The change form is shown only to those who may use it, but
 that is a courtesy: the save callback goes through :func:`data.access.require`, and the store refuses anyone
 else too, and the refusal is shown in an error summary with nothing written.
