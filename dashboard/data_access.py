@@ -477,3 +477,55 @@ def note_sign_in(name: str) -> None:
         users.record_sign_in(engine(), name)
     except SQLAlchemyError:
         current_app.logger.warning("Could not record the sign-in time of %s", name)
+
+
+# --- Setting up a year's payment scheme on screen, and starting a year from an uplift (payment page) --------
+#
+# Both write through _write above (the cached payment reads are forgotten after the change), and both
+# refuse a year that already has a scheme, in the same transaction as the write.
+
+
+def set_up_scheme(
+    user: User,
+    contract: str,
+    year: str,
+    *,
+    budget: Decimal,
+    share: Decimal,
+    kpis: Sequence[SchemeKpi],
+    reason: str,
+    illustrative: bool,
+) -> StoredScheme:
+    """Save version 1 of the agreement's scheme for ``year`` as a draft, as ``user``
+    (data.contracts.save_scheme_version). A year that already has a scheme is refused, as is anyone but an
+    administrator; nothing is written then."""
+    return _write(
+        contracts.save_scheme_version,
+        user,
+        contract,
+        year,
+        budget=budget,
+        share=share,
+        kpis=kpis,
+        reason=reason,
+        illustrative=illustrative,
+        first_version_only=True,
+    )
+
+
+def start_year_from_uplift(
+    user: User, contract: str, from_year: str, to_year: str, uplift: Decimal, reason: str
+) -> StoredScheme:
+    """Draft ``to_year``'s scheme from ``from_year``'s agreed one with its budget raised by ``uplift``
+    (0.025 for 2.5%; data.contracts.new_year_from_uplift), as ``user``. A ``to_year`` that already has a
+    scheme is refused, as is anyone but an administrator; nothing is written then."""
+    return _write(
+        contracts.new_year_from_uplift,
+        user,
+        contract,
+        from_year,
+        to_year,
+        uplift,
+        reason,
+        first_version_only=True,
+    )
