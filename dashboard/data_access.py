@@ -477,3 +477,18 @@ def note_sign_in(name: str) -> None:
         users.record_sign_in(engine(), name)
     except SQLAlchemyError:
         current_app.logger.warning("Could not record the sign-in time of %s", name)
+
+
+# --- The data generation: every worker sees a change at once (see dashboard/cache.py) ----------------------
+
+
+def data_generation() -> str:
+    """The store's data generation (:func:`data.generation.data_generation`), read uncached: a stamp that
+    moves whenever an import, a rollback, commentary, an action or a scheme change is written anywhere."""
+    from data import generation
+
+    try:
+        return generation.data_generation(engine())
+    except SQLAlchemyError as error:
+        current_app.logger.warning("Could not read the data generation: %s", str(error).splitlines()[0])
+        raise DataUnavailable(str(error).splitlines()[0]) from error
