@@ -492,3 +492,14 @@ def data_generation() -> str:
     except SQLAlchemyError as error:
         current_app.logger.warning("Could not read the data generation: %s", str(error).splitlines()[0])
         raise DataUnavailable(str(error).splitlines()[0]) from error
+
+
+# --- Rolling an import back: what it would do, for the administrator to confirm --------------------------
+
+RollbackPlan = imports.RollbackPlan
+
+
+def rollback_plan(user: User, batch_id: str) -> RollbackPlan:
+    """What rolling the import back would do (figures restored, new figures removed), with nothing written;
+    only an administrator may ask (data.imports.rollback_plan)."""
+    return _read(lambda e: imports.rollback_plan(e, batch_id, user))
