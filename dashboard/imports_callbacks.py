@@ -2,9 +2,10 @@
 
 "Roll back this import" changes nothing: it shows what the rollback would do, with the counts from the store
 (:func:`dashboard.data_access.rollback_plan`), and the history steps aside until the administrator chooses
-"Roll back" or "Cancel". Only "Roll back" writes. The user comes from :func:`dashboard.auth.current_user` and
-the store checks the permission itself at both steps (:func:`data.imports.rollback_plan` and
-:func:`data.imports.roll_back_batch`), so a forged request from anyone else is refused and writes nothing.
+"Roll back" or "Cancel". Only "Roll back" writes; its banner then says what changed. The user comes from
+:func:`dashboard.auth.current_user` and the store checks the permission itself at both steps
+(:func:`data.imports.rollback_plan` and :func:`data.imports.roll_back_batch`), so a forged request from
+anyone else is refused and writes nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dashboard.components.upload.history import (
     CONFIRM,
     ROLL_BACK,
     confirm_panel,
-    history_section,
 )
 from dashboard.formatting import plural
 from data.access import PermissionDenied
@@ -71,22 +71,16 @@ def roll_back(batch_id: str) -> html.Div:
     )
 
 
-def _history() -> list | html.P:
-    try:
-        return history_section(auth.current_user())
-    except data_access.DataUnavailable:
-        return html.P("The import history could not be read again; reload the page.", className="app-body")
-
-
 def on_click(kind: str, batch_id: str) -> Outcome:
     """What a click on a roll-back, confirm or cancel button shows."""
     if kind == ROLL_BACK:
         shown, asking = ask_to_confirm(batch_id)
         return shown, dash.no_update, asking
     if kind == CONFIRM:
+        # Once rolled back, the history on the page is out of date: it stays aside, and the banner links to
+        # the updated one (a fresh page, as the history can hold thousands of rejected rows).
         outcome = roll_back(batch_id)
-        done = getattr(outcome, "id", None) == "imports-rolled-back"
-        return outcome, _history() if done else dash.no_update, False
+        return outcome, dash.no_update, getattr(outcome, "id", None) == "imports-rolled-back"
     return (
         html.P("Nothing was rolled back.", className="app-body", id="imports-cancelled"),
         dash.no_update,

@@ -52,7 +52,8 @@ def layout(**query: str) -> html.Div:
         *([ignored_settings(ignored, page="import history")] if ignored else []),
     ]
     if not routes.may_use(user, routes.IMPORTS):
-        children.append(_not_allowed(user))
+        # The empty regions keep the page's callback whole, whoever's page Dash checks its callbacks against.
+        children += [_not_allowed(user), html.Div(id="imports-outcome"), html.Div(id="imports-history")]
         return html.Div(children, className="app-page app-page--imports")
     children += [
         html.P(
