@@ -529,3 +529,28 @@ def start_year_from_uplift(
         reason,
         first_version_only=True,
     )
+
+# --- The data generation: every worker sees a change at once (see dashboard/cache.py) ----------------------
+
+
+def data_generation() -> str:
+    """The store's data generation (:func:`data.generation.data_generation`), read uncached: a stamp that
+    moves whenever an import, a rollback, commentary, an action or a scheme change is written anywhere."""
+    from data import generation
+
+    try:
+        return generation.data_generation(engine())
+    except SQLAlchemyError as error:
+        current_app.logger.warning("Could not read the data generation: %s", str(error).splitlines()[0])
+        raise DataUnavailable(str(error).splitlines()[0]) from error
+
+
+# --- Rolling an import back: what it would do, for the administrator to confirm --------------------------
+
+RollbackPlan = imports.RollbackPlan
+
+
+def rollback_plan(user: User, batch_id: str) -> RollbackPlan:
+    """What rolling the import back would do (figures restored, new figures removed), with nothing written;
+    only an administrator may ask (data.imports.rollback_plan)."""
+    return _read(lambda e: imports.rollback_plan(e, batch_id, user))
