@@ -17,6 +17,7 @@ Every format becomes a DataFrame of text cells with the columns in :data:`COMMON
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -63,6 +64,8 @@ class Format:
     columns: dict[str, str]
     required: tuple[str, ...]
     display: dict[str, str]
+    # A published source's own step to the common layout, for files a column mapping cannot describe.
+    convert: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
 
 FINGERTIPS = Format(
@@ -165,13 +168,13 @@ class FileProblem(ValueError):
     """The file as a whole cannot be read; the message names the problem in plain English."""
 
 
-def detect_format(headers: list[str]) -> Format:
+def detect_format(headers: list[str], formats: tuple[Format, ...] = FORMATS) -> Format:
     """The format whose required columns the file has, or :class:`FileProblem` naming what is missing."""
     folded = {fold(h) for h in headers}
-    for candidate in FORMATS:
+    for candidate in formats:
         if all(column in folded for column in candidate.required):
             return candidate
-    best = max(FORMATS, key=lambda f: sum(c in folded for c in f.required))
+    best = max(formats, key=lambda f: sum(c in folded for c in f.required))
     missing = [best.display[c] for c in best.required if c not in folded]
     if not any(c in folded for c in best.required):
         raise FileProblem(
@@ -186,6 +189,8 @@ def detect_format(headers: list[str]) -> Format:
 
 def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     """Map a file's text cells onto :data:`COMMON_COLUMNS` (absent fields become empty strings)."""
+    if file_format.convert is not None:
+        return file_format.convert(raw)
     by_fold = {fold(h): h for h in raw.columns}
     common = pd.DataFrame({"row_number": range(2, len(raw) + 2)}, index=raw.index)
     for field in COMMON_COLUMNS:

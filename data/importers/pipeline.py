@@ -29,7 +29,8 @@ import sqlalchemy as sa
 from data import schema
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
-from data.importers.readers import read_path, read_table, sha256_of
+from data.importers.published import ALL_FORMATS, read_any_table
+from data.importers.readers import read_path, sha256_of
 from data.importers.validate import KEY_FIELDS, NO_VALUE_NOTE, Lookups, Rejection, validate
 
 VALUE_FIELDS = schema.OBSERVATION_VALUES
@@ -296,8 +297,8 @@ def load(
 
 def read(content: bytes, file_name: str, result: ImportResult) -> tuple[pd.DataFrame, Format]:
     """The file's table and format, noted in ``result``; raises :class:`FileProblem` if it cannot be read."""
-    table = read_table(content, file_name)
-    file_format = detect_format(list(table.columns))
+    table = read_any_table(content, file_name)
+    file_format = detect_format(list(table.columns), ALL_FORMATS)
     result.source_format = file_format.name
     result.rows_read = len(table)
     return table, file_format
