@@ -7,7 +7,8 @@ The folder holds ``dfe-lait/bds_long_0.parquet``, ``ons-explore-local-statistics
 els_overweight_children_reception_year6_LTLA_UTLA.csv`` and ``early-years.csv``, and
 ``ons-sdg-data/indicator_4-2-2.csv``. Each subset keeps the published columns and cell text, and only the
 rows that (1) feed a catalogue indicator, (2) load (a current English area, a valid figure) and (3) give a
-figure no earlier bundled file gives for the same indicator, area and period, so that every bundled figure
+figure no other bundled file gives for the same indicator, area and period (the first file seeded
+gives it, unless it has only a gap there and a later one has a figure), so that every bundled figure
 has one source and seeding twice changes nothing. What was left out, and why, is printed for PROVENANCE.md.
 """
 
@@ -62,14 +63,20 @@ def main(source_dir: Path) -> None:
         held["period_start"] = pd.to_datetime(held["period_start"]).dt.date
         held["period_end"] = pd.to_datetime(held["period_end"]).dt.date
         bundled = set(_keys(held))
+        read = []
         for published, target in SUBSETS:
             path = source_dir / published
             table = read_any_table(path.read_bytes(), path.name)
             file_format = detect_format(list(table.columns), ALL_FORMATS)
             valid, rejections = validate(to_common(table, file_format), file_format, lookups)
-            keys = _keys(valid)
-            fresh = ~keys.isin(bundled)
-            bundled |= set(keys[fresh])
+            valid["key"] = _keys(valid)
+            read.append((published, target, table, valid, rejections))
+        # A figure beats a gap: where one source has no figure for a key and a later one has, the later
+        # one is bundled; otherwise the first source seeded gives it.
+        with_value = set().union(*(set(v.loc[v["value"].notna(), "key"]) for _, _, _, v, _ in read))
+        for published, target, table, valid, rejections in read:
+            fresh = ~valid["key"].isin(bundled) & (valid["value"].notna() | ~valid["key"].isin(with_value))
+            bundled |= set(valid.loc[fresh, "key"])
             keep = [int(n) - 2 for n in sorted(valid.loc[fresh, "row_number"])]
             subset = table.iloc[keep].copy()
             if "Data item" in subset.columns:
@@ -81,7 +88,7 @@ def main(source_dir: Path) -> None:
             subset.to_csv(out, index=False)
             reasons = Counter(r.problem for r in rejections)
             print(f"{published}: {len(table):,} rows; bundled {len(subset):,} in {target}")
-            print(f"  left out as already bundled from an earlier file: {int((~fresh).sum()):,}")
+            print(f"  left out as given by another bundled file: {int((~fresh).sum()):,}")
             for reason, count in reasons.most_common():
                 print(f"  left out, rejected by the importer ({reason}): {count:,}")
 

@@ -10,7 +10,7 @@ Indicator 4.2.2 is the take-up of government-funded early education: eligible 2-
   authority row the authority's code found from its name (:mod:`data.importers.area_names`), because on
   authority rows the file's GeoCode holds the region's code, not the authority's (a defect of the file);
 * ``Year`` is the January of the count, so 2023 is the academic year 2022/23, as DfE's own tool labels it;
-* ``Observation status`` other than "Normal value" is kept as the figure's note.
+* ``Observation status`` other than "Normal value" (such as "Missing data") is kept as the figure's note.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def to_common(raw: pd.DataFrame) -> pd.DataFrame:
     ]
     common["period"] = column["year"].map(academic_year)
     common["value"] = column["value"]
-    common["value_note"] = column["observationstatus"].where(column["observationstatus"] != NORMAL, "")
+    status = column["observationstatus"]
+    common["value_note"] = ("UK SDG platform: " + status).where(status.ne(NORMAL) & status.ne(""), "")
     return common.reset_index(drop=True)
 
 
