@@ -29,6 +29,9 @@ BUNDLED_DATA = (
     "trafford-dashboard-children",
     "trafford-themes-children",
     "fingertips-cyp-mental-health",
+    "dfe-lait",
+    "ons-explore-local-statistics",
+    "ons-sdg-data",
     "illustrative",
 )
 

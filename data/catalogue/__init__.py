@@ -34,6 +34,15 @@ UNIT_MULTIPLIERS = {
 }
 
 
+# The published sources an indicator's ``sources:`` entries may name, and the label their importers give
+# each row (stored as the alias's measure, so a source's own measure id resolves to the indicator).
+SOURCE_LABELS = {
+    "lait": "DfE LAIT",
+    "els": "ONS Explore Local Statistics",
+    "sdg": "ONS SDG",
+}
+
+
 class CatalogueError(ValueError):
     """The catalogue files are inconsistent; the message names the entry and the problem."""
 
@@ -65,6 +74,15 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A published measure that feeds an indicator (same definition), and why it matches."""
+
+    source: str  # a key of SOURCE_LABELS
+    measure_id: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     name: str
@@ -87,6 +105,7 @@ class Indicator:
     year_type: str = "financial"
     kpi_code: str | None = None
     aliases: tuple[Alias, ...] = field(default=())
+    sources: tuple[Source, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -192,6 +211,8 @@ def _indicator(entry: dict, order: int, node_keys: set[tuple[str, str]]) -> Indi
     aliases = tuple(
         Alias(str(a["indicator"]), str(a.get("measure") or "")) for a in entry.get("aliases") or []
     )
+    sources = tuple(_source(code, s) for s in entry.get("sources") or [])
+    aliases += tuple(Alias(s.measure_id, SOURCE_LABELS[s.source]) for s in sources)
     fingertips_id = entry.get("fingertips_id")
     return Indicator(
         code=code,
@@ -215,7 +236,18 @@ def _indicator(entry: dict, order: int, node_keys: set[tuple[str, str]]) -> Indi
         year_type=entry.get("year_type", "financial"),
         kpi_code=entry.get("kpi_code"),
         aliases=aliases,
+        sources=sources,
     )
+
+
+def _source(code: str, entry: dict) -> Source:
+    """One ``sources:`` entry, checked: a known source, the source's measure id and a reason."""
+    source, measure_id, why = (str(entry.get(k) or "").strip() for k in ("source", "id", "why"))
+    if source not in SOURCE_LABELS:
+        raise CatalogueError(f"indicator {code}: source '{source}' is not one of {', '.join(SOURCE_LABELS)}")
+    if not measure_id or not why:
+        raise CatalogueError(f"indicator {code}: a {source} source needs its measure id and why it matches")
+    return Source(source, measure_id, " ".join(why.split()))
 
 
 def _target(entry: dict, indicator_codes: set[str]) -> Target:

@@ -17,6 +17,7 @@ Every format becomes a DataFrame of text cells with the columns in :data:`COMMON
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,6 +67,8 @@ class Format:
     columns: dict[str, str]
     required: tuple[str, ...]
     display: dict[str, str]
+    # A published source's own step to the common layout, for files a column mapping cannot describe.
+    convert: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
 
 FINGERTIPS = Format(
@@ -166,13 +169,13 @@ NUMBER_COLUMNS = ("value", "lower95", "upper95", "lower998", "upper998", "count"
 MISSING = {"", "na", "n/a", "nan", "null", "none", "-", ":", ".."}
 
 
-def detect_format(headers: list[str]) -> Format:
+def detect_format(headers: list[str], formats: tuple[Format, ...] = FORMATS) -> Format:
     """The format whose required columns the file has, or :class:`FileProblem` naming what is missing."""
     folded = {fold(h) for h in headers}
-    for candidate in FORMATS:
+    for candidate in formats:
         if all(column in folded for column in candidate.required):
             return candidate
-    best = max(FORMATS, key=lambda f: sum(c in folded for c in f.required))
+    best = max(formats, key=lambda f: sum(c in folded for c in f.required))
     missing = [best.display[c] for c in best.required if c not in folded]
     if not any(c in folded for c in best.required):
         raise FileProblem(
@@ -192,6 +195,8 @@ def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     being settled from all its numbers (see :mod:`data.importers.number_text`); a file whose numbers could be
     misread raises :class:`FileProblem`.
     """
+    if file_format.convert is not None:
+        return file_format.convert(raw)
     by_fold = {fold(h): h for h in raw.columns}
     common = pd.DataFrame({"row_number": range(2, len(raw) + 2)}, index=raw.index)
     number_headings: dict[str, str] = {}

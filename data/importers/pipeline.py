@@ -32,7 +32,8 @@ import sqlalchemy as sa
 from data import schema
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
-from data.importers.readers import read_path, read_table, sha256_of
+from data.importers.published import ALL_FORMATS, read_any_table
+from data.importers.readers import read_path, sha256_of
 from data.importers.validate import (
     KEY_FIELDS,
     MAX_NOTE_CHARS,
@@ -441,8 +442,8 @@ def _keep_file_and_rejections(
 
 def read(content: bytes, file_name: str, result: ImportResult) -> tuple[pd.DataFrame, Format]:
     """The file's table and format, noted in ``result``; raises :class:`FileProblem` if it cannot be read."""
-    table = read_table(content, file_name)
-    file_format = detect_format(list(table.columns))
+    table = read_any_table(content, file_name)
+    file_format = detect_format(list(table.columns), ALL_FORMATS)
     result.source_format = file_format.name
     result.rows_read = len(table)
     return table, file_format
