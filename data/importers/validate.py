@@ -50,6 +50,7 @@ SHOWN_CHARS = 40
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
+SOURCE_DEFECT = "Source defect:"
 OUTSIDE_INTERVAL = "value outside its published interval"
 DISAGREES = "value disagrees with its count and denominator"
 
@@ -230,6 +231,7 @@ def check_row(
     problems += interval_problems
     if indicator is not None and not problems:
         notes += _check_count(numbers, row, indicator)
+    notes += _source_defect(row)
     if problems or code is None or indicator is None or period is None:  # the last three come with a problem
         return None, problems, []
     observation = _observation(row, code, area, indicator, period, numbers, provisional_text in YES)
@@ -413,6 +415,15 @@ def _check_interval(numbers: dict[str, float | None], row: dict) -> tuple[list[P
             )
         )
     return problems, notes
+
+
+def _source_defect(row: dict) -> list[Problem]:
+    """A figure its importer knows the source publishes wrongly (its note starts "Source defect:") loads as
+    published, flagged with that note, so the pages show it beside the figure rather than only in a table."""
+    note = row.get("value_note", "").strip()
+    if not note.startswith(SOURCE_DEFECT):
+        return []
+    return [Problem("source defect", "the source publishes the figure wrongly", note)]
 
 
 def _text(number: float | None) -> str:

@@ -62,8 +62,9 @@ def test_lait_source_defects_load_as_published_with_a_note(any_store):
     england = _one(any_store, "first-time-entrants", ENGLAND, "2016")
     assert england["value"] == pytest.approx(3071)
     assert england["value_note"].startswith("Source defect: DfE LAIT's England figure is about ten times")
+    assert england["quality_note"] == england["value_note"]  # flagged, so the pages show it by the figure
     cambs = _one(any_store, "first-time-entrants", CAMBS, "2016")
-    assert (cambs["value"], cambs["value_note"]) == (365, "")
+    assert (cambs["value"], cambs["value_note"], cambs["quality_note"]) == (365, "", None)
     for period in ("2021/22", "2022/23"):
         repeated = _one(any_store, "breastfeeding-6-8-weeks", ENGLAND, period)
         assert repeated["value"] == pytest.approx(49.2)
