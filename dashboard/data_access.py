@@ -477,3 +477,13 @@ def note_sign_in(name: str) -> None:
         users.record_sign_in(engine(), name)
     except SQLAlchemyError:
         current_app.logger.warning("Could not record the sign-in time of %s", name)
+
+
+# --- Several areas on one chart (the indicator page's trend chart and funnel plot) -------------------------
+
+
+@cache.memoize()
+def indicator_areas(indicator_code: str) -> pd.DataFrame:
+    """The areas with at least one figure for ``indicator_code`` (code, name, area_type, parent_code,
+    figures), by name: what a reader can add to the trend chart."""
+    return _read(queries.areas_with_figures, indicator_code)

@@ -16,6 +16,7 @@ from dashboard.components.charts.downloads import button_id, csv_download, downl
 from dashboard.indicator.compare_section import compare_figures
 from dashboard.indicator.context import Context, build_context
 from dashboard.indicator.inequalities import inequality_figures
+from dashboard.indicator import over_time
 from dashboard.indicator.over_time import spc_figures, trend_figures
 
 CLIENTSIDE_NAMESPACE = "indicator"
@@ -41,7 +42,7 @@ def download_csv(n_clicks: int | None, view: dict | None) -> dict:
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     key = dash.ctx.triggered_id["chart"]
-    query = {"area": view.get("area"), "view": view.get("view"), "ci": view.get("ci")}
+    query = {name: view.get(name) for name in ("area", "view", "ci", "with")}
     ctx = build_context(view["code"], query)
     chart = chart_for(ctx, key) if ctx else None
     if chart is None:
@@ -57,6 +58,15 @@ def register() -> None:
         State("indicator-view", "data"),
         prevent_initial_call=True,
     )(download_csv)
+    dash.callback(
+        Output(over_time.LOCATION_ID, "href"),
+        Input(over_time.APPLY_ID, "n_clicks"),
+        State(over_time.AREAS_ID, "value"),
+        State(over_time.MORE_AREAS_ID, "value"),
+        State(over_time.INTERVALS_ID, "value"),
+        State("indicator-view", "data"),
+        prevent_initial_call=True,
+    )(over_time.apply_area_choice)
     dash.clientside_callback(
         ClientsideFunction(namespace=CLIENTSIDE_NAMESPACE, function_name="keepFocus"),
         Output("indicator-focus", "data"),
