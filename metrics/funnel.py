@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.special import gammaincinv
 from scipy.stats import norm
 
@@ -77,7 +78,8 @@ def proportion_limit(denominators: Figures, average: float, level: float, side: 
     first = p * (n / z2 + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         spread = np.sqrt(
-            (-8 * p * (n / z2 + 1)) ** 2 - 64 * (1 / z2 + 1 / n) * p * (n * (p * (n / z2 + 2) - 1) + z2 * (p - 1))
+            (-8 * p * (n / z2 + 1)) ** 2
+            - 64 * (1 / z2 + 1 / n) * p * (n * (p * (n / z2 + 2) - 1) + z2 * (p - 1))
         )
         last = 1 / z2 + 1 / n
         sign = -1 if side == "low" else 1
@@ -180,6 +182,52 @@ def rate_limits(events: Figures, average: float, multiplier: float, *, years_of_
         )
 
 
+def _events_on_curve(expected: float, level: float, side: str) -> float:
+    """The (fractional) number of events whose exact limit equals ``expected``: its upper limit for the
+    lower curve (``side='low'``), its lower limit for the upper curve. 0 when no count reaches it."""
+    alpha = 1 - level
+    if side == "low":
+
+        def gap(k: float) -> float:
+            return float(gammaincinv(k + 1, 1 - alpha / 2)) - expected
+
+        if gap(0) >= 0:
+            return 0.0
+    else:
+
+        def gap(k: float) -> float:
+            return float(gammaincinv(k, alpha / 2)) - expected
+
+    high = max(10.0, 2 * expected + 50)
+    return float(brentq(gap, 1e-9, high, xtol=1e-10, rtol=1e-12))
+
+
+def rate_limits_at(populations: Figures, average: float, multiplier: float) -> Limits:
+    """The four rate funnel limits at given populations (the table beside the chart): the same curves as
+    :func:`rate_limits`, found for each population by solving for the number of events."""
+    n = as_float_array(np.atleast_1d(as_float_array(populations)))
+    values: dict[str, list[float]] = {"lower95": [], "upper95": [], "lower998": [], "upper998": []}
+    for ni in n:
+        for name, level, side in (
+            ("lower95", 0.95, "low"),
+            ("upper95", 0.95, "high"),
+            ("lower998", 0.998, "low"),
+            ("upper998", 0.998, "high"),
+        ):
+            if math.isnan(ni) or ni <= 0:
+                values[name].append(math.nan)
+            else:
+                values[name].append(_events_on_curve(average * ni, level, side) / ni * multiplier)
+    return Limits(
+        x=n,
+        lower95=np.asarray(values["lower95"]),
+        upper95=np.asarray(values["upper95"]),
+        lower998=np.asarray(values["lower998"]),
+        upper998=np.asarray(values["upper998"]),
+        baseline=average * multiplier,
+    )
+
+
 def _rate_interval(count: float, population: float, level: float) -> tuple[float, float]:
     """An area's rate interval per person: exact Poisson below 10 events, Byar's from 10 (``phe_rate``)."""
     if count < EXACT_BELOW:
@@ -245,10 +293,7 @@ def axis_range(denominators: Figures, *, years_of_data: float = 1) -> tuple[floa
     n = as_float_array(denominators)
     n = n[~np.isnan(n)]
     smallest, largest = float(n.min()), float(n.max())
-    if largest > 2 * smallest:
-        minimum = 0.0
-    else:
-        minimum = _floor_neat(smallest / years_of_data) * years_of_data
+    minimum = 0.0 if largest > 2 * smallest else _floor_neat(smallest / years_of_data) * years_of_data
     return minimum, _ceiling_neat(largest / years_of_data) * years_of_data
 
 
@@ -274,7 +319,9 @@ def proportion_funnel(denominators: Figures, average: float, multiplier: float =
     return proportion_limits(grid(*axis_range(denominators)), average, multiplier)
 
 
-def rate_funnel(populations: Figures, average: float, multiplier: float, *, years_of_data: float = 1) -> Limits:
+def rate_funnel(
+    populations: Figures, average: float, multiplier: float, *, years_of_data: float = 1
+) -> Limits:
     """The rate funnel drawn over the areas' populations: the events grid runs between the events expected
     at the smallest and largest population (``calculate_funnel_limits`` for rates)."""
     minimum, maximum = axis_range(populations, years_of_data=years_of_data)

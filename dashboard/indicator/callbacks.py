@@ -13,10 +13,10 @@ from dash import MATCH, ClientsideFunction, Input, Output, State
 
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.downloads import button_id, csv_download, download_id
-from dashboard.indicator.compare_section import compare_figures
+from dashboard.indicator import over_time
+from dashboard.indicator.compare_section import compare_figures, funnel_figures
 from dashboard.indicator.context import Context, build_context
 from dashboard.indicator.inequalities import inequality_figures
-from dashboard.indicator import over_time
 from dashboard.indicator.over_time import spc_figures, trend_figures
 
 CLIENTSIDE_NAMESPACE = "indicator"
@@ -32,6 +32,8 @@ def chart_for(ctx: Context, key: str) -> Chart | None:
     if key == "compare":
         made = compare_figures(ctx)
         return made[0] if made else None
+    if key == "funnel":
+        return funnel_figures(ctx)[0]
     if key.startswith("inequalities-"):
         return next((chart for chart in inequality_figures(ctx) if chart.key == key), None)
     return None

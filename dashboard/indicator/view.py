@@ -96,9 +96,7 @@ def read_with(
     return tuple(chosen), tuple(ignored)
 
 
-def read_view(
-    code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()
-) -> View:
+def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()) -> View:
     """The view from the query string: an unknown area, view or CI setting falls back to the default (and is
     listed in ``ignored``), as does a ``with`` code that is not in ``known_areas``. The default area is
     Cambridgeshire, or the first local area with figures.

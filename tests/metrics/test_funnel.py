@@ -160,3 +160,19 @@ def test_missing_or_impossible_figures_are_not_assessed_rather_than_stopping_the
         "not assessed",
     ]
     assert funnel.rate_outcomes([None, 3], [100, 0], 0.01) == ["not assessed", "not assessed"]
+
+
+def test_rate_limits_at_a_population_lie_on_the_curves_the_reference_draws():
+    """The table's limits at each area's population are the plotted curves read at that population."""
+    curves = funnel.rate_limits(np.array([1.0, 5, 20, 100, 1000]), 0.001, 1000)
+    for side in ("lower95", "upper95", "lower998", "upper998"):
+        populations = getattr(curves, f"x_{side}")
+        at = funnel.rate_limits_at(populations, 0.001, 1000)
+        np.testing.assert_allclose(getattr(at, side), getattr(curves, side), rtol=1e-8, err_msg=side)
+
+
+def test_a_small_population_has_no_lower_rate_limit():
+    """100 people at 1 per 1,000 expect 0.1 events: even none is within chance, so the lower limit is 0."""
+    at = funnel.rate_limits_at([100], 0.001, 1000)
+    assert at.lower95[0] == 0
+    assert at.upper95[0] > 10

@@ -108,7 +108,10 @@ BREASTFEEDING = (
         for area, (counts, d) in _BREASTFEEDING_SERIES.items()
         for year, n in zip(BREASTFEEDING_YEARS, counts, strict=True)
     )
-    + "".join(f"breastfeeding-6-8-weeks,{area},2023/24,{n},{d},,no,\n" for area, (n, d) in _BREASTFEEDING_2023.items())
+    + "".join(
+        f"breastfeeding-6-8-weeks,{area},2023/24,{n},{d},,no,\n"
+        for area, (n, d) in _BREASTFEEDING_2023.items()
+    )
 )
 
 
