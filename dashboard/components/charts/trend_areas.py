@@ -58,17 +58,17 @@ OTHER_STYLES = (
 
 
 def line_styles(codes: Sequence[str]) -> dict[str, LineStyle]:
-    """A style for each area, the reader's area (first) always solid dark blue, England and the region
-    always the same as on the single-area chart, the others in turn."""
+    """A style for each area: the reader's area (first) always solid dark blue, England and the region as on
+    the single-area chart, the others in turn (taking England's and the region's when they are not shown)."""
+    fixed = {ENGLAND: ENGLAND_STYLE, EAST_OF_ENGLAND: REGION_STYLE}
+    taken = {fixed[c] for c in codes[1:] if c in fixed}
+    others = iter([*OTHER_STYLES, *(s for s in fixed.values() if s not in taken)])
     styles: dict[str, LineStyle] = {}
-    others = iter(OTHER_STYLES)
     for i, code in enumerate(codes):
         if i == 0:
             styles[code] = AREA_STYLE
-        elif code == ENGLAND:
-            styles[code] = ENGLAND_STYLE
-        elif code == EAST_OF_ENGLAND:
-            styles[code] = REGION_STYLE
+        elif code in fixed:
+            styles[code] = fixed[code]
         else:
             styles[code] = next(others)
     return styles
