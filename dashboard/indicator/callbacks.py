@@ -60,12 +60,15 @@ def register() -> None:
         State("indicator-view", "data"),
         prevent_initial_call=True,
     )(download_csv)
+    choice = over_time.choice_id
     dash.callback(
-        Output(over_time.LOCATION_ID, "href"),
-        Input(over_time.APPLY_ID, "n_clicks"),
-        State(over_time.AREAS_ID, "value"),
-        State(over_time.MORE_AREAS_ID, "value"),
-        State(over_time.INTERVALS_ID, "value"),
+        Output(choice("location", MATCH), "href"),
+        Input(choice("apply", MATCH), "n_clicks"),
+        State(choice("areas", MATCH), "value"),
+        State(choice("more-areas", MATCH), "value"),
+        State(choice("intervals", MATCH), "value"),
+        State(choice("areas", MATCH), "options"),
+        State(choice("more-areas", MATCH), "options"),
         State("indicator-view", "data"),
         prevent_initial_call=True,
     )(over_time.apply_area_choice)

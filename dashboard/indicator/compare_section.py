@@ -190,8 +190,9 @@ def _funnel_words(chart: Chart) -> html.Div:
     explainer = html.P(
         "Each point is an area, placed by its size (across) and its figure (up). The limits fan out around "
         "England because a small area's figure varies more by chance. An area outside the 99.8% limits "
-        "(dotted lines) differs from England by more than chance would explain. One between the 95% (dashed) "
-        "and 99.8% limits is worth watching: about 1 area in 20 lands outside the 95% limits by chance alone.",
+        "(dotted lines) differs from England by more than chance would explain. One between the 95% "
+        "(dashed) and 99.8% limits is worth watching: about 1 area in 20 lands outside the 95% limits by "
+        "chance alone.",
         className="app-body",
     )
     return html.Div([explainer, html.Ul(items, className="app-list", id="funnel-outliers")])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from dash.dependencies import Wildcard
 
 from dashboard import data_access
 from dashboard.components.attributes import extra
@@ -141,11 +142,18 @@ def _spc_explainer() -> html.P:
 
 # --- Areas on the trend chart ----------------------------------------------------------------------------
 
-AREAS_ID = "trend-areas"
-MORE_AREAS_ID = "trend-more-areas"
-INTERVALS_ID = "trend-intervals"
-APPLY_ID = "trend-areas-apply"
-LOCATION_ID = "trend-areas-location"
+
+def choice_id(part: str, chart: str | Wildcard = "trend") -> dict:
+    """The id of a part of the choice of areas. Pattern-matching ids, as the parts exist only on the trend
+    view: the callback that reads them (on ``MATCH``) is not checked against pages without them."""
+    return {"type": f"trend-{part}", "chart": chart}
+
+
+AREAS_ID = choice_id("areas")
+MORE_AREAS_ID = choice_id("more-areas")
+INTERVALS_ID = choice_id("intervals")
+APPLY_ID = choice_id("apply")
+LOCATION_ID = choice_id("location")
 
 
 def _above(ctx: Context) -> list[str]:
@@ -178,14 +186,22 @@ def _shown(ctx: Context) -> list[str]:
     return [c for c in _benchmarks(ctx) if (ctx.series["area_code"] == c).any()]
 
 
-def _checklist(id: str, codes: list[str], ctx: Context, shown: list[str]) -> dcc.Checklist:
-    return dcc.Checklist(
-        options=[{"label": ctx.names.get(c, c), "value": c} for c in codes],
-        value=[c for c in shown if c in codes],
-        id=id,
-        className="app-checkboxes",
-        inputClassName="app-checkboxes__input",
-        labelClassName="app-checkboxes__item",
+def _plain(checklist: dcc.Checklist) -> html.Div:
+    """Dash draws a tick-box list as a list box of options, each holding a tick box (a control inside a
+    control, to a screen reader); ``dashboard/assets/choices.js`` takes those roles off lists in here."""
+    return html.Div(checklist, className="app-plain-checkboxes")
+
+
+def _checklist(id: dict, codes: list[str], ctx: Context, shown: list[str]) -> html.Div:
+    return _plain(
+        dcc.Checklist(
+            options=[{"label": ctx.names.get(c, c), "value": c} for c in codes],
+            value=[c for c in shown if c in codes],
+            id=id,
+            className="app-checkboxes",
+            inputClassName="app-checkboxes__input",
+            labelClassName="app-checkboxes__item",
+        )
     )
 
 
@@ -198,7 +214,9 @@ def area_form(ctx: Context) -> html.Div:
     shown = _shown(ctx)
     extra_shown = [c for c in shown if c in more]
     fields: list = [
-        html.Legend(f"Areas to show beside {ctx.area_name}", className="app-fieldset__legend"),
+        html.Legend(
+            f"Areas to show beside {ctx.area_name}", className="app-fieldset__legend", id="trend-areas-legend"
+        ),
         html.P(
             f"Up to {MAX_AREAS - 1} areas. Each line has its own pattern and marker, and is named at its "
             "end.",
@@ -208,19 +226,21 @@ def area_form(ctx: Context) -> html.Div:
         _checklist(AREAS_ID, near, ctx, shown),
     ]
     label = f"More areas ({len(more)})" + (f", {len(extra_shown)} chosen" if extra_shown else "")
-    more_list = _checklist(MORE_AREAS_ID, more, ctx, shown)
+    more_list = html.Div(_checklist(MORE_AREAS_ID, more, ctx, shown), className="app-trend-areas__more")
     fields.append(
         details(label, more_list, id="trend-more-areas-details") if more else html.Div(more_list, hidden=True)
     )
     has_limits = bool((ctx.series["lower95"].notna() & ctx.series["upper95"].notna()).any())
     fields.append(
-        dcc.Checklist(
-            options=[{"label": "Show 95% intervals", "value": "on"}] if has_limits else [],
-            value=["on"] if ctx.view.ci and has_limits else [],
-            id=INTERVALS_ID,
-            className="app-checkboxes app-checkboxes--single",
-            inputClassName="app-checkboxes__input",
-            labelClassName="app-checkboxes__item",
+        _plain(
+            dcc.Checklist(
+                options=[{"label": "Show 95% intervals", "value": "on"}] if has_limits else [],
+                value=["on"] if ctx.view.ci and has_limits else [],
+                id=INTERVALS_ID,
+                className="app-checkboxes app-checkboxes--single",
+                inputClassName="app-checkboxes__input",
+                labelClassName="app-checkboxes__item",
+            )
         )
     )
     if not has_limits:
@@ -270,13 +290,22 @@ def _left_out(ctx: Context) -> list:
 
 
 def apply_area_choice(
-    n_clicks: int | None, near: list | None, more: list | None, intervals: list | None, view: dict | None
+    n_clicks: int | None,
+    near: list | None,
+    more: list | None,
+    intervals: list | None,
+    near_options: list | None,
+    more_options: list | None,
+    view: dict | None,
 ) -> str:
-    """The link for the areas and intervals ticked (the page reloads there, so the link reproduces it)."""
+    """The link for the areas and intervals ticked, the areas in the order the choice lists them (the page
+    reloads there, so the link reproduces the chart)."""
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     current = View(code=view["code"], area=view["area"], view="trend", ci=view.get("ci") != "off")
-    chosen = tuple(dict.fromkeys([*(near or []), *(more or [])]))
+    ticked = {*(near or []), *(more or [])}
+    listed = [option["value"] for option in [*(near_options or []), *(more_options or [])]]
+    chosen = tuple(code for code in dict.fromkeys(listed) if code in ticked)
     ci = "on" in (intervals or [])
     return current.href(ci="on" if ci else "off", **{"with": with_value(chosen)})
 

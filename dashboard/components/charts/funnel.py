@@ -171,10 +171,10 @@ def _curves(given: FunnelInput, sizes: np.ndarray) -> list[go.Scatter]:
     else:
         limits = funnel.proportion_funnel(present, given.average, given.multiplier)
         xs = dict.fromkeys(("lower95", "upper95", "lower998", "upper998"), limits.x)
-    right = float(max(present.max() * 1.08, 1))
+    right = _x_range(sizes)[1]
     traces = [
         go.Scatter(
-            x=[0, right],
+            x=[_x_range(sizes)[0], right],
             y=[limits.baseline, limits.baseline],
             mode="lines",
             name="England",
@@ -205,10 +205,15 @@ def _curves(given: FunnelInput, sizes: np.ndarray) -> list[go.Scatter]:
     return traces
 
 
+def _hover(row: dict, indicator: Mapping) -> str:
+    share = f"{count(row['Count'] or 0)} of {count(row['Denominator'] or 0)}"
+    figure = value_text(row["Value"], indicator)
+    return f"<b>{row['Area']}</b><br>{figure} ({share})<br>{row['Compared with England']}"
+
+
 def _points(frame: pd.DataFrame, indicator: Mapping, our_area: str) -> list[go.Scatter]:
-    """Each area as a point, its shape saying where it lies; the reader's area dark blue, the rest dark grey;
-    every point named beside it."""
-    size = "Denominator"
+    """Each area as a point, its shape saying where it lies; the reader's area dark blue, the rest dark grey.
+    The points carry no legend entry of their own: :func:`_shape_key` explains the shapes."""
     placed = frame[frame["outcome"] != "not assessed"]
     traces = []
     for ours in (False, True):
@@ -218,24 +223,19 @@ def _points(frame: pd.DataFrame, indicator: Mapping, our_area: str) -> list[go.S
         colour = colours.OUR_AREA if ours else colours.SECONDARY_TEXT
         traces.append(
             go.Scatter(
-                x=part[size].tolist(),
+                x=part["Denominator"].tolist(),
                 y=part["Value"].tolist(),
-                mode="markers+text",
-                text=part["Area"].tolist(),
-                textposition="middle right",
-                textfont={"size": 15, "color": colours.TEXT},
+                mode="markers",
                 marker={
                     "symbol": [MARKERS[o][0] for o in part["outcome"]],
                     "size": [MARKERS[o][1] for o in part["outcome"]],
                     "color": colour,
+                    "opacity": 1,
                     "line": {"width": 2.5, "color": colour},
                 },
                 name=part["Area"].iloc[0] if ours else "Other areas",
-                hovertext=[
-                    f"<b>{r['Area']}</b><br>{value_text(r['Value'], indicator)} "
-                    f"({count(r['Count'] or 0)} of {count(r[size] or 0)})<br>{r['Compared with England']}"
-                    for r in records(part)
-                ],
+                showlegend=False,
+                hovertext=[_hover(r, indicator) for r in records(part)],
                 hoverinfo="text",
                 cliponaxis=False,
                 meta="our-area" if ours else "other-areas",
@@ -244,10 +244,76 @@ def _points(frame: pd.DataFrame, indicator: Mapping, our_area: str) -> list[go.S
     return traces
 
 
+def _shape_key() -> list[go.Scatter]:
+    """Legend entries for the points' shapes (the words, not the colour, say where an area lies)."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"symbol": symbol, "size": 14, "color": colours.SECONDARY_TEXT, "line": {"width": 2.5}},
+            name=name,
+            meta=f"key-{key}",
+        )
+        for key, symbol, name in (
+            ("outside", "triangle-up", "Outside 99.8%"),
+            ("between", "triangle-up-open", "Between 95% and 99.8%"),
+            ("within", "circle", "Within 95%"),
+        )
+    ]
+
+
+def point_labels(
+    points: list[tuple[float, float, str]], x_span: float, y_span: float, *, width: float = 900
+) -> list[dict]:
+    """A name beside each point (x, y, name): to its right, or to its left where that would cover another
+    point or label, or else to its right moved down until it is clear. Labels are taken as about 8 pixels a
+    character wide and 7% of the value range tall, points as 20 pixels wide, on a plot ``width`` pixels
+    wide."""
+    per_pixel = (x_span or 1) / width
+    marker = 10 * per_pixel
+    gap = 0.07 * (y_span or 1)
+    taken = [(x - marker, x + marker, y) for x, y, _ in points]  # left, right and middle of what is drawn
+
+    def clear(left: float, right: float, y: float) -> bool:
+        return all(not (left < b and a < right and abs(y - c) < gap) for a, b, c in taken)
+
+    labels = []
+    for x, y, name in sorted(points, key=lambda p: -p[1]):
+        extent = (len(name) * 8 + 12) * per_pixel
+        side, position = "right", y
+        if not clear(x + marker, x + marker + extent, y):
+            if clear(x - marker - extent, x - marker, y):
+                side = "left"
+            else:
+                while not clear(x + marker, x + marker + extent, position):
+                    position -= gap / 2
+        if side == "right":
+            taken.append((x + marker, x + marker + extent, position))
+        else:
+            taken.append((x - marker - extent, x - marker, position))
+        labels.append(
+            {
+                "x": x,
+                "y": position,
+                "xref": "x",
+                "yref": "y",
+                "text": name,
+                "showarrow": False,
+                "xanchor": "left" if side == "right" else "right",
+                "yanchor": "middle",
+                "xshift": 12 if side == "right" else -12,
+                "font": {"size": 15, "color": colours.TEXT},
+                "bgcolor": "rgba(255, 255, 255, 0.85)",
+            }
+        )
+    return labels
+
+
 def funnel_figure(frame: pd.DataFrame, given: FunnelInput, indicator: Mapping, our_area: str) -> go.Figure:
-    """The limits, England's line, then the areas on top."""
+    """The limits, England's line, then the areas on top, each named beside it."""
     sizes = frame["Denominator"].to_numpy(dtype=float, na_value=np.nan)
-    figure = go.Figure([*_curves(given, sizes), *_points(frame, indicator, our_area)])
+    figure = go.Figure([*_curves(given, sizes), *_points(frame, indicator, our_area), *_shape_key()])
     values = [v for v in frame["Value"] if v is not None] + [given.average * given.multiplier]
     limits = [
         v
@@ -257,16 +323,22 @@ def funnel_figure(frame: pd.DataFrame, given: FunnelInput, indicator: Mapping, o
     ]
     low, high = min(values + limits), max(values + limits)
     pad = (high - low) * 0.15 or 1
-    denominator = str(indicator.get("denominator") or "Denominator")
-    size_title = "Population implied by the rate" if given.standardised else denominator
+    left, right = _x_range(sizes)
+    placed = frame[frame["outcome"] != "not assessed"]
+    labels = point_labels(
+        list(zip(placed["Denominator"], placed["Value"], placed["Area"], strict=True)),
+        right - left,
+        high - low,
+    )
+    size_title = size_axis_title(indicator, standardised=given.standardised)
     figure.update_layout(
         **base_layout(
             hovermode="closest",
-            margin={"l": 16, "r": 150, "t": 72, "b": 16},
+            margin={"l": 16, "r": 170, "t": 72, "b": 16},
+            annotations=labels,
             xaxis={
                 "title": {"text": size_title},
-                "rangemode": "tozero",
-                "range": [0, float(np.nanmax(sizes)) * 1.08],
+                "range": [left, right],
                 "fixedrange": True,
                 "showgrid": True,
                 "gridcolor": GRID_COLOUR,
@@ -276,6 +348,22 @@ def funnel_figure(frame: pd.DataFrame, given: FunnelInput, indicator: Mapping, o
         )
     )
     return figure
+
+
+def size_axis_title(indicator: Mapping, *, standardised: bool) -> str:
+    """What the x axis counts: the indicator's denominator as the catalogue defines it ("Number of infants
+    due a 6 to 8 week review"), or for a standardised rate the population its count and rate imply."""
+    if standardised:
+        return "Population implied by the count and rate"
+    definition = str(indicator.get("denominator_definition") or "").strip()
+    return definition if definition and len(definition) <= 80 else "Denominator"
+
+
+def _x_range(sizes: np.ndarray) -> tuple[float, float]:
+    """The sizes the funnel is drawn over (:func:`metrics.funnel.axis_range`), a little wider on the right."""
+    present = sizes[~np.isnan(sizes)]
+    minimum, maximum = funnel.axis_range(present)
+    return minimum, max(maximum, float(present.max()) * 1.05)
 
 
 # --- The words ------------------------------------------------------------------------------------------

@@ -197,7 +197,7 @@ def _line(rows: pd.DataFrame, name: str, style: LineStyle, indicator: Mapping, *
         mode="lines+markers",
         name=name,
         line={"color": style.colour, "width": 4 if ours else 3, "dash": style.dash},
-        marker={"size": 11 if ours else 10, "color": style.colour, "symbol": style.marker},
+        marker={"size": 11 if ours else 13, "color": style.colour, "symbol": style.marker},
         hovertext=hover,
         hoverinfo="text",
         meta=f"line-{rows['area_code'].iloc[0]}",
@@ -340,8 +340,8 @@ def areas_trend_figure(frame: pd.DataFrame, indicator: Mapping, codes: Sequence[
 
 
 def _latest_words(frame: pd.DataFrame, indicator: Mapping, codes: Sequence[str]) -> str:
-    """ "; Cambridgeshire 52.1%, the East of England 50.3% and England 49.2% in 2023/24": the other areas'
-    figures for the reader's area's latest period."""
+    """ ", against Cambridgeshire 52.1%, the East of England 50.3% and England 49.2%": the other areas'
+    figures for the reader's area's latest period (the period the headline ends with)."""
     ours = frame[(frame["area_code"] == codes[0]) & frame["Value"].notna()]
     if ours.empty:
         return ""
@@ -361,7 +361,7 @@ def _latest_words(frame: pd.DataFrame, indicator: Mapping, codes: Sequence[str])
     if not parts:
         return ""
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"; {listed} in {latest['Period']}"
+    return f", against {listed}"
 
 
 def areas_trend_headline(
