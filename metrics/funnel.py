@@ -276,7 +276,7 @@ def _floor_neat(x: float, down: float = 0.95) -> float:
     if x == 0:
         return 0.0
     digits = len(str(math.floor(x * down))) - 1
-    return math.floor(x * down / 10**digits) * 10**digits
+    return float(math.floor(x * down / 10.0**digits) * 10.0**digits)
 
 
 def _ceiling_neat(x: float, up: float = 1.05) -> float:
@@ -284,7 +284,7 @@ def _ceiling_neat(x: float, up: float = 1.05) -> float:
     if x == 0:
         return 0.0
     digits = len(str(math.ceil(x * up))) - 2
-    return math.ceil(x * up / 10**digits) * 10**digits
+    return float(math.ceil(x * up / 10.0**digits) * 10.0**digits)
 
 
 def axis_range(denominators: Figures, *, years_of_data: float = 1) -> tuple[float, float]:

@@ -205,7 +205,7 @@ def _checklist(id: dict, codes: list[str], ctx: Context, shown: list[str]) -> ht
     )
 
 
-def area_form(ctx: Context) -> html.Div:
+def area_form(ctx: Context) -> html.Div | html.Details:
     """Tick boxes for the areas to draw beside the reader's (its county, the region, England, the other
     local areas, and every other area with figures behind "More areas"), one for the 95% intervals, and a
     button that redraws the chart. The choice goes into the link (``with`` and ``ci``)."""
