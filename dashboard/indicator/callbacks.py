@@ -9,7 +9,7 @@ registering once when first imported.
 from __future__ import annotations
 
 import dash
-from dash import MATCH, ClientsideFunction, Input, Output, State
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State
 
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.downloads import button_id, csv_download, download_id
@@ -65,10 +65,10 @@ def register() -> None:
         Output(choice("location", MATCH), "href"),
         Input(choice("apply", MATCH), "n_clicks"),
         State(choice("areas", MATCH), "value"),
-        State(choice("more-areas", MATCH), "value"),
+        State(over_time.more_areas_id(ALL, MATCH), "value"),
         State(choice("intervals", MATCH), "value"),
         State(choice("areas", MATCH), "options"),
-        State(choice("more-areas", MATCH), "options"),
+        State(over_time.more_areas_id(ALL, MATCH), "options"),
         State("indicator-view", "data"),
         prevent_initial_call=True,
     )(over_time.apply_area_choice)

@@ -206,7 +206,7 @@ def _funnel_block(ctx: Context, found: Comparison) -> html.Div:
                 html.H3("Funnel plot", className="app-indicator-chart__headline"),
                 html.P(reason, className="app-body", id="funnel-none"),
             ],
-            className="app-indicator-chart",
+            className="app-indicator-chart app-indicator-chart--none",
             id="chart-funnel-none",
         )
     body = [graph_image(chart.key, chart.figure, chart.summary), _funnel_words(chart)]

@@ -149,8 +149,12 @@ def choice_id(part: str, chart: str | Wildcard = "trend") -> dict:
     return {"type": f"trend-{part}", "chart": chart}
 
 
+def more_areas_id(group: str | Wildcard, chart: str | Wildcard = "trend") -> dict:
+    """The id of one region's list under "More areas" (the callback reads them all, on ``ALL``)."""
+    return {"type": "trend-more-areas", "chart": chart, "group": group}
+
+
 AREAS_ID = choice_id("areas")
-MORE_AREAS_ID = choice_id("more-areas")
 INTERVALS_ID = choice_id("intervals")
 APPLY_ID = choice_id("apply")
 LOCATION_ID = choice_id("location")
@@ -176,6 +180,24 @@ def area_groups(ctx: Context, held: list[str]) -> tuple[list[str], list[str]]:
     near = list(dict.fromkeys(near))
     more = [c for c in held if c not in near and c != ctx.area]
     return near, more
+
+
+def by_region(ctx: Context, codes: list[str]) -> list[tuple[str, str, list[str]]]:
+    """``codes`` grouped by the region they lie in, regions by name: (group key, region name, codes). Each
+    list stays short (Dash draws a list of 100 or more as a scrolling window that hides most of it)."""
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        region, seen = ctx.parents.get(code), {code}
+        while region and not region.startswith("E12") and region not in seen:
+            seen.add(region)
+            region = ctx.parents.get(region)
+        key = region if region and region.startswith("E12") else "other"
+        groups.setdefault(key, []).append(code)
+    named = [
+        (key, ctx.names.get(key, "Other areas") if key != "other" else "Other areas", c)
+        for key, c in groups.items()
+    ]
+    return sorted(named, key=lambda group: (group[0] == "other", group[1]))
 
 
 def _shown(ctx: Context) -> list[str]:
@@ -226,10 +248,21 @@ def area_form(ctx: Context) -> html.Div | html.Details:
         _checklist(AREAS_ID, near, ctx, shown),
     ]
     label = f"More areas ({len(more)})" + (f", {len(extra_shown)} chosen" if extra_shown else "")
-    more_list = html.Div(_checklist(MORE_AREAS_ID, more, ctx, shown), className="app-trend-areas__more")
-    fields.append(
-        details(label, more_list, id="trend-more-areas-details") if more else html.Div(more_list, hidden=True)
+    more_list = html.Div(
+        [
+            html.Div(
+                [
+                    html.H3(region, className="app-trend-areas__region"),
+                    _checklist(more_areas_id(key), codes, ctx, shown),
+                ],
+                className="app-trend-areas__group",
+            )
+            for key, region, codes in by_region(ctx, more)
+        ],
+        className="app-trend-areas__more",
     )
+    if more:
+        fields.append(details(label, more_list, id="trend-more-areas-details"))
     has_limits = bool((ctx.series["lower95"].notna() & ctx.series["upper95"].notna()).any())
     fields.append(
         _plain(
@@ -299,12 +332,16 @@ def apply_area_choice(
     view: dict | None,
 ) -> str:
     """The link for the areas and intervals ticked, the areas in the order the choice lists them (the page
-    reloads there, so the link reproduces the chart)."""
+    reloads there, so the link reproduces the chart). ``more`` and ``more_options`` hold one list for each
+    region under "More areas"."""
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     current = View(code=view["code"], area=view["area"], view="trend", ci=view.get("ci") != "off")
-    ticked = {*(near or []), *(more or [])}
-    listed = [option["value"] for option in [*(near_options or []), *(more_options or [])]]
+    ticked = {*(near or []), *(value for values in more or [] for value in values or [])}
+    listed = [
+        option["value"]
+        for option in [*(near_options or []), *(o for options in more_options or [] for o in options or [])]
+    ]
     chosen = tuple(code for code in dict.fromkeys(listed) if code in ticked)
     ci = "on" in (intervals or [])
     return current.href(ci="on" if ci else "off", **{"with": with_value(chosen)})

@@ -176,9 +176,9 @@ def test_pressing_update_makes_the_link_for_the_ticked_areas_in_the_order_listed
             (ENGLAND, "England"),
         )
     ]
-    more = [{"label": "Norfolk", "value": "E10000020"}]
+    more = [[{"label": "Norfolk", "value": "E10000020"}], [{"label": "Kent", "value": "E10000016"}]]
     ticked = [ENGLAND, REGION, CAMBRIDGESHIRE]  # in the order they were ticked
-    href = over_time.apply_area_choice(1, ticked, ["E10000020"], ["on"], near, more, view)
+    href = over_time.apply_area_choice(1, ticked, [["E10000020"], []], ["on"], near, more, view)
     assert href == f"/indicator/{CODE}?area={FENLAND}&with={CAMBRIDGESHIRE},{REGION},{ENGLAND},E10000020"
-    nothing = over_time.apply_area_choice(1, [], [], [], near, more, view)
+    nothing = over_time.apply_area_choice(1, [], [[], []], [], near, more, view)
     assert nothing == f"/indicator/{CODE}?area={FENLAND}&ci=off&with=none"
