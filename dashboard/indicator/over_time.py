@@ -183,21 +183,25 @@ def area_groups(ctx: Context, held: list[str]) -> tuple[list[str], list[str]]:
 
 
 def by_region(ctx: Context, codes: list[str]) -> list[tuple[str, str, list[str]]]:
-    """``codes`` grouped by the region they lie in, regions by name: (group key, region name, codes). Each
-    list stays short (Dash draws a list of 100 or more as a scrolling window that hides most of it)."""
+    """``codes`` grouped by the region they lie in, regions by name, then the regions themselves and any
+    other areas: (group key, heading, codes). Each list stays short (Dash draws a list of 100 or more as a
+    scrolling window that hides most of it)."""
     groups: dict[str, list[str]] = {}
     for code in codes:
         region, seen = ctx.parents.get(code), {code}
         while region and not region.startswith("E12") and region not in seen:
             seen.add(region)
             region = ctx.parents.get(region)
-        key = region if region and region.startswith("E12") else "other"
+        if code.startswith("E12"):
+            key = "regions"
+        elif region and region.startswith("E12") and not code.startswith("E47"):
+            key = region
+        else:
+            key = "other"
         groups.setdefault(key, []).append(code)
-    named = [
-        (key, ctx.names.get(key, "Other areas") if key != "other" else "Other areas", c)
-        for key, c in groups.items()
-    ]
-    return sorted(named, key=lambda group: (group[0] == "other", group[1]))
+    headings = {"regions": "Regions", "other": "Other areas"}
+    named = [(key, headings.get(key) or ctx.names.get(key, key), c) for key, c in groups.items()]
+    return sorted(named, key=lambda group: (group[0] in headings, group[0] == "other", group[1]))
 
 
 def _shown(ctx: Context) -> list[str]:

@@ -25,6 +25,8 @@ from dashboard.formatting import count, number
 from metrics import funnel
 
 FUNNEL_TYPES = ("proportion", "rate")
+IMPLIED = "Population implied by the rate"
+"""The column holding where a standardised rate sits across the funnel: multiplier x count / rate."""
 PLACES = {
     "high_998": "Outside the 99.8% limits (above)",
     "low_998": "Outside the 99.8% limits (below)",
@@ -117,8 +119,8 @@ def _sizes(given: FunnelInput) -> np.ndarray:
 
 def funnel_data(given: FunnelInput, names: Mapping[str, str]) -> pd.DataFrame:
     """One row per area, by where it lies (outside the 99.8% limits first) then name: Area, Value, Count,
-    Denominator (for a standardised rate, the population its count and rate imply), the four limits at
-    that denominator, and where it lies in words; ``area_code`` and ``outcome`` are kept but not shown."""
+    Denominator, for a standardised rate the population its count and rate imply (where it is placed), the
+    four limits there, and where it lies in words; ``area_code`` and ``outcome`` are kept but not shown."""
     rows = given.rows
     sizes = _sizes(given)
     if given.value_type == "rate":
@@ -132,7 +134,8 @@ def funnel_data(given: FunnelInput, names: Mapping[str, str]) -> pd.DataFrame:
             "Area": [names.get(c, c) for c in rows["area_code"]],
             "Value": [number(v) for v in rows["value"]],
             "Count": [number(v) for v in rows["count"]],
-            "Denominator": [number(v) for v in sizes],
+            "Denominator": [number(v) for v in rows["denominator"]],
+            IMPLIED: [number(v) for v in sizes],
             "Lower 99.8% limit": limits.lower998,
             "Lower 95% limit": limits.lower95,
             "Upper 95% limit": limits.upper95,
@@ -146,6 +149,8 @@ def funnel_data(given: FunnelInput, names: Mapping[str, str]) -> pd.DataFrame:
         frame[column] = [
             None if o == "not assessed" else number(v) for v, o in zip(frame[column], outcomes, strict=True)
         ]
+    if not given.standardised:
+        frame = frame.drop(columns=[IMPLIED])
     order = {
         key: i for i, key in enumerate(("high_998", "low_998", "high_95", "low_95", "within", "not assessed"))
     }
@@ -156,21 +161,22 @@ def funnel_data(given: FunnelInput, names: Mapping[str, str]) -> pd.DataFrame:
 # --- The figure -----------------------------------------------------------------------------------------
 
 
+def size_column(frame: pd.DataFrame) -> str:
+    """The column that places each area across the funnel."""
+    return IMPLIED if IMPLIED in frame else "Denominator"
+
+
 def _curves(given: FunnelInput, sizes: np.ndarray) -> list[go.Scatter]:
     """England's figure as a solid line, the 95% limits dashed and the 99.8% limits dotted, each labelled
     once in the legend."""
     present = sizes[~np.isnan(sizes)]
     if given.value_type == "rate":
-        limits = funnel.rate_funnel(present, given.average, given.multiplier)
-        xs = {
-            "lower95": limits.x_lower95,
-            "upper95": limits.x_upper95,
-            "lower998": limits.x_lower998,
-            "upper998": limits.x_upper998,
-        }
+        limits = funnel.rate_limits_at(
+            funnel.grid(*funnel.axis_range(present)), given.average, given.multiplier
+        )
     else:
         limits = funnel.proportion_funnel(present, given.average, given.multiplier)
-        xs = dict.fromkeys(("lower95", "upper95", "lower998", "upper998"), limits.x)
+    xs = dict.fromkeys(("lower95", "upper95", "lower998", "upper998"), limits.x)
     right = _x_range(sizes)[1]
     traces = [
         go.Scatter(
@@ -207,6 +213,8 @@ def _curves(given: FunnelInput, sizes: np.ndarray) -> list[go.Scatter]:
 
 def _hover(row: dict, indicator: Mapping) -> str:
     share = f"{count(row['Count'] or 0)} of {count(row['Denominator'] or 0)}"
+    if IMPLIED in row:
+        share = f"{count(row['Count'] or 0)} events, population implied {count(row[IMPLIED] or 0)}"
     figure = value_text(row["Value"], indicator)
     return f"<b>{row['Area']}</b><br>{figure} ({share})<br>{row['Compared with England']}"
 
@@ -223,7 +231,7 @@ def _points(frame: pd.DataFrame, indicator: Mapping, our_area: str) -> list[go.S
         colour = colours.OUR_AREA if ours else colours.SECONDARY_TEXT
         traces.append(
             go.Scatter(
-                x=part["Denominator"].tolist(),
+                x=part[size_column(frame)].tolist(),
                 y=part["Value"].tolist(),
                 mode="markers",
                 marker={
@@ -312,7 +320,7 @@ def point_labels(
 
 def funnel_figure(frame: pd.DataFrame, given: FunnelInput, indicator: Mapping, our_area: str) -> go.Figure:
     """The limits, England's line, then the areas on top, each named beside it."""
-    sizes = frame["Denominator"].to_numpy(dtype=float, na_value=np.nan)
+    sizes = frame[size_column(frame)].to_numpy(dtype=float, na_value=np.nan)
     figure = go.Figure([*_curves(given, sizes), *_points(frame, indicator, our_area), *_shape_key()])
     values = [v for v in frame["Value"] if v is not None] + [given.average * given.multiplier]
     limits = [
@@ -326,7 +334,7 @@ def funnel_figure(frame: pd.DataFrame, given: FunnelInput, indicator: Mapping, o
     left, right = _x_range(sizes)
     placed = frame[frame["outcome"] != "not assessed"]
     labels = point_labels(
-        list(zip(placed["Denominator"], placed["Value"], placed["Area"], strict=True)),
+        list(zip(placed[size_column(frame)], placed["Value"], placed["Area"], strict=True)),
         right - left,
         high - low,
     )

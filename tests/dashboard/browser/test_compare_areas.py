@@ -78,7 +78,7 @@ def test_fenland_against_its_county_the_region_and_england_then_the_funnel(
     _wait_for_trend(page)
     assert sorted(page.evaluate(LINE_NAMES) or []) == []  # the chart as before: no area lines of its own
 
-    page.locator("#trend-areas-details summary").click()
+    page.locator("#trend-areas-details > summary").click()
     county = page.get_by_label("Cambridgeshire", exact=True)
     region = page.get_by_label("East of England", exact=True)
     england = page.get_by_label("England", exact=True)

@@ -114,10 +114,15 @@ def test_counts_have_no_funnel_plot():
     )
 
 
-def test_a_rate_funnel_places_areas_by_poisson_limits(app):
-    """Self-harm admissions (10-24), Cambridgeshire 777 among 117,243 and Peterborough 197 among 33,551 in
-    2017/18, both far above England's 421.2 per 100,000 in the bundled Fingertips extract."""
+def test_a_standardised_rate_is_placed_at_the_population_its_count_and_rate_imply(app):
+    """Self-harm admissions (10-24) in 2017/18 from the bundled Fingertips extract are age-standardised:
+    Cambridgeshire's 777 admissions at 662.7 per 100,000 imply a population of 117,243 (its own is 116,545).
+    Both areas are far above England's 421.2 per 100,000."""
     layout = render_page(app, "self-harm-admissions-10-24", area=CAMBRIDGESHIRE)
     assert text_of(by_id(layout, "funnel-outside")) == (
         "Outside the 99.8% limits: Cambridgeshire (above), Peterborough (above)"
     )
+    rows = table_rows(layout, "table-funnel")
+    assert rows[0][:5] == ["Cambridgeshire", "662.7 per 100,000", "777", "116,545", "117,243"]
+    figure = figure_of(layout, "graph-funnel")
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Population implied by the count and rate"
