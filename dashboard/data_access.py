@@ -554,3 +554,12 @@ def rollback_plan(user: User, batch_id: str) -> RollbackPlan:
     """What rolling the import back would do (figures restored, new figures removed), with nothing written;
     only an administrator may ask (data.imports.rollback_plan)."""
     return _read(lambda e: imports.rollback_plan(e, batch_id, user))
+
+# --- Several areas on one chart (the indicator page's trend chart and funnel plot) -------------------------
+
+
+@cache.memoize()
+def indicator_areas(indicator_code: str) -> pd.DataFrame:
+    """The areas with at least one figure for ``indicator_code`` (code, name, area_type, parent_code,
+    figures), by name: what a reader can add to the trend chart."""
+    return _read(queries.areas_with_figures, indicator_code)

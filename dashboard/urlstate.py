@@ -88,7 +88,7 @@ def build(
     }
     if not kept:
         return ""
-    return "?" + urlencode([(name, kept[name]) for name in _ordered(kept)], safe="/")
+    return "?" + urlencode([(name, kept[name]) for name in _ordered(kept)], safe="/,")
 
 
 def href(

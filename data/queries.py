@@ -245,3 +245,24 @@ def breakdown_series(
         obs.c.age,
     )
     return _frame(engine, query)
+
+
+# --- Several areas on one chart (the indicator page's trend chart and funnel plot) -------------------------
+
+
+def areas_with_figures(engine: sa.Engine, indicator_code: str) -> pd.DataFrame:
+    """The areas with at least one headline figure for ``indicator_code``: code, name, area_type,
+    parent_code and the number of figures (``figures``), by name."""
+    held = (
+        sa.select(obs.c.area_code, sa.func.count().label("figures"))
+        .select_from(_headline())
+        .where(obs.c.indicator_code == indicator_code, obs.c.value.is_not(None))
+        .group_by(obs.c.area_code)
+        .subquery()
+    )
+    query = (
+        sa.select(areas.c.code, areas.c.name, areas.c.area_type, areas.c.parent_code, held.c.figures)
+        .select_from(areas.join(held, held.c.area_code == areas.c.code))
+        .order_by(areas.c.name, areas.c.code)
+    )
+    return _frame(engine, query)

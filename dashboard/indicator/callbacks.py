@@ -9,11 +9,12 @@ registering once when first imported.
 from __future__ import annotations
 
 import dash
-from dash import MATCH, ClientsideFunction, Input, Output, State
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State
 
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.downloads import button_id, csv_download, download_id
-from dashboard.indicator.compare_section import compare_figures
+from dashboard.indicator import over_time
+from dashboard.indicator.compare_section import compare_figures, funnel_figures
 from dashboard.indicator.context import Context, build_context
 from dashboard.indicator.inequalities import inequality_figures
 from dashboard.indicator.over_time import spc_figures, trend_figures
@@ -31,6 +32,8 @@ def chart_for(ctx: Context, key: str) -> Chart | None:
     if key == "compare":
         made = compare_figures(ctx)
         return made[0] if made else None
+    if key == "funnel":
+        return funnel_figures(ctx)[0]
     if key.startswith("inequalities-"):
         return next((chart for chart in inequality_figures(ctx) if chart.key == key), None)
     return None
@@ -41,7 +44,7 @@ def download_csv(n_clicks: int | None, view: dict | None) -> dict:
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     key = dash.ctx.triggered_id["chart"]
-    query = {"area": view.get("area"), "view": view.get("view"), "ci": view.get("ci")}
+    query = {name: view.get(name) for name in ("area", "view", "ci", "with")}
     ctx = build_context(view["code"], query)
     chart = chart_for(ctx, key) if ctx else None
     if chart is None:
@@ -57,6 +60,18 @@ def register() -> None:
         State("indicator-view", "data"),
         prevent_initial_call=True,
     )(download_csv)
+    choice = over_time.choice_id
+    dash.callback(
+        Output(choice("location", MATCH), "href"),
+        Input(choice("apply", MATCH), "n_clicks"),
+        State(choice("areas", MATCH), "value"),
+        State(over_time.more_areas_id(ALL, MATCH), "value"),
+        State(choice("intervals", MATCH), "value"),
+        State(choice("areas", MATCH), "options"),
+        State(over_time.more_areas_id(ALL, MATCH), "options"),
+        State("indicator-view", "data"),
+        prevent_initial_call=True,
+    )(over_time.apply_area_choice)
     dash.clientside_callback(
         ClientsideFunction(namespace=CLIENTSIDE_NAMESPACE, function_name="keepFocus"),
         Output("indicator-focus", "data"),

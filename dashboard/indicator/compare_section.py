@@ -1,5 +1,6 @@
 """Compared with other areas: the local areas' latest figures as bars beside a map, each area's comparison
-with England in words, and which areas have no figure for that period."""
+with England in words, and which areas have no figure for that period; then the same areas on a funnel plot
+around England, with the areas outside its limits listed in words (or why there is no funnel plot)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from dash import html
 from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.compare import compare_chart, compare_data
+from dashboard.components.charts.funnel import (
+    funnel_chart,
+    funnel_data,
+    funnel_input,
+    place_lists,
+    why_not,
+)
 from dashboard.components.charts.map import map_figure, map_summary
 from dashboard.components.charts.panel import chart_block, graph_image
 from dashboard.formatting import number
@@ -100,6 +108,27 @@ def compare_figures(ctx: Context, found: Comparison | None = None) -> tuple[Char
     return chart, found
 
 
+def _england_rows(ctx: Context, found: Comparison) -> pd.DataFrame:
+    """England's row for the compared period."""
+    first = found.rows.iloc[0]
+    return _in_period(ctx.series[ctx.series["area_code"] == ENGLAND], first)
+
+
+def funnel_figures(ctx: Context, found: Comparison | None = None) -> tuple[Chart | None, str | None]:
+    """The funnel plot of the compared areas around England, or None and the reason there is none."""
+    found = found or comparison(ctx)
+    if found is None:
+        return None, None
+    england = _england_rows(ctx, found)
+    reason = why_not(ctx.indicator, found.rows, england)
+    if reason is not None:
+        return None, reason
+    given = funnel_input(ctx.indicator, found.rows, england, found.period)
+    frame = funnel_data(given, ctx.names)
+    where = TIER_WORDS.get(found.tier or "", "local areas")
+    return funnel_chart(frame, given, ctx.indicator, ctx.area, where=where), None
+
+
 # --- The section --------------------------------------------------------------------------------------------
 
 
@@ -145,6 +174,45 @@ def _notes(ctx: Context, found: Comparison) -> list:
     return notes
 
 
+def _funnel_words(chart: Chart) -> html.Div:
+    """The areas outside the limits, in words, under the funnel plot."""
+    lists = place_lists(chart.data)
+    items = []
+    for key, words, id in (
+        ("outside", "Outside the 99.8% limits", "funnel-outside"),
+        ("between", "Between the 95% and 99.8% limits", "funnel-between"),
+        ("within", "Within the 95% limits", "funnel-within"),
+        ("not assessed", "Not assessed (no count or denominator)", "funnel-not-assessed"),
+    ):
+        if lists[key] or key in ("outside", "between"):
+            listed = ", ".join(lists[key]) if lists[key] else "none"
+            items.append(html.Li([html.Strong(f"{words}: "), listed], id=id))
+    explainer = html.P(
+        "Each point is an area, placed by its size (across) and its figure (up). The limits fan out around "
+        "England because a small area's figure varies more by chance. An area outside the 99.8% limits "
+        "(dotted lines) differs from England by more than chance would explain. One between the 95% "
+        "(dashed) and 99.8% limits is worth watching: about 1 area in 20 lands outside the 95% limits by "
+        "chance alone.",
+        className="app-body",
+    )
+    return html.Div([explainer, html.Ul(items, className="app-list", id="funnel-outliers")])
+
+
+def _funnel_block(ctx: Context, found: Comparison) -> html.Div:
+    chart, reason = funnel_figures(ctx, found)
+    if chart is None:
+        return html.Div(
+            [
+                html.H3("Funnel plot", className="app-indicator-chart__headline"),
+                html.P(reason, className="app-body", id="funnel-none"),
+            ],
+            className="app-indicator-chart app-indicator-chart--none",
+            id="chart-funnel-none",
+        )
+    body = [graph_image(chart.key, chart.figure, chart.summary), _funnel_words(chart)]
+    return chart_block(chart, ctx.indicator, body=body)
+
+
 def compare_section(ctx: Context) -> html.Section:
     """ "Compared with other areas": the bar chart and map side by side in one chart panel."""
     children: list = [html.H2("Compared with other areas", className="app-heading-l", id="compare-heading")]
@@ -165,6 +233,7 @@ def compare_section(ctx: Context) -> html.Section:
             panels.append(map_panel)
         body = [html.Div(panels, className="app-indicator-chart__panels"), *_notes(ctx, found)]
         children.append(chart_block(chart, ctx.indicator, body=body))
+        children.append(_funnel_block(ctx, found))
     return html.Section(
         children,
         className="app-indicator-section",

@@ -23,7 +23,8 @@ class Context:
     names: dict[str, str]
     parents: dict[str, str]
     series: pd.DataFrame
-    """The indicator's headline series for the local areas, England and the region."""
+    """The indicator's headline series for the local areas, England, the region and any areas the reader
+    added to the trend chart."""
     row: data_access.ScorecardRow
     """The scorecard's record of this indicator for the area: every judgement the page shows."""
     targets: pd.DataFrame
@@ -82,7 +83,10 @@ def build_context(code: str, query: dict) -> Context | None:
     names, parents = _names_and_parents()
     series = data_access.indicator_series(code, SERIES_AREAS)
     with_data = _areas_with_data(series)
-    view = read_view(code, query, with_data)
+    view = read_view(code, query, with_data, names)
+    chosen = tuple(c for c in view.with_areas or () if c not in SERIES_AREAS)
+    if chosen:  # areas the reader added to the trend chart
+        series = pd.concat([series, data_access.indicator_series(code, chosen)], ignore_index=True)
     row = data_access.scorecard_row(view.area, code)
     if row is None:
         return None

@@ -1,5 +1,6 @@
 """Over time: the trend chart, or the statistical process control (SPC) chart, with the links that switch
-between them and show or hide the confidence interval.
+between them and show or hide the confidence interval, and the choice of other areas to draw on the trend
+chart (its county, the region, England or any other area with figures).
 
 The SPC chart shows the scorecard's decisions (:class:`data.scorecard.ScorecardRow`): whether there are
 enough figures to judge (``spc_judged``), the direction of improvement, the variation and assurance. With
@@ -8,16 +9,21 @@ too few figures it shows the points alone and says so, in the scorecard's words.
 
 from __future__ import annotations
 
+import dash
 from dash import dcc, html
+from dash.dependencies import Wildcard
 
+from dashboard import data_access
 from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.panel import chart_block
 from dashboard.components.charts.spc import figures_data, spc_chart, spc_data, too_few_chart
 from dashboard.components.charts.trend import trend_chart, trend_data
+from dashboard.components.charts.trend_areas import MAX_AREAS, areas_trend_chart, areas_trend_data
+from dashboard.components.govuk import details
 from dashboard.indicator.context import Context
-from dashboard.indicator.view import KEEPS_FOCUS
-from data.areas import EAST_OF_ENGLAND, ENGLAND
+from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
+from data.areas import EAST_OF_ENGLAND, ENGLAND, LOCAL_AREAS
 from metrics.spc import xmr
 
 VIEW_CHOICES = (("trend", "Trend over time"), ("spc", "Statistical process control (SPC)"))
@@ -30,10 +36,25 @@ def _benchmarks(ctx: Context) -> list[str]:
     return [ENGLAND, EAST_OF_ENGLAND]
 
 
+def chosen_areas(ctx: Context) -> list[str] | None:
+    """The other areas the reader chose for the trend chart, as many as fit (None: the default lines)."""
+    if ctx.view.with_areas is None:
+        return None
+    return list(ctx.view.with_areas[: MAX_AREAS - 1])
+
+
 def trend_figures(ctx: Context) -> Chart | None:
-    """The trend chart for the view, or None when the area has no figures."""
+    """The trend chart for the view, or None when the area has no figures: the area with England and the
+    region, or with the areas the reader chose."""
     if ctx.area_rows()["value"].notna().sum() == 0:
         return None
+    chosen = chosen_areas(ctx)
+    if chosen is not None:
+        codes = [ctx.area, *chosen]
+        table = areas_trend_data(
+            ctx.series, ctx.indicator, codes, ctx.names, targets=ctx.targets, ci=ctx.view.ci
+        )
+        return areas_trend_chart(table, ctx.indicator, codes, ctx.names, ctx.row)
     data = trend_data(
         ctx.series,
         ctx.indicator,
@@ -119,6 +140,217 @@ def _spc_explainer() -> html.P:
     )
 
 
+# --- Areas on the trend chart ----------------------------------------------------------------------------
+
+
+def choice_id(part: str, chart: str | Wildcard = "trend") -> dict:
+    """The id of a part of the choice of areas. Pattern-matching ids, as the parts exist only on the trend
+    view: the callback that reads them (on ``MATCH``) is not checked against pages without them."""
+    return {"type": f"trend-{part}", "chart": chart}
+
+
+def more_areas_id(group: str | Wildcard, chart: str | Wildcard = "trend") -> dict:
+    """The id of one region's list under "More areas" (the callback reads them all, on ``ALL``)."""
+    return {"type": "trend-more-areas", "chart": chart, "group": group}
+
+
+AREAS_ID = choice_id("areas")
+INTERVALS_ID = choice_id("intervals")
+APPLY_ID = choice_id("apply")
+LOCATION_ID = choice_id("location")
+
+
+def _above(ctx: Context) -> list[str]:
+    """The areas above the reader's, nearest first: its county, the region, then England."""
+    found: list[str] = []
+    parent = ctx.parents.get(ctx.area)
+    while parent and parent not in found and parent != ctx.area:
+        found.append(parent)
+        parent = ctx.parents.get(parent)
+    if ENGLAND not in found:
+        found.append(ENGLAND)
+    return found
+
+
+def area_groups(ctx: Context, held: list[str]) -> tuple[list[str], list[str]]:
+    """The areas a reader can add, those with figures: first the areas above theirs and the other local
+    areas (shown as tick boxes), then every other area (``held`` order, behind "More areas")."""
+    available = set(held) | {c for c in (ctx.view.with_areas or ()) if c in ctx.names}
+    near = [c for c in [*_above(ctx), *LOCAL_AREAS] if c in available and c != ctx.area]
+    near = list(dict.fromkeys(near))
+    more = [c for c in held if c not in near and c != ctx.area]
+    return near, more
+
+
+def by_region(ctx: Context, codes: list[str]) -> list[tuple[str, str, list[str]]]:
+    """``codes`` grouped by the region they lie in, regions by name, then the regions themselves and any
+    other areas: (group key, heading, codes). Each list stays short (Dash draws a list of 100 or more as a
+    scrolling window that hides most of it)."""
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        region, seen = ctx.parents.get(code), {code}
+        while region and not region.startswith("E12") and region not in seen:
+            seen.add(region)
+            region = ctx.parents.get(region)
+        if code.startswith("E12"):
+            key = "regions"
+        elif region and region.startswith("E12") and not code.startswith("E47"):
+            key = region
+        else:
+            key = "other"
+        groups.setdefault(key, []).append(code)
+    headings = {"regions": "Regions", "other": "Other areas"}
+    named = [(key, headings.get(key) or ctx.names.get(key, key), c) for key, c in groups.items()]
+    return sorted(named, key=lambda group: (group[0] in headings, group[0] == "other", group[1]))
+
+
+def _shown(ctx: Context) -> list[str]:
+    """The areas besides the reader's on the chart now."""
+    chosen = chosen_areas(ctx)
+    if chosen is not None:
+        return chosen
+    return [c for c in _benchmarks(ctx) if (ctx.series["area_code"] == c).any()]
+
+
+def _plain(checklist: dcc.Checklist) -> html.Div:
+    """Dash draws a tick-box list as a list box of options, each holding a tick box (a control inside a
+    control, to a screen reader); ``dashboard/assets/choices.js`` takes those roles off lists in here."""
+    return html.Div(checklist, className="app-plain-checkboxes")
+
+
+def _checklist(id: dict, codes: list[str], ctx: Context, shown: list[str]) -> html.Div:
+    return _plain(
+        dcc.Checklist(
+            options=[{"label": ctx.names.get(c, c), "value": c} for c in codes],
+            value=[c for c in shown if c in codes],
+            id=id,
+            className="app-checkboxes",
+            inputClassName="app-checkboxes__input",
+            labelClassName="app-checkboxes__item",
+        )
+    )
+
+
+def area_form(ctx: Context) -> html.Div | html.Details:
+    """Tick boxes for the areas to draw beside the reader's (its county, the region, England, the other
+    local areas, and every other area with figures behind "More areas"), one for the 95% intervals, and a
+    button that redraws the chart. The choice goes into the link (``with`` and ``ci``)."""
+    held = list(data_access.indicator_areas(ctx.indicator["code"])["code"])
+    near, more = area_groups(ctx, held)
+    shown = _shown(ctx)
+    extra_shown = [c for c in shown if c in more]
+    fields: list = [
+        html.Legend(
+            f"Areas to show beside {ctx.area_name}", className="app-fieldset__legend", id="trend-areas-legend"
+        ),
+        html.P(
+            f"Up to {MAX_AREAS - 1} areas. Each line has its own pattern and marker, and is named at its "
+            "end.",
+            className="app-hint",
+            id="trend-areas-hint",
+        ),
+        _checklist(AREAS_ID, near, ctx, shown),
+    ]
+    label = f"More areas ({len(more)})" + (f", {len(extra_shown)} chosen" if extra_shown else "")
+    more_list = html.Div(
+        [
+            html.Div(
+                [
+                    html.H3(region, className="app-trend-areas__region"),
+                    _checklist(more_areas_id(key), codes, ctx, shown),
+                ],
+                className="app-trend-areas__group",
+            )
+            for key, region, codes in by_region(ctx, more)
+        ],
+        className="app-trend-areas__more",
+    )
+    if more:
+        fields.append(details(label, more_list, id="trend-more-areas-details"))
+    has_limits = bool((ctx.series["lower95"].notna() & ctx.series["upper95"].notna()).any())
+    fields.append(
+        _plain(
+            dcc.Checklist(
+                options=[{"label": "Show 95% intervals", "value": "on"}] if has_limits else [],
+                value=["on"] if ctx.view.ci and has_limits else [],
+                id=INTERVALS_ID,
+                className="app-checkboxes app-checkboxes--single",
+                inputClassName="app-checkboxes__input",
+                labelClassName="app-checkboxes__item",
+            )
+        )
+    )
+    if not has_limits:
+        fields.append(html.P("No confidence intervals are held for these figures.", className="app-hint"))
+    form = html.Div(
+        [
+            html.Fieldset(
+                fields, className="app-fieldset", **extra({"aria-describedby": "trend-areas-hint"})
+            ),
+            html.Button("Update the chart", type="button", id=APPLY_ID, className="app-button", n_clicks=0),
+            dcc.Location(id=LOCATION_ID, refresh=True),
+        ],
+        className="app-trend-areas",
+        id="trend-areas-form",
+    )
+    if ctx.view.with_areas is None:
+        return details("Compare with other areas on this chart", form, id="trend-areas-details")
+    return form
+
+
+def _left_out(ctx: Context) -> list:
+    """Which chosen areas are not drawn: beyond the most a chart holds, or without figures."""
+    notes = []
+    chosen = list(ctx.view.with_areas or ())
+    beyond = chosen[MAX_AREAS - 1 :]
+    if beyond:
+        names = ", ".join(ctx.names.get(c, c) for c in beyond)
+        notes.append(
+            html.P(
+                f"A chart holds {MAX_AREAS} areas at most, so {names} "
+                f"{'is' if len(beyond) == 1 else 'are'} not shown.",
+                className="app-secondary",
+                id="trend-areas-beyond",
+            )
+        )
+    empty = [
+        c
+        for c in chosen[: MAX_AREAS - 1]
+        if not ctx.series.loc[ctx.series["area_code"] == c, "value"].notna().any()
+    ]
+    if empty:
+        names = ", ".join(ctx.names.get(c, c) for c in empty)
+        notes.append(
+            html.P(f"There are no figures for {names}.", className="app-secondary", id="trend-areas-empty")
+        )
+    return notes
+
+
+def apply_area_choice(
+    n_clicks: int | None,
+    near: list | None,
+    more: list | None,
+    intervals: list | None,
+    near_options: list | None,
+    more_options: list | None,
+    view: dict | None,
+) -> str:
+    """The link for the areas and intervals ticked, the areas in the order the choice lists them (the page
+    reloads there, so the link reproduces the chart). ``more`` and ``more_options`` hold one list for each
+    region under "More areas"."""
+    if not n_clicks or not view:
+        raise dash.exceptions.PreventUpdate
+    current = View(code=view["code"], area=view["area"], view="trend", ci=view.get("ci") != "off")
+    ticked = {*(near or []), *(value for values in more or [] for value in values or [])}
+    listed = [
+        option["value"]
+        for option in [*(near_options or []), *(o for options in more_options or [] for o in options or [])]
+    ]
+    chosen = tuple(code for code in dict.fromkeys(listed) if code in ticked)
+    ci = "on" in (intervals or [])
+    return current.href(ci="on" if ci else "off", **{"with": with_value(chosen)})
+
+
 # --- The section --------------------------------------------------------------------------------------------
 
 
@@ -140,7 +372,9 @@ def _charts(ctx: Context) -> list:
         trend = trend_figures(ctx)
         if trend is None:
             return _no_chart(ctx)
-        return [_ci_toggle(ctx), chart_block(trend, ctx.indicator)]
+        if ctx.view.with_areas is None:
+            return [_ci_toggle(ctx), area_form(ctx), chart_block(trend, ctx.indicator)]
+        return [area_form(ctx), *_left_out(ctx), chart_block(trend, ctx.indicator)]
     spc = spc_figures(ctx)
     if spc is None:
         return _no_chart(ctx)

@@ -1,4 +1,4 @@
-"""The view a link asks for: ``/indicator/<code>?area=<code>&view=trend|spc&ci=on|off``.
+"""The view a link asks for: ``/indicator/<code>?area=<code>&view=trend|spc&ci=on|off&with=<codes>``.
 
 The view lives in the URL, so a link reproduces it. Every control is an ordinary link to another view, and
 Dash's page router rebuilds the page on the server.
@@ -6,6 +6,7 @@ Dash's page router rebuilds the page on the server.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dashboard import routes, urlstate
@@ -17,6 +18,8 @@ DEFAULT_AREA = CAMBRIDGESHIRE
 KEEPS_FOCUS = "app-keeps-focus"
 """Links that change the view in place: after the page is rebuilt, the focus returns to the control with the
 same id, where the reader was, rather than to the top of the page (``dashboard/assets/indicator.js``)."""
+WITH_NONE = "none"
+"""``with=none``: the trend chart shows the area alone (no ``with`` at all shows the default lines)."""
 
 
 @dataclass(frozen=True)
@@ -29,32 +32,91 @@ class View:
     ci: bool
     ignored: tuple[tuple[str, str], ...] = ()
     """Settings in the link that the page does not recognise, as (name, value)."""
+    with_areas: tuple[str, ...] | None = None
+    """The other areas the reader chose for the trend chart, in the link's order (``with``); None when the
+    link chooses none, so the chart shows its default lines (England and the region)."""
 
     def href(self, **changes: str) -> str:
-        """The link to this view with ``changes`` (area, view, ci) applied."""
-        values = {"area": self.area, "view": self.view, "ci": "on" if self.ci else "off"} | changes
+        """The link to this view with ``changes`` (area, view, ci, and ``with`` as comma-separated codes)
+        applied."""
+        values = {"area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
+        values["with"] = with_value(self.with_areas)
+        values |= changes
         filters = {
             "area": values["area"],
             "view": None if values["view"] == "trend" else values["view"],
             "ci": None if values["ci"] == "on" else values["ci"],
+            "with": values["with"] or None,
         }
         return routes.indicator_href(self.code, filters)
 
     def as_data(self) -> dict:
         """The view as the page's store holds it, for the download callback."""
-        return {"code": self.code, "area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
+        data = {"code": self.code, "area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
+        if self.with_areas is not None:
+            data["with"] = with_value(self.with_areas)
+        return data
 
 
-def read_view(code: str, query: dict, areas_with_data: list[str]) -> View:
+def with_value(codes: tuple[str, ...] | None) -> str:
+    """``with`` as the link writes it: codes joined by commas, "none" for the area alone, "" for default."""
+    if codes is None:
+        return ""
+    return ",".join(codes) or WITH_NONE
+
+
+def _values(raw: str | Iterable[str] | None) -> list[str]:
+    """A setting's values, whether it came once, repeated (a form's checkboxes) or comma-separated."""
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+def read_with(
+    raw: str | Iterable[str] | None, area: str, known: Collection[str]
+) -> tuple[tuple[str, ...] | None, tuple[tuple[str, str], ...]]:
+    """The areas ``with`` names (known area codes, each once, not the area itself) and the codes it names
+    that no area has, to report as ignored. No ``with`` gives None (the default lines); "none" alone, the
+    area alone."""
+    values = _values(raw)
+    if not values:
+        return None, ()
+    chosen: list[str] = []
+    ignored: list[tuple[str, str]] = []
+    for code in values:
+        if code == WITH_NONE:
+            continue
+        if code not in known:
+            ignored.append(("with", code))
+        elif code != area and code not in chosen:
+            chosen.append(code)
+    if not chosen and WITH_NONE not in values:
+        return None, tuple(ignored)
+    return tuple(chosen), tuple(ignored)
+
+
+def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()) -> View:
     """The view from the query string: an unknown area, view or CI setting falls back to the default (and is
-    listed in ``ignored``). The default area is Cambridgeshire, or the first local area with figures."""
+    listed in ``ignored``), as does a ``with`` code that is not in ``known_areas``. The default area is
+    Cambridgeshire, or the first local area with figures.
+
+    The trend chart's form sends ``ci`` twice when its box is ticked ("on", then a hidden "off" that stands
+    for an unticked box), so only the first ``ci`` counts."""
+    query = dict(query)
+    raw_with = query.pop("with", None)
+    if isinstance(query.get("ci"), list | tuple) and query["ci"]:
+        query["ci"] = query["ci"][0]
     allowed = {"area": set(LOCAL_AREAS), "view": set(VIEWS), "ci": set(CI_CHOICES)}
     filters = urlstate.parse(query, allowed)
     default = DEFAULT_AREA if DEFAULT_AREA in areas_with_data or not areas_with_data else areas_with_data[0]
+    area = filters.get("area", default)
+    with_areas, ignored_with = read_with(raw_with, area, known_areas)
     return View(
         code=code,
-        area=filters.get("area", default),
+        area=area,
         view=filters.get("view", "trend"),
         ci=filters.get("ci", "on") == "on",
-        ignored=filters.ignored,
+        ignored=filters.ignored + ignored_with,
+        with_areas=with_areas,
     )

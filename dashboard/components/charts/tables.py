@@ -8,7 +8,7 @@ from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.figure_parts import records
 from dashboard.formatting import count, format_value, number
 
-WHOLE_NUMBER_COLUMNS = ("Count", "Denominator")
+WHOLE_NUMBER_COLUMNS = ("Count", "Denominator", "Population implied by the rate")
 SAME_ON_EVERY_ROW = ("Note",)
 """Columns left out of the table view (they are in the download): the illustrative note is on every row."""
 

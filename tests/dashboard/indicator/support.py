@@ -82,6 +82,38 @@ CP_PLANS = textwrap.dedent("""\
     cp-plans-rate,E10000003,2023/24,530,140000,,no,
     """)
 
+# Breastfeeding at 6-8 weeks (higher is better) for Fenland, its county, the region and England over five
+# years, and every district and Peterborough in 2023/24 for the funnel plot. Against England's 51.0%:
+# Fenland (430 of 1,000) is below the 99.8% limits, East Cambridgeshire (600 of 1,000) and Cambridge (700 of
+# 1,200) above them, Peterborough (1,080 of 2,000) between the 95% and 99.8% upper limits, and
+# Huntingdonshire and South Cambridgeshire within the 95% limits.
+BREASTFEEDING_YEARS = ("2019/20", "2020/21", "2021/22", "2022/23", "2023/24")
+_BREASTFEEDING_SERIES = {
+    FENLAND: ((380, 400, 410, 420, 430), 1000),
+    CAMBRIDGESHIRE: ((3300, 3360, 3420, 3480, 3540), 6000),
+    "E12000006": ((30000, 30300, 30600, 30900, 31200), 60000),
+    "E92000001": ((294000, 297000, 300000, 303000, 306000), 600000),
+}
+_BREASTFEEDING_2023 = {
+    "E07000009": (600, 1000),
+    "E07000008": (700, 1200),
+    HUNTINGDONSHIRE: (830, 1600),
+    "E07000012": (730, 1400),
+    PETERBOROUGH: (1080, 2000),
+}
+BREASTFEEDING = (
+    "indicator_code,area_code,period,numerator,denominator,value,provisional,value_note\n"
+    + "".join(
+        f"breastfeeding-6-8-weeks,{area},{year},{n},{d},,no,\n"
+        for area, (counts, d) in _BREASTFEEDING_SERIES.items()
+        for year, n in zip(BREASTFEEDING_YEARS, counts, strict=True)
+    )
+    + "".join(
+        f"breastfeeding-6-8-weeks,{area},2023/24,{n},{d},,no,\n"
+        for area, (n, d) in _BREASTFEEDING_2023.items()
+    )
+)
+
 
 def seeded_engine(folder: Path) -> sa.Engine:
     """An in-memory store with the shipped reference data, the bundled illustrative provider returns, one
@@ -97,6 +129,7 @@ def seeded_engine(folder: Path) -> sa.Engine:
         ("visits.csv", VISITS),
         ("obesity.csv", OBESITY),
         ("cp-plans.csv", CP_PLANS),
+        ("breastfeeding.csv", BREASTFEEDING),
     ):
         (folder / name).write_text(text, encoding="utf-8")
         files.append(folder / name)

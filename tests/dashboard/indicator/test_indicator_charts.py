@@ -73,8 +73,8 @@ def _panel_parts(panel, key: str) -> dict:
 @pytest.mark.parametrize(
     ("code", "area", "view", "keys"),
     [
-        ("smoking-at-delivery", FENLAND, "trend", ["trend", "compare"]),
-        ("smoking-at-delivery", FENLAND, "spc", ["spc", "compare"]),
+        ("smoking-at-delivery", FENLAND, "trend", ["trend", "compare", "funnel"]),
+        ("smoking-at-delivery", FENLAND, "spc", ["spc", "compare", "funnel"]),
         ("cp-plans-rate", CAMBRIDGESHIRE, "spc", ["spc", "compare"]),
         (
             "obesity-reception",
