@@ -477,3 +477,11 @@ def note_sign_in(name: str) -> None:
         users.record_sign_in(engine(), name)
     except SQLAlchemyError:
         current_app.logger.warning("Could not record the sign-in time of %s", name)
+
+
+# --- Files to download: the one writer of every CSV and XLSX (data.exports), for the pages ----------------
+
+from data.exports import OPEN_GOVERNMENT_LICENCE as OPEN_GOVERNMENT_LICENCE  # noqa: E402
+from data.exports import csv_text as export_csv  # noqa: E402, F401
+from data.exports import frame_csv as frame_csv  # noqa: E402
+from data.exports import table_workbook as table_workbook  # noqa: E402

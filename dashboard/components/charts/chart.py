@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.data_access import frame_csv
+
 
 @dataclass
 class Chart:
@@ -29,5 +31,6 @@ class Chart:
     filename: str = "figures.csv"
 
     def csv(self) -> str:
-        """The plotted figures as CSV text, one row per point or bar."""
-        return self.data.to_csv(index=False)
+        """The plotted figures as CSV text, one row per point or bar: headings in the first row, and text
+        such as an imported value note written so that no spreadsheet runs it as a formula."""
+        return frame_csv(self.data)
