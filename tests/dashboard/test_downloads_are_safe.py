@@ -5,8 +5,8 @@ formula), while the figures stay numbers.
 
 The downloads (:data:`DOWNLOADS` lists them, and a test checks the app offers no other):
 
-* the indicator page's chart CSVs: trend, SPC, comparison of areas, inequalities (the one
-  ``indicator-download`` callback);
+* the indicator page's chart CSVs and spreadsheets: trend, SPC, comparison of areas, inequalities (the
+  ``indicator-download`` and ``indicator-xlsx-download`` callbacks);
 * the payment page's calculation as CSV and as XLSX with its audit history (the ``payment-download``
   callback);
 * the payment page's chart CSVs (budget split and forecast), carried in their links.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import re
 import urllib.parse
 from collections.abc import Iterator
@@ -48,8 +49,10 @@ FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 FENLAND, ENGLAND, CAMBRIDGESHIRE = "E07000010", "E92000001", "E10000003"
 YEARS = ("2019/20", "2020/21", "2021/22", "2022/23", "2023/24")
 
+CHARTS = ("trend", "spc", "compare", "inequalities")
 DOWNLOADS = {
-    '{"chart":["MATCH"],"type":"indicator-download"}.data': ("trend", "spc", "compare", "inequalities"),
+    '{"chart":["MATCH"],"type":"indicator-download"}.data': CHARTS,
+    '{"chart":["MATCH"],"type":"indicator-xlsx-download"}.data': CHARTS,
     "payment-download.data": ("payment CSV", "payment XLSX"),
 }
 """Each download callback the app registers, and the files it sends (all checked below)."""
@@ -151,15 +154,15 @@ def test_the_app_offers_no_download_this_file_does_not_check(client, app):
     assert offered == set(DOWNLOADS)
 
 
-@pytest.mark.parametrize(
-    ("key", "code", "area", "expect"),
-    [
-        ("trend", "smoking-at-delivery", FENLAND, HOSTILE),
-        ("spc", "smoking-at-delivery", FENLAND, ()),
-        ("compare", "smoking-at-delivery", FENLAND, ()),
-        ("inequalities-deprivation-quintile", "obesity-reception", CAMBRIDGESHIRE, ()),
-    ],
-)
+CHART_VIEWS = [
+    ("trend", "smoking-at-delivery", FENLAND, HOSTILE),
+    ("spc", "smoking-at-delivery", FENLAND, ()),
+    ("compare", "smoking-at-delivery", FENLAND, ()),
+    ("inequalities-deprivation-quintile", "obesity-reception", CAMBRIDGESHIRE, ()),
+]
+
+
+@pytest.mark.parametrize(("key", "code", "area", "expect"), CHART_VIEWS)
 def test_every_indicator_chart_csv_writes_imported_notes_as_text(client, key, code, area, expect):
     view = {"code": code, "area": area, "view": "trend", "ci": "on"}
     filename, records = press_download(client, key, view)
@@ -181,6 +184,53 @@ def test_the_trend_csv_keeps_the_figures_as_numbers_and_the_notes_as_quoted_text
     assert [float(r["Fenland"]) for r in records] == pytest.approx([14.0, 13.1, 12.2, 11.3, 10.4])
     # the import trims the tab off the last note, leaving a formula all the same
     assert [r["Value note"] for r in records] == ["'" + h for h in HOSTILE] + ["'=1+1"]
+
+
+def _press_xlsx(client, key: str, view: dict) -> tuple[str, bytes]:
+    """Press a chart's spreadsheet button as the browser does: the filename and the file sent back."""
+    button, target = (
+        {"chart": key, "type": "indicator-xlsx"},
+        {"chart": key, "type": "indicator-xlsx-download"},
+    )
+    payload = {
+        "output": '{"chart":["MATCH"],"type":"indicator-xlsx-download"}.data',
+        "outputs": {"id": target, "property": "data"},
+        "inputs": [{"id": button, "property": "n_clicks", "value": 1}],
+        "state": [{"id": "indicator-view", "property": "data", "value": view}],
+        "changedPropIds": [json.dumps(button, separators=(",", ":")) + ".n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.data[:500]
+    sent = next(iter(response.get_json()["response"].values()))["data"]
+    return sent["filename"], base64.b64decode(sent["content"])
+
+
+@pytest.mark.parametrize(("key", "code", "area", "expect"), CHART_VIEWS)
+def test_every_indicator_chart_spreadsheet_writes_notes_as_text_under_its_description(
+    client, key, code, area, expect
+):
+    view = {"code": code, "area": area, "view": "trend", "ci": "on"}
+    filename, content = _press_xlsx(client, key, view)
+    assert filename.endswith(".xlsx")
+    _assert_safe_workbook(content, expect=expect)
+    book = load_workbook(io.BytesIO(content))
+    assert not [c for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
+    assert list(about) == ["Title", "Area", "Period", "Unit", "Source", "Licence", "Date made"]
+    assert about["Licence"] == "Open Government Licence v3.0" and about["Period"]
+    # the table sits under the description and a blank row; its figures read back as numbers
+    figures = pd.read_excel(io.BytesIO(content), sheet_name="Figures", skiprows=len(about) + 1)
+    _, records = press_download(client, key, view)
+    assert list(figures.columns) == list(records[0]) and len(figures) == len(records)
+    assert pd.api.types.is_numeric_dtype(figures.iloc[:, 1])
+
+
+def test_the_trend_spreadsheet_says_what_where_and_when(client):
+    view = {"code": "smoking-at-delivery", "area": FENLAND, "view": "trend", "ci": "on"}
+    _, content = _press_xlsx(client, "trend", view)
+    about = {row[0].value: row[1].value for row in load_workbook(io.BytesIO(content))["About"].iter_rows()}
+    assert about["Area"] == "Fenland" and about["Period"] == "2019/20 to 2023/24" and about["Unit"] == "%"
+    assert about["Title"].endswith("Fenland, by period")
 
 
 def _payment_file(app, engine, kind: str) -> dict:
