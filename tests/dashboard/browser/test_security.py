@@ -79,8 +79,9 @@ def test_changing_filters_and_drawing_charts_runs_no_blocked_code(admin_page, pr
     _open(admin_page, "/")
     admin_page.select_option("#scorecard-area", label="Peterborough")
     admin_page.wait_for_url(private_base_url + "/?area=E06000031")
+    assert _violations(admin_page) == []
     heading = admin_page.locator("#scorecard-heading")
-    expect(heading).to_have_text("Scorecard for Peterborough", timeout=20_000)
+    expect(heading).to_have_text("Scorecard for Peterborough", timeout=45_000)
     _open(admin_page, "/indicator/hv-new-birth-visit-14d")
     admin_page.locator(".js-plotly-plot").first.wait_for()
     admin_page.locator("#ci-toggle").click()  # the view changes through a callback
