@@ -239,7 +239,7 @@ def _check_version(version: int) -> None:
             f"The backup was made by a newer release (schema version {version}; this release uses "
             f"{schema.SCHEMA_VERSION}). Restore it with that release or a later one."
         )
-    if version != schema.SCHEMA_VERSION and version not in schema.ADDED_TABLES_SINCE:
+    if version != schema.SCHEMA_VERSION and version not in schema.UPGRADABLE_FROM:
         raise BackupProblem(f"The backup holds schema version {version}, which this release cannot restore.")
 
 
@@ -304,8 +304,9 @@ def restore(engine: sa.Engine, path: Path, *, replace: bool = False) -> list[Tab
 
     Raises :class:`BackupProblem`, having written nothing, if the file is not a good backup this release can
     restore, or if the store holds any rows and ``replace`` is not given (with it, every row in the store is
-    removed first, in the same transaction). A backup from an earlier release whose upgrade only added
-    tables is restored as it was and brought up to this release's schema version."""
+    removed first, in the same transaction). A backup from an earlier release that this release upgrades in
+    place (:data:`data.schema.UPGRADABLE_FROM`) is restored as it was, the tables and columns added since
+    left empty, and brought up to this release's schema version."""
     found = read_backup(path)
     try:
         return _restore(engine, found, replace=replace)

@@ -47,6 +47,32 @@ class Batch:
     has_file: bool
     rolled_back_by: str | None
     rolled_back_at: dt.datetime | None
+    rows_flagged: int | None = None  # None for imports before flags were recorded
+    same_file_as: str | None = None  # the earlier import of the same bytes, when this one stored nothing new
+
+
+@dataclass(frozen=True)
+class BatchRejections:
+    """An import's rejected rows, (row number, the rejection in words), and the earlier import of the same
+    file they were stored with, if that is where they are."""
+
+    batch_id: str
+    same_file_as: str | None
+    rows: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class RollbackPlan:
+    """What rolling an import back would do, for the administrator to confirm before anything changes."""
+
+    batch_id: str
+    file_name: str
+    imported_by: str
+    started_at: dt.datetime
+    figures_restored: int
+    """Figures the import changed, whose previous values come back."""
+    figures_removed: int
+    """Figures the import added, which go."""
 
 
 @dataclass(frozen=True)
@@ -93,24 +119,75 @@ def history(engine: sa.Engine, limit: int = 200) -> list[Batch]:
 
 
 def rejected_rows(engine: sa.Engine, batch_id: str) -> list[tuple[int, str]]:
-    """A batch's rejected rows: (row number, reasons), in file order."""
-    table = schema.rejected_rows
-    query = (
-        sa.select(table.c.row_number, table.c.reason)
-        .where(table.c.batch_id == batch_id)
-        .order_by(table.c.row_number)
-    )
+    """A batch's rejected rows: (row number, the rejection in words), in file order; for an import that
+    repeated an earlier one of the same file, the earlier import's."""
+    found = rejections_of(engine, batch_id)
+    return found.rows if found is not None else []
+
+
+def rejections_of(engine: sa.Engine, batch_prefix: str) -> BatchRejections | None:
+    """The rejected rows of the import whose number starts with ``batch_prefix`` (None when none does)."""
+    batches, table = schema.import_batches, schema.rejected_rows
     with engine.connect() as conn:
-        return [(int(n), str(reason)) for n, reason in conn.execute(query).tuples().all()]
+        batch = conn.execute(
+            sa.select(batches.c.id, batches.c.same_file_as)
+            .where(batches.c.id.startswith(batch_prefix, autoescape=True))
+            .order_by(batches.c.started_at.desc())
+        ).first()
+        if batch is None:
+            return None
+        source = batch.same_file_as or batch.id
+        query = (
+            sa.select(table.c.row_number, table.c.reason)
+            .where(table.c.batch_id == source)
+            .order_by(table.c.row_number)
+        )
+        rows = [(int(n), str(reason)) for n, reason in conn.execute(query).tuples().all()]
+    return BatchRejections(batch.id, batch.same_file_as, rows)
 
 
 def stored_file(engine: sa.Engine, batch_id: str) -> tuple[str, str, bytes] | None:
-    """The file a batch read: (name, SHA-256, bytes), or None when it was not kept."""
-    files = schema.import_files
-    query = sa.select(files.c.file_name, files.c.sha256, files.c.content).where(files.c.batch_id == batch_id)
+    """The file a batch read: (name, SHA-256, bytes), or None when it was not kept; for an import that
+    repeated an earlier one of the same file, the earlier import's copy."""
+    files, batches = schema.import_files, schema.import_batches
     with engine.connect() as conn:
+        earlier = conn.execute(sa.select(batches.c.same_file_as).where(batches.c.id == batch_id)).scalar()
+        query = sa.select(files.c.file_name, files.c.sha256, files.c.content).where(
+            files.c.batch_id == (earlier or batch_id)
+        )
         row = conn.execute(query).first()
     return None if row is None else (row.file_name, row.sha256, bytes(row.content))
+
+
+def rollback_plan(engine: sa.Engine, batch_id: str, user: access.User) -> RollbackPlan:
+    """What :func:`roll_back_batch` would do to ``batch_id``, with nothing written: the figures whose
+    previous values it would restore and the new figures it would remove.
+
+    Only an administrator may ask (the same permission as rolling back); raises :class:`ImportRefused`
+    when the rollback would be refused, saying why.
+    """
+    access.require(user, access.ROLL_BACK_IMPORT)
+    batches, obs, rev = schema.import_batches, schema.observations, schema.observation_revisions
+    with engine.connect() as conn:
+        batch = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
+        _check_can_roll_back(conn, batch)
+        assert batch is not None  # checked just above
+        held = conn.execute(
+            sa.select(sa.func.count()).select_from(obs).where(obs.c.batch_id == batch_id)
+        ).scalar_one()
+        replaced = conn.execute(
+            sa.select(sa.func.count()).select_from(rev).where(rev.c.replaced_by_batch_id == batch_id)
+        ).scalar_one()
+    # Every figure the batch replaced is held under the batch now (a later change would have refused the
+    # rollback), so the figures it added are the rest of those it holds.
+    return RollbackPlan(
+        batch_id=batch_id,
+        file_name=batch["file_name"],
+        imported_by=batch["imported_by"],
+        started_at=batch["started_at"],
+        figures_restored=int(replaced),
+        figures_removed=int(held) - int(replaced),
+    )
 
 
 def roll_back_batch(engine: sa.Engine, batch_id: str, user: access.User) -> tuple[int, int]:
