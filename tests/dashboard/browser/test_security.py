@@ -4,6 +4,9 @@ every page is open; and the policy arrives with every page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
+import dash
 import pytest
 from playwright.sync_api import expect
 
@@ -62,6 +65,11 @@ def admin_page(browser, private_base_url):
         signed_in(tab, "admin")
         tab.csp_messages = messages
         yield tab
+
+
+def test_the_list_holds_every_page_of_the_dashboard(admin_page):
+    registered = {page["path"] for page in dash.page_registry.values() if not page.get("path_template")}
+    assert registered - {"/404"} <= {urlparse(path).path for path in PAGES}  # /no-such-page shows the 404
 
 
 def test_every_page_loads_with_no_violation_of_the_content_security_policy(admin_page):
