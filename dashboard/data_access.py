@@ -530,6 +530,7 @@ def start_year_from_uplift(
         first_version_only=True,
     )
 
+
 # --- The data generation: every worker sees a change at once (see dashboard/cache.py) ----------------------
 
 
@@ -555,6 +556,7 @@ def rollback_plan(user: User, batch_id: str) -> RollbackPlan:
     only an administrator may ask (data.imports.rollback_plan)."""
     return _read(lambda e: imports.rollback_plan(e, batch_id, user))
 
+
 # --- Several areas on one chart (the indicator page's trend chart and funnel plot) -------------------------
 
 
@@ -563,3 +565,11 @@ def indicator_areas(indicator_code: str) -> pd.DataFrame:
     """The areas with at least one figure for ``indicator_code`` (code, name, area_type, parent_code,
     figures), by name: what a reader can add to the trend chart."""
     return _read(queries.areas_with_figures, indicator_code)
+
+
+# --- Files to download: the one writer of every CSV and XLSX (data.exports), for the pages ----------------
+
+from data.exports import OPEN_GOVERNMENT_LICENCE as OPEN_GOVERNMENT_LICENCE  # noqa: E402
+from data.exports import csv_text as export_csv  # noqa: E402, F401
+from data.exports import frame_csv as frame_csv  # noqa: E402
+from data.exports import table_workbook as table_workbook  # noqa: E402

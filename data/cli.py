@@ -278,3 +278,41 @@ def user_disable(name: str) -> None:
     except (ValueError, LookupError, PermissionError) as problem:
         raise click.ClickException(str(problem)) from problem
     click.echo(f"{name} can no longer sign in.")
+
+
+# --- Backing up and restoring the store -------------------------------------------------------------------
+
+
+@main.command("backup", help="Back up the whole store to one file (a ZIP of every table and a manifest).")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def backup_command(path: Path) -> None:
+    from data.backup import BackupProblem, backup
+
+    started = time.perf_counter()
+    try:
+        tables = backup(_existing_store(read_only=True), path)
+    except BackupProblem as problem:
+        raise click.ClickException(str(problem)) from problem
+    rows = sum(t.rows for t in tables)
+    click.echo(
+        f"Backed up {rows:,} rows in {len(tables)} tables to {path} "
+        f"({path.stat().st_size / 1_000_000:.1f} MB, {time.perf_counter() - started:.1f} s)."
+    )
+
+
+@main.command("restore", help="Restore a backup made by 'kpi backup' (DuckDB or PostgreSQL, either way).")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Replace everything in a store that already holds data.")
+def restore_command(path: Path, replace: bool) -> None:
+    from data.backup import BackupProblem, restore
+    from data.db import database_url
+
+    started = time.perf_counter()
+    try:
+        tables = restore(_engine(), path, replace=replace)
+    except BackupProblem as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(
+        f"Restored {sum(t.rows for t in tables):,} rows in {len(tables)} tables from {path} into "
+        f"{_display(database_url())} ({time.perf_counter() - started:.1f} s)."
+    )

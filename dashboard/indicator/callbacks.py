@@ -1,5 +1,5 @@
-"""The indicator page's callbacks: each chart's CSV download, and keeping the reader's place when a link
-changes the view (browser-side, ``keepFocus`` in ``dashboard/assets/indicator.js``).
+"""The indicator page's callbacks: each chart's CSV and spreadsheet downloads, and keeping the reader's place
+when a link changes the view (browser-side, ``keepFocus`` in ``dashboard/assets/indicator.js``).
 
 Dash gives each app the callbacks registered since the last app was set up, and re-runs a page module for
 every app it builds; so the page module calls :func:`register` when it runs, rather than this module
@@ -12,7 +12,14 @@ import dash
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State
 
 from dashboard.components.charts.chart import Chart
-from dashboard.components.charts.downloads import button_id, csv_download, download_id
+from dashboard.components.charts.downloads import (
+    button_id,
+    csv_download,
+    download_id,
+    xlsx_button_id,
+    xlsx_download,
+    xlsx_download_id,
+)
 from dashboard.indicator import over_time
 from dashboard.indicator.compare_section import compare_figures, funnel_figures
 from dashboard.indicator.context import Context, build_context
@@ -39,17 +46,28 @@ def chart_for(ctx: Context, key: str) -> Chart | None:
     return None
 
 
-def download_csv(n_clicks: int | None, view: dict | None) -> dict:
-    """Send exactly the figures the chart plots, as CSV, rebuilt from the view in the page's store."""
+def _pressed(n_clicks: int | None, view: dict | None) -> tuple[Context, Chart]:
+    """The page's context and the chart whose button was pressed, rebuilt from the view in the page."""
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     key = dash.ctx.triggered_id["chart"]
     query = {name: view.get(name) for name in ("area", "view", "ci", "with")}
     ctx = build_context(view["code"], query)
     chart = chart_for(ctx, key) if ctx else None
-    if chart is None:
+    if ctx is None or chart is None:
         raise dash.exceptions.PreventUpdate
-    return csv_download(chart)
+    return ctx, chart
+
+
+def download_csv(n_clicks: int | None, view: dict | None) -> dict:
+    """Send exactly the figures the chart plots, as CSV."""
+    return csv_download(_pressed(n_clicks, view)[1])
+
+
+def download_xlsx(n_clicks: int | None, view: dict | None) -> dict:
+    """Send the figures the chart plots as a spreadsheet, with their description."""
+    ctx, chart = _pressed(n_clicks, view)
+    return xlsx_download(chart, ctx.indicator, ctx.area_name)
 
 
 def register() -> None:
@@ -72,6 +90,12 @@ def register() -> None:
         State("indicator-view", "data"),
         prevent_initial_call=True,
     )(over_time.apply_area_choice)
+    dash.callback(
+        Output(xlsx_download_id(MATCH), "data"),
+        Input(xlsx_button_id(MATCH), "n_clicks"),
+        State("indicator-view", "data"),
+        prevent_initial_call=True,
+    )(download_xlsx)
     dash.clientside_callback(
         ClientsideFunction(namespace=CLIENTSIDE_NAMESPACE, function_name="keepFocus"),
         Output("indicator-focus", "data"),

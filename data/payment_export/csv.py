@@ -1,14 +1,14 @@
 """The payment as CSV: one row per KPI with its inputs, statuses and money in pounds and pence, then a
-totals row, for anyone who would rather check the figures in their own tools than in the workbook.
+totals row, for anyone who would rather check the figures in their own tools than in the workbook. Written by
+:func:`data.exports.records_csv`, so a label or reason typed as a formula is written as text.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from data.exports import records_csv
 from data.payment_export.priced import Payment, period_status, what_if_text
 
 CSV_COLUMNS = (
@@ -77,9 +77,7 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
         "at_risk": _pence(result.at_risk),
         "fixed": _pence(result.fixed),
     }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows: list[dict[str, object]] = []
     for index, kpi in enumerate(scheme.kpis):
         computed = result.kpis[index]
         values = list(payment.so_far.get(kpi.code, ()))
@@ -106,8 +104,8 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
             if p < len(computed.periods):
                 row[f"{name}_value"] = _plain(values[p]) if p < len(values) else ""
                 row[f"{name}_status"] = period_status(payment, index, p)
-        writer.writerow(row)
-    writer.writerow(
+        rows.append(row)
+    rows.append(
         {
             **common,
             "kpi_code": "TOTAL",
@@ -121,4 +119,4 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
             "forecast_best": _pence(outlook.best.earned),
         }
     )
-    return buffer.getvalue()
+    return records_csv(CSV_COLUMNS, rows)

@@ -9,6 +9,10 @@
   the expected case, what the KPI's SPC assurance says (consistently passing 1, consistently failing 0, hit
   and miss its mean achievement so far), all as formulas on the Calculation sheet.
 * **Audit history**: every version of the scheme and every audit-log entry (who, when, what changed, why).
+* **About**: what the file is, for which council and year, its unit, source and licence, and when it was made.
+
+Every cell goes through :func:`data.exports.put`: text typed by a user (a KPI's label, a reason) is always
+written as text, and only the workings built here (:class:`data.exports.Formula`) are formulas.
 """
 
 from __future__ import annotations
@@ -26,12 +30,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from data.contracts import StoredScheme
+from data.exports import ABOUT_SHEET, Formula, about_rows, put, write_about_sheet
 from data.payment_export.priced import WHAT_IF_LABEL, Payment, period_status, what_if_text
 
 CALCULATION, FORECAST, AUDIT = "Calculation", "Forecast", "Audit history"
 
-# What the sheets write in a cell: text (a formula starts with "="), a number, a date and time, or nothing.
-CellValue: TypeAlias = str | int | float | Decimal | dt.datetime | None
+# What the sheets write in a cell: text (always written as text), a formula the workbook itself builds, a
+# number, a date and time, or nothing (see data.exports).
+CellValue: TypeAlias = Formula | str | int | float | Decimal | dt.datetime | None
 
 ASSURANCE_WORDS = {
     "consistent_pass": "Consistently passing the target",
@@ -55,6 +61,8 @@ BUDGET_ROW, SHARE_ROW, AT_RISK_ROW, FIXED_ROW = 7, 8, 9, 10
 HEADER_ROW = 12
 FIRST_KPI_ROW = 13
 _BUDGET, _SHARE, _AT_RISK, _FIXED = (f"$C${row}" for row in (BUDGET_ROW, SHARE_ROW, AT_RISK_ROW, FIXED_ROW))
+_AT_RISK_FORMULA = Formula(f"=ROUND({_BUDGET}*{_SHARE},2)")
+_FIXED_FORMULA = Formula(f"={_BUDGET}-{_AT_RISK}")
 
 CALCULATION_COLUMNS = (
     ("code", "Code", 10),
@@ -86,7 +94,8 @@ CALCULATION_COLUMNS = (
     ("s3", "Q3 status", 16),
     ("s4", "Q4 status", 16),
 )
-COLUMN = {key: get_column_letter(i) for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1)}
+COLUMN_NUMBER = {key: i for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1)}
+COLUMN = {key: get_column_letter(i) for key, i in COLUMN_NUMBER.items()}
 
 FORECAST_COLUMNS = (
     ("code", "Code", 10),
@@ -115,7 +124,8 @@ MONEY_FORECAST_COLUMNS = (
     "dashboard_expected",
     "difference",
 )
-FCOLUMN = {key: get_column_letter(i) for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1)}
+FCOLUMN_NUMBER = {key: i for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1)}
+FCOLUMN = {key: get_column_letter(i) for key, i in FCOLUMN_NUMBER.items()}
 FORECAST_HEADER_ROW = 6
 
 CALCULATION_NOTES = (
@@ -158,7 +168,7 @@ def _illustrative_text(scheme: StoredScheme) -> str | None:
 def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int) -> None:
     """A sheet's column headers, with their widths, and the panes frozen below them."""
     for i, (_, title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=i, value=title)
+        cell = put(sheet, row, i, title)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3).coordinate
@@ -169,41 +179,39 @@ def _top(
 ) -> None:
     """The lines at the top of a sheet: its title, whether it is a what-if, and which scheme."""
     scheme = payment.scheme
-    sheet["A1"] = title
-    sheet["A1"].font = _HEADING
-    sheet["A2"] = what_if_text(what_if)
-    sheet["A2"].font = _WARNING if what_if else Font(italic=True)
+    put(sheet, 1, 1, title).font = _HEADING
+    put(sheet, 2, 1, what_if_text(what_if)).font = _WARNING if what_if else Font(italic=True)
     illustrative = _illustrative_text(scheme)
     if illustrative:
-        sheet["A3"] = illustrative
-        sheet["A3"].font = _WARNING
-    sheet["A4"] = (
+        put(sheet, 3, 1, illustrative).font = _WARNING
+    put(
+        sheet,
+        4,
+        1,
         f"Scheme version {scheme.version} ({scheme.status}), agreement {scheme.contract_code}, "
         f"financial year {scheme.financial_year}. Written by the dashboard on "
-        f"{generated_at:%d %B %Y at %H:%M}."
+        f"{generated_at:%d %B %Y at %H:%M}.",
     )
 
 
 def _inputs(sheet: Worksheet, payment: Payment) -> None:
     """The budget and share (inputs), and at risk and fixed as formulas on them."""
     scheme = payment.scheme
-    sheet["B6"], sheet["C6"] = "Inputs and workings", "Value"
-    sheet["D6"] = "How it is worked out"
-    for coordinate in ("B6", "C6", "D6"):
-        sheet[coordinate].font = _BOLD
+    for column, heading in enumerate(("Inputs and workings", "Value", "How it is worked out"), start=2):
+        put(sheet, 6, column, heading).font = _BOLD
     rows = (
         (BUDGET_ROW, "Budget (£)", scheme.budget, "Input: the year's budget", _POUNDS),
         (SHARE_ROW, "Share at risk", scheme.share, "Input: the share paid only on performance", "0.00%"),
-        (AT_RISK_ROW, "At risk (£)", f"=ROUND({_BUDGET}*{_SHARE},2)", "= ROUND(budget × share, 2)", _POUNDS),
-        (FIXED_ROW, "Fixed (£): paid regardless", f"={_BUDGET}-{_AT_RISK}", "= budget − at risk", _POUNDS),
+        (AT_RISK_ROW, "At risk (£)", _AT_RISK_FORMULA, "= ROUND(budget × share, 2)", _POUNDS),
+        (FIXED_ROW, "Fixed (£): paid regardless", _FIXED_FORMULA, "= budget − at risk", _POUNDS),
     )
     for row, label, value, how, number_format in rows:
-        sheet.cell(row=row, column=2, value=label)
-        cell = sheet.cell(row=row, column=3, value=value)
+        put(sheet, row, 2, label)
+        cell = put(sheet, row, 3, value)
         cell.number_format = number_format
-        if not str(value).startswith("="):
+        if not isinstance(value, Formula):
             cell.fill = _INPUT_FILL
-        sheet.cell(row=row, column=4, value=how)
+        put(sheet, row, 4, how)
 
 
 def _kpi_cells(payment: Payment, index: int) -> dict[str, CellValue]:
@@ -217,24 +225,24 @@ def _kpi_cells(payment: Payment, index: int) -> dict[str, CellValue]:
         "kpi": kpi.label,
         "indicator": kpi.indicator_code,
         "polarity": kpi.polarity,
-        "direction": f'=IF({c["polarity"]}{r}="lower_is_better",-1,1)',
+        "direction": Formula(f'=IF({c["polarity"]}{r}="lower_is_better",-1,1)'),
         "basis": kpi.basis,
-        "periods": f'=IF({c["basis"]}{r}="annual",1,4)',
+        "periods": Formula(f'=IF({c["basis"]}{r}="annual",1,4)'),
         "weight": kpi.weight,
         "target": kpi.target,
         "floor": kpi.floor,
-        "achievement": (f"=IF({c['periods']}{r}=1,{c['a1']}{r},AVERAGE({c['a1']}{r}:{c['a4']}{r}))"),
-        "at_stake": f"=ROUND({_AT_RISK}*{c['weight']}{r},2)",
-        "earned": f"=ROUND({_AT_RISK}*{c['weight']}{r}*{c['achievement']}{r},2)",
-        "withheld": f"={c['at_stake']}{r}-{c['earned']}{r}",
+        "achievement": Formula(f"=IF({c['periods']}{r}=1,{c['a1']}{r},AVERAGE({c['a1']}{r}:{c['a4']}{r}))"),
+        "at_stake": Formula(f"=ROUND({_AT_RISK}*{c['weight']}{r},2)"),
+        "earned": Formula(f"=ROUND({_AT_RISK}*{c['weight']}{r}*{c['achievement']}{r},2)"),
+        "withheld": Formula(f"={c['at_stake']}{r}-{c['earned']}{r}"),
         "dashboard_earned": payment.result.kpis[index].earned,
-        "difference": f"={c['earned']}{r}-{c['dashboard_earned']}{r}",
+        "difference": Formula(f"={c['earned']}{r}-{c['dashboard_earned']}{r}"),
     }
     direction, target, floor = (f"${c[k]}{r}" for k in ("direction", "target", "floor"))
     for p in range(periods):
         value = f"{c[f'v{p + 1}']}{r}"
         cells[f"v{p + 1}"] = values[p] if p < len(values) else None
-        cells[f"a{p + 1}"] = (
+        cells[f"a{p + 1}"] = Formula(
             f'=IF({value}="",0,IF({direction}*({value}-{target})>=0,1,IF({floor}="",0,'
             f"IF({direction}*({value}-{floor})<=0,0,({value}-{floor})/({target}-{floor})))))"
         )
@@ -261,7 +269,7 @@ def _kpi_row(sheet: Worksheet, payment: Payment, index: int) -> None:
     for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1):
         if key not in cells:
             continue
-        cell = sheet.cell(row=FIRST_KPI_ROW + index, column=i, value=cells[key])
+        cell = put(sheet, FIRST_KPI_ROW + index, i, cells[key])
         if key in ("weight", "target", "floor") or key.startswith("v"):
             cell.fill = _INPUT_FILL
         number_format = _number_format(key)
@@ -272,36 +280,36 @@ def _kpi_row(sheet: Worksheet, payment: Payment, index: int) -> None:
 def _totals(sheet: Worksheet, payment: Payment, total: int) -> None:
     """The totals row, and the two checks beneath it that come to zero."""
     c, last = COLUMN, total - 1
-    sheet.cell(row=total, column=1, value="Total").font = _BOLD
+    put(sheet, total, 1, "Total").font = _BOLD
     totals = {
-        "weight": f"=SUM({c['weight']}{FIRST_KPI_ROW}:{c['weight']}{last})",
-        "at_stake": f"={_AT_RISK}",
-        "earned": f"=SUM({c['earned']}{FIRST_KPI_ROW}:{c['earned']}{last})",
-        "withheld": f"={_AT_RISK}-{c['earned']}{total}",
+        "weight": Formula(f"=SUM({c['weight']}{FIRST_KPI_ROW}:{c['weight']}{last})"),
+        "at_stake": Formula(f"={_AT_RISK}"),
+        "earned": Formula(f"=SUM({c['earned']}{FIRST_KPI_ROW}:{c['earned']}{last})"),
+        "withheld": Formula(f"={_AT_RISK}-{c['earned']}{total}"),
         "dashboard_earned": payment.result.earned,
-        "difference": f"={c['earned']}{total}-{c['dashboard_earned']}{total}",
+        "difference": Formula(f"={c['earned']}{total}-{c['dashboard_earned']}{total}"),
     }
     for key, value in totals.items():
-        cell = sheet[f"{c[key]}{total}"]
-        cell.value, cell.font = value, _BOLD
+        cell = put(sheet, total, COLUMN_NUMBER[key], value)
+        cell.font = _BOLD
         cell.number_format = _PERCENT if key == "weight" else _POUNDS
     checks = (
         (
             total + 2,
             "Check: fixed + earned + withheld − budget (should be 0)",
-            f"={_FIXED}+{c['earned']}{total}+{c['withheld']}{total}-{_BUDGET}",
+            Formula(f"={_FIXED}+{c['earned']}{total}+{c['withheld']}{total}-{_BUDGET}"),
         ),
-        (total + 3, "Check: weights − 100% (should be 0)", f"={c['weight']}{total}-1"),
+        (total + 3, "Check: weights − 100% (should be 0)", Formula(f"={c['weight']}{total}-1")),
     )
     for row, label, formula in checks:
-        sheet.cell(row=row, column=2, value=label)
-        sheet.cell(row=row, column=3, value=formula).number_format = "0.00"
+        put(sheet, row, 2, label)
+        put(sheet, row, 3, formula).number_format = "0.00"
 
 
 def _notes(sheet: Worksheet, notes: Sequence[str], first_row: int) -> None:
     """Notes under the workings, the first one a bold heading."""
     for offset, text in enumerate(notes):
-        sheet.cell(row=first_row + offset, column=2, value=text).font = _BOLD if offset == 0 else Font()
+        put(sheet, first_row + offset, 2, text).font = _BOLD if offset == 0 else Font()
 
 
 def _calculation_sheet(
@@ -344,30 +352,30 @@ def _forecast_sheet(
         weight = f"{calc}${c['weight']}${source}"
         spread = f"({f['achieved']}{r}+{f['remaining']}{r}*{f['assumed']}{r})"
         cells: dict[str, CellValue] = {
-            "code": f"={calc}{c['code']}{source}",
-            "kpi": f"={calc}{c['kpi']}{source}",
+            "code": Formula(f"={calc}{c['code']}{source}"),
+            "kpi": Formula(f"={calc}{c['kpi']}{source}"),
             "assurance": assurance or "",
             "assurance_words": ASSURANCE_WORDS.get(assurance, str(assurance)),
-            "periods": f"={calc}{c['periods']}{source}",
+            "periods": Formula(f"={calc}{c['periods']}{source}"),
             "reported": len(payment.so_far.get(kpi.code, ())),
-            "remaining": f"={f['periods']}{r}-{f['reported']}{r}",
-            "achieved": f"=SUM({calc}{c['a1']}{source}:{c['a4']}{source})",
-            "assumed": (
+            "remaining": Formula(f"={f['periods']}{r}-{f['reported']}{r}"),
+            "achieved": Formula(f"=SUM({calc}{c['a1']}{source}:{c['a4']}{source})"),
+            "assumed": Formula(
                 f'=IF({f["assurance"]}{r}="consistent_pass",1,IF({f["assurance"]}{r}="consistent_fail",0,'
                 f"IF({f['reported']}{r}=0,0,{f['achieved']}{r}/{f['reported']}{r})))"
             ),
-            "worst": f"=ROUND({at_risk}*{weight}*{f['achieved']}{r}/{f['periods']}{r},2)",
-            "expected": f"=ROUND({at_risk}*{weight}*{spread}/{f['periods']}{r},2)",
-            "best": (
+            "worst": Formula(f"=ROUND({at_risk}*{weight}*{f['achieved']}{r}/{f['periods']}{r},2)"),
+            "expected": Formula(f"=ROUND({at_risk}*{weight}*{spread}/{f['periods']}{r},2)"),
+            "best": Formula(
                 f"=ROUND({at_risk}*{weight}*({f['achieved']}{r}+{f['remaining']}{r})/{f['periods']}{r},2)"
             ),
-            "withheld_so_far": f"={calc}{c['at_stake']}{source}-{f['best']}{r}",
-            "to_assess": f"={f['best']}{r}-{f['worst']}{r}",
+            "withheld_so_far": Formula(f"={calc}{c['at_stake']}{source}-{f['best']}{r}"),
+            "to_assess": Formula(f"={f['best']}{r}-{f['worst']}{r}"),
             "dashboard_expected": payment.range.expected.kpis[index].earned,
-            "difference": f"={f['expected']}{r}-{f['dashboard_expected']}{r}",
+            "difference": Formula(f"={f['expected']}{r}-{f['dashboard_expected']}{r}"),
         }
         for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1):
-            cell = sheet.cell(row=r, column=i, value=cells[key])
+            cell = put(sheet, r, i, cells[key])
             if key in ("assurance", "reported"):
                 cell.fill = _INPUT_FILL
             if key in ("achieved", "assumed"):
@@ -375,17 +383,22 @@ def _forecast_sheet(
             elif key in MONEY_FORECAST_COLUMNS:
                 cell.number_format = _POUNDS
     total = last + 1
-    sheet.cell(row=total, column=1, value="Total").font = _BOLD
-    totals = {key: f"=SUM({f[key]}{first}:{f[key]}{last})" for key in ("worst", "expected", "best")}
-    totals["withheld_so_far"] = f"={at_risk}-{f['best']}{total}"
-    totals["to_assess"] = f"={f['best']}{total}-{f['worst']}{total}"
+    put(sheet, total, 1, "Total").font = _BOLD
+    totals = {key: Formula(f"=SUM({f[key]}{first}:{f[key]}{last})") for key in ("worst", "expected", "best")}
+    totals["withheld_so_far"] = Formula(f"={at_risk}-{f['best']}{total}")
+    totals["to_assess"] = Formula(f"={f['best']}{total}-{f['worst']}{total}")
     for key, formula in totals.items():
-        cell = sheet[f"{f[key]}{total}"]
-        cell.value = formula
+        cell = put(sheet, total, FCOLUMN_NUMBER[key], formula)
         cell.font, cell.number_format = _BOLD, _POUNDS
-    sheet[f"{f['dashboard_expected']}{total}"] = payment.range.expected.earned
-    sheet[f"{f['dashboard_expected']}{total}"].number_format = _POUNDS
-    sheet[f"{f['difference']}{total}"] = f"={f['expected']}{total}-{f['dashboard_expected']}{total}"
+    put(
+        sheet, total, FCOLUMN_NUMBER["dashboard_expected"], payment.range.expected.earned
+    ).number_format = _POUNDS
+    put(
+        sheet,
+        total,
+        FCOLUMN_NUMBER["difference"],
+        Formula(f"={f['expected']}{total}-{f['dashboard_expected']}{total}"),
+    )
     _notes(sheet, FORECAST_NOTES, total + 2)
 
 
@@ -393,16 +406,18 @@ def _audit_sheet(
     sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None, what_if: Sequence[str]
 ) -> None:
     """Write the Audit history sheet: every version of the scheme, then the audit log."""
-    sheet["A1"] = "Audit history of the scheme"
-    sheet["A1"].font = _HEADING
-    sheet["A2"] = (
+    put(sheet, 1, 1, "Audit history of the scheme").font = _HEADING
+    put(
+        sheet,
+        2,
+        1,
         "The versions and audit log as stored. What-if changes made on screen are never saved, so "
         "they do not appear here."
         if what_if
-        else "The versions and audit log as stored."
+        else "The versions and audit log as stored.",
     )
     row = 4
-    sheet.cell(row=row, column=1, value="Versions").font = _BOLD
+    put(sheet, row, 1, "Versions").font = _BOLD
     headers = (
         "Version",
         "Status",
@@ -418,7 +433,7 @@ def _audit_sheet(
     widths = (9, 10, 16, 22, 12, 8, 12, 18, 20, 80)
     row += 1
     for i, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=row, column=i, value=title)
+        cell = put(sheet, row, i, title)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
         sheet.column_dimensions[get_column_letter(i)].width = width
     for version in versions:
@@ -436,19 +451,19 @@ def _audit_sheet(
             version.reason,
         )
         for i, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=i, value=value)
+            cell = put(sheet, row, i, value)
             cell.alignment = _WRAP
         sheet.cell(row=row, column=3).number_format = _POUNDS
         sheet.cell(row=row, column=5).number_format = "0.00%"
         sheet.cell(row=row, column=9).number_format = "d mmmm yyyy hh:mm"
     row += 2
-    sheet.cell(row=row, column=1, value="Audit log, newest first").font = _BOLD
+    put(sheet, row, 1, "Audit log, newest first").font = _BOLD
     row += 1
     for i, title in enumerate(("When", "Who", "Action", "What changed", "Reason"), start=1):
-        cell = sheet.cell(row=row, column=i, value=title)
+        cell = put(sheet, row, i, title)
         cell.font, cell.fill = _BOLD, _HEADER_FILL
     if audit is None or audit.empty:
-        sheet.cell(row=row + 1, column=1, value="No audit entries.")
+        put(sheet, row + 1, 1, "No audit entries.")
         return
     entries = zip(
         audit["changed_at"], audit["who"], audit["action"], audit["change"], audit["reason"], strict=True
@@ -458,8 +473,30 @@ def _audit_sheet(
         for i, value in enumerate(
             (pd.Timestamp(changed_at).to_pydatetime(), who, action, change, reason), start=1
         ):
-            sheet.cell(row=row, column=i, value=value).alignment = _WRAP
+            put(sheet, row, i, value).alignment = _WRAP
         sheet.cell(row=row, column=1).number_format = "d mmmm yyyy hh:mm"
+
+
+def about(
+    payment: Payment, commissioner: str, what_if: Sequence[str], generated_at: dt.datetime
+) -> list[tuple[str, str]]:
+    """The descriptive block of the payment's files: what, where, when, in what unit, from where, and when
+    the file was made."""
+    scheme = payment.scheme
+    return about_rows(
+        {
+            "Title": f"Performance-linked payment, agreement {scheme.contract_code}, scheme version "
+            f"{scheme.version} ({scheme.status})"
+            + (" (what-if: changes made on screen, not saved)" if what_if else ""),
+            "Area": commissioner,
+            "Period": f"Financial year {scheme.financial_year}",
+            "Unit": "Pounds sterling (£), to the penny; achievements as fractions of 1",
+            "Source": "The payment scheme as stored in the dashboard, and the provider's quarterly returns"
+            + (" (illustrative figures, not from a public source)" if scheme.illustrative else ""),
+            "Licence": "Contract monitoring information for the commissioner and the provider; not open data",
+            "Date made": f"{generated_at:%d %B %Y %H:%M}",
+        }
+    )
 
 
 def workbook_bytes(
@@ -471,8 +508,8 @@ def workbook_bytes(
     what_if: Sequence[str] = (),
     generated_at: dt.datetime | None = None,
 ) -> bytes:
-    """The XLSX workbook (Calculation, Forecast, Audit history) as bytes. ``what_if`` lists the changes made
-    on screen, in words; when there are any the sheets say "WHAT-IF" at the top."""
+    """The XLSX workbook (Calculation, Forecast, Audit history, About) as bytes. ``what_if`` lists the
+    changes made on screen, in words; when there are any the sheets say "WHAT-IF" at the top."""
     generated_at = generated_at or dt.datetime.now()
     commissioner = commissioner or payment.scheme.contract_code
     book = Workbook()
@@ -482,6 +519,9 @@ def workbook_bytes(
     _calculation_sheet(calculation, payment, what_if, generated_at, commissioner)
     _forecast_sheet(book.create_sheet(FORECAST), payment, what_if, generated_at, commissioner)
     _audit_sheet(book.create_sheet(AUDIT), versions, audit, what_if)
+    write_about_sheet(
+        book.create_sheet(ABOUT_SHEET), about(payment, commissioner, what_if, generated_at), "About this file"
+    )
     book.properties.title = (
         f"Performance-linked payment {payment.scheme.contract_code} {payment.scheme.financial_year}"
     )

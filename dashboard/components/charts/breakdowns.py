@@ -194,4 +194,5 @@ def inequality_chart(
         caption=f"{indicator.get('short_name')} by {kind.lower()}, {area_name}, {period}",
         numeric=tuple(c for c in frame.columns if c != "Group"),
         filename=f"{indicator.get('code')}-{slug(area_name)}-{slug(kind)}.csv",
+        period=period,
     )

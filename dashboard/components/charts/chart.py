@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.data_access import frame_csv
+
 
 @dataclass
 class Chart:
@@ -27,7 +29,19 @@ class Chart:
     notes: list = field(default_factory=list)
     """Components shown between the subtitle and the figure (status tags, a trial-limits label)."""
     filename: str = "figures.csv"
+    period: str = ""
+    """The period the chart shows, when its table has no Period column (the comparison of areas)."""
 
     def csv(self) -> str:
-        """The plotted figures as CSV text, one row per point or bar."""
-        return self.data.to_csv(index=False)
+        """The plotted figures as CSV text, one row per point or bar: headings in the first row, and text
+        such as an imported value note written so that no spreadsheet runs it as a formula."""
+        return frame_csv(self.data)
+
+    def periods(self) -> str:
+        """The period or periods shown, in words: "2019/20 to 2023/24", or "2023/24"."""
+        if self.period or "Period" not in self.data:
+            return self.period
+        labels = [str(p) for p in self.data["Period"] if str(p)]
+        if not labels:
+            return ""
+        return labels[0] if labels[0] == labels[-1] else f"{labels[0]} to {labels[-1]}"

@@ -330,4 +330,5 @@ def compare_chart(
         caption=f"{indicator.get('short_name')} in {period}, by area",
         numeric=tuple(c for c in ("Value", "Lower 95% limit", "Upper 95% limit") if c in public),
         filename=f"{indicator.get('code')}-compare-areas-{slug(period)}.csv",
+        period=period,
     )

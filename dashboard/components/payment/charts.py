@@ -8,9 +8,7 @@ faster than graph objects.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import urllib.parse
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,6 +19,7 @@ from dash import dcc, html
 from dashboard import colours, theme
 from dashboard.components.charts.panel import chart_panel
 from dashboard.components.payment.words import forecast_sentence, reported_phrase, so_far
+from dashboard.data_access import export_csv
 from dashboard.formatting import percent, possessive
 from data.payment_export import Payment
 from metrics.money import format_pounds
@@ -33,11 +32,7 @@ SOURCE_BUDGET = (
 
 def _csv_link(rows: Sequence[Sequence], header: Sequence[str], file_name: str, label: str, id: str) -> html.A:
     """A link that downloads ``rows`` as a CSV file, the data carried in the link itself."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(buffer.getvalue())
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(export_csv(header, rows))
     return html.A(label, href=href, download=file_name, id=id, className="app-link")
 
 

@@ -155,8 +155,13 @@ def private_page(browser, private_base_url: str):
     yield from _tab(browser, private_base_url)
 
 
-def _tab(browser, base_url: str):
-    context = browser.new_context(viewport=DESKTOP, base_url=base_url, locale="en-GB")
+def _tab(browser, base_url: str, *, enforce_csp: bool = False):
+    """A tab that fails its test on a JavaScript error. The dashboard's content security policy forbids
+    evaluating strings as code, which Playwright's ``wait_for_function`` does in the page, so these tabs
+    bypass the policy unless ``enforce_csp`` (``test_security.py`` checks every page under it)."""
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=base_url, locale="en-GB", bypass_csp=not enforce_csp
+    )
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))

@@ -86,7 +86,7 @@ def test_the_calculation_downloads_as_a_workbook_with_the_what_if_values(page):
         page.locator("#payment-download-xlsx").click()
     assert reported.value.suggested_filename == "payment-ccc-hcp-s75-2025-26-v1.xlsx"
     book = load_workbook(io.BytesIO(Path(reported.value.path()).read_bytes()))
-    assert book.sheetnames == ["Calculation", "Forecast", "Audit history"]
+    assert book.sheetnames == ["Calculation", "Forecast", "Audit history", "About"]
     assert book["Calculation"]["C9"].value == "=ROUND($C$7*$C$8,2)"
 
     page.locator(C2_Q3).fill("95")
