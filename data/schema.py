@@ -14,10 +14,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
-ADDED_TABLES_SINCE = frozenset({1})
+SCHEMA_VERSION = 3
+ADDED_TABLES_SINCE = frozenset({1, 2})
 """Versions a store may hold that this release upgrades by creating its new tables alone (version 2 added the
-contract-monitoring, web-upload and users tables and changed no existing table)."""
+contract-monitoring, web-upload and users tables and changed no existing table; version 3 added
+process_changes)."""
 
 metadata = sa.MetaData()
 
@@ -375,6 +376,24 @@ users = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.Text, nullable=False),
     sa.Column("last_sign_in", sa.DateTime),
+)
+
+# --- Process changes for SPC (data/process_changes.py) ---------------------------------------------------
+# A change to how a service works (a new pathway, a new way of counting), recorded for an indicator and an
+# area (area_code NULL: every area). SPC limits are worked out afresh from the first period starting on or
+# after change_date. A withdrawn change is kept, with who withdrew it and when, so the history stays whole.
+process_changes = sa.Table(
+    "process_changes",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("area_code", sa.String(16), sa.ForeignKey("areas.code")),
+    sa.Column("change_date", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("withdrawn_by", sa.Text),
+    sa.Column("withdrawn_at", sa.DateTime),
 )
 
 OBSERVATION_KEY = (

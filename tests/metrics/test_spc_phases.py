@@ -173,7 +173,7 @@ def test_a_short_baseline_gives_trial_limits() -> None:
 
 
 def test_baseline_applies_to_each_phase() -> None:
-    values = ALTERNATING_THEN_JUMP + [10, 11, 10, 11, 30]
+    values = [*ALTERNATING_THEN_JUMP, 10, 11, 10, 11, 30]
     _, new = spc.xmr_phased(values, [15], baseline=4)
     assert (new.mean, new.mean_moving_range) == (10.5, 1.0)
     assert new.point_types[-1] == "special_cause_improvement"
