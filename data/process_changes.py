@@ -100,8 +100,8 @@ def _check_within_series(
         )
     first = series.loc[pd.to_datetime(series["period_start"]).idxmin()]
     last = series.loc[pd.to_datetime(series["period_end"]).idxmax()]
-    first_start = pd.Timestamp(first["period_start"]).date()
-    last_end = pd.Timestamp(last["period_end"]).date()
+    first_start = pd.Timestamp(str(first["period_start"])).date()
+    last_end = pd.Timestamp(str(last["period_end"])).date()
     if not first_start < change_date <= last_end:
         raise ProcessChangeError(
             f"The change date, {day_words(change_date)}, must fall within the figures for {indicator} in "
@@ -128,7 +128,7 @@ def record(
     access.require(user, access.RECORD_PROCESS_CHANGE)
     text = _reason(reason)
     if change_date is None:
-        raise ProcessChangeError("Choose the first period of the new process.")
+        raise ProcessChangeError("Enter the date the change took effect, for example 1/4/2024.")
     with engine.connect() as conn:
         names = _names(conn, indicator_code, area_code)
     _check_within_series(engine, indicator_code, area_code, change_date, names)

@@ -92,7 +92,7 @@ def test_a_viewer_cannot_record_or_withdraw_and_nothing_is_written(with_series):
     [
         ({"reason": "   "}, "Enter the reason for the change"),
         ({"reason": "x" * 301}, "300 characters or fewer; it has 301"),
-        ({"change_date": None}, "Choose the first period of the new process"),
+        ({"change_date": None}, "Enter the date the change took effect"),
         (
             {"change_date": dt.date(2021, 4, 1)},
             "must fall within the figures for New birth visit within 14 days in Cambridgeshire: "
