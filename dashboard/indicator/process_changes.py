@@ -119,7 +119,6 @@ def _form(ctx: Context) -> html.Div:
                     type="text",
                     className="app-input app-input--date",
                     value="",
-                    **extra({"aria-describedby": f"{DATE}-hint"}),
                 ),
                 DATE,
                 "For example, 1/4/2024. The limits are worked out afresh from the first period starting on "
@@ -133,7 +132,6 @@ def _form(ctx: Context) -> html.Div:
                     className="app-input app-input--wide",
                     value="",
                     maxLength=data_access.MAX_PROCESS_CHANGE_REASON,
-                    **extra({"aria-describedby": f"{REASON}-hint"}),
                 ),
                 REASON,
                 f"Shown on the chart, for example 'New 6-8 week review pathway'. Up to "
