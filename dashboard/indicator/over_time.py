@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import dcc, html
-from dash.development.base_component import Component
 
 from dashboard import data_access
 from dashboard.components.attributes import extra
@@ -160,9 +159,9 @@ def _no_chart(ctx: Context) -> list:
     ]
 
 
-def _charts(ctx: Context, message: Component | None = None) -> list:
+def _charts(ctx: Context) -> list:
     """The chart for the view, with the controls and words that go with it (under the SPC chart, the
-    process changes, with ``message`` after one is recorded or withdrawn)."""
+    process changes)."""
     if not ctx.has_data:
         return _no_chart(ctx)
     if ctx.view.view == "trend":
@@ -174,16 +173,16 @@ def _charts(ctx: Context, message: Component | None = None) -> list:
     if spc is None:
         return _no_chart(ctx)
     explainer = [_spc_explainer()] if ctx.row.spc_judged else []
-    return [*explainer, chart_block(spc, ctx.indicator), process_changes_section(ctx, message)]
+    return [*explainer, chart_block(spc, ctx.indicator), process_changes_section(ctx)]
 
 
-def over_time_section(ctx: Context, message: Component | None = None) -> html.Section:
+def over_time_section(ctx: Context) -> html.Section:
     """ "Over time": the view switch and the trend or SPC chart."""
     return html.Section(
         [
             html.H2("Over time", className="app-heading-l", id="over-time-heading"),
             _view_switch(ctx),
-            *_charts(ctx, message),
+            *_charts(ctx),
         ],
         className="app-indicator-section",
         id="over-time",

@@ -10,6 +10,8 @@ anyone else and writes nothing.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -21,19 +23,29 @@ from dashboard.indicator.context import Context
 from data import access
 
 SECTION = "process-changes"
-DATE, REASON, RESULT, LIST = (
+LIST = "process-change-list"
+RESULT, DATE, REASON, SAVE, WITHDRAW = (
+    "process-change-result",
     "process-change-date",
     "process-change-reason",
-    "process-change-result",
-    "process-change-list",
+    "process-change-save",
+    "process-change-withdraw",
 )
-SAVE_AREA, SAVE_ALL = "process-change-save-area", "process-change-save-all"
-WITHDRAW = "process-change-withdraw"
+"""The types of the pattern-matching ids of the form's parts. Their callback is registered for every page, so
+its ids are patterns that simply match nothing on other pages (a plain id missing from a page is an error)."""
+AREA, ALL_AREAS = "area", "all"
 
 
-def withdraw_id(change_id: str) -> dict:
-    """The id of the Withdraw button of one change."""
-    return {"type": WITHDRAW, "change": change_id}
+def part_id(kind: str, ctx_or_view: Context | dict, **more: str) -> dict:
+    """The id of a part of the form: its ``kind`` and the view it belongs to (indicator, area, CI setting), so
+    that the callback knows what to record from the button pressed alone."""
+    view = ctx_or_view.view.as_data() if isinstance(ctx_or_view, Context) else ctx_or_view
+    return {"type": kind, "code": view["code"], "area": view["area"], "ci": view["ci"], **more}
+
+
+def dom_id(component_id: dict) -> str:
+    """The id Dash gives a pattern-matching component in the page: its JSON with the keys sorted."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
 def day_words(day) -> str:
@@ -71,7 +83,7 @@ def _entry(ctx: Context, change: data_access.ProcessChange, can_change: bool) ->
         parts.append(
             html.Button(
                 ["Withdraw", visually_hidden(f" the change from {day_words(change.change_date)}")],
-                id=withdraw_id(change.id),
+                id=part_id(WITHDRAW, ctx, change=change.id),
                 className="app-button app-button--secondary app-process-changes__withdraw",
                 n_clicks=0,
             )
@@ -94,57 +106,57 @@ def _changes_list(ctx: Context, can_change: bool) -> Component:
     )
 
 
-def _field(label: str, component: Component, field_id: str, hint: str) -> html.Div:
+def _field(label: str, component: dcc.Input, field_id: dict, hint: str) -> html.Div:
+    """A labelled form group; an error summary links to it ("process-change-date-group")."""
     return html.Div(
         [
-            html.Label(label, htmlFor=field_id, className="app-label"),
-            html.Div(hint, className="app-hint", id=f"{field_id}-hint"),
+            html.Label(label, htmlFor=dom_id(field_id), className="app-label"),
+            html.Div(hint, className="app-hint"),
             component,
         ],
         className="app-form-group",
-        id=f"{field_id}-group",
+        id=f"{field_id['type']}-group",
     )
 
 
 def _form(ctx: Context) -> html.Div:
     """Record a change: the date it took effect, the reason, and whether it is this area's or every area's
     (a button for each, so there is no choice to get wrong)."""
+    date_id, reason_id = part_id(DATE, ctx), part_id(REASON, ctx)
     return html.Div(
         [
             html.H4("Record a process change", className="app-heading-s"),
             _field(
                 "Date the change took effect",
-                dcc.Input(
-                    id=DATE,
-                    type="text",
-                    className="app-input app-input--date",
-                    value="",
-                ),
-                DATE,
+                dcc.Input(id=date_id, type="text", className="app-input app-input--date", value=""),
+                date_id,
                 "For example, 1/4/2024. The limits are worked out afresh from the first period starting on "
                 "or after this date: 1/4/2024 starts them again from 2024/25 Q1.",
             ),
             _field(
                 "Reason",
                 dcc.Input(
-                    id=REASON,
+                    id=reason_id,
                     type="text",
-                    className="app-input app-input--wide",
+                    className="app-input",
                     value="",
                     maxLength=data_access.MAX_PROCESS_CHANGE_REASON,
                 ),
-                REASON,
+                reason_id,
                 f"Shown on the chart, for example 'New 6-8 week review pathway'. Up to "
                 f"{data_access.MAX_PROCESS_CHANGE_REASON} characters.",
             ),
             html.Div(
                 [
                     html.Button(
-                        f"Record for {ctx.area_name}", id=SAVE_AREA, className="app-button", n_clicks=0
+                        f"Record for {ctx.area_name}",
+                        id=part_id(SAVE, ctx, scope=AREA),
+                        className="app-button",
+                        n_clicks=0,
                     ),
                     html.Button(
                         "Record for all areas",
-                        id=SAVE_ALL,
+                        id=part_id(SAVE, ctx, scope=ALL_AREAS),
                         className="app-button app-button--secondary",
                         n_clicks=0,
                     ),
@@ -156,13 +168,13 @@ def _form(ctx: Context) -> html.Div:
     )
 
 
-def process_changes_section(ctx: Context, message: Component | None = None) -> html.Div:
-    """The recorded changes for the indicator and area, and the form for someone who may record one.
-    ``message`` (a confirmation or a problem) is shown at the top, where the reader's eye is."""
+def process_changes_section(ctx: Context) -> html.Div:
+    """The recorded changes for the indicator and area, and the form for someone who may record one, under
+    a place for the confirmation or problem after a change."""
     can_change = access.can(auth.current_user(), access.RECORD_PROCESS_CHANGE)
     children: list[Component] = [
         html.H3("Process changes", className="app-heading-m", id="process-changes-heading"),
-        html.Div(message, id=RESULT, **extra({"aria-live": "polite"})),
+        html.Div(id=part_id(RESULT, ctx), **extra({"aria-live": "polite"})),
         html.P(
             "When the way a service works changes (a new pathway, a new way of counting), the process limits "
             "are worked out afresh from that date, and variation and assurance are judged on the figures "

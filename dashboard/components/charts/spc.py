@@ -203,12 +203,27 @@ def _short(reason: str) -> str:
     return reason if len(reason) <= LABEL_LENGTH else reason[: LABEL_LENGTH - 1].rstrip() + "…"
 
 
-def break_marks(data: pd.DataFrame, breaks: Sequence[PhaseBreak]) -> tuple[list[dict], list[dict]]:
+def _label_at_top(values: list, index: int) -> bool:
+    """Whether a break's label goes at the top of the chart: unless the figures after the break sit higher
+    than those before, where the top right would be crowded and the bottom right is clear."""
+    before = [v for v in values[:index] if v is not None]
+    after = [v for v in values[index:] if v is not None]
+    if not before or not after:
+        return True
+    return sum(after) / len(after) <= sum(before) / len(before)
+
+
+def break_marks(
+    data: pd.DataFrame, breaks: Sequence[PhaseBreak], area_name: str
+) -> tuple[list[dict], list[dict]]:
     """A solid vertical line at the start of each new phase, labelled with its period and reason (shapes,
-    annotations), named "process-change" so that they can be told from the provisional shading."""
+    annotations), named "process-change" so that they can be told from the provisional shading. The label
+    sits at the top, or at the bottom where the figures have moved up."""
     shapes, annotations = [], []
+    values = floats(data[area_name])
     for number, change in enumerate(breaks):
         x = iso(pd.Timestamp(data["period_start"].iloc[change.index]))
+        top = _label_at_top(values, change.index)
         shapes.append(
             {
                 "type": "line",
@@ -222,15 +237,16 @@ def break_marks(data: pd.DataFrame, breaks: Sequence[PhaseBreak]) -> tuple[list[
                 "line": {"color": colours.TEXT, "width": 2},
             }
         )
+        step = 0.1 * (number % 3)
         annotations.append(
             {
                 "name": "process-change",
                 "xref": "x",
                 "yref": "paper",
                 "x": x,
-                "y": 1 - 0.09 * (number % 3),
+                "y": 1 - step if top else step,
                 "xanchor": "left",
-                "yanchor": "top",
+                "yanchor": "top" if top else "bottom",
                 "align": "left",
                 "text": f"<b>From {change.period}</b><br>{_short(change.reason)}",
                 "hovertext": change.words,
@@ -242,8 +258,8 @@ def break_marks(data: pd.DataFrame, breaks: Sequence[PhaseBreak]) -> tuple[list[
     return shapes, annotations
 
 
-def _with_breaks(layout: dict, data: pd.DataFrame, breaks: Sequence[PhaseBreak]) -> dict:
-    shapes, annotations = break_marks(data, breaks)
+def _with_breaks(layout: dict, data: pd.DataFrame, breaks: Sequence[PhaseBreak], area_name: str) -> dict:
+    shapes, annotations = break_marks(data, breaks, area_name)
     return {
         **layout,
         "shapes": [*layout.get("shapes", []), *shapes],
@@ -299,7 +315,7 @@ def spc_figure(
     figure.add_trace(_figures_trace(x, values, hover, "Figures (common cause)"))
     point_types = [t for phase in phases for t in phase.point_types]
     figure.add_traces(_special_cause_traces(x, values, hover, point_types))
-    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks))
+    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks, area_name))
     return figure
 
 
@@ -477,7 +493,7 @@ def too_few_chart(
         for p, v in zip(data["Period"].tolist(), values, strict=True)
     ]
     figure = go.Figure(_figures_trace(period_positions(data), values, hover, "Figures"))
-    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks))
+    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks, area_name))
     public = data.drop(columns=["period_start", "period_end"])
     words = status.too_few_for_spc(points)
     since = f" since the process change in {breaks[-1].period}" if breaks else ""

@@ -35,7 +35,7 @@ from tests.dashboard.signing_in import NAMES, signed_in_as, signed_in_client
 from tests.data.helpers import count_rows
 
 CODE = "hv-new-birth-visit-14d"
-VIEW = {"code": CODE, "area": HUNTINGDONSHIRE, "view": "spc", "ci": "on"}
+VIEW = {"code": CODE, "area": HUNTINGDONSHIRE, "ci": "on"}
 REASON = "New 6-8 week review pathway"
 LIMITS_WORDS = f"Limits recalculated from 2022/23 Q4: {REASON}"
 
@@ -68,20 +68,33 @@ def _break_marks(figure: dict) -> tuple[list, list]:
     return shapes, notes
 
 
+def _parts(page, kind: str) -> list:
+    """The form's parts of ``kind`` (a pattern-matching id's type) on the page."""
+    return find_all(page, lambda c: isinstance(getattr(c, "id", None), dict) and c.id["type"] == kind)
+
+
+def _result_id() -> dict:
+    return section.part_id(section.RESULT, VIEW)
+
+
+def change_id(engine) -> str:
+    [change] = process_changes.changes_for(engine, CODE, HUNTINGDONSHIRE)
+    return change.id
+
+
 def test_an_officer_records_a_change_and_the_chart_is_drawn_in_phases(app, engine, monkeypatch):
     signed_in_as(monkeypatch, "Olu Officer", "officer")
     before = _spc_page(app)
     assert not find_all(before, lambda c: getattr(c, "id", None) == "spc-trial-limits")  # twelve figures
     assert _break_marks(figure_of(before, "graph-spc")) == ([], [])
 
-    problem, over_time, summary = _record(app)
-    assert problem is dash.no_update
-    assert "Process change from 1 January 2023 recorded for this area." in text_of(over_time)
-    # The redrawn section and summary card already show the new phase.
-    assert "The limits since 2022/23 Q4 are from 5 figures" in text_of(over_time)
-    assert "Common cause" in text_of(summary)
+    page, problem = _record(app)
+    assert problem is None
+    # The page is built again from the store: the message, and the new phase's limits and judgement.
+    assert text_of(by_id(page, _result_id())) == "Process change from 1 January 2023 recorded for this area."
+    assert "Common cause" in text_of(by_id(page, "summary-spc"))
+    assert text_of(by_id(page, "spc-phases")) == text_of(by_id(_spc_page(app), "spc-phases"))
 
-    page = _spc_page(app)
     shapes, notes = _break_marks(figure_of(page, "graph-spc"))
     assert [s["x0"] for s in shapes] == ["2023-01-01"]
     assert [n["text"] for n in notes] == [f"<b>From 2022/23 Q4</b><br>{REASON}"]
@@ -125,7 +138,7 @@ def test_the_csv_download_says_where_the_limits_were_recalculated(app, engine, m
     _record(app)
     client = signed_in_client(app, "viewer")
     client.get("/")
-    _, rows = press_download(client, "spc", VIEW)
+    _, rows = press_download(client, "spc", VIEW | {"view": "spc"})
     assert [r["Process change"] for r in rows if r["Process change"]] == [LIMITS_WORDS]
     assert len({r["Mean"] for r in rows}) == 2
 
@@ -134,57 +147,44 @@ def test_a_viewer_sees_the_list_but_no_form_and_is_refused(app, engine, monkeypa
     signed_in_as(monkeypatch, "Olu Officer", "officer")
     _record(app)
     officer_page = _spc_page(app)
-    assert find_all(officer_page, lambda c: getattr(c, "id", None) == section.SAVE_AREA)
-    assert [b.id for b in _withdraw_buttons(officer_page)] == [section.withdraw_id(change_id(engine))]
+    assert len(_parts(officer_page, section.SAVE)) == 2
+    assert [b.id["change"] for b in _parts(officer_page, section.WITHDRAW)] == [change_id(engine)]
     signed_in_as(monkeypatch, "Vic Viewer", "viewer")
     page = _spc_page(app)
     assert REASON in text_of(by_id(page, section.LIST))
-    assert not find_all(page, lambda c: getattr(c, "id", None) in (section.SAVE_AREA, section.SAVE_ALL))
-    assert not _withdraw_buttons(page)
+    assert not _parts(page, section.SAVE) and not _parts(page, section.DATE)
+    assert not _parts(page, section.WITHDRAW)
 
-    problem, over_time, _ = _record(app, date_text="1/4/2023", reason="Forged by a viewer")
+    content, problem = _record(app, date_text="1/4/2023", reason="Forged by a viewer")
     assert "Only an administrator or an officer can record or withdraw a process change" in text_of(problem)
-    assert over_time is dash.no_update
+    assert content is dash.no_update
     [change] = process_changes.changes_for(engine, CODE, HUNTINGDONSHIRE)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        problem, _, _ = callbacks.withdraw_change(VIEW, change.id)
+        _, problem = callbacks.withdraw_change(VIEW, change.id)
     assert "Only an administrator or an officer" in text_of(problem)
     assert count_rows(engine, schema.process_changes) == 1
     assert process_changes.changes_for(engine, CODE, HUNTINGDONSHIRE) == [change]
 
 
-def _withdraw_buttons(page) -> list:
-    return find_all(
-        page, lambda c: isinstance(getattr(c, "id", None), dict) and c.id["type"] == section.WITHDRAW
-    )
-
-
-def change_id(engine) -> str:
-    [change] = process_changes.changes_for(engine, CODE, HUNTINGDONSHIRE)
-    return change.id
-
-
 def _forged_record(app) -> dict:
     """The record-a-change request as a browser would send it, built by hand: no page, no form."""
     [output] = [key for key in app.callback_map if section.RESULT in key]
+    save = section.part_id(section.SAVE, VIEW, scope=section.AREA)
     return {
         "output": output,
         "outputs": [
-            {"id": section.RESULT, "property": "children"},
-            {"id": "over-time", "property": "children"},
-            {"id": "indicator-summary", "property": "children"},
+            {"id": "_pages_content", "property": output.split("...")[0].lstrip(".").split(".", 1)[1]},
+            [{"id": _result_id(), "property": "children"}],
         ],
         "inputs": [
-            {"id": section.SAVE_AREA, "property": "n_clicks", "value": 1},
-            {"id": section.SAVE_ALL, "property": "n_clicks", "value": 0},
+            [{"id": save, "property": "n_clicks", "value": 1}],
             [],
         ],
         "state": [
-            {"id": "indicator-view", "property": "data", "value": VIEW},
-            {"id": section.DATE, "property": "value", "value": "1/1/2023"},
-            {"id": section.REASON, "property": "value", "value": "Forged"},
+            [{"id": section.part_id(section.DATE, VIEW), "property": "value", "value": "1/1/2023"}],
+            [{"id": section.part_id(section.REASON, VIEW), "property": "value", "value": "Forged"}],
         ],
-        "changedPropIds": [f"{section.SAVE_AREA}.n_clicks"],
+        "changedPropIds": [section.dom_id(save) + ".n_clicks"],
     }
 
 
@@ -223,10 +223,12 @@ def test_a_change_that_cannot_be_recorded_says_why_beside_the_field(
     app, engine, monkeypatch, date_text, reason, message, anchor
 ):
     signed_in_as(monkeypatch, "Olu Officer", "officer")
-    problem, over_time, _ = _record(app, date_text=date_text, reason=reason)
+    content, problem = _record(app, date_text=date_text, reason=reason)
     assert message in text_of(problem)
     assert find_all(problem, lambda c: getattr(c, "href", None) == f"#{anchor}")
-    assert over_time is dash.no_update
+    page = _spc_page(app)
+    assert find_all(page, lambda c: getattr(c, "id", None) == anchor)  # the link's target is on the page
+    assert content is dash.no_update
     assert count_rows(engine, schema.process_changes) == 0
 
 
@@ -237,12 +239,28 @@ def test_a_withdrawn_change_no_longer_splits_the_chart(app, engine, monkeypatch)
     assert change.area_code is None
     assert "every area" in text_of(by_id(_spc_page(app), section.LIST))
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        _, over_time, summary = callbacks.withdraw_change(VIEW, change.id)
-    assert "Process change from 1 January 2023 withdrawn." in text_of(over_time)
-    assert "Trial limits" not in text_of(over_time)
-    assert "Common cause" in text_of(summary)
-    page = _spc_page(app)
+        page, _ = callbacks.withdraw_change(VIEW, change.id)
+    assert text_of(by_id(page, _result_id())) == "Process change from 1 January 2023 withdrawn."
+    assert "Trial limits" not in text_of(by_id(page, "over-time"))
     assert _break_marks(figure_of(page, "graph-spc")) == ([], [])
     assert "No process change has been recorded" in text_of(by_id(page, section.LIST))
     [kept] = process_changes.changes_for(engine, CODE, HUNTINGDONSHIRE, include_withdrawn=True)
     assert kept.withdrawn_by == "Ada Admin"
+
+
+def test_too_few_figures_since_a_change_are_not_judged_on_either_page(app, engine, monkeypatch):
+    signed_in_as(monkeypatch, "Olu Officer", "officer")
+    _record(app, date_text="2023-04-01")  # four quarters since: 2023/24 Q1 to Q4
+    page = _spc_page(app)
+    words = "Too few figures for a process chart (4 of at least 5)."
+    assert text_of(by_id(page, "summary-spc")) == words
+    assert text_of(by_id(page, "spc-too-few")) == (
+        f"{words} The figures are shown without a mean or process limits, and their variation since the "
+        "process change in 2023/24 Q1 is not judged."
+    )
+    assert text_of(by_id(page, "spc-phases")) == f"Limits recalculated from 2023/24 Q1: {REASON}."
+    shapes, _ = _break_marks(figure_of(page, "graph-spc"))
+    assert [s["x0"] for s in shapes] == ["2023-04-01"]
+    with app.server.test_request_context("/"):
+        row = data_access.scorecard_row(HUNTINGDONSHIRE, CODE)
+    assert row is not None and (row.spc_judged, row.spc_points, row.spc_variation) == (False, 4, None)
