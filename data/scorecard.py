@@ -183,7 +183,9 @@ def scorecard(
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
     short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
     are made here, once, for every page: whether SPC is judged (``spc_judged``; ``spc_variation`` and
-    ``spc_assurance`` are missing when it is not), and whether the indicator is improving or worsening.
+    ``spc_assurance`` are missing when it is not), and whether the indicator is improving or worsening. After
+    a recorded process change, SPC is judged on the current phase alone (:func:`current_phase`), so
+    ``spc_points`` counts the figures since the latest change.
     """
     catalogue = queries.indicator_catalogue(engine)
     series = queries.headline_series(engine, area_codes=[area_code, benchmark_area, region_area])
