@@ -24,6 +24,8 @@ def serve(host: str, port: int, debug: bool) -> None:
     if not schema.has_schema(writer):
         click.echo("Building the store from the bundled data (first run only)…")
         build_store(writer)
+    else:
+        schema.create_schema(writer)  # a store from an earlier release is upgraded in place
     if not users.has_users(writer):
         click.echo(FIRST_ADMIN_HINT)
     writer.dispose()

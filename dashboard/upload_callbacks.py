@@ -92,7 +92,8 @@ def _loaded(result: data_access.ImportResult, who: str) -> html.Div:
     return notification_banner(
         "Loaded",
         f"{result.file_name} is loaded: {result.rows_new:,} new, {result.rows_updated:,} changed, "
-        f"{result.rows_unchanged:,} unchanged, {result.rows_rejected:,} rejected.",
+        f"{result.rows_unchanged:,} unchanged, {result.rows_rejected:,} rejected"
+        + (f", {result.rows_flagged:,} with a data quality flag." if result.rows_flagged else "."),
         html.P(
             [
                 f"Loaded by {who}. Every page now shows the new figures. ",

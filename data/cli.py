@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 STORE_BUSY_EXIT = 3
 NOT_CREATED = "The store has not been created yet: run 'kpi seed' first."
+OLDER_STORE = "The store was made by an earlier release: run 'kpi seed' to bring it up to date first."
 
 
 class StoreBusy(click.ClickException):
@@ -79,6 +80,10 @@ def _existing_store(*, read_only: bool = False) -> sa.Engine:
     engine = _engine(read_only=read_only)
     if not schema.has_schema(engine):
         raise click.ClickException(NOT_CREATED)
+    if not read_only:
+        schema.create_schema(engine)  # a store from an earlier release is upgraded in place first
+    elif schema.stored_version(engine) != schema.SCHEMA_VERSION:
+        raise click.ClickException(OLDER_STORE)
     return engine
 
 
@@ -141,7 +146,10 @@ def import_command(files: tuple[Path, ...], strict: bool, imported_by: str | Non
         click.echo(result.summary())
         if result.rows_rejected:
             status = max(status, 1)
-            click.echo(f"  Every rejected row and its reason: kpi rejections {result.batch_id}")
+            batch = result.same_file_as.batch_id if result.same_file_as else result.batch_id
+            click.echo(f"  Every rejected row and its reason: kpi rejections {batch}")
+        elif result.status == "rejected":
+            status = max(status, 1)
     sys.exit(status)
 
 
@@ -163,30 +171,25 @@ def imports(limit: int) -> None:
         click.echo(
             f"{row['started_at']:%d %b %Y %H:%M}  {row['status']:<8} {row['file_name']}: "
             f"{row['rows_read']:,} read, {row['rows_new']:,} new, {row['rows_updated']:,} updated, "
-            f"{row['rows_rejected']:,} rejected  [{row['id']}]"
+            f"{row['rows_rejected']:,} rejected{_flagged(row['rows_flagged'])}  [{row['id']}]"
         )
 
 
 @main.command(help="Show the rows an import rejected, with their reasons.")
 @click.argument("batch_id")
 def rejections(batch_id: str) -> None:
-    import sqlalchemy as sa
+    from data import imports
 
-    from data import schema
-
-    table = schema.rejected_rows
-    with _existing_store(read_only=True).connect() as conn:
-        rows = (
-            conn.execute(
-                sa.select(table).where(table.c.batch_id.startswith(batch_id)).order_by(table.c.row_number)
-            )
-            .mappings()
-            .all()
-        )
-    if not rows:
+    found = imports.rejections_of(_existing_store(read_only=True), batch_id)
+    if found is None:
+        click.echo("There is no import with that number.")
+        return
+    if found.same_file_as:
+        click.echo(f"This import read the same file as import {found.same_file_as}; its rejected rows:")
+    if not found.rows:
         click.echo("No rejected rows for that import.")
-    for row in rows:
-        click.echo(f"row {row['row_number']}: {row['reason']}")
+    for number, reason in found.rows:
+        click.echo(reason if reason.startswith("Row ") else f"row {number}: {reason}")
 
 
 @main.command(help="Write a blank provider quarterly return (CSV or XLSX, by the file's extension).")
@@ -196,6 +199,11 @@ def template(path: Path) -> None:
 
     write_blank_template(path)
     click.echo(f"Wrote a blank provider quarterly return to {path}")
+
+
+def _flagged(rows: int | None) -> str:
+    """ ", 3 flagged" for an import that loaded rows with a quality flag."""
+    return f", {rows:,} flagged" if rows else ""
 
 
 def _display(url: str) -> str:

@@ -47,6 +47,18 @@ class Batch:
     has_file: bool
     rolled_back_by: str | None
     rolled_back_at: dt.datetime | None
+    rows_flagged: int | None = None  # None for imports before flags were recorded
+    same_file_as: str | None = None  # the earlier import of the same bytes, when this one stored nothing new
+
+
+@dataclass(frozen=True)
+class BatchRejections:
+    """An import's rejected rows, (row number, the rejection in words), and the earlier import of the same
+    file they were stored with, if that is where they are."""
+
+    batch_id: str
+    same_file_as: str | None
+    rows: list[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -93,22 +105,42 @@ def history(engine: sa.Engine, limit: int = 200) -> list[Batch]:
 
 
 def rejected_rows(engine: sa.Engine, batch_id: str) -> list[tuple[int, str]]:
-    """A batch's rejected rows: (row number, reasons), in file order."""
-    table = schema.rejected_rows
-    query = (
-        sa.select(table.c.row_number, table.c.reason)
-        .where(table.c.batch_id == batch_id)
-        .order_by(table.c.row_number)
-    )
+    """A batch's rejected rows: (row number, the rejection in words), in file order; for an import that
+    repeated an earlier one of the same file, the earlier import's."""
+    found = rejections_of(engine, batch_id)
+    return found.rows if found is not None else []
+
+
+def rejections_of(engine: sa.Engine, batch_prefix: str) -> BatchRejections | None:
+    """The rejected rows of the import whose number starts with ``batch_prefix`` (None when none does)."""
+    batches, table = schema.import_batches, schema.rejected_rows
     with engine.connect() as conn:
-        return [(int(n), str(reason)) for n, reason in conn.execute(query).tuples().all()]
+        batch = conn.execute(
+            sa.select(batches.c.id, batches.c.same_file_as)
+            .where(batches.c.id.startswith(batch_prefix, autoescape=True))
+            .order_by(batches.c.started_at.desc())
+        ).first()
+        if batch is None:
+            return None
+        source = batch.same_file_as or batch.id
+        query = (
+            sa.select(table.c.row_number, table.c.reason)
+            .where(table.c.batch_id == source)
+            .order_by(table.c.row_number)
+        )
+        rows = [(int(n), str(reason)) for n, reason in conn.execute(query).tuples().all()]
+    return BatchRejections(batch.id, batch.same_file_as, rows)
 
 
 def stored_file(engine: sa.Engine, batch_id: str) -> tuple[str, str, bytes] | None:
-    """The file a batch read: (name, SHA-256, bytes), or None when it was not kept."""
-    files = schema.import_files
-    query = sa.select(files.c.file_name, files.c.sha256, files.c.content).where(files.c.batch_id == batch_id)
+    """The file a batch read: (name, SHA-256, bytes), or None when it was not kept; for an import that
+    repeated an earlier one of the same file, the earlier import's copy."""
+    files, batches = schema.import_files, schema.import_batches
     with engine.connect() as conn:
+        earlier = conn.execute(sa.select(batches.c.same_file_as).where(batches.c.id == batch_id)).scalar()
+        query = sa.select(files.c.file_name, files.c.sha256, files.c.content).where(
+            files.c.batch_id == (earlier or batch_id)
+        )
         row = conn.execute(query).first()
     return None if row is None else (row.file_name, row.sha256, bytes(row.content))
 

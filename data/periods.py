@@ -4,7 +4,9 @@ OHID Fingertips labels periods as text: ``2023`` (calendar year), ``2022/23`` (f
 ``2020 - 22`` (three calendar years pooled), ``2020/21 - 22/23`` (pooled years), ``2023/24 Q1`` (a quarter
 of the financial year), ``Apr 2024`` (a month). Whether ``2022/23`` runs April-March or September-August
 depends on the indicator (NCMP and school readiness use academic years), so callers pass the indicator's
-``year_type``. An unreadable label raises :class:`PeriodError`, which importers turn into a rejected row.
+``year_type``. An unreadable label, or one naming a year outside :data:`FIRST_YEAR` to :data:`LAST_YEAR`
+(``0000``, ``9999/00``: typing errors, not periods), raises :class:`PeriodError`, which importers turn into a
+rejected row.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 YEAR_TYPES = ("financial", "academic", "calendar")
 MAX_POOLED_YEARS = 10
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 _YEAR_START_MONTH = {"financial": 4, "academic": 9, "calendar": 1}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_name) if name
@@ -140,14 +143,25 @@ def parse_period(label: str, year_type: str = "financial") -> Period:
     for pattern, read in _FORMS:
         match = pattern.match(text)
         if match:
+            _check_years([int(g) for g in match.groups() if len(g) == 4 and g.isdigit()], text)
             period = read(match.groups(), text, split_type)
             if period is None:
                 break
+            _check_years([period.start.year, period.end.year], text)
             return period
+    quoted = text if len(text) <= 40 else text[:39] + "\u2026"
     raise PeriodError(
-        f"the time period '{text}' is not one we can read "
+        f"the time period '{quoted}' is not one we can read "
         "(expected forms like 2023, 2022/23, 2020 - 22, 2023/24 Q1 or Apr 2024)"
     )
+
+
+def _check_years(years: list[int], text: str) -> None:
+    if any(not FIRST_YEAR <= year <= LAST_YEAR for year in years):
+        raise PeriodError(
+            f"the time period '{text}' names a year outside {FIRST_YEAR} to {LAST_YEAR}, "
+            "so it cannot be right"
+        )
 
 
 def _check_consecutive(first: int, second: int, text: str) -> None:

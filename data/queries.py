@@ -98,8 +98,10 @@ HEADLINE_COLUMNS = (
 def headline_series(
     engine: sa.Engine, *, area_codes: list[str] | None = None, indicator_codes: list[str] | None = None
 ) -> pd.DataFrame:
-    """Headline observations for the given areas and indicators (all when None), oldest period first."""
-    query = sa.select(*(obs.c[c] for c in HEADLINE_COLUMNS)).select_from(_headline())
+    """Headline observations for the given areas and indicators (all when None), oldest period first, with
+    each figure's quality note and where its limits came from."""
+    columns = (*HEADLINE_COLUMNS, "quality_note", "limits_source")
+    query = sa.select(*(obs.c[c] for c in columns)).select_from(_headline())
     if area_codes is not None:
         query = query.where(obs.c.area_code.in_(area_codes))
     if indicator_codes is not None:

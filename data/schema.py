@@ -15,10 +15,23 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 SCHEMA_VERSION = 3
-ADDED_TABLES_SINCE = frozenset({1, 2})
-"""Versions a store may hold that this release upgrades by creating its new tables alone (version 2 added the
-contract-monitoring, web-upload and users tables and changed no existing table; version 3 added
-process_changes)."""
+UPGRADABLE_FROM = frozenset({1, 2})
+"""Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
+added process_changes) and adds the columns of :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row
+stays as it was)."""
+ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
+    # Version 3: each figure's quality flag and where its limits came from; an import's flagged rows and the
+    # earlier import of the same file it repeats.
+    3: (
+        ("observations", "quality_note"),
+        ("observations", "limits_source"),
+        ("observation_revisions", "quality_note"),
+        ("observation_revisions", "limits_source"),
+        ("import_batches", "rows_flagged"),
+        ("import_batches", "same_file_as"),
+    ),
+}
+"""The columns each version added to tables that existed before it, as (table, column)."""
 
 metadata = sa.MetaData()
 
@@ -124,6 +137,11 @@ import_batches = sa.Table(
     # 'failed' (the file could not be read at all; message says why).
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
+    # Rows loaded with a quality flag (None for imports before version 3).
+    sa.Column("rows_flagged", sa.Integer),
+    # The earlier import of byte-for-byte the same file, when this one stored nothing new: its rejected rows
+    # and file stand for this import's.
+    sa.Column("same_file_as", sa.String(36)),
 )
 
 rejected_rows = sa.Table(
@@ -161,6 +179,12 @@ observations = sa.Table(
     # The source's own comparison with England where it published one (used when no limits are given).
     sa.Column("published_comparison", sa.String(64), nullable=False),
     sa.Column("batch_id", sa.String(36), sa.ForeignKey("import_batches.id"), nullable=False),
+    # What does not quite add up in a figure loaded as published, in words ("value 16.1 is outside its
+    # published 95% interval 16.1028 to 16.166"); None when nothing.
+    sa.Column("quality_note", sa.Text),
+    # Where the 95% limits came from: 'published' by the source, 'calculated' by this dashboard from the
+    # count and denominator; None when there are none (or the figure predates version 3).
+    sa.Column("limits_source", sa.String(16)),
 )
 
 # The earlier state of every observation an import changed, so that nothing is lost and an import can be
@@ -429,24 +453,46 @@ class SchemaVersionError(RuntimeError):
 def create_schema(engine: sa.Engine) -> None:
     """Create every table that is missing and record the schema version; safe to run again.
 
-    A store made by an earlier release whose upgrade only adds tables (:data:`ADDED_TABLES_SINCE`) gets the
-    new tables and the new version, with every existing row untouched. Raises :class:`SchemaVersionError` if
-    the database holds any other version, rather than writing into a layout this release does not understand.
+    A store made by an earlier release listed in :data:`UPGRADABLE_FROM` is upgraded in place: its new
+    tables are created and the columns added since its version (:data:`ADDED_COLUMNS_SINCE`) are added with
+    ``ALTER TABLE ... ADD COLUMN``, every existing row kept. Raises :class:`SchemaVersionError` if the
+    database holds any other version, rather than writing into a layout this release does not understand.
     """
-    with engine.connect() as conn:
-        found = (
-            conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            if sa.inspect(conn).has_table("schema_version")
-            else None
-        )
-    if found is not None and found != SCHEMA_VERSION and found not in ADDED_TABLES_SINCE:
+    found = stored_version(engine)
+    if found is not None and found != SCHEMA_VERSION and found not in UPGRADABLE_FROM:
         raise SchemaVersionError(
             f"The database holds schema version {found}; this release uses version {SCHEMA_VERSION}."
         )
     metadata.create_all(engine)
     with engine.begin() as conn:
+        if found is not None and found < SCHEMA_VERSION:
+            _add_columns(conn, found)
         if found != SCHEMA_VERSION:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=dt.datetime.now()))
+
+
+def _add_columns(conn: sa.Connection, found: int) -> None:
+    """Add the columns of every version after ``found`` that the tables lack (portable DDL, nullable)."""
+    inspector = sa.inspect(conn)
+    quote = conn.dialect.identifier_preparer.quote
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        for table_name, column_name in ADDED_COLUMNS_SINCE.get(version, ()):
+            present = {c["name"] for c in inspector.get_columns(table_name)}
+            if column_name in present:
+                continue
+            column = metadata.tables[table_name].c[column_name]
+            column_type = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {quote(table_name)} ADD COLUMN {quote(column_name)} {column_type}"
+            )
+
+
+def stored_version(engine: sa.Engine) -> int | None:
+    """The schema version the store holds (None before it has one)."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("schema_version"):
+            return None
+        return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
 
 
 def has_schema(engine: sa.Engine) -> bool:

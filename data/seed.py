@@ -20,6 +20,7 @@ from data.areas import BUNDLED, bundled_areas
 from data.catalogue import Catalogue, load_catalogue
 from data.contracts import seed_contracts
 from data.importers.pipeline import ImportResult, import_file
+from data.redating import redate_observations
 
 SEEDED_BY = "kpi seed"
 
@@ -136,6 +137,9 @@ def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dic
                 _remove_stale_links(conn, table, rows)
             counts[table.name] = sum(_sync(conn, table, rows))
         counts["targets"] = _add_shipped_targets(conn, catalogue)
+        redated = redate_observations(conn)  # an indicator's year type may have changed
+        if redated:
+            counts["observations"] = redated
 
         counts["contracts"] = seed_contracts(conn)
     return counts

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data.importers import number_text
+from data.importers.problems import FileProblem as FileProblem
+
 COMMON_COLUMNS = (
     "indicator_ref",
     "measure",
@@ -157,12 +160,10 @@ PROVIDER_RETURN_HEADER = (
     "provisional",
     "value_note",
 )
+# The fields that hold numbers, whose text is rewritten in one plain way before validation.
+NUMBER_COLUMNS = ("value", "lower95", "upper95", "lower998", "upper998", "count", "denominator")
 # What "no value" looks like in the files we read.
 MISSING = {"", "na", "n/a", "nan", "null", "none", "-", ":", ".."}
-
-
-class FileProblem(ValueError):
-    """The file as a whole cannot be read; the message names the problem in plain English."""
 
 
 def detect_format(headers: list[str]) -> Format:
@@ -185,14 +186,23 @@ def detect_format(headers: list[str]) -> Format:
 
 
 def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
-    """Map a file's text cells onto :data:`COMMON_COLUMNS` (absent fields become empty strings)."""
+    """Map a file's text cells onto :data:`COMMON_COLUMNS` (absent fields become empty strings).
+
+    Numbers are rewritten with a full stop for decimals and no thousands separators, the file's convention
+    being settled from all its numbers (see :mod:`data.importers.number_text`); a file whose numbers could be
+    misread raises :class:`FileProblem`.
+    """
     by_fold = {fold(h): h for h in raw.columns}
     common = pd.DataFrame({"row_number": range(2, len(raw) + 2)}, index=raw.index)
+    number_headings: dict[str, str] = {}
     for field in COMMON_COLUMNS:
         source = next(
             (by_fold[alt] for alt in file_format.columns.get(field, "").split("|") if alt in by_fold), None
         )
         common[field] = raw[source].fillna("").astype(str).str.strip() if source is not None else ""
+        if source is not None and field in NUMBER_COLUMNS:
+            number_headings[field] = str(source)
+    common = number_text.plain_numbers(common, number_headings)
     if file_format is TIDY:
         # A tidy extract's breakdown column holds deprivation quintiles where present.
         has_category = ~common["category"].str.lower().isin(MISSING)

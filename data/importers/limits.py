@@ -3,7 +3,10 @@
 Provider returns and some extracts give numerator and denominator only. The store computes the 95% and
 99.8% limits on load, by the Fingertips methods in :mod:`metrics.stats` (Wilson score for proportions;
 exact Poisson below 10 events and Byar's method from 10 for rates), so every figure can be compared with
-England and its target on the same footing. Limits a source published are never replaced.
+England and its target on the same footing. Limits a source published are never replaced, and each row
+says where its limits came from in ``limits_source``: 'published' when the source gave its 95% limits,
+'calculated' when this dashboard worked them out (the 99.8% limits of a row whose source gave only the 95%
+are calculated too, and the row stays 'published', as the figures a reader sees are the source's).
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ _LEVELS = ((0.95, "lower95", "upper95"), (0.998, "lower998", "upper998"))
 def fill_missing_limits(valid: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """``valid`` with missing limits computed where count and denominator allow, for all rows at once.
 
-    ``indicators`` is indexed by indicator code with ``value_type`` and ``multiplier`` columns.
+    ``indicators`` is indexed by indicator code with ``value_type`` and ``multiplier`` columns. Rows given
+    limits here get ``limits_source`` 'calculated' unless the source published their 95% limits.
     """
     if valid.empty:
         return valid
     valid = valid.copy()
+    if "limits_source" not in valid:
+        valid["limits_source"] = None
     value_type = valid["indicator_code"].map(indicators["value_type"])
     multiplier = valid["indicator_code"].map(indicators["multiplier"]).astype(float)
     counts = pd.to_numeric(valid["count"], errors="coerce")
@@ -46,4 +52,6 @@ def fill_missing_limits(valid: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
             scale = multiplier[missing].to_numpy()
             valid.loc[missing, lower] = np.asarray(low) * scale
             valid.loc[missing, upper] = np.asarray(high) * scale
+            calculated = missing if confidence == 0.95 else missing & valid["limits_source"].isna()
+            valid.loc[calculated, "limits_source"] = "calculated"
     return valid

@@ -5,10 +5,13 @@ The whole import is one database transaction: if anything fails the store is exa
 row is written by its natural key (indicator, area, period, breakdown): a key not yet in the store is new,
 one whose figures differ is updated (the earlier figures kept in ``observation_revisions``), and one that
 matches exactly is left alone, so importing the same file twice changes nothing; nor is a figure replaced by a
-rounded copy of itself with fewer details (see :func:`_less_detailed`). Rejected rows are stored
-with their reasons in ``rejected_rows``, and the file itself, with its hash, in ``import_files``. With
-``strict=True`` any rejection refuses the whole file, which suits a provider return that should load complete
-or not at all.
+rounded copy of itself with fewer details (see :func:`_less_detailed`). A published row that does not quite
+add up loads with its quality flag (see :mod:`data.importers.validate`). Rejected rows are stored with their
+reasons in ``rejected_rows``, and the file itself, with its hash, in ``import_files``; importing the same
+bytes again when that stores nothing new records the attempt with a pointer to the earlier import
+(``same_file_as``) instead of a second copy of the file and its rejected rows. With ``strict=True`` any
+rejected or flagged row refuses the whole file, which suits a provider return that should load complete or
+not at all.
 """
 
 from __future__ import annotations
@@ -30,9 +33,32 @@ from data import schema
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
 from data.importers.readers import read_path, read_table, sha256_of
-from data.importers.validate import KEY_FIELDS, NO_VALUE_NOTE, Lookups, Rejection, validate
+from data.importers.validate import (
+    KEY_FIELDS,
+    MAX_NOTE_CHARS,
+    NO_VALUE_NOTE,
+    Flag,
+    Lookups,
+    Rejection,
+    validate,
+)
 
+SHOWN_DETAILS = 5
+"""How many of a cause's codes the summary names; `kpi rejections` lists every row."""
 VALUE_FIELDS = schema.OBSERVATION_VALUES
+DESCRIPTION_FIELDS = ("quality_note", "limits_source")
+"""What an import says about a figure rather than the figure itself: written in place on a figure that is
+otherwise unchanged, without a revision."""
+
+
+@dataclass(frozen=True)
+class EarlierImport:
+    """The earlier import of byte-for-byte the same file."""
+
+    batch_id: str
+    started_at: dt.datetime
+    status: str
+    rows_rejected: int
 
 
 @dataclass
@@ -52,39 +78,90 @@ class ImportResult:
     message: str = ""
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    same_file_as: EarlierImport | None = None
+
+    @property
+    def rows_flagged(self) -> int:
+        """Rows that load (or, refused, would load) with a quality flag."""
+        return len(self.flags)
 
     @property
     def rows_loaded(self) -> int:
         """Rows written by this import (new or changed)."""
         return self.rows_new + self.rows_updated
 
-    def problem_counts(self) -> list[tuple[str, int, Rejection]]:
-        """Each kind of problem with how many rows had it and the first such row, most common first."""
-        counts = Counter(r.problem for r in self.rejections)
-        first: dict[str, Rejection] = {}
-        for rejection in self.rejections:
-            first.setdefault(rejection.problem, rejection)
-        return [(problem, n, first[problem]) for problem, n in counts.most_common()]
+    def problem_counts(self) -> list[CauseCount]:
+        """Each cause of rejection with how many rows had it and the first such row, most common first."""
+        return _by_cause(self.rejections)
+
+    def flag_counts(self) -> list[CauseCount]:
+        """Each cause of a quality flag with how many rows had it and the first such row."""
+        return _by_cause(self.flags)
 
     def summary(self) -> str:
-        """A plain-English account of the import, for the command line and the import log."""
+        """A plain-English account of the import, one line per cause, for the command line and the log."""
         if self.status == "failed":
             return f"{self.file_name}: not imported. {self.message}"
-        lines = [
-            (
-                f"{self.file_name} ({self.source_format.replace('_', ' ')}): {self.rows_read:,} rows read; "
-                f"{self.rows_new:,} new, {self.rows_updated:,} updated, {self.rows_unchanged:,} unchanged, "
-                f"{self.rows_rejected:,} rejected."
-            )
-        ]
-        if self.status == "rejected":
-            lines.append("Nothing was loaded: the import was strict and some rows have problems.")
-        for problem, count, example in self.problem_counts():
+        first = (
+            f"{self.file_name} ({self.source_format.replace('_', ' ')}): {self.rows_read:,} rows read; "
+            f"{self.rows_new:,} new, {self.rows_updated:,} updated, {self.rows_unchanged:,} unchanged, "
+            f"{self.rows_rejected:,} rejected"
+        )
+        if self.flags:
+            flagged = f"{_rows(self.rows_flagged)} with a quality flag"
+            first += f"; {flagged}" if self.status == "rejected" else f"; {flagged} loaded as published"
+        lines = [first + "."]
+        earlier = self.same_file_as
+        if earlier is not None:
+            refused = " (refused)" if earlier.status == "rejected" else ""
             lines.append(
-                f"  {count:,} row{'s' if count != 1 else ''} rejected: {problem} "
-                f"(e.g. row {example.row_number}: {example.reason})"
+                f"This file was imported before{refused} (batch {earlier.batch_id[:8]}, "
+                f"{earlier.started_at:%-d %b %Y %H:%M}): {_rows(earlier.rows_rejected)} rejected then; "
+                "nothing new stored."
             )
+        if self.status == "rejected":
+            lines.append("Nothing was loaded: the import was strict and some rows were rejected or flagged.")
+        lines += [f"  {_rows(c.rows)} rejected: {c}" for c in self.problem_counts()]
+        lines += [f"  {_rows(c.rows)} flagged: {c}" for c in self.flag_counts()]
         return "\n".join(lines)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class CauseCount:
+    """One cause of rejection or flag: how many rows had it, the first such row, and what it named (the
+    unknown codes, say), in the order met."""
+
+    cause: str
+    rows: int
+    first_row: int
+    details: tuple[str, ...]
+
+    def __str__(self) -> str:
+        """ "the area code is not one we know: E06000028, E06000029 (first at row 37)"."""
+        named = ""
+        if self.details:
+            listed = ", ".join(self.details[:SHOWN_DETAILS])
+            more = len(self.details) - SHOWN_DETAILS
+            named = f": {listed}" + (f" and {more:,} more" if more > 0 else "")
+        return f"{self.cause}{named} (first at row {self.first_row})"
+
+
+def _by_cause(items: list[Rejection] | list[Flag]) -> list[CauseCount]:
+    counts = Counter(item.cause for item in items)
+    first: dict[str, int] = {}
+    details: dict[str, dict[str, None]] = {}
+    for item in items:
+        first.setdefault(item.cause, item.row_number)
+        if item.detail:
+            details.setdefault(item.cause, {})[item.detail] = None
+    return [
+        CauseCount(cause, n, first[cause], tuple(details.get(cause, {}))) for cause, n in counts.most_common()
+    ]
 
 
 def _lookups(conn: sa.Connection) -> Lookups:
@@ -99,6 +176,8 @@ def _lookups(conn: sa.Connection) -> Lookups:
                 ind.c.age,
                 ind.c.sex,
                 ind.c.fingertips_id,
+                ind.c.name,
+                ind.c.definition,
             )
         )
         .mappings()
@@ -107,14 +186,17 @@ def _lookups(conn: sa.Connection) -> Lookups:
     if indicators.empty:
         raise FileProblem("The store has no indicator catalogue yet: run 'kpi seed' first.")
     indicators = indicators.set_index("code")
+    described = (indicators["name"] + " " + indicators["definition"]).str.lower()
+    indicators["standardised"] = described.str.contains("standardised|standardized")
     by_id = {str(int(i)): str(code) for code, i in indicators["fingertips_id"].dropna().items()}
     aliases = conn.execute(sa.select(schema.indicator_aliases)).mappings().all()
-    areas = conn.execute(sa.select(schema.areas.c.code)).scalars().all()
+    areas = dict(conn.execute(sa.select(schema.areas.c.code, schema.areas.c.name)).tuples().all())
     return Lookups(
         indicators=indicators,
         by_fingertips_id=by_id,
         by_alias={(a["source_name"], a["measure"]): a["indicator_code"] for a in aliases},
         area_codes=frozenset(areas),
+        area_names=areas,
     )
 
 
@@ -184,13 +266,15 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
     existing = _existing(conn, valid)
     merged = valid.merge(existing, on=list(KEY_FIELDS), how="left", suffixes=("", "_old"), indicator=True)
     is_new = merged["_merge"] == "left_only"
-    unchanged = ~is_new
+    same = ~is_new
     for column in VALUE_FIELDS:
-        unchanged &= _same(merged[column], merged[f"{column}_old"])
-    unchanged |= ~is_new & _less_detailed(merged)
+        same &= _same(merged[column], merged[f"{column}_old"])
+    less_detailed = ~is_new & _less_detailed(merged)
+    unchanged = same | less_detailed
     changed = ~is_new & ~unchanged
 
     obs = schema.observations
+    _describe_again(conn, merged[same & ~less_detailed])
     if changed.any():
         old = merged.loc[changed, list(KEY_FIELDS)].merge(existing, on=list(KEY_FIELDS))
         old["replaced_by_batch_id"] = batch_id
@@ -208,9 +292,51 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
     return int(is_new.sum()), int(changed.sum()), int(unchanged.sum())
 
 
+def _describe_again(conn: sa.Connection, same: pd.DataFrame) -> None:
+    """Write the quality flag and limits source onto figures that are otherwise unchanged, where they differ
+    (a figure loaded before these were recorded gets them when its file is imported again)."""
+    differs = pd.Series(False, index=same.index)
+    for column in DESCRIPTION_FIELDS:
+        differs |= ~_same(same[column], same[f"{column}_old"])
+    if not differs.any():
+        return
+    obs = schema.observations
+    key_match = sa.and_(*(obs.c[k] == sa.bindparam(f"k_{k}") for k in KEY_FIELDS))
+    rows = _records(same[differs], [*KEY_FIELDS, *DESCRIPTION_FIELDS])
+    conn.execute(
+        obs.update().where(key_match).values({c: sa.bindparam(f"v_{c}") for c in DESCRIPTION_FIELDS}),
+        [{(f"k_{k}" if k in KEY_FIELDS else f"v_{k}"): v for k, v in row.items()} for row in rows],
+    )
+
+
 def _raw_rows(table: pd.DataFrame) -> dict[int, str]:
-    """Each file row as JSON text keyed by spreadsheet row number, kept with its rejection."""
-    return {i + 2: json.dumps(row, ensure_ascii=False) for i, row in enumerate(table.to_dict("records"))}
+    """Each file row as JSON text keyed by spreadsheet row number, kept with its rejection (a cell longer
+    than a note may be is cut there: the whole file is kept in ``import_files``)."""
+
+    def cut(cell: object) -> object:
+        return (
+            cell[:MAX_NOTE_CHARS] + "\u2026" if isinstance(cell, str) and len(cell) > MAX_NOTE_CHARS else cell
+        )
+
+    return {
+        i + 2: json.dumps({k: cut(v) for k, v in row.items()}, ensure_ascii=False)
+        for i, row in enumerate(table.to_dict("records"))
+    }
+
+
+def _earlier_import(conn: sa.Connection, sha256: str) -> EarlierImport | None:
+    """The latest import (not rolled back, not itself a repeat) of a file with these bytes."""
+    batches = schema.import_batches
+    row = conn.execute(
+        sa.select(batches.c.id, batches.c.started_at, batches.c.status, batches.c.rows_rejected)
+        .where(
+            batches.c.sha256 == sha256,
+            batches.c.status.in_(["loaded", "rejected"]),
+            batches.c.same_file_as.is_(None),
+        )
+        .order_by(batches.c.started_at.desc())
+    ).first()
+    return None if row is None else EarlierImport(*row)
 
 
 def _record_batch(conn: sa.Connection, result: ImportResult, started: dt.datetime, imported_by: str) -> None:
@@ -225,6 +351,7 @@ def _record_batch(conn: sa.Connection, result: ImportResult, started: dt.datetim
             rows_updated=result.rows_updated,
             rows_unchanged=result.rows_unchanged,
             rows_rejected=result.rows_rejected,
+            rows_flagged=result.rows_flagged,
             imported_by=imported_by,
             started_at=started,
             finished_at=dt.datetime.now(),
@@ -251,35 +378,26 @@ def load(
     and rolls it back, so what a preview shows is what an import does.
     """
     lookups = _lookups(conn)
-    valid, rejections = validate(to_common(table, file_format), file_format, lookups)
+    earlier = _earlier_import(conn, result.sha256)
+    valid, rejections, flags = validate(to_common(table, file_format), file_format, lookups)
     valid = fill_missing_limits(valid, lookups.indicators)
-    result.rejections = rejections
+    result.rejections, result.flags = rejections, flags
     result.rows_rejected = len(rejections)
-    result.status = "rejected" if strict and rejections else "loaded"
+    result.status = "rejected" if strict and (rejections or flags) else "loaded"
     _record_batch(conn, result, started, imported_by)
-    conn.execute(
-        schema.import_files.insert().values(
-            batch_id=result.batch_id, file_name=result.file_name, sha256=result.sha256, content=content
-        )
-    )
     if result.status == "loaded":
         result.rows_new, result.rows_updated, result.rows_unchanged = _write(
             conn, valid.drop(columns="row_number"), result.batch_id
         )
-    if rejections:
-        raw = _raw_rows(table)
-        conn.execute(
-            schema.rejected_rows.insert(),
-            [
-                {
-                    "batch_id": result.batch_id,
-                    "row_number": r.row_number,
-                    "reason": r.reason,
-                    "raw": raw[r.row_number],
-                }
-                for r in rejections
-            ],
-        )
+    repeat = (
+        earlier is not None
+        and result.rows_new == result.rows_updated == 0
+        and (earlier.status, earlier.rows_rejected) == (result.status, result.rows_rejected)
+    )
+    if repeat:
+        result.same_file_as = earlier
+    else:
+        _keep_file_and_rejections(conn, result, table, content)
     result.message = result.summary()
     conn.execute(
         schema.import_batches.update()
@@ -290,7 +408,34 @@ def load(
             rows_unchanged=result.rows_unchanged,
             message=result.message,
             finished_at=dt.datetime.now(),
+            same_file_as=result.same_file_as.batch_id if result.same_file_as else None,
         )
+    )
+
+
+def _keep_file_and_rejections(
+    conn: sa.Connection, result: ImportResult, table: pd.DataFrame, content: bytes
+) -> None:
+    """Store the file's bytes and each rejected row, described, with its row as written."""
+    conn.execute(
+        schema.import_files.insert().values(
+            batch_id=result.batch_id, file_name=result.file_name, sha256=result.sha256, content=content
+        )
+    )
+    if not result.rejections:
+        return
+    raw = _raw_rows(table)
+    conn.execute(
+        schema.rejected_rows.insert(),
+        [
+            {
+                "batch_id": result.batch_id,
+                "row_number": r.row_number,
+                "reason": r.described,
+                "raw": raw[r.row_number],
+            }
+            for r in result.rejections
+        ],
     )
 
 

@@ -3,9 +3,10 @@
 The preview runs the real import (:func:`data.importers.pipeline.load`) inside a transaction that is always
 rolled back, then reads what it wrote: so a preview and the import that follows it can never disagree. It
 reports the rows that would be new, the figures that would change (old and new), the rejected rows with their
-figures and reasons, and warnings a checker should look at before confirming: a value outside its SPC
-process limits, a denominator that moved by more than 20% from the previous period, a provider KPI missing
-from a provider return, and a figure in a quarter already agreed at a monitoring meeting.
+figures and reasons, the rows that would load with a quality flag and why, one line per cause of each, whether
+the same file was imported before, and warnings a checker should look at before confirming: a value outside
+its SPC process limits, a denominator that moved by more than 20% from the previous period, a provider KPI
+missing from a provider return, and a figure in a quarter already agreed at a monitoring meeting.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ class RejectedRow:
 
 
 @dataclass(frozen=True)
+class FlaggedRow:
+    """A row that would load as published with a quality flag, and what the flag says."""
+
+    row_number: int
+    area: str
+    period: str
+    note: str
+
+
+@dataclass(frozen=True)
 class PreviewWarning:
     """Something to check before confirming: its kind, where it is, and what it says in words."""
 
@@ -76,6 +87,11 @@ class ImportPreview:
     changes: list[Figure] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[PreviewWarning] = field(default_factory=list)
+    flagged: list[FlaggedRow] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
+    """One line per cause of rejection or flag: "852 rows rejected: ... (first at row 2)"."""
+    earlier: str = ""
+    """When the same file was imported before: which import, and that nothing new would be stored."""
 
     @property
     def rows_loading(self) -> int:
@@ -89,7 +105,10 @@ class ImportPreview:
         if self.rows_unchanged:
             loading += f", {_rows(self.rows_unchanged)} already held unchanged"
         rejected = len(self.rejected)
-        return f"{loading}; {_rows(rejected)} {'is' if rejected == 1 else 'are'} rejected."
+        text = f"{loading}; {_rows(rejected)} {'is' if rejected == 1 else 'are'} rejected"
+        if self.flagged:
+            text += f"; {_rows(len(self.flagged))} will load as published with a quality flag"
+        return text + "."
 
 
 def _rows(n: int) -> str:
@@ -141,6 +160,10 @@ def _describe(
         figure = _figure(row, names)
         (preview.changes if row["_merge"] == "both" else preview.new).append(figure)
     preview.rejected = _rejected(result, common, names)
+    preview.flagged = _flagged(result, common, names)
+    preview.causes = [line.strip() for line in result.summary().splitlines() if line.startswith("  ")]
+    if result.same_file_as is not None:
+        preview.earlier = next(line for line in result.summary().splitlines() if line.startswith("This file"))
     before = _series_before(conn, written, replaced, result.batch_id)
     preview.warnings = [
         *_spc_warnings(written, before, names),
@@ -195,6 +218,23 @@ def _rejected(
                 str(cells["period"]),
                 figures or "no figures",
                 rejection.reason,
+            )
+        )
+    return rows
+
+
+def _flagged(result: pipeline.ImportResult, common: pd.DataFrame, names: dict[str, str]) -> list[FlaggedRow]:
+    by_row = common.set_index("row_number")
+    rows = []
+    for flag in result.flags:
+        cells = by_row.loc[flag.row_number]
+        area = str(cells["area_code"])
+        rows.append(
+            FlaggedRow(
+                flag.row_number,
+                names.get(area.strip().upper(), area),
+                str(cells["period"]),
+                "; ".join(flag.notes),
             )
         )
     return rows

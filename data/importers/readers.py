@@ -2,24 +2,28 @@
 read.
 
 Cells are kept as text so validation, not the reader, decides what counts as a number, and so a rejected row
-can be stored exactly as it was written.
+can be stored exactly as it was written. Every file is read within :class:`ReadingLimits` (rows, columns,
+characters in a cell, megabytes and seconds), so a damaged or hostile file is refused in a sentence rather
+than exhausting the memory or the clock.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import zipfile
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from data.importers.formats import FileProblem
+from data.importers.csv_reader import read_delimited
+from data.importers.formats import fold
+from data.importers.problems import FileProblem
+from data.importers.reading_limits import Deadline, ReadingLimits
+from data.importers.xlsx_reader import RETURN_SHEET as RETURN_SHEET  # the sheet a provider return is on
+from data.importers.xlsx_reader import read_workbook
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-RETURN_SHEET = "Return"
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 def sha256_of(content: bytes) -> str:
@@ -27,87 +31,82 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def read_table(content: bytes, file_name: str) -> pd.DataFrame:
+def read_table(content: bytes, file_name: str, limits: ReadingLimits | None = None) -> pd.DataFrame:
     """The file's rows as text cells, the first row being the headings.
 
     XLSX workbooks are read from the sheet named ``Return`` if there is one, else the first sheet; anything
-    else is read as CSV (UTF-8 with or without a byte-order mark, falling back to Windows-1252, which Excel
-    uses when it saves "CSV" on a UK machine).
+    else is read as delimited text (see :mod:`data.importers.csv_reader` for encodings and delimiters).
+    ``limits`` defaults to the settings in the environment. Raises :class:`FileProblem` when the file cannot
+    be read, passes a limit, or repeats a heading.
     """
-    if not content.strip():
+    limits = limits or ReadingLimits.from_environment()
+    _check_size(len(content), file_name, limits)
+    if not content or content.isspace():
         raise FileProblem(f"{file_name} is empty.")
-    if len(content) > MAX_FILE_BYTES:
-        raise FileProblem(f"{file_name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    if content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content, file_name)
-    return _read_csv(content, file_name)
-
-
-def _read_csv(content: bytes, file_name: str) -> pd.DataFrame:
-    if b"\x00" in content[:4096]:
-        raise FileProblem(f"{file_name} is not a CSV file (it contains binary data).")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise FileProblem(f"{file_name} is not a text file we can read.")
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, on_bad_lines="error"
-        )
-    except (pd.errors.ParserError, csv.Error) as error:
-        raise FileProblem(f"{file_name} is not a well-formed CSV file: {error}.") from error
-    except pd.errors.EmptyDataError as error:
-        raise FileProblem(f"{file_name} has no rows.") from error
+    deadline = Deadline(limits, file_name)
+    if content.startswith(ZIP_SIGNATURE):
+        frame = read_workbook(content, file_name, limits, deadline)
+    else:
+        frame = read_delimited(content, file_name, limits, deadline)
     return _tidy_headers(frame, file_name)
-
-
-def _read_xlsx(content: bytes, file_name: str) -> pd.DataFrame:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FileProblem(f"{file_name} is not an Excel workbook we can read.") from error
-    sheet = workbook[RETURN_SHEET] if RETURN_SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = [
-        ["" if cell is None else _cell_text(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
-    rows = [row for row in rows if any(str(c).strip() for c in row)]
-    if not rows:
-        raise FileProblem(f"{file_name} has no rows on the sheet '{sheet.title}'.")
-    header, body = rows[0], rows[1:]
-    width = max(i + 1 for i, h in enumerate(header) if str(h).strip()) if any(header) else 0
-    frame = pd.DataFrame([r[:width] + [""] * (width - len(r[:width])) for r in body], columns=header[:width])
-    return _tidy_headers(frame, file_name)
-
-
-def _cell_text(cell: object) -> str:
-    """A spreadsheet cell as text; whole numbers typed in Excel come back without a trailing '.0'."""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell)
 
 
 def _tidy_headers(frame: pd.DataFrame, file_name: str) -> pd.DataFrame:
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = pd.Index([str(c).strip() for c in frame.columns])
     if len(frame.columns) < 2:
         raise FileProblem(
             f"{file_name} has only one column: it may not be a comma-separated file, "
             "or the headings are missing."
         )
+    check_headings(list(frame.columns), file_name)
     if len(frame) == 0:
         raise FileProblem(f"{file_name} has headings but no rows of data.")
     return frame
 
 
+def check_headings(headings: list[str], file_name: str) -> None:
+    """Refuse a heading written twice: which column is meant cannot be known, so neither may be read.
+
+    Headings are compared as formats match them (``Value`` and ``value`` are the same heading); blank
+    headings are not compared.
+    """
+    columns: dict[str, list[int]] = defaultdict(list)
+    for number, heading in enumerate(headings, start=1):
+        if heading:
+            columns[fold(heading) or heading].append(number)
+    for numbers in columns.values():
+        if len(numbers) < 2:
+            continue
+        letters = [get_column_letter(n) for n in numbers]
+        listed = f"{', '.join(letters[:-1])} and {letters[-1]}"
+        written = {headings[n - 1] for n in numbers}
+        if len(written) == 1:
+            times = "twice" if len(numbers) == 2 else f"{len(numbers)} times"
+            raise FileProblem(
+                f"The heading '{headings[numbers[0] - 1]}' appears {times} (columns {listed}) "
+                f"in {file_name}: rename or delete all but one."
+            )
+        both = " and ".join(f"'{headings[n - 1]}' (column {get_column_letter(n)})" for n in numbers)
+        raise FileProblem(
+            f"The headings {both} in {file_name} are the same heading written more than once: "
+            "rename or delete all but one."
+        )
+
+
 def read_path(path: Path) -> bytes:
-    """The bytes of ``path``, with a plain message when it does not exist or is a folder."""
+    """The bytes of ``path``, with a plain message when it does not exist, is a folder, or is larger than
+    one import reads (checked before reading it)."""
     if not path.exists():
         raise FileProblem(f"There is no file called {path}.")
     if path.is_dir():
         raise FileProblem(f"{path} is a folder, not a file.")
+    _check_size(path.stat().st_size, path.name, ReadingLimits.from_environment())
     return path.read_bytes()
+
+
+def _check_size(size: int, file_name: str, limits: ReadingLimits) -> None:
+    if size > limits.max_bytes:
+        raise FileProblem(
+            f"{file_name} is larger than {limits.max_megabytes:,} MB, the most one import reads; "
+            "split it into smaller files."
+        )

@@ -1,20 +1,29 @@
-"""Checking each row of an import and turning it into an observation, or a rejection with its reasons.
+"""Checking each row of an import and turning it into an observation, a flagged observation, or a rejection.
 
-A row is rejected, never guessed at, when its indicator or area is unknown, its period cannot be read, a
-number is not a number or is negative, a proportion's count exceeds its denominator, a percentage exceeds
-100, its confidence interval does not contain its value, or another row in the file has the same key. Every
-reason for a row is reported together, so one round of corrections fixes it.
+A row is rejected, never guessed at, when its indicator or area is unknown, its period cannot be read (or
+names a year outside 1900-2100), a number is not a plain number (optional sign, ASCII digits, one decimal
+point, thousands grouped by commas; no percent signs or underscores), is negative, or is too large to be a
+real figure (1e12 and over), a provider return's count is not whole, a proportion's count exceeds its
+denominator, a percentage exceeds 100, a 95% or 99.8% interval is upside down, a note runs over
+:data:`MAX_NOTE_CHARS` characters, a breakdown label is longer than the store keeps, or another row in the
+file has the same key. Every reason for a row is reported together, so one round of corrections fixes it.
+
+A published figure that does not quite add up still loads as published, with a quality flag saying why:
+a value just outside its own published confidence interval (Fingertips rounds the value but not the
+limits), or a value that disagrees with its count and denominator by more than their rounding explains.
+The flag is stored with the observation and shown beside the figure; a strict import refuses such a file.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import cast
 
 import pandas as pd
 
-from data.importers.formats import MISSING, Format
+from data.importers.formats import MISSING, PROVIDER_RETURN, Format
 from data.periods import Period, PeriodError, parse_period
 
 NUMBER_FIELDS = ("value", "lower95", "upper95", "lower998", "upper998", "count", "denominator")
@@ -30,107 +39,273 @@ NUMBER_LABELS = {
 NO_VALUE_NOTE = "No value published"
 YES = {"yes", "y", "true", "1", "provisional", "p"}
 NO = {"", "no", "n", "false", "0"}
+MAX_NOTE_CHARS = 2000
+TOO_LARGE = 1e12
+"""No figure in public health data reaches a million million; anything that does is a typing error."""
+TEXT_LIMITS = {"sex": 16, "age": 64, "category_type": 128, "category": 128, "published_comparison": 64}
+"""The longest text the store keeps for each breakdown field (see data/schema.py)."""
+SHOWN_CHARS = 40
+"""A cell quoted in a message is cut to this many characters."""
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+OUTSIDE_INTERVAL = "value outside its published interval"
+DISAGREES = "value disagrees with its count and denominator"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a row: a short category, the cause in words that are the same for every row with
+    it (for the one-line-per-cause summary), this row's own words, and what the summary lists beside the cause
+    (the unknown code, say)."""
+
+    category: str
+    cause: str
+    reason: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
 class Rejection:
-    """A row that was not loaded: its spreadsheet row number, every reason, and a short category."""
+    """A row that was not loaded: its spreadsheet row number, every reason, what the row is, and the first
+    problem's category and cause (for the summary)."""
 
     row_number: int
     reasons: tuple[str, ...]
-    problem: str  # the first reason's category, for the summary
+    problem: str
+    cause: str = ""
+    where: str = ""  # "Fenland, 2023/24, value 94.7, count 120, denominator 130"
+    detail: str = ""
 
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+    @property
+    def described(self) -> str:
+        """The rejection in one sentence, as stored and printed: "Row 29 (Fenland, 2023/24, value 94.7):
+        reasons"."""
+        where = f" ({self.where})" if self.where else ""
+        return f"Row {self.row_number}{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A row that loads as published but does not quite add up: its row number, what is odd about it (stored
+    with the observation) and the first note's cause (for the summary)."""
+
+    row_number: int
+    notes: tuple[str, ...]
+    cause: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
 class Lookups:
     """What the store knows, prepared once per import."""
 
-    indicators: pd.DataFrame  # indexed by code: value_type, multiplier, year_type, age, sex
+    # indexed by code: value_type, multiplier, year_type, age, sex and standardised (an age-standardised rate,
+    # whose value is not its count over its denominator)
+    indicators: pd.DataFrame
     by_fingertips_id: dict[str, str]
     by_alias: dict[tuple[str, str], str]
     area_codes: frozenset[str]
+    area_names: dict[str, str] | None = None
 
 
-def _number(text: str) -> float | None:
-    cleaned = text.replace(",", "").replace("%", "").strip()
+def shown(text: object) -> str:
+    """A cell as a message quotes it: cut to :data:`SHOWN_CHARS` characters."""
+    text = str(text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "\u2026"
+
+
+def read_number(text: str) -> float | None:
+    """A cell's number, None when blank or marked missing; ValueError when it is not a plain number."""
+    cleaned = text.strip()
     if cleaned.lower() in MISSING:
         return None
+    if _GROUPED.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not _PLAIN.fullmatch(cleaned):
+        raise ValueError(text)
     number = float(cleaned)
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(number) or math.isinf(number):  # pragma: no cover - the pattern allows neither
         raise ValueError(text)
     return number
 
 
-def _resolve_indicator(row: dict, file_format: Format, lookups: Lookups) -> tuple[str | None, str | None]:
+def _half_unit(text: str) -> float:
+    """Half a unit in the last decimal place of a number as written ("16.1" -> 0.05, "120" -> 0.5)."""
+    cleaned = text.strip().replace(",", "")
+    if not re.fullmatch(r"[+-]?[0-9]*\.?[0-9]*", cleaned):
+        return 0.0  # written with an exponent: treat as exact
+    decimals = len(cleaned.split(".")[1]) if "." in cleaned else 0
+    return 0.5 * 10.0**-decimals
+
+
+def _resolve_indicator(row: dict, file_format: Format, lookups: Lookups) -> tuple[str | None, Problem | None]:
     ref = row["indicator_ref"]
     if not ref:
-        return None, "no indicator given"
+        return None, Problem("unknown indicator", "no indicator given", "no indicator given")
     if file_format.indicator_ref_kind == "fingertips_id":
         key = ref.removesuffix(".0")
         code = lookups.by_fingertips_id.get(key)
-        return (
-            code,
-            None if code else f"unknown indicator: Fingertips indicator {ref} is not in the catalogue",
-        )
+        reason = f"unknown indicator: Fingertips indicator {shown(ref)} is not in the catalogue"
+        cause = "the Fingertips indicator is not in the catalogue"
+        return code, None if code else Problem("unknown indicator", cause, reason, shown(ref))
     if file_format.indicator_ref_kind == "alias":
         code = lookups.by_alias.get((ref, row["measure"])) or lookups.by_alias.get((ref, ""))
-        return code, None if code else f"unknown indicator '{ref}' ({row['measure']})"
+        named = f"'{shown(ref)}' ({shown(row['measure'])})"
+        cause = "the indicator is not in the catalogue"
+        return code, None if code else Problem(
+            "unknown indicator", cause, f"unknown indicator {named}", named
+        )
     code = ref.strip().lower()
-    found = code in lookups.indicators.index
-    return (code, None) if found else (None, f"unknown indicator code '{ref}'")
+    if code in lookups.indicators.index:
+        return code, None
+    cause = "the indicator code is not in the catalogue"
+    return None, Problem("unknown indicator", cause, f"unknown indicator code '{shown(ref)}'", shown(ref))
 
 
-def check_row(row: dict, file_format: Format, lookups: Lookups) -> tuple[dict | None, list[tuple[str, str]]]:
-    """Validate one common-layout row: the observation it gives, or a list of (category, reason)."""
-    problems: list[tuple[str, str]] = []
+def where(row: dict, lookups: Lookups) -> str:
+    """What a row is, for a message: area name, period and the figures as written."""
+    area = row["area_code"].strip().upper()
+    parts = [shown((lookups.area_names or {}).get(area) or row["area_code"] or "no area")]
+    parts.append(shown(row["period"]) if row["period"].strip() else "no period")
+    for field, label in (("value", "value"), ("count", "count"), ("denominator", "denominator")):
+        if row[field].strip().lower() not in MISSING:
+            parts.append(f"{label} {shown(row[field].strip())}")
+    return ", ".join(parts)
+
+
+def check_row(
+    row: dict, file_format: Format, lookups: Lookups
+) -> tuple[dict | None, list[Problem], list[Problem]]:
+    """Validate one common-layout row: the observation it gives (or None), the problems that reject it, and
+    the quality notes it loads with."""
+    problems: list[Problem] = []
     code, problem = _resolve_indicator(row, file_format, lookups)
     if problem:
-        problems.append(("unknown indicator", problem))
+        problems.append(problem)
     area = row["area_code"].strip().upper()
     if not area:
-        problems.append(("unknown area", "no area code given"))
+        problems.append(Problem("unknown area", "no area code given", "no area code given"))
     elif area not in lookups.area_codes:
-        problems.append(("unknown area", f"unknown area code '{row['area_code']}'"))
+        code_text = shown(row["area_code"])
+        problems.append(
+            Problem(
+                "unknown area",
+                "the area code is not one we know",
+                f"unknown area code '{code_text}'",
+                code_text,
+            )
+        )
 
     indicator = cast(pd.Series, lookups.indicators.loc[code]) if code else None
     period = None
     try:
         period = parse_period(row["period"], indicator["year_type"] if indicator is not None else "financial")
     except PeriodError as error:
-        problems.append(("unreadable period", str(error)))
+        problems.append(
+            Problem("unreadable period", "the time period cannot be read", str(error), shown(row["period"]))
+        )
 
-    numbers, number_problems = _numbers(row)
+    numbers, number_problems = _numbers(row, whole_counts=file_format is PROVIDER_RETURN)
     problems += number_problems
+    problems += _check_text(row)
     provisional_text = row["provisional"].strip().lower()
     if provisional_text not in YES | NO:
-        problems.append(("unreadable flag", f"provisional '{row['provisional']}' should be yes or no"))
+        problems.append(
+            Problem(
+                "unreadable flag",
+                "the provisional flag is not yes or no",
+                f"provisional '{shown(row['provisional'])}' should be yes or no",
+            )
+        )
 
     if indicator is not None:
         problems += _check_against_indicator(numbers, indicator)
-    problems += _check_interval(numbers)
+    interval_problems, notes = _check_interval(numbers, row)
+    problems += interval_problems
+    if indicator is not None and not problems:
+        notes += _check_count(numbers, row, indicator)
     if problems or code is None or indicator is None or period is None:  # the last three come with a problem
-        return None, problems
-    return _observation(row, code, area, indicator, period, numbers, provisional_text in YES), []
+        return None, problems, []
+    observation = _observation(row, code, area, indicator, period, numbers, provisional_text in YES)
+    observation["quality_note"] = "; ".join(n.reason for n in notes) or None
+    return observation, [], notes
 
 
-def _numbers(row: dict) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
+def _numbers(row: dict, *, whole_counts: bool) -> tuple[dict[str, float | None], list[Problem]]:
     """The row's numbers (None where blank or unreadable), and the problems with them."""
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     numbers: dict[str, float | None] = {}
     for field in NUMBER_FIELDS:
+        label, text = NUMBER_LABELS[field], row[field]
         try:
-            numbers[field] = _number(row[field])
+            number = read_number(text)
         except ValueError:
             numbers[field] = None
-            problems.append(("not a number", f"{NUMBER_LABELS[field]} '{row[field]}' is not a number"))
-    for field, number in numbers.items():
-        if number is not None and number < 0:
-            problems.append(("negative number", f"{NUMBER_LABELS[field]} {row[field]} is negative"))
+            problems.append(
+                Problem(
+                    "not a number", f"the {label} is not a number", f"{label} '{shown(text)}' is not a number"
+                )
+            )
+            continue
+        numbers[field] = number
+        if number is None:
+            continue
+        if text.strip().startswith("-"):
+            problems.append(
+                Problem(
+                    "negative number",
+                    f"the {label} is negative",
+                    f"{label} {shown(text.strip())} is negative",
+                )
+            )
+        elif number >= TOO_LARGE:
+            problems.append(
+                Problem(
+                    "number too large",
+                    f"the {label} is too large",
+                    f"{label} {shown(text.strip())} is too large to be a real figure",
+                )
+            )
+        elif whole_counts and field in ("count", "denominator") and number != round(number):
+            problems.append(
+                Problem(
+                    "not a whole number",
+                    f"the {label} is not a whole number",
+                    f"{label} {shown(text.strip())} is not a whole number",
+                )
+            )
     return numbers, problems
+
+
+def _check_text(row: dict) -> list[Problem]:
+    """A note longer than :data:`MAX_NOTE_CHARS`, or a breakdown label longer than the store keeps."""
+    problems = []
+    note = row["value_note"]
+    if len(note) > MAX_NOTE_CHARS:
+        problems.append(
+            Problem(
+                "note too long",
+                f"the note is longer than {MAX_NOTE_CHARS:,} characters",
+                f"the note is {len(note):,} characters long; at most {MAX_NOTE_CHARS:,} are kept",
+            )
+        )
+    for field, limit in TEXT_LIMITS.items():
+        if len(row[field]) > limit:
+            label = field.replace("_", " ")
+            problems.append(
+                Problem(
+                    "text too long",
+                    f"the {label} is longer than {limit} characters",
+                    f"the {label} '{shown(row[field])}' is longer than {limit} characters",
+                )
+            )
+    return problems
 
 
 def _observation(
@@ -149,6 +324,7 @@ def _observation(
     note = row["value_note"]
     if value is None and not note:
         note = NO_VALUE_NOTE
+    published = any(numbers[f] is not None for f in ("lower95", "upper95", "lower998", "upper998"))
     return {
         "indicator_code": code,
         "area_code": area,
@@ -167,43 +343,111 @@ def _observation(
         "published_comparison": ""
         if row["published_comparison"].lower() in MISSING
         else row["published_comparison"],
+        "limits_source": "published" if published else None,
     }
 
 
-def _check_against_indicator(numbers: dict[str, float | None], indicator: pd.Series) -> list[tuple[str, str]]:
+def _check_against_indicator(numbers: dict[str, float | None], indicator: pd.Series) -> list[Problem]:
     problems = []
     count, denominator, value = numbers["count"], numbers["denominator"], numbers["value"]
     if indicator["value_type"] == "proportion":
         if count is not None and denominator is not None and count > denominator:
             problems.append(
-                ("count above denominator", f"count {count:g} is more than the denominator {denominator:g}")
+                Problem(
+                    "count above denominator",
+                    "the count is more than the denominator",
+                    f"count {count:g} is more than the denominator {denominator:g}",
+                )
             )
         if value is not None and value > indicator["multiplier"]:
             problems.append(
-                (
+                Problem(
                     "value out of range",
+                    f"the value is more than {indicator['multiplier']:g} for a proportion",
                     f"value {value:g} is more than {indicator['multiplier']:g} for a proportion",
                 )
             )
     if denominator == 0 and value is None and count is not None:
-        problems.append(("zero denominator", "the denominator is 0, so no value can be calculated"))
+        problems.append(
+            Problem(
+                "zero denominator",
+                "the denominator is 0 and there is no value",
+                "the denominator is 0, so no value can be calculated",
+            )
+        )
     return problems
 
 
-def _check_interval(numbers: dict[str, float | None]) -> list[tuple[str, str]]:
-    problems = []
+def _check_interval(numbers: dict[str, float | None], row: dict) -> tuple[list[Problem], list[Problem]]:
+    """An upside-down interval rejects the row; a value outside its interval loads flagged."""
+    problems, notes = [], []
     value = numbers["value"]
     for level, lower, upper in (("95%", "lower95", "upper95"), ("99.8%", "lower998", "upper998")):
         low, high = numbers[lower], numbers[upper]
         if low is not None and high is not None and low > high:
-            problems.append(("interval out of order", f"the {level} lower limit is above the upper limit"))
-        elif value is not None and (
-            (low is not None and low > value * (1 + 1e-9)) or (high is not None and high < value * (1 - 1e-9))
-        ):
             problems.append(
-                ("interval excludes value", f"the {level} confidence interval does not contain the value")
+                Problem(
+                    "interval out of order",
+                    f"the {level} lower limit is above the upper limit",
+                    f"the {level} lower limit is above the upper limit",
+                )
             )
-    return problems
+            continue
+        tiny = 1e-9 * abs(value) if value is not None else 0.0
+        if value is None or not (
+            (low is not None and low > value + tiny) or (high is not None and high < value - tiny)
+        ):
+            continue
+        nearest = low if low is not None and low > value else high
+        assert nearest is not None
+        rounding = (
+            " (within rounding of the value)" if abs(nearest - value) <= _half_unit(row["value"]) else ""
+        )
+        interval = f"{_text(low)} to {_text(high)}"
+        notes.append(
+            Problem(
+                "outside interval",
+                OUTSIDE_INTERVAL,
+                f"value {shown(row['value'].strip())} is outside its published {level} interval "
+                f"{interval}{rounding}",
+            )
+        )
+    return problems, notes
+
+
+def _text(number: float | None) -> str:
+    return "none" if number is None else f"{number:g}" if abs(number) >= 1e6 else f"{number:.6g}"
+
+
+def _check_count(numbers: dict[str, float | None], row: dict, indicator: pd.Series) -> list[Problem]:
+    """A value that disagrees with its count and denominator by more than their rounding explains.
+
+    Checked for proportions (value = multiplier x count / denominator) and crude rates (per the unit's
+    multiplier), not for age-standardised rates, means or counts, whose values are not that ratio.
+    """
+    value, count, denominator = numbers["value"], numbers["count"], numbers["denominator"]
+    if value is None or count is None or not denominator:
+        return []
+    if indicator["value_type"] not in ("proportion", "rate") or bool(indicator.get("standardised", False)):
+        return []
+    multiplier = float(indicator["multiplier"])
+    expected = count / denominator * multiplier
+    slack = (
+        _half_unit(row["value"])
+        + multiplier * _half_unit(row["count"]) / denominator
+        + expected * _half_unit(row["denominator"]) / denominator
+        + 1e-9 * abs(expected)
+    )
+    if abs(value - expected) <= slack:
+        return []
+    return [
+        Problem(
+            "disagrees with count",
+            DISAGREES,
+            f"value {shown(row['value'].strip())} does not match count {shown(row['count'].strip())} of "
+            f"denominator {shown(row['denominator'].strip())} ({expected:.4g})",
+        )
+    ]
 
 
 KEY_FIELDS = (
@@ -227,13 +471,15 @@ def reject_duplicates(valid: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection
     rejections = []
     for _, group in valid[duplicated].groupby(list(KEY_FIELDS), sort=False):
         rows = group["row_number"].tolist()
-        for row_number in rows:
+        for row_number, row_where in zip(rows, group["where"], strict=True):
             others = ", ".join(str(r) for r in rows if r != row_number)
             rejections.append(
                 Rejection(
                     row_number,
                     (f"duplicate: row {others} gives the same indicator, area, period and breakdown",),
                     "duplicate row",
+                    "another row gives the same indicator, area, period and breakdown",
+                    row_where,
                 )
             )
     return valid[~duplicated], rejections
@@ -241,18 +487,40 @@ def reject_duplicates(valid: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection
 
 def validate(
     common: pd.DataFrame, file_format: Format, lookups: Lookups
-) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Split a common-layout table into valid observations and rejections (both keep file row numbers)."""
+) -> tuple[pd.DataFrame, list[Rejection], list[Flag]]:
+    """Split a common-layout table into valid observations (flagged ones with their ``quality_note``),
+    rejections and flags, all with file row numbers."""
     records: list[dict] = []
     rejections: list[Rejection] = []
+    flags: dict[int, Flag] = {}
     for row in common.to_dict("records"):
-        observation, problems = check_row(row, file_format, lookups)
+        observation, problems, notes = check_row(row, file_format, lookups)
         if observation is None:
-            rejections.append(Rejection(row["row_number"], tuple(p[1] for p in problems), problems[0][0]))
-        else:
-            observation["row_number"] = row["row_number"]
-            records.append(observation)
-    valid = pd.DataFrame.from_records(records, columns=[*KEY_FIELDS, "row_number"] if not records else None)
+            first = problems[0]
+            rejections.append(
+                Rejection(
+                    row["row_number"],
+                    tuple(p.reason for p in problems),
+                    first.category,
+                    first.cause,
+                    where(row, lookups),
+                    first.detail,
+                )
+            )
+            continue
+        observation["row_number"] = row["row_number"]
+        observation["where"] = where(row, lookups)
+        records.append(observation)
+        if notes:
+            flags[row["row_number"]] = Flag(row["row_number"], tuple(n.reason for n in notes), notes[0].cause)
+    valid = pd.DataFrame.from_records(
+        records, columns=[*KEY_FIELDS, "row_number", "where"] if not records else None
+    )
     valid, duplicates = reject_duplicates(valid)
     rejections += duplicates
-    return valid, sorted(rejections, key=lambda r: r.row_number)
+    kept = set(valid["row_number"]) if not valid.empty else set()
+    return (
+        valid.drop(columns="where"),
+        sorted(rejections, key=lambda r: r.row_number),
+        [flag for number, flag in sorted(flags.items()) if number in kept],
+    )

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from data import db
+from data.cli import OLDER_STORE
 from kpi import cli
 from tests.data.helpers import EAST_OF_ENGLAND_MH, write_csv
 
@@ -117,13 +118,12 @@ def _rejected_return(tmp_path: Path) -> Path:
 def test_rejected_rows_are_listed_with_their_reasons(database, tmp_path):
     result = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
     assert result.exit_code == 1
-    assert (
-        "1 row rejected: count above denominator (e.g. row 2: count 9 is more than the denominator 8)"
-        in result.output
-    )
+    assert "  1 row rejected: the count is more than the denominator (first at row 2)" in result.output
     batch = result.output.split("kpi rejections ")[1].split()[0]
     listing = CliRunner().invoke(cli, ["rejections", batch])
-    assert "row 2: count 9 is more than the denominator 8" in listing.output
+    assert listing.output == (
+        "Row 2 (Cambridgeshire, 2025/26 Q1, count 9, denominator 8): count 9 is more than the denominator 8\n"
+    )
 
 
 def test_an_unreadable_file_exits_2_with_one_message(database, tmp_path):
@@ -176,7 +176,7 @@ def test_every_command_works_while_the_dashboard_reads_the_store(database, tmp_p
         assert imported.exit_code == 1, imported.output  # loaded, with the one row rejected
         batch = imported.output.split("kpi rejections ")[1].split()[0]
         listing = CliRunner().invoke(cli, ["rejections", batch])
-        assert listing.exit_code == 0 and "row 2: count 9" in listing.output
+        assert listing.exit_code == 0 and "Row 2 (Cambridgeshire, 2025/26 Q1, count 9" in listing.output
         template = CliRunner().invoke(cli, ["template", str(tmp_path / "return.xlsx")])
         assert template.exit_code == 0, template.output
         recent = subprocess.run([KPI, "imports"], capture_output=True, text=True, check=False, env=os.environ)
@@ -199,3 +199,50 @@ def test_a_command_that_cannot_open_the_store_says_so_in_one_line(database, tmp_
         # The installed command, as a person runs it: the same one line on standard error, no traceback.
         real = subprocess.run([KPI, "imports"], capture_output=True, text=True, check=False, env=os.environ)
         assert (real.returncode, real.stdout, real.stderr) == (3, "", busy)
+
+
+def test_import_says_how_many_rows_were_flagged_and_strict_refuses_them(database, tmp_path):
+    header = ["indicator_code", "area_code", "period", "numerator", "denominator", "value"]
+    path = write_csv(
+        tmp_path / "r.csv", header, [["hv-2-year-review", "E10000003", "2025/26 Q1", 120, 130, "94.7"]]
+    )
+    strict = CliRunner().invoke(cli, ["import", "--strict", str(path)])
+    assert strict.exit_code == 1
+    assert (
+        "Nothing was loaded: the import was strict and some rows were rejected or flagged." in strict.output
+    )
+    loaded = CliRunner().invoke(cli, ["import", str(path)])
+    assert loaded.exit_code == 0, loaded.output
+    assert (
+        "1 new, 0 updated, 0 unchanged, 0 rejected; 1 row with a quality flag loaded as published."
+        in loaded.output
+    )
+    assert "  1 row flagged: value disagrees with its count and denominator (first at row 2)" in loaded.output
+    assert (
+        "r.csv: 1 read, 1 new, 0 updated, 0 rejected, 1 flagged  ["
+        in CliRunner().invoke(cli, ["imports"]).output
+    )
+
+
+def test_a_rejected_file_imported_again_points_to_the_first_import(database, tmp_path):
+    first = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
+    batch = first.output.split("kpi rejections ")[1].split()[0]
+    again = CliRunner().invoke(cli, ["import", str(_rejected_return(tmp_path))])
+    assert f"This file was imported before (batch {batch[:8]}, " in again.output
+    assert f"kpi rejections {batch}" in again.output
+
+
+def test_reading_a_store_from_an_earlier_release_says_to_bring_it_up_to_date(database):
+    from data import schema
+
+    engine = db.make_engine(database)
+    with engine.begin() as conn:
+        conn.execute(schema.schema_version.update().values(version=2))
+    engine.dispose()
+    for command in (["imports"], ["rejections", "abc"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1
+        assert result.output == f"Error: {OLDER_STORE}\n"
+    imported = CliRunner().invoke(cli, ["import", str(EAST_OF_ENGLAND_MH)])
+    assert imported.exit_code == 0, imported.output  # a write upgrades the store first
+    assert CliRunner().invoke(cli, ["imports"]).exit_code == 0

@@ -65,7 +65,13 @@ def test_history_shows_who_loaded_what_and_the_rejected_rows(any_store):
         1,
     )
     assert (latest.batch_id, latest.rows_rejected, latest.has_file) == (bad.batch_id, 1, True)
-    assert rejected_rows(any_store, bad.batch_id) == [(2, "count 12 is more than the denominator 10")]
+    assert rejected_rows(any_store, bad.batch_id) == [
+        (
+            2,
+            "Row 2 (Cambridgeshire, 2025/26 Q2, count 12, denominator 10): "
+            "count 12 is more than the denominator 10",
+        )
+    ]
 
 
 def test_rolling_back_restores_the_previous_values(any_store):

@@ -43,6 +43,13 @@ def test_fingertips_labels_read_as_first_and_last_day(label, year_type, start, e
         ("2023/24 Q5", "not one we can read"),
         ("2022 - 20", "up to 10 years"),
         ("Smarch 2024", "not one we can read"),
+        ("0000", "outside 1900 to 2100"),
+        ("9999/00", "outside 1900 to 2100"),
+        ("9998 - 9999", "outside 1900 to 2100"),
+        ("2263", "outside 1900 to 2100"),
+        ("2100/01", "outside 1900 to 2100"),
+        ("Apr 1899", "outside 1900 to 2100"),
+        ("2" * 5000, "not one we can read"),
     ],
 )
 def test_unreadable_labels_say_what_is_wrong(label, words):

@@ -146,3 +146,37 @@ def test_a_viewer_cannot_preview_an_upload(store):
     content = return_bytes([[provider_codes(store)[0], CAMBS, "2025/26 Q1", 5, 10, "", "", ""]])
     with pytest.raises(access.PermissionDenied):
         preview_bytes(store, content, "r.csv", VIEWER)
+
+
+def test_preview_counts_flagged_rows_and_gives_one_line_per_cause(any_store):
+    codes = provider_codes(any_store)
+    content = return_bytes(
+        [
+            [codes[0], CAMBS, "2025/26 Q1", 120, 130, "94.7", "", ""],  # 120 of 130 is 92.3%
+            [codes[0], PBORO, "2025/26 Q1", 60, 50, "", "", ""],
+            [codes[1], PBORO, "2025/26 Q1", 70, 50, "", "", ""],
+        ]
+    )
+    preview = preview_bytes(any_store, content, "r.csv", OFFICER)
+    assert preview.summary() == (
+        "1 row will load: 1 new, 0 change a figure; 2 rows are rejected; "
+        "1 row will load as published with a quality flag."
+    )
+    assert preview.causes == [
+        "2 rows rejected: the count is more than the denominator (first at row 3)",
+        "1 row flagged: value disagrees with its count and denominator (first at row 2)",
+    ]
+    (flagged,) = preview.flagged
+    assert (flagged.row_number, flagged.area, flagged.note) == (
+        2,
+        "Cambridgeshire",
+        "value 94.7 does not match count 120 of denominator 130 (92.31)",
+    )
+
+
+def test_preview_of_a_file_imported_before_says_so(store):
+    content = return_bytes([[provider_codes(store)[0], CAMBS, "2025/26 Q1", 60, 50, "", "", ""]])
+    first = import_bytes(store, content, "r.csv")
+    preview = preview_bytes(store, content, "r.csv", OFFICER)
+    assert preview.earlier.startswith(f"This file was imported before (batch {first.batch_id[:8]}, ")
+    assert preview.earlier.endswith("1 row rejected then; nothing new stored.")

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from dashboard.data_access import ScorecardRow
 
 BENCHMARK_COLUMNS = ("England", "East of England")
+TEXT_COLUMNS = ("Period", "Provisional", "Value note", "Data quality", "95% limits", "Note")
+LIMITS_SOURCE = {"published": "Published", "calculated": "Calculated by this dashboard"}
 
 
 # --- The table ------------------------------------------------------------------------------------------
@@ -102,6 +104,14 @@ def trend_data(
             frame[name] = _whole_or_float(area[column])
     frame["Provisional"] = [_yes_no(v) for v in area["provisional"]]
     frame["Value note"] = area["value_note"].fillna("").to_numpy()
+    if "quality_note" in area and area["quality_note"].notna().any():
+        frame["Data quality"] = area["quality_note"].fillna("").to_numpy()
+    if (
+        "Lower 95% limit" in frame
+        and "limits_source" in area
+        and area["limits_source"].eq("calculated").any()
+    ):
+        frame["95% limits"] = [LIMITS_SOURCE.get(s, "") for s in area["limits_source"].where(has_limits)]
     keys = area[["period_start", "period_end"]].reset_index(drop=True)
     for code in benchmarks:
         other = series[series["area_code"] == code][["period_start", "period_end", "value"]]
@@ -144,6 +154,8 @@ def _hover_lines(frame: pd.DataFrame, column: str, indicator: Mapping) -> list[s
             parts.append("Provisional")
         if row.get("Value note"):
             parts.append(str(row["Value note"]))
+        if row.get("Data quality"):
+            parts.append(f"Data quality: {row['Data quality']}")
         lines.append("<br>".join(parts))
     return lines
 
@@ -257,8 +269,28 @@ def trend_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> go.
     if step is not None:
         figure.add_trace(step)
     figure.add_trace(_area_trace(frame, area_name, indicator))
+    flagged = _flagged_trace(frame, area_name)
+    if flagged is not None:
+        figure.add_trace(flagged)
     figure.update_layout(**time_layout(frame, indicator))
     return figure
+
+
+def _flagged_trace(frame: pd.DataFrame, area_name: str) -> go.Scatter | None:
+    """A ring round each figure loaded with a data quality flag (its words are in the hover and the table)."""
+    if "Data quality" not in frame:
+        return None
+    flagged = [i for i, note in enumerate(frame["Data quality"]) if note]
+    x, values = period_positions(frame), floats(frame[area_name])
+    return go.Scatter(
+        x=[x[i] for i in flagged],
+        y=[values[i] for i in flagged],
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 20, "color": colours.DARK_BLUE, "line": {"width": 2}},
+        name="Figure with a data quality flag",
+        hoverinfo="skip",
+        meta="quality-flag",
+    )
 
 
 # --- The words ------------------------------------------------------------------------------------------
@@ -347,6 +379,8 @@ def _trend_summary(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> s
         text += " A shaded band shows the 95% confidence interval."
     if (frame["Provisional"] == "Yes").any():
         text += " Provisional periods are shaded."
+    if "Data quality" in frame:
+        text += " A ring marks each figure with a data quality flag."
     return text + " The figures are in the table below the chart."
 
 
@@ -365,6 +399,6 @@ def trend_chart(
         figure=trend_figure(frame, indicator, area_name),
         data=public,
         caption=f"{indicator.get('short_name')}: {area_name}, by period",
-        numeric=tuple(c for c in public.columns if c not in ("Period", "Provisional", "Value note", "Note")),
+        numeric=tuple(c for c in public.columns if c not in TEXT_COLUMNS),
         filename=f"{indicator.get('code')}-{slug(area_name)}-trend.csv",
     )

@@ -36,6 +36,12 @@ def preview_section(preview: ImportPreview) -> html.Div:
             className="app-body",
         ),
     ]
+    if preview.earlier:
+        parts.append(html.P(preview.earlier, className="app-body", id="upload-earlier"))
+    if preview.causes:
+        parts.append(
+            html.Ul([html.Li(cause) for cause in preview.causes], className="app-list", id="upload-causes")
+        )
     if preview.warnings:
         parts += [
             warning_text(
@@ -59,6 +65,16 @@ def preview_section(preview: ImportPreview) -> html.Div:
                 [[r.row_number, r.area, r.period, r.figures, r.reason] for r in preview.rejected],
                 numeric=["Row"],
                 id="upload-rejected",
+            )
+        )
+    if preview.flagged:
+        parts.append(
+            table(
+                "Rows that will load as published, with a data quality flag",
+                ["Row", "Area", "Period", "What does not add up"],
+                [[f.row_number, f.area, f.period, f.note] for f in preview.flagged],
+                numeric=["Row"],
+                id="upload-flagged",
             )
         )
     if preview.changes:

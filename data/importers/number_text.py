@@ -1,0 +1,154 @@
+"""Which way a file writes its numbers, decided once per file, and the numbers rewritten in one plain way.
+
+A file saved in the UK writes ninety-four point seven as ``94.7`` and twelve thousand as ``12,000``; one saved
+in a continental locale (LibreOffice, Google Sheets or Excel set to French or German, say) writes ``94,7``
+and ``12.000``. Read the wrong way, ``94,7261896202678`` becomes 947,261,896,202,678, so the convention is
+settled from every number in the file's number columns together, never cell by cell:
+
+* a cell that can only be one way (``94,7`` or ``1.234,5`` for the decimal comma; ``94.7``, ``0.123``,
+  ``1,234.5`` or ``1,234,567`` for the decimal full stop) decides it;
+* cells that could be either (``1,234`` and ``1.234``: a thousands separator, or three decimals) follow the
+  cells that decide;
+* a file with cells of both kinds, or with only cells that could be either, is refused with an example,
+  because any reading of it could be wrong.
+
+Numbers are then rewritten with a full stop for decimals and no thousands separators (``94,7`` ->
+``94.7``, ``12.000`` -> ``12000`` in a decimal-comma file; ``12,000`` -> ``12000`` in a decimal-point file).
+Text that is not a number in either convention is left exactly as written, for validation to reject with its
+row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.importers.problems import FileProblem
+
+# Kinds of number text. "either_*" cells read differently in the two conventions.
+PLAIN = "plain"  # 12, -3, 1e5: the same in both
+POINT = "point"  # only possible with a full stop for decimals
+COMMA = "comma"  # only possible with a comma for decimals
+EITHER_COMMA = "either_comma"  # 1,234: 1234 with a full stop for decimals, 1.234 with a comma
+EITHER_POINT = "either_point"  # 1.234: 1.234 with a full stop for decimals, 1234 with a comma
+OTHER = "other"  # not a number either way
+
+_EXPONENT = r"(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(
+    rf"""[+-]?(?:
+      (?P<{PLAIN}>\d+{_EXPONENT})
+    | (?P<{EITHER_POINT}>[1-9]\d{{0,2}}\.\d{{3}})
+    | (?P<{EITHER_COMMA}>[1-9]\d{{0,2}},\d{{3}})
+    | (?P<{POINT}>\d*\.\d+{_EXPONENT} | [1-9]\d{{0,2}}(?:,\d{{3}})+\.\d+ | [1-9]\d{{0,2}}(?:,\d{{3}}){{2,}})
+    | (?P<{COMMA}>\d*,\d+{_EXPONENT} | [1-9]\d{{0,2}}(?:\.\d{{3}})+,\d+ | [1-9]\d{{0,2}}(?:\.\d{{3}}){{2,}})
+    )""",
+    re.VERBOSE,
+)
+# The kinds rewritten under each convention; the others are left as they are.
+_REWRITTEN = {POINT: {POINT, EITHER_POINT, EITHER_COMMA}, COMMA: {COMMA, EITHER_POINT, EITHER_COMMA}}
+_RESAVE = "Save it as CSV with a full stop for decimals and no thousands separators, then import it again."
+
+
+def kind_of(text: str) -> str:
+    """Which kind of number ``text`` is (one of the module's kind constants); surrounding spaces ignored."""
+    match = _NUMBER.fullmatch(text.strip())
+    return (match.lastgroup or OTHER) if match else OTHER
+
+
+def plain(text: str, convention: str) -> str:
+    """``text`` rewritten with a full stop for decimals and no thousands separators, read in ``convention``
+    (:data:`POINT` or :data:`COMMA`); text of a kind that convention does not rewrite comes back unchanged."""
+    text = text.strip()
+    if kind_of(text) not in _REWRITTEN[convention]:
+        return text
+    if convention == POINT:
+        return text.replace(",", "")
+    return text.replace(".", "").replace(",", ".")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One cell of a kind: its text, spreadsheet row number and column heading, for messages."""
+
+    text: str
+    row_number: int
+    heading: str
+
+    def where(self) -> str:
+        return f"'{self.text}' (row {self.row_number}, column {self.heading})"
+
+
+def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with the number text in the columns ``headings`` names rewritten in one plain way.
+
+    ``frame`` holds text cells and a ``row_number`` column; ``headings`` maps each number column to its
+    heading in the file, for messages. Raises :class:`FileProblem` when the file mixes the two conventions
+    or its numbers could be read either way.
+    """
+    kinds: dict[str, pd.Series] = {}
+    for column in headings:
+        text = frame[column]
+        marked = text[text.str.contains(r"[.,]", regex=True)]
+        if not marked.empty:
+            kinds[column] = marked.map({value: kind_of(value) for value in pd.unique(marked)})
+    examples = _first_of_each_kind(frame, kinds, headings)
+    convention = _convention(examples)
+    if convention is None:
+        return frame
+    frame = frame.copy()
+    for column, column_kinds in kinds.items():
+        rewrite = column_kinds[column_kinds.isin(_REWRITTEN[convention])].index
+        if len(rewrite):
+            old = frame.loc[rewrite, column]
+            frame.loc[rewrite, column] = old.map(
+                {value: plain(value, convention) for value in pd.unique(old)}
+            )
+    return frame
+
+
+def _first_of_each_kind(
+    frame: pd.DataFrame, kinds: Mapping[str, pd.Series], headings: Mapping[str, str]
+) -> dict[str, Example]:
+    """The earliest cell of each kind, looking across all the number columns."""
+    examples: dict[str, Example] = {}
+    for column, column_kinds in kinds.items():
+        cells = pd.DataFrame({"kind": column_kinds, "text": frame[column], "row": frame["row_number"]})
+        firsts = cells.dropna(subset="kind").drop_duplicates("kind")
+        for kind, text, row_number in firsts.itertuples(index=False):
+            if kind not in examples or row_number < examples[kind].row_number:
+                examples[kind] = Example(str(text), int(row_number), headings[column])
+    return examples
+
+
+def _convention(examples: Mapping[str, Example]) -> str | None:
+    """:data:`POINT` or :data:`COMMA` as the cells decide, None when no cell needs rewriting."""
+    point, comma = examples.get(POINT), examples.get(COMMA)
+    if point and comma:
+        first, second = sorted((point, comma), key=lambda e: e.row_number)
+        raise FileProblem(
+            f"The file writes numbers in two ways: {first.where()} {_reading(first)}, but {second.where()} "
+            f"{_reading(second)}. {_RESAVE}"
+        )
+    if comma:
+        return COMMA
+    if point:
+        return POINT
+    either = [examples[kind] for kind in (EITHER_COMMA, EITHER_POINT) if kind in examples]
+    if either:
+        example = min(either, key=lambda e: e.row_number)
+        as_point, as_comma = plain(example.text, POINT), plain(example.text, COMMA)
+        raise FileProblem(
+            f"The file's numbers could be read two ways: {example.where()} could be {as_point} or "
+            f"{as_comma}, and no number in the file shows which. {_RESAVE}"
+        )
+    return None
+
+
+def _reading(example: Example) -> str:
+    """Why a cell can only be read one way, in words."""
+    if kind_of(example.text) == COMMA:
+        return "has a comma for decimals" if "," in example.text else "has full stops between thousands"
+    return "has a full stop for decimals" if "." in example.text else "has commas between thousands"

@@ -1,0 +1,105 @@
+"""Numbers written with a decimal comma or a decimal full stop, settled per file from all its numbers, and
+refused with an example when they could be read two ways."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data.importers import number_text
+from data.importers.formats import FINGERTIPS, PROVIDER_RETURN, FileProblem, to_common
+from data.importers.number_text import COMMA, POINT, kind_of, plain
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "as_point", "as_comma"),
+    [
+        ("12", "plain", "12", "12"),
+        ("1e5", "plain", "1e5", "1e5"),
+        ("94.7261896202678", "point", "94.7261896202678", "94.7261896202678"),
+        ("94,7261896202678", "comma", "94,7261896202678", "94.7261896202678"),
+        ("0.123", "point", "0.123", "0.123"),
+        ("0,123", "comma", "0,123", "0.123"),
+        ("1234,567", "comma", "1234,567", "1234.567"),
+        ("1,234.5", "point", "1234.5", "1,234.5"),
+        ("1.234,5", "comma", "1.234,5", "1234.5"),
+        ("1,234,567", "point", "1234567", "1,234,567"),
+        ("1.234.567", "comma", "1.234.567", "1234567"),
+        ("1,234", "either_comma", "1234", "1.234"),
+        ("1.234", "either_point", "1.234", "1234"),
+        ("-3,5", "comma", "-3,5", "-3.5"),
+        ("12%", "other", "12%", "12%"),
+        ("1,23,456", "other", "1,23,456", "1,23,456"),
+        ("..", "other", "..", ".."),
+    ],
+)
+def test_each_kind_of_number_text_and_its_plain_form(text, kind, as_point, as_comma):
+    assert kind_of(text) == kind
+    assert (plain(text, POINT), plain(text, COMMA)) == (as_point, as_comma)
+
+
+def provider_return(rows: list[list[str]]) -> pd.DataFrame:
+    header = ["indicator_code", "area_code", "period", "numerator", "denominator", "value"]
+    return pd.DataFrame(rows, columns=header)
+
+
+def test_a_decimal_comma_file_reads_its_thousands_with_full_stops():
+    raw = provider_return(
+        [["a", "E1", "2024/25 Q1", "1.234", "2.000", "61,7"], ["a", "E2", "2024/25 Q1", "5", "10", "50"]]
+    )
+    common = to_common(raw, PROVIDER_RETURN)
+    assert common[["count", "denominator", "value"]].values.tolist() == [
+        ["1234", "2000", "61.7"],
+        ["5", "10", "50"],
+    ]
+
+
+def test_a_decimal_point_file_drops_its_thousands_commas():
+    raw = provider_return([["a", "E1", "2024/25 Q1", "1,234", "2,000", "61.7"]])
+    common = to_common(raw, PROVIDER_RETURN)
+    assert common[["count", "denominator", "value"]].values.tolist() == [["1234", "2000", "61.7"]]
+
+
+def test_text_that_is_not_a_number_is_left_for_validation():
+    raw = provider_return([["a", "E1", "2024/25 Q1", "12%", "n/a", "61,7"]])
+    common = to_common(raw, PROVIDER_RETURN)
+    assert common[["count", "denominator", "value"]].values.tolist() == [["12%", "n/a", "61.7"]]
+
+
+def test_numbers_that_could_be_read_two_ways_refuse_the_file_with_an_example():
+    raw = provider_return(
+        [["a", "E1", "2024/25 Q1", "52", "100", "52"], ["a", "E2", "2024/25 Q1", "1,234", "2,345", "52"]]
+    )
+    with pytest.raises(FileProblem) as refused:
+        to_common(raw, PROVIDER_RETURN)
+    assert str(refused.value) == (
+        "The file's numbers could be read two ways: '1,234' (row 3, column numerator) could be 1234 or "
+        "1.234, and no number in the file shows which. Save it as CSV with a full stop for decimals and no "
+        "thousands separators, then import it again."
+    )
+
+
+def test_a_file_mixing_both_conventions_is_refused_naming_a_cell_of_each():
+    raw = pd.DataFrame(
+        {
+            "Indicator ID": ["1", "1", "1"],
+            "Area Code": ["E1", "E2", "E3"],
+            "Time period": ["2024", "2024", "2024"],
+            "Sex": ["Persons"] * 3,
+            "Age": ["All"] * 3,
+            "Value": ["12", "94.7", "3"],
+            "Count": ["5", "6", "7,5"],
+        }
+    )
+    with pytest.raises(FileProblem) as refused:
+        to_common(raw, FINGERTIPS)
+    assert str(refused.value) == (
+        "The file writes numbers in two ways: '94.7' (row 3, column Value) has a full stop for decimals, but "
+        "'7,5' (row 4, column Count) has a comma for decimals. Save it as CSV with a full stop for decimals "
+        "and no thousands separators, then import it again."
+    )
+
+
+def test_a_file_with_no_separators_is_returned_as_it_is():
+    frame = pd.DataFrame({"row_number": [2, 3], "value": ["1", ""]})
+    assert number_text.plain_numbers(frame, {"value": "Value"}) is frame
