@@ -479,6 +479,84 @@ def note_sign_in(name: str) -> None:
         current_app.logger.warning("Could not record the sign-in time of %s", name)
 
 
+# --- Setting up a year's payment scheme on screen, and starting a year from an uplift (payment page) --------
+#
+# Both write through _write above (the cached payment reads are forgotten after the change), and both
+# refuse a year that already has a scheme, in the same transaction as the write.
+
+
+def set_up_scheme(
+    user: User,
+    contract: str,
+    year: str,
+    *,
+    budget: Decimal,
+    share: Decimal,
+    kpis: Sequence[SchemeKpi],
+    reason: str,
+    illustrative: bool,
+) -> StoredScheme:
+    """Save version 1 of the agreement's scheme for ``year`` as a draft, as ``user``
+    (data.contracts.save_scheme_version). A year that already has a scheme is refused, as is anyone but an
+    administrator; nothing is written then."""
+    return _write(
+        contracts.save_scheme_version,
+        user,
+        contract,
+        year,
+        budget=budget,
+        share=share,
+        kpis=kpis,
+        reason=reason,
+        illustrative=illustrative,
+        first_version_only=True,
+    )
+
+
+def start_year_from_uplift(
+    user: User, contract: str, from_year: str, to_year: str, uplift: Decimal, reason: str
+) -> StoredScheme:
+    """Draft ``to_year``'s scheme from ``from_year``'s agreed one with its budget raised by ``uplift``
+    (0.025 for 2.5%; data.contracts.new_year_from_uplift), as ``user``. A ``to_year`` that already has a
+    scheme is refused, as is anyone but an administrator; nothing is written then."""
+    return _write(
+        contracts.new_year_from_uplift,
+        user,
+        contract,
+        from_year,
+        to_year,
+        uplift,
+        reason,
+        first_version_only=True,
+    )
+
+
+# --- The data generation: every worker sees a change at once (see dashboard/cache.py) ----------------------
+
+
+def data_generation() -> str:
+    """The store's data generation (:func:`data.generation.data_generation`), read uncached: a stamp that
+    moves whenever an import, a rollback, commentary, an action or a scheme change is written anywhere."""
+    from data import generation
+
+    try:
+        return generation.data_generation(engine())
+    except SQLAlchemyError as error:
+        current_app.logger.warning("Could not read the data generation: %s", str(error).splitlines()[0])
+        raise DataUnavailable(str(error).splitlines()[0]) from error
+
+
+# --- Rolling an import back: what it would do, for the administrator to confirm --------------------------
+
+RollbackPlan = imports.RollbackPlan
+
+
+def rollback_plan(user: User, batch_id: str) -> RollbackPlan:
+    """What rolling the import back would do (figures restored, new figures removed), with nothing written;
+    only an administrator may ask (data.imports.rollback_plan)."""
+    return _read(lambda e: imports.rollback_plan(e, batch_id, user))
+
+
 # --- Process changes for SPC (the indicator page's SPC view) ------------------------------------------------
 #
 # An officer records a change to how a service works; the SPC limits are worked out afresh from it, on the

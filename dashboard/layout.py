@@ -1,31 +1,41 @@
 """The page shell: skip link, header, service navigation, the main region and the footer.
 
 GOV.UK Design System patterns (skip link, header, service navigation, footer), in the dashboard's own
-``app-`` classes so a council can restyle them. Navigation links only to pages that exist, and uses
-ordinary links (a full page load), so every page arrives with its own title and the focus at the top.
+``app-`` classes so a council can restyle them. Navigation links only to pages that exist and that the
+signed-in user may use (the shell is built afresh for every page load, so it follows whoever is signed in),
+and uses ordinary links (a full page load), so every page arrives with its own title and the focus at the
+top.
 """
 
 from __future__ import annotations
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard import auth, csrf, data_access, routes, sign_in
 from dashboard.components.attributes import extra
 from dashboard.routes import NAVIGATION, SERVICE_NAME
+from data.access import User
 
 AREA_NAME = "Cambridgeshire and Peterborough"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
-def navigation_entries() -> list[tuple[str, str]]:
-    """The navigation entries whose pages exist."""
+NAV_LINK = "nav-link"
+NAV_ITEM = "nav-item"
+
+
+def navigation_entries(user: User | None = None) -> list[tuple[str, str]]:
+    """The navigation entries whose pages exist and that ``user`` (default: whoever makes this request)
+    may use."""
+    user = user if user is not None else auth.current_user()
     registered = {page["path"] for page in dash.page_registry.values()}
-    return [(label, path) for label, path in NAVIGATION if path in registered]
+    return [(label, path) for label, path in NAVIGATION if path in registered and routes.may_use(user, path)]
 
 
-def _nav_id(path: str) -> str:
-    return "nav-" + (path.strip("/").replace("/", "-") or "scorecard")
+def _nav_id(kind: str, path: str) -> dict:
+    """A navigation link's or item's id; pattern-matching, as the links shown differ from user to user."""
+    return {"type": kind, "page": path.strip("/").replace("/", "-") or "scorecard"}
 
 
 def skip_link() -> html.A:
@@ -55,10 +65,10 @@ def header(entries: list[tuple[str, str]]) -> list:
                             html.A(
                                 label,
                                 href=routes.href(path),
-                                id=_nav_id(path),
+                                id=_nav_id(NAV_LINK, path),
                                 className="app-service-navigation__link",
                             ),
-                            id=_nav_id(path) + "-item",
+                            id=_nav_id(NAV_ITEM, path),
                             className="app-service-navigation__item",
                         )
                         for label, path in entries
@@ -221,16 +231,12 @@ def shell() -> html.Div:
 
 def register_navigation_callback(app: dash.Dash) -> None:
     """Mark the current page's navigation link (``aria-current="page"``, and bold) in the browser
-    (``assets/navigation.js``); each link's own ``href`` says which page it is for."""
-    entries = navigation_entries()
-    if not entries:
-        return
-    outputs = []
-    for _, path in entries:
-        outputs += [Output(_nav_id(path), "aria-current"), Output(_nav_id(path) + "-item", "className")]
+    (``assets/navigation.js``); each link's own ``href`` says which page it is for, and the callback takes
+    whichever links this user's navigation holds."""
     app.clientside_callback(
         ClientsideFunction(namespace="navigation", function_name="markCurrent"),
-        outputs,
+        Output({"type": NAV_LINK, "page": ALL}, "aria-current"),
+        Output({"type": NAV_ITEM, "page": ALL}, "className"),
         Input("_pages_location", "pathname"),
-        [State(_nav_id(path), "href") for _, path in entries],
+        State({"type": NAV_LINK, "page": ALL}, "href"),
     )

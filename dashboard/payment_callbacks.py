@@ -3,7 +3,9 @@
 Each callback is a plain function (so tests can call it), registered with Dash by :func:`register`, which the
 page module calls as Dash's pages plugin imports it (once for each app). Everything is read and written
 through :mod:`dashboard.data_access`: :func:`load` reads what a scheme version needs, and the forms save
-through :func:`dashboard.data_access.save_scheme` and :func:`~dashboard.data_access.agree_scheme`.
+through :func:`dashboard.data_access.save_scheme` and :func:`~dashboard.data_access.agree_scheme`. After a
+save or an agreement the page opens the version written (:mod:`dashboard.scheme_setup_callbacks`, which also
+has the callbacks that set up a year's first scheme or start it from an uplift).
 
 Changing a scheme is an administrator's action. The save callback checks the user with
 :func:`data.access.require` before it reads anything, and the store checks again before it writes; a refusal
@@ -19,13 +21,14 @@ from typing import Any
 import dash
 from dash import ALL, Input, NoUpdate, Output, State, dcc, html
 
-from dashboard import auth, data_access, routes
+from dashboard import auth, data_access, scheme_setup_callbacks
 from dashboard.components.notices import notification_banner
 from dashboard.components.payment import forms, sections, whatif_panel
 from dashboard.components.payment.assurance import assurance_for
 from dashboard.components.payment.choice import Loaded
 from dashboard.components.payment.forms import change_field_id, error_summary, form_id, parse_amount
 from dashboard.components.payment.whatif import WhatIfInputs, apply_what_if, price
+from dashboard.scheme_setup_callbacks import Outcome, announce, done, version_href
 from data import access
 from data.access import CHANGE_SCHEME, PermissionDenied
 from data.payment_export import csv_text, file_name, workbook_bytes
@@ -183,9 +186,9 @@ def _export_callback(
 # --- Changing and agreeing a scheme ------------------------------------------------------------------------
 
 
-def _problem(field: str, message: str) -> list[html.Div]:
-    """An error summary with one problem, linked to its field."""
-    return [error_summary([(field, message)], id="payment-change-error-summary")]
+def _problem(field: str, message: str) -> Outcome:
+    """An error summary with one problem, linked to its field; the page stays where it is."""
+    return [error_summary([(field, message)], id="payment-change-error-summary")], dash.no_update
 
 
 def _kpi_field(message: str, latest: data_access.StoredScheme) -> str:
@@ -244,36 +247,21 @@ def _amount(
         return None
 
 
-def _saved(user: access.User, context: Mapping, version: int) -> list[html.Div]:
-    """The banner that says a version was saved as a draft, with a link to it."""
-    href = routes.href(
-        routes.PAYMENT, {"contract": context["contract"], "year": context["year"], "version": str(version)}
+def _saved(user: access.User, saved: data_access.StoredScheme) -> Outcome:
+    """The banner that says a version was saved as a draft, with a link to it, and the page goes there."""
+    return done(
+        f"Version {saved.version} saved as a draft.",
+        f"Saved by {user.name}. It is not in force until it is agreed.",
+        saved,
+        id="payment-change-saved",
     )
-    return [
-        notification_banner(
-            "Saved",
-            f"Version {version} saved as a draft.",
-            html.P(
-                [
-                    f"Saved by {user.name}. ",
-                    html.A(f"View version {version}", href=href),
-                    " to see its figures and the audit log.",
-                ],
-                className="app-body",
-            ),
-            id="payment-change-saved",
-            kind="important",
-        )
-    ]
 
 
-def save_change(
-    n_clicks, context, budget, share, weights, targets, floors, reason
-) -> list[html.Div] | NoUpdate:
-    """Save a change to the scheme, through the one permission check. A refusal or an invalid change is shown
-    in an error summary and nothing is written."""
+def save_change(n_clicks, context, budget, share, weights, targets, floors, reason) -> Outcome:
+    """Save a change to the scheme, through the one permission check, and go to the version saved. A refusal
+    or an invalid change is shown in an error summary and nothing is written."""
     if not n_clicks:
-        return dash.no_update
+        return dash.no_update, dash.no_update
     user = auth.current_user()
     try:
         access.require(user, CHANGE_SCHEME)
@@ -289,7 +277,7 @@ def save_change(
     kpis = _changed_kpis(latest, weights, targets, floors, problems)
     # A required amount is None only with a problem noted for it.
     if problems or new_budget is None or new_share is None:
-        return [error_summary(problems, id="payment-change-error-summary")]
+        return [error_summary(problems, id="payment-change-error-summary")], dash.no_update
     try:
         saved = data_access.save_scheme(
             user,
@@ -310,50 +298,57 @@ def save_change(
             "The change could not be saved: the dashboard could not write "
             "to its data store (it may be open for reading only). Nothing was changed.",
         )
-    return _saved(user, context, saved.version)
+    return _saved(user, saved)
 
 
-def agree_change(n_clicks, context, reason) -> list[html.Div] | NoUpdate:
-    """Agree the latest draft, through the one permission check."""
+def agree_change(n_clicks, context, reason) -> Outcome:
+    """Agree the latest draft, through the one permission check, and go to the version now in force."""
     if not n_clicks:
-        return dash.no_update
+        return dash.no_update, dash.no_update
     user = auth.current_user()
     field = change_field_id("agree-reason")
+
+    def refused(message: str) -> Outcome:
+        return [error_summary([(field, message)], id="payment-agree-errors")], dash.no_update
+
     try:
         agreed = data_access.agree_scheme(user, context["contract"], context["year"], reason or "")
-    except PermissionDenied as refused:
-        return [error_summary([(field, str(refused))], id="payment-agree-errors")]
+    except PermissionDenied as refusal:
+        return refused(str(refusal))
     except (ValueError, LookupError) as error:
-        return [error_summary([(field, str(error))], id="payment-agree-errors")]
+        return refused(str(error))
     except data_access.DataUnavailable:
-        message = "The dashboard could not write to its data store. Nothing was changed."
-        return [error_summary([(field, message)], id="payment-agree-errors")]
-    href = routes.href(routes.PAYMENT, {"contract": context["contract"], "year": context["year"]})
-    return [
-        notification_banner(
-            "Agreed",
-            f"Version {agreed.version} is agreed and now in force.",
-            html.P(html.A("Show the scheme in force", href=href), className="app-body"),
-            id="payment-agree-saved",
-            kind="important",
-        )
-    ]
+        return refused("The dashboard could not write to its data store. Nothing was changed.")
+    heading = f"Version {agreed.version} is agreed and now in force."
+    body = f"Agreed by {user.name}. It is never edited again: any later change makes a new version."
+    href = version_href(agreed.contract_code, agreed.financial_year, agreed.version)
+    announce("Agreed", heading, body)
+    banner = notification_banner(
+        "Agreed",
+        heading,
+        html.P([body, " ", html.A("Show the scheme in force", href=href)], className="app-body"),
+        id="payment-agree-saved",
+        kind="success",
+    )
+    return [banner], href
 
 
-def _save_callback(
-    clicks, contexts, budgets, shares, weights, targets, floors, reasons
-) -> list[list[html.Div] | NoUpdate] | NoUpdate:
+def _save_callback(clicks, contexts, budgets, shares, weights, targets, floors, reasons) -> tuple:
     """The change form's save, for the one change form on the page (pattern-matching ids)."""
     if not any(clicks or ()):
-        return dash.no_update
-    return [save_change(clicks[0], contexts[0], budgets[0], shares[0], weights, targets, floors, reasons[0])]
+        return dash.no_update, dash.no_update
+    shown, href = save_change(
+        clicks[0], contexts[0], budgets[0], shares[0], weights, targets, floors, reasons[0]
+    )
+    return [shown], href
 
 
-def _agree_callback(clicks, contexts, reasons) -> list[list[html.Div] | NoUpdate] | NoUpdate:
+def _agree_callback(clicks, contexts, reasons) -> tuple:
     """The agree form's button, for the one agree form on the page (pattern-matching ids)."""
     if not any(clicks or ()):
-        return dash.no_update
-    return [agree_change(clicks[0], contexts[0], reasons[0])]
+        return dash.no_update, dash.no_update
+    shown, href = agree_change(clicks[0], contexts[0], reasons[0])
+    return [shown], href
 
 
 # --- Registration ------------------------------------------------------------------------------------------
@@ -399,6 +394,7 @@ def register() -> None:
     )(_export_callback)
     dash.callback(
         Output(form_id("change-result") | {"form": ALL}, "children"),
+        scheme_setup_callbacks.go_output(),
         Input(form_id("change-save") | {"form": ALL}, "n_clicks"),
         State(form_id("change-context") | {"form": ALL}, "data"),
         State(form_id("change-budget") | {"form": ALL}, "value"),
@@ -411,8 +407,10 @@ def register() -> None:
     )(_save_callback)
     dash.callback(
         Output(form_id("agree-result") | {"form": ALL}, "children"),
+        scheme_setup_callbacks.go_output(),
         Input(form_id("agree") | {"form": ALL}, "n_clicks"),
         State(form_id("agree-context") | {"form": ALL}, "data"),
         State(form_id("agree-reason") | {"form": ALL}, "value"),
         prevent_initial_call=True,
     )(_agree_callback)
+    scheme_setup_callbacks.register()

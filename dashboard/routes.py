@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import dash
 
 from dashboard import urlstate
+from data import access
 
 SERVICE_NAME = "Healthy Child Programme outcomes"
 
@@ -51,7 +52,22 @@ NAVIGATION = (
     ("Data sources", DATA_SOURCES),
     ("Accessibility", ACCESSIBILITY),
 )
-"""Navigation in order; an entry appears only when a page is registered at its path."""
+"""Navigation in order; an entry appears only when a page is registered at its path, and only to a user who
+may use the page (:data:`PERMISSIONS`)."""
+
+PERMISSIONS = {
+    UPLOAD: access.IMPORT_DATA,
+    IMPORTS: access.IMPORT_DATA,
+}
+"""The pages only some roles may use, with the permission each needs (officers and administrators load data
+and check the import history; a viewer may neither load nor roll back, so sees neither page). Navigation
+links to them only for a user with the permission; each page refuses anyone else itself."""
+
+
+def may_use(user: access.User, path: str) -> bool:
+    """True when ``user`` may use the page at ``path`` (every page not in :data:`PERMISSIONS`)."""
+    permission = PERMISSIONS.get(path)
+    return permission is None or access.can(user, permission)
 
 
 def page_title(name: str) -> str:

@@ -62,6 +62,20 @@ class BatchRejections:
 
 
 @dataclass(frozen=True)
+class RollbackPlan:
+    """What rolling an import back would do, for the administrator to confirm before anything changes."""
+
+    batch_id: str
+    file_name: str
+    imported_by: str
+    started_at: dt.datetime
+    figures_restored: int
+    """Figures the import changed, whose previous values come back."""
+    figures_removed: int
+    """Figures the import added, which go."""
+
+
+@dataclass(frozen=True)
 class Agreement:
     """A contract quarter agreed at a monitoring meeting."""
 
@@ -143,6 +157,37 @@ def stored_file(engine: sa.Engine, batch_id: str) -> tuple[str, str, bytes] | No
         )
         row = conn.execute(query).first()
     return None if row is None else (row.file_name, row.sha256, bytes(row.content))
+
+
+def rollback_plan(engine: sa.Engine, batch_id: str, user: access.User) -> RollbackPlan:
+    """What :func:`roll_back_batch` would do to ``batch_id``, with nothing written: the figures whose
+    previous values it would restore and the new figures it would remove.
+
+    Only an administrator may ask (the same permission as rolling back); raises :class:`ImportRefused`
+    when the rollback would be refused, saying why.
+    """
+    access.require(user, access.ROLL_BACK_IMPORT)
+    batches, obs, rev = schema.import_batches, schema.observations, schema.observation_revisions
+    with engine.connect() as conn:
+        batch = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
+        _check_can_roll_back(conn, batch)
+        assert batch is not None  # checked just above
+        held = conn.execute(
+            sa.select(sa.func.count()).select_from(obs).where(obs.c.batch_id == batch_id)
+        ).scalar_one()
+        replaced = conn.execute(
+            sa.select(sa.func.count()).select_from(rev).where(rev.c.replaced_by_batch_id == batch_id)
+        ).scalar_one()
+    # Every figure the batch replaced is held under the batch now (a later change would have refused the
+    # rollback), so the figures it added are the rest of those it holds.
+    return RollbackPlan(
+        batch_id=batch_id,
+        file_name=batch["file_name"],
+        imported_by=batch["imported_by"],
+        started_at=batch["started_at"],
+        figures_restored=int(replaced),
+        figures_removed=int(held) - int(replaced),
+    )
 
 
 def roll_back_batch(engine: sa.Engine, batch_id: str, user: access.User) -> tuple[int, int]:

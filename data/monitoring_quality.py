@@ -5,9 +5,13 @@ indicators whose source is the provider's quarterly return):
 
 * missing: a KPI with no figure for a quarter the return covers (the return covers a quarter when it holds
   a figure of any provider KPI for it; a quarter with no figures at all is reported as not yet received);
-* late: a figure first loaded more than :data:`LATE_AFTER_DAYS` days after the quarter ended (the first
-  load is the earliest import that wrote the figure, found through the observation's revisions too, so a
-  later correction does not hide a late first load);
+* late: a figure the provider's return delivered after the agreed submission deadline, which is
+  :data:`LATE_AFTER_DAYS` days after the quarter ended (the one place that number is set). The first load
+  is the earliest import that wrote the figure, found through the observation's revisions too, so a later
+  correction does not hide a late first load. Only a provider return loaded by someone counts
+  (:func:`counts_for_lateness`): a figure that came first from the bundled data (``kpi seed``, loaded
+  whenever the store is built) or from a public source (Fingertips, a tidy extract) is never late, as its
+  load date says nothing about when the provider sent it;
 * suppressed: no value but a note saying why (small numbers, data not available);
 * provisional: a figure the provider marked provisional.
 """
@@ -20,9 +24,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from data import schema
+from data.importers.formats import PROVIDER_RETURN
 from data.periods import parse_period
+from data.seed import SEEDED_BY
 
 LATE_AFTER_DAYS = 42
+"""The agreed submission deadline: a quarter's provider return is due this many days (six weeks) after the
+quarter ends; a figure first loaded after that day is late."""
 PROVIDER_SOURCE_PREFIX = "Provider"
 
 
@@ -104,10 +112,25 @@ def _headline_rows(conn: sa.Connection, area_code: str, quarter: str, codes: lis
     return list(conn.execute(query).mappings())
 
 
+@dataclass(frozen=True)
+class _FirstLoad:
+    """The earliest import that wrote a figure: when, in which format and by whom."""
+
+    started_at: dt.datetime
+    source_format: str
+    imported_by: str
+
+
+def counts_for_lateness(source_format: str, imported_by: str) -> bool:
+    """True for a provider return loaded by someone (through the web or ``kpi import``); False for the
+    bundled data loaded by ``kpi seed`` and for public-source formats."""
+    return source_format == PROVIDER_RETURN.name and imported_by != SEEDED_BY
+
+
 def _first_loads(
     conn: sa.Connection, area_code: str, quarter: str, codes: list[str]
-) -> dict[str, dt.datetime]:
-    """When each indicator's figure for the quarter was first loaded (earliest batch, current or revised)."""
+) -> dict[str, _FirstLoad]:
+    """The earliest import that wrote each indicator's figure for the quarter (current or revised)."""
     obs, rev, batches = schema.observations, schema.observation_revisions, schema.import_batches
     current = sa.select(obs.c.indicator_code, obs.c.batch_id).where(
         obs.c.area_code == area_code, obs.c.period_label == quarter, obs.c.indicator_code.in_(codes)
@@ -117,11 +140,16 @@ def _first_loads(
     )
     written = sa.union_all(current, earlier).subquery()
     query = (
-        sa.select(written.c.indicator_code, sa.func.min(batches.c.started_at))
+        sa.select(
+            written.c.indicator_code, batches.c.started_at, batches.c.source_format, batches.c.imported_by
+        )
         .join(batches, batches.c.id == written.c.batch_id)
-        .group_by(written.c.indicator_code)
+        .order_by(written.c.indicator_code, batches.c.started_at, batches.c.id)
     )
-    return {code: started for code, started in conn.execute(query)}
+    first: dict[str, _FirstLoad] = {}
+    for code, started, source_format, imported_by in conn.execute(query):
+        first.setdefault(code, _FirstLoad(started, source_format, imported_by))
+    return first
 
 
 def _missing(row) -> bool:
@@ -140,9 +168,16 @@ def quarter_quality(engine: sa.Engine, area_code: str, quarter: str) -> QuarterQ
     deadline = quarter_end + dt.timedelta(days=LATE_AFTER_DAYS)
     late = []
     for code in codes:
-        loaded = first_loads.get(code)
-        if code in held and loaded is not None and loaded.date() > deadline:
-            late.append(LateLoad(code, loaded.date(), (loaded.date() - quarter_end).days))
+        first = first_loads.get(code)
+        if (
+            code not in held
+            or first is None
+            or not counts_for_lateness(first.source_format, first.imported_by)
+        ):
+            continue
+        loaded = first.started_at.date()
+        if loaded > deadline:
+            late.append(LateLoad(code, loaded, (loaded - quarter_end).days))
     return QuarterQuality(
         area_code=area_code,
         quarter=quarter,

@@ -5,16 +5,16 @@
  */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     navigation: {
-        markCurrent: function (pathname, ...hrefs) {
+        markCurrent: function (pathname, hrefs) {
             const clean = (p) => (p || '/').replace(/\/+$/, '') || '/';
             const here = clean(pathname);
-            const out = [];
-            for (const href of hrefs.flat()) {
-                const current = clean(new URL(href, window.location.origin).pathname) === here;
-                out.push(current ? 'page' : null);
-                out.push('app-service-navigation__item' + (current ? ' app-service-navigation__item--active' : ''));
-            }
-            return out;
+            const current = (hrefs || []).map(
+                (href) => clean(new URL(href, window.location.origin).pathname) === here
+            );
+            return [
+                current.map((yes) => (yes ? 'page' : null)),
+                current.map((yes) => 'app-service-navigation__item' + (yes ? ' app-service-navigation__item--active' : '')),
+            ];
         },
     },
 });

@@ -13,6 +13,10 @@ This module is the page: its layout and the choice read from the URL. Its parts 
 :mod:`dashboard.components.payment` and its callbacks in :mod:`dashboard.payment_callbacks` (registered here,
 as Dash imports the page). It reads the store only through :mod:`dashboard.data_access`.
 
+A year with no scheme offers an administrator the form that sets one up (and, when the year before has an
+agreed scheme, the form that starts this year from it with an uplift); a draft version says so at the top.
+After any change the page opens the version written.
+
 Changing a scheme is an administrator's action. The change form is shown only to those who may use it, but
 that is a courtesy: the save callback goes through :func:`data.access.require`, and the store refuses anyone
 else too, and the refusal is shown in an error summary with nothing written.
@@ -28,15 +32,16 @@ import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import auth, data_access, payment_callbacks, routes, urlstate
+from dashboard import auth, data_access, payment_callbacks, routes, scheme_setup_callbacks, urlstate
 from dashboard.components import status
 from dashboard.components.attributes import extra
 from dashboard.components.govuk import inset_text, select, warning_text
 from dashboard.components.notices import data_unavailable
-from dashboard.components.payment import sections, whatif_panel
+from dashboard.components.payment import sections, setup, whatif_panel
 from dashboard.components.payment.choice import Choice
 from dashboard.components.payment.whatif import apply_what_if, default_inputs, price
 from data import access
+from data.access import CHANGE_SCHEME, ROLE_NAMES
 
 TITLE = routes.TITLES[routes.PAYMENT]
 
@@ -145,8 +150,9 @@ def _selector(choice: Choice) -> html.Form:
     )
 
 
-def _contents(has_scheme: bool) -> html.Nav:
-    """The page's contents links; only the history when there is no scheme to show."""
+def _contents(has_scheme: bool, *, set_up: bool = False) -> html.Nav:
+    """The page's contents links; when there is no scheme to show, the set-up form (for someone who may use
+    it) and the history."""
     entries = (
         [
             ("The money", "#payment-money"),
@@ -156,6 +162,8 @@ def _contents(has_scheme: bool) -> html.Nav:
             ("Download the calculation", "#payment-downloads"),
         ]
         if has_scheme
+        else [("Set up a payment scheme", "#payment-set-up")]
+        if set_up
         else []
     )
     entries.append(("Versions and changes", "#payment-history"))
@@ -207,10 +215,114 @@ def _no_scheme(choice: Choice, message: str) -> list[Component]:
     return parts
 
 
+# --- Setting up a scheme, or starting a year from the one before -------------------------------------------
+
+
+def year_after(year: str) -> str:
+    """The financial year after ``year``: '2025/26' -> '2026/27'."""
+    first = int(year[:4]) + 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def year_before(year: str) -> str:
+    """The financial year before ``year``: '2026/27' -> '2025/26'."""
+    first = int(year[:4]) - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def _year_versions(contract: str, year: str) -> pd.DataFrame:
+    """The versions of ``contract``'s scheme for ``year`` (no KPIs); empty when it has none."""
+    versions = data_access.payment_scheme_versions(contract)
+    return versions if versions.empty else versions[versions["financial_year"] == year]
+
+
+def _agreed(contract: str, year: str) -> data_access.StoredScheme | None:
+    """The agreed scheme in force for ``year`` (its latest agreed version), or None."""
+    versions = _year_versions(contract, year)
+    agreed = versions if versions.empty else versions[versions["status"] == data_access.AGREED]
+    if agreed.empty:
+        return None
+    return data_access.payment_scheme(contract, year, int(agreed["version"].max()))[0]
+
+
+def uplift_offer(choice: Choice, from_year: str, to_year: str, *, from_this: bool) -> html.Div | None:
+    """The form that starts ``to_year`` from ``from_year``'s agreed scheme, when both years are in the
+    agreement's term, ``from_year`` has an agreed scheme and ``to_year`` has none (else None)."""
+    if from_year not in choice.years or to_year not in choice.years:
+        return None
+    if not _year_versions(choice.contract, to_year).empty:
+        return None
+    base = _agreed(choice.contract, from_year)
+    return None if base is None else setup.uplift_form(base, to_year, from_this=from_this)
+
+
+def _prefill(choice: Choice) -> setup.Prefill:
+    """The KPI rows the set-up form starts with: those of the agreement's own latest scheme, else another
+    agreement's (the agreed version in force, else the latest), else the provider KPIs in the catalogue."""
+    names = choice.agreements.set_index("code")["commissioner"]
+    others = [code for code in choice.agreements["code"] if code != choice.contract]
+    for code in [choice.contract, *others]:
+        versions = data_access.payment_scheme_versions(code)
+        if versions.empty:
+            continue
+        year = max(set(versions["financial_year"]))
+        scheme = _agreed(code, year) or data_access.payment_scheme(code, year, None)[0]
+        if scheme is None or not scheme.kpis:
+            continue
+        state = "agreed" if scheme.status == data_access.AGREED else "a draft"
+        flag = ", whose KPIs are marked illustrative" if scheme.illustrative else ""
+        return setup.Prefill(
+            setup.rows_from_scheme(scheme.kpis),
+            f"{names[code]}'s {year} scheme (version {scheme.version}, {state}{flag})",
+            scheme.illustrative,
+        )
+    rows = setup.rows_from_catalogue(data_access.catalogue(), data_access.provider_indicator_codes())
+    return setup.Prefill(rows, "the provider KPIs in the indicator catalogue, none yet included", False)
+
+
+def _set_up(choice: Choice, user: access.User) -> list[Component]:
+    """How a year with no scheme gets one: the set-up form (and the uplift form, when the year before has an
+    agreed scheme) for an administrator; for anyone else, who can set it up."""
+    uplift = uplift_offer(choice, year_before(choice.year), choice.year, from_this=False)
+    heading = html.H2(
+        f"Set up a payment scheme for {choice.year}", className="app-heading-l", id="payment-set-up"
+    )
+    if access.can(user, CHANGE_SCHEME):
+        commissioner = str(choice.agreement["commissioner"])
+        form = setup.setup_form(
+            choice.contract, commissioner, choice.year, _prefill(choice), alternative=uplift is not None
+        )
+        return [heading, *([uplift] if uplift is not None else []), form]
+    roles = " and ".join(ROLE_NAMES.get(role, role) for role in sorted(user.roles)) or "with no role"
+    also = f", or start it from the agreed {year_before(choice.year)} scheme with an uplift" if uplift else ""
+    you = (
+        f"You are using the dashboard as {user.name}, {roles}, so you cannot."
+        if user.signed_in
+        else "Sign in as an administrator to do so."
+    )
+    return [
+        heading,
+        inset_text(
+            html.P(
+                f"An administrator can set up a payment scheme for {choice.year} on this page{also}, "
+                f"with the budget from the agreement. {you}",
+                className="app-body",
+                id="payment-set-up-who",
+            )
+        ),
+    ]
+
+
 def _history(choice: Choice, user: access.User) -> html.Section:
-    """The year's versions and audit log, and the forms for someone who may change the scheme."""
+    """The year's versions and audit log, and the forms for someone who may change the scheme (with the
+    one that starts next year from this year's agreed scheme, when next year has none)."""
     versions, audit = data_access.payment_history(choice.contract, choice.year)
-    return sections.history_section(choice, user, versions, audit)
+    uplift = (
+        uplift_offer(choice, choice.year, year_after(choice.year), from_this=True)
+        if versions and access.can(user, CHANGE_SCHEME)
+        else None
+    )
+    return sections.history_section(choice, user, versions, audit, uplift=uplift)
 
 
 def _unavailable() -> html.Div:
@@ -248,6 +360,7 @@ def _page(choice: Choice, user: access.User) -> html.Div:
     none."""
     agreement = choice.agreement
     children: list[Component | None] = [
+        scheme_setup_callbacks.take_notice(),
         html.Div(id="payment-whatif-errors"),
         html.Span(
             f"{agreement['commissioner']} \u00b7 Healthy Child Programme 0-19 \u00b7 {choice.year}",
@@ -272,6 +385,7 @@ def _page(choice: Choice, user: access.User) -> html.Div:
                 )
             )
         )
+    top = len(children)  # where a draft says so, above the choice of agreement and year
     children.append(_selector(choice))
     loaded = (
         payment_callbacks.load(choice.contract, choice.year, choice.version)
@@ -282,13 +396,22 @@ def _page(choice: Choice, user: access.User) -> html.Div:
         message = data_access.payment_scheme(choice.contract, choice.year, choice.version)[1] or (
             f"{agreement['commissioner']}'s agreement has no payment scheme for {choice.year}."
         )
-        children += [_contents(False), *_no_scheme(choice, message), _history(choice, user)]
-        return html.Div(children, className="app-page app-page--payment")
+        may_set_up = access.can(user, CHANGE_SCHEME)
+        children += [
+            _contents(False, set_up=may_set_up),
+            *_no_scheme(choice, message),
+            *_set_up(choice, user),
+            _history(choice, user),
+            *_follow_link(),
+        ]
+        return html.Div([c for c in children if c is not None], className="app-page app-page--payment")
 
     scheme = loaded.scheme
     versions, _ = data_access.payment_history(choice.contract, choice.year)
     defaults = default_inputs(scheme, loaded.so_far)
     priced = price(apply_what_if(scheme, loaded.so_far, defaults), loaded.assured)
+    if scheme.status == data_access.DRAFT:
+        children.insert(top, setup.draft_notice(scheme, can_agree=access.can(user, CHANGE_SCHEME)))
     children += [
         _contents(True),
         *sections.scheme_summary(choice, scheme, versions[-1] if versions else scheme),
@@ -308,8 +431,17 @@ def _page(choice: Choice, user: access.User) -> html.Div:
             },
         ),
         dcc.Store(id="payment-defaults", data=dict(defaults)),  # a Store's data is typed as a plain dict
+        *_follow_link(),
     ]
     return html.Div([c for c in children if c is not None], className="app-page app-page--payment")
+
+
+def _follow_link() -> list[Component]:
+    """Where a change puts the link of the version to show next, which the browser then opens."""
+    return [
+        dcc.Store(id=scheme_setup_callbacks.GO),
+        html.Div(id=scheme_setup_callbacks.GO_DONE, hidden=True),
+    ]
 
 
 def _choose(name: str, label: str, options: list[tuple[str, str]], selected: str) -> html.Div:

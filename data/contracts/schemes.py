@@ -267,11 +267,19 @@ def _save(
     illustrative: bool | None,
     basis: str,
     uplift: Decimal | None,
+    first_version_only: bool = False,
 ) -> StoredScheme:
-    """Write a draft: a first version, an edit of the latest draft, or a new version after an agreed one."""
+    """Write a draft: a first version, an edit of the latest draft, or a new version after an agreed one.
+    With ``first_version_only`` a year that already has a scheme is refused (two people setting up the
+    same year at once, or a form left open after someone else did)."""
     _check_year(conn, contract, year)
     check_indicators(conn, kpis)
     latest = load_version(conn, contract, year)
+    if first_version_only and latest is not None:
+        raise ValueError(
+            f"There is already a payment scheme for {year} (version {latest.version}, {latest.status}): "
+            "change it on its page rather than setting up another."
+        )
     if basis == ENTERED and latest is not None and budget == latest.budget:
         basis, uplift = latest.budget_basis, latest.uplift  # the budget itself is unchanged
     draft = latest if latest is not None and latest.status == DRAFT else None
@@ -326,13 +334,15 @@ def save_scheme_version(
     kpis: Sequence[SchemeKpi],
     reason: str,
     illustrative: bool | None = None,
+    first_version_only: bool = False,
 ) -> StoredScheme:
     """Save a change to the agreement's scheme for ``year`` and return the version written.
 
     The latest version is edited in place while it is a draft; once agreed it is kept and a new draft
     version is added; with no version yet, version 1 is created as a draft. The budget basis becomes
     'entered' unless the budget is unchanged. ``illustrative`` None keeps the flag of the version being
-    changed (False for a first version). Only an administrator may do this; an invalid scheme is refused
+    changed (False for a first version). ``first_version_only`` refuses a year that already has a scheme
+    (setting up a year's first scheme). Only an administrator may do this; an invalid scheme is refused
     with the message of :class:`metrics.payment.Scheme`'s check, and nothing is written.
     """
     require(user, CHANGE_SCHEME)
@@ -352,6 +362,7 @@ def save_scheme_version(
             illustrative=illustrative,
             basis=ENTERED,
             uplift=None,
+            first_version_only=first_version_only,
         )
 
 
@@ -396,9 +407,12 @@ def new_year_from_uplift(
     to_year: str,
     uplift: Decimal | str,
     reason: str,
+    *,
+    first_version_only: bool = False,
 ) -> StoredScheme:
     """Draft ``to_year``'s scheme from ``from_year``'s agreed one: the budget uplifted by ``uplift``
-    (0.025 for 2.5%) and rounded half-up to the penny, the share, KPIs and illustrative flag copied."""
+    (0.025 for 2.5%) and rounded half-up to the penny, the share, KPIs and illustrative flag copied.
+    ``first_version_only`` refuses a ``to_year`` that already has a scheme."""
     require(user, CHANGE_SCHEME)
     reason = reason_given(reason)
     uplift = exact(uplift, "Uplift")
@@ -426,4 +440,5 @@ def new_year_from_uplift(
             illustrative=base.illustrative,
             basis=UPLIFT,
             uplift=uplift,
+            first_version_only=first_version_only,
         )

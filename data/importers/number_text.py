@@ -9,8 +9,11 @@ settled from every number in the file's number columns together, never cell by c
   ``1,234.5`` or ``1,234,567`` for the decimal full stop) decides it;
 * cells that could be either (``1,234`` and ``1.234``: a thousands separator, or three decimals) follow the
   cells that decide;
-* a file with cells of both kinds, or with only cells that could be either, is refused with an example,
-  because any reading of it could be wrong.
+* when nothing decides it and the only such cells are counts and denominators written like ``1,587``, the
+  commas are thousands separators: a count of people is whole, and ``1.587`` people is not a reading anyone
+  means (this is how a UK spreadsheet writes a count);
+* otherwise a file with cells of both kinds, or with only cells that could be either, is refused with an
+  example, because any reading of it could be wrong.
 
 Numbers are then rewritten with a full stop for decimals and no thousands separators (``94,7`` ->
 ``94.7``, ``12.000`` -> ``12000`` in a decimal-comma file; ``12,000`` -> ``12000`` in a decimal-point file).
@@ -49,6 +52,9 @@ _NUMBER = re.compile(
 )
 # The kinds rewritten under each convention; the others are left as they are.
 _REWRITTEN = {POINT: {POINT, EITHER_POINT, EITHER_COMMA}, COMMA: {COMMA, EITHER_POINT, EITHER_COMMA}}
+# Columns that hold whole numbers of people or events, where ``1,587`` can only be one thousand five hundred
+# and eighty-seven.
+WHOLE_COLUMNS = frozenset({"count", "denominator"})
 _RESAVE = "Save it as CSV with a full stop for decimals and no thousands separators, then import it again."
 
 
@@ -95,7 +101,7 @@ def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFr
         if not marked.empty:
             kinds[column] = marked.map({value: kind_of(value) for value in pd.unique(marked)})
     examples = _first_of_each_kind(frame, kinds, headings)
-    convention = _convention(examples)
+    convention = POINT if _only_counts_with_thousands(kinds) else _convention(examples)
     if convention is None:
         return frame
     frame = frame.copy()
@@ -107,6 +113,13 @@ def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFr
                 {value: plain(value, convention) for value in pd.unique(old)}
             )
     return frame
+
+
+def _only_counts_with_thousands(kinds: Mapping[str, pd.Series]) -> bool:
+    """True when the only cells that need a convention are counts or denominators like ``1,587``."""
+    found = {(column, kind) for column, column_kinds in kinds.items() for kind in pd.unique(column_kinds)}
+    needing = {(column, kind) for column, kind in found if kind not in (PLAIN, OTHER)}
+    return bool(needing) and all(kind == EITHER_COMMA and column in WHOLE_COLUMNS for column, kind in needing)
 
 
 def _first_of_each_kind(

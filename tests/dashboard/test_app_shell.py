@@ -173,25 +173,62 @@ def test_the_skip_link_comes_first_and_targets_the_main_region(shell):
     assert str(main[0]["props"]["tabIndex"]) == "-1"  # so following the skip link moves the focus
 
 
+def _nav_links(shell_json: dict) -> list[tuple[str, str]]:
+    nav = next(c for c in _walk_json(shell_json, []) if c["type"] == "Nav")
+    assert nav["props"]["aria-label"] == "Menu"
+    return [(c["props"]["children"], c["props"]["href"]) for c in _walk_json(nav, []) if c["type"] == "A"]
+
+
+READING_PAGES = [
+    ("Scorecard", "/"),
+    ("Payment", "/payment"),
+    ("Exceptions", "/exceptions"),
+    ("Quarter", "/quarter"),
+    ("About", "/about"),
+    ("Data sources", "/data-sources"),
+    ("Accessibility", "/accessibility"),
+]
+WITH_LOADING = [
+    *READING_PAGES[:4],
+    ("Load data", "/upload"),
+    ("Import history", "/imports"),
+    *READING_PAGES[4:],
+]
+
+
 def test_header_names_the_service_and_navigation_links_only_to_pages_that_exist(shell):
     components = _walk_json(shell, [])
     assert any(c["type"] == "Header" and SERVICE_NAME in json.dumps(c) for c in components)
-    nav = next(c for c in components if c["type"] == "Nav")
-    assert nav["props"]["aria-label"] == "Menu"
-    links = [c["props"] for c in _walk_json(nav, []) if c["type"] == "A"]
-    assert [(link["children"], link["href"]) for link in links] == [
-        ("Scorecard", "/"),
-        ("Payment", "/payment"),
-        ("Exceptions", "/exceptions"),
-        ("Quarter", "/quarter"),
-        ("Load data", "/upload"),
-        ("Import history", "/imports"),
-        ("About", "/about"),
-        ("Data sources", "/data-sources"),
-        ("Accessibility", "/accessibility"),
-    ]
+    links = _nav_links(shell)
     registered = {p["path"] for p in dash.page_registry.values()}
-    assert all(path in registered for _, path in NAVIGATION if path in {link["href"] for link in links})
+    assert all(path in registered for _, path in links)
+    assert {path for _, path in NAVIGATION} <= registered
+
+
+def test_a_viewer_is_not_offered_loading_data_or_the_import_history(shell):
+    assert _nav_links(shell) == READING_PAGES  # the module's client is a signed-in viewer
+
+
+@pytest.mark.parametrize("role", ["officer", "admin"])
+def test_officers_and_administrators_are_offered_loading_data_and_the_import_history(app, role):
+    shell_json = signed_in_client(app, role).get("/_dash-layout").get_json()
+    assert _nav_links(shell_json) == WITH_LOADING
+
+
+def test_the_navigation_follows_whoever_is_signed_in_on_each_page_load(app):
+    officer = signed_in_client(app, "officer")
+    viewer = signed_in_client(app, "viewer")
+    assert ("Load data", "/upload") in _nav_links(officer.get("/_dash-layout").get_json())
+    assert ("Load data", "/upload") not in _nav_links(viewer.get("/_dash-layout").get_json())
+    assert ("Load data", "/upload") in _nav_links(officer.get("/_dash-layout").get_json())
+    officer.post("/sign-out", data={"csrf_token": officer.environ_base["HTTP_X_CSRFTOKEN"]})
+    assert ("Load data", "/upload") not in _nav_links(officer.get("/_dash-layout").get_json()), "signed out"
+
+
+def test_a_reader_of_a_public_dashboard_is_not_offered_loading_data_or_the_import_history(engine):
+    public = create_app(engine, cache_config={"CACHE_TYPE": "NullCache"}, public=True)
+    shell_json = public.server.test_client().get("/_dash-layout").get_json()
+    assert _nav_links(shell_json) == READING_PAGES
 
 
 def test_footer_names_sources_licence_and_links_to_the_accessibility_statement(shell):

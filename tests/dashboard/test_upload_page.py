@@ -1,20 +1,23 @@
 """The upload page and the import history, driven through their callbacks as the browser would: a preview
-writes nothing, Confirm loads exactly the previewed file, Cancel discards it, and only an administrator can
-roll an import back (a forged request from anyone else is refused with nothing written)."""
+writes nothing, Confirm loads exactly the previewed file, Cancel discards it; only an administrator can roll
+an import back, after confirming what it will do (a forged request from anyone else is refused with nothing
+written); and a viewer who goes to either page's address gets a plain refusal, not a form."""
 
 from __future__ import annotations
 
 import base64
 
+import dash
 import pytest
 
 from dashboard import create_app, imports_callbacks, pending_uploads, upload_callbacks
+from dashboard.components.upload.history import CANCEL, CONFIRM, ROLL_BACK
 from data import schema
 from data.db import make_engine
 from data.imports import history
 from tests.conftest import copy_store
-from tests.dashboard.pages import by_id, find, render, text
-from tests.dashboard.signing_in import signed_in_as
+from tests.dashboard.pages import by_id, find, render, route, text
+from tests.dashboard.signing_in import signed_in_as, signed_in_client, token
 from tests.data.helpers import count_rows
 from tests.data.upload_helpers import CAMBS, PBORO, provider_codes, return_bytes, value_of
 
@@ -123,10 +126,14 @@ def test_only_the_person_who_previewed_a_file_can_load_it(app, engine, monkeypat
     assert "previewed by Olu Officer; only they can load it" in text(errors)
 
 
-def test_history_shows_the_import_and_only_an_admin_can_roll_it_back(app, engine, monkeypatch):
+def _load(app, monkeypatch, content: bytes, name: str = "r.csv"):
     _as(monkeypatch, "Olu Officer", "officer")
-    *_, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(_good_and_bad(engine)), "r.csv")
+    *_, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(content), name)
     _callback(app, upload_callbacks.confirm_upload, token)
+
+
+def test_history_shows_the_import_and_only_an_admin_can_roll_it_back(app, engine, monkeypatch):
+    _load(app, monkeypatch, _good_and_bad(engine))
     page = render(app, "/imports")
     row = text(by_id(page, "imports-table"))
     assert "r.csv" in row and "Olu Officer" in row and "✓ Loaded" in row
@@ -134,6 +141,8 @@ def test_history_shows_the_import_and_only_an_admin_can_roll_it_back(app, engine
     assert "Row 2" not in text(page) and "count 12 is more than the denominator 10" in text(page)
     (batch,) = history(engine)
     batch_id = batch.batch_id
+    asked, _, hidden = _callback(app, imports_callbacks.on_click, ROLL_BACK, batch_id)
+    assert "Only an administrator can roll back an import" in text(asked) and hidden is False
     refused = _callback(app, imports_callbacks.roll_back, batch_id)
     assert "Only an administrator can roll back an import" in text(refused)
     code = provider_codes(engine)[0]
@@ -141,5 +150,97 @@ def test_history_shows_the_import_and_only_an_admin_can_roll_it_back(app, engine
     _as(monkeypatch, "Ada Admin", "admin")
     assert "Roll back this import" in text(by_id(render(app, "/imports"), "imports-table"))
     done = _callback(app, imports_callbacks.roll_back, batch_id)
-    assert "1 rows it loaded were removed and 0 earlier figures restored" in text(done)
+    assert "the previous values of 0 figures were restored and 1 new figure removed" in text(done)
     assert value_of(engine, code, CAMBS, "2025/26 Q1") is None
+
+
+def test_rolling_back_asks_first_with_the_counts_and_cancel_changes_nothing(app, engine, monkeypatch):
+    code = provider_codes(engine)[0]
+    _load(app, monkeypatch, return_bytes([[code, CAMBS, "2025/26 Q1", 90, 100, "", "", ""]]), "first.csv")
+    _load(
+        app,
+        monkeypatch,
+        return_bytes(
+            [
+                [code, CAMBS, "2025/26 Q1", 95, 100, "", "", ""],  # changes a figure
+                [code, CAMBS, "2025/26 Q2", 80, 100, "", "", ""],  # adds one
+                [code, PBORO, "2025/26 Q2", 70, 100, "", "", ""],  # and another
+            ]
+        ),
+        "second.csv",
+    )
+    second = next(b for b in history(engine) if b.file_name == "second.csv")
+    _as(monkeypatch, "Ada Admin", "admin")
+    panel, unchanged, hidden = _callback(app, imports_callbacks.on_click, ROLL_BACK, second.batch_id)
+    words = text(panel)
+    assert "Roll back the import of second.csv?" in words
+    assert "Loaded by Olu Officer on" in words
+    assert "This will restore the previous values of 1 figure and remove 2 new figures." in words
+    assert [b.children for b in find(panel, lambda c: type(c).__name__ == "Button")] == [
+        "Roll back",
+        "Cancel",
+    ]
+    assert hidden is True and unchanged is dash.no_update, "the history steps aside meanwhile"
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") == pytest.approx(95), "asking changed nothing"
+
+    cancelled, _, hidden = _callback(app, imports_callbacks.on_click, CANCEL, second.batch_id)
+    assert text(cancelled) == "Nothing was rolled back." and hidden is False
+    assert value_of(engine, code, CAMBS, "2025/26 Q2") == pytest.approx(80)
+    assert [b.status for b in history(engine)] == ["loaded", "loaded"]
+
+    done, _, hidden = _callback(app, imports_callbacks.on_click, CONFIRM, second.batch_id)
+    assert "the previous values of 1 figure were restored and 2 new figures removed" in text(done)
+    assert "Show the updated history" in text(done) and hidden is True, "the old history stays aside"
+    assert "↶ Rolled back by Ada Admin" in text(by_id(render(app, "/imports"), "imports-table"))
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") == pytest.approx(90)
+    assert value_of(engine, code, CAMBS, "2025/26 Q2") is None
+
+
+def test_an_import_that_cannot_be_rolled_back_says_why_before_asking(app, engine, monkeypatch):
+    code = provider_codes(engine)[0]
+    _load(app, monkeypatch, return_bytes([[code, CAMBS, "2025/26 Q1", 90, 100, "", "", ""]]), "first.csv")
+    _load(app, monkeypatch, return_bytes([[code, CAMBS, "2025/26 Q1", 95, 100, "", "", ""]]), "later.csv")
+    first = next(b for b in history(engine) if b.file_name == "first.csv")
+    _as(monkeypatch, "Ada Admin", "admin")
+    shown, _, hidden = _callback(app, imports_callbacks.on_click, ROLL_BACK, first.batch_id)
+    assert "a later import, later.csv" in text(shown) and "Roll that import back first." in text(shown)
+    assert hidden is False and find(shown, lambda c: type(c).__name__ == "Button") == []
+
+
+def test_a_forged_confirmation_from_an_officer_is_refused_and_writes_nothing(app, engine, monkeypatch):
+    code = provider_codes(engine)[0]
+    _load(app, monkeypatch, return_bytes([[code, CAMBS, "2025/26 Q1", 90, 100, "", "", ""]]))
+    (batch,) = history(engine)
+    _as(monkeypatch, "Olu Officer", "officer")
+    refused, _, hidden = _callback(app, imports_callbacks.on_click, CONFIRM, batch.batch_id)
+    assert "Only an administrator can roll back an import" in text(refused) and hidden is False
+    assert value_of(engine, code, CAMBS, "2025/26 Q1") == pytest.approx(90)
+    assert [b.status for b in history(engine)] == ["loaded"]
+
+
+@pytest.mark.parametrize(
+    ("path", "refusal", "form"),
+    [
+        ("/upload", "Only an officer or an administrator can load data", "Upload"),
+        ("/imports", "Only an officer or an administrator can see the import history", "Table"),
+    ],
+)
+def test_a_viewer_going_to_the_address_gets_a_plain_refusal_not_a_form(app, path, refusal, form):
+    client = signed_in_client(app, "viewer")
+    content = route(client, path)["_pages_content"]["children"]
+    words = str(content)
+    assert refusal in words and "Sam Jones, a viewer" in words
+    assert f"'type': '{form}'" not in words
+    assert "Roll back" not in words and "Load this file" not in words
+
+
+@pytest.mark.parametrize("path", ["/upload", "/imports"])
+def test_a_reader_of_a_public_dashboard_gets_the_same_refusal(engine, tmp_path, path):
+    public = create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"}, public=True)
+    public.server.instance_path = str(tmp_path)
+    reader = public.server.test_client()
+    assert reader.get(path).status_code == 200  # a public page, which hands out the security token
+    reader.environ_base["HTTP_X_CSRFTOKEN"] = token(reader)
+    content = str(route(reader, path)["_pages_content"]["children"])
+    assert "Only an officer or an administrator can" in content
+    assert "'type': 'Upload'" not in content and "imports-table" not in content

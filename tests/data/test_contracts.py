@@ -260,6 +260,47 @@ def test_next_year_is_drafted_from_an_uplift_rounded_to_the_penny(any_store):
         new_year_from_uplift(any_store, ADMIN, CCC, YEAR, "2027/28", Decimal("0.025"), "Skipping a year")
 
 
+def test_setting_up_or_uplifting_into_a_year_that_has_a_scheme_is_refused_and_nothing_is_written(any_store):
+    kpis = (SchemeKpi("C2", "hv-new-birth-visit-14d", "New birth visit within 14 days", Decimal(1), 90),)
+    first = save_scheme_version(
+        any_store,
+        ADMIN,
+        PCC,
+        YEAR,
+        budget=Decimal("4200000.00"),
+        share=Decimal("0.03"),
+        kpis=kpis,
+        reason="Budget from the agreement",
+        first_version_only=True,
+    )
+    assert (first.version, first.status) == (1, "draft")
+    before = _counts(any_store)
+    with pytest.raises(
+        ValueError, match=r"There is already a payment scheme for 2025/26 \(version 1, draft\)"
+    ):
+        save_scheme_version(
+            any_store,
+            ADMIN,
+            PCC,
+            YEAR,
+            budget=Decimal("5000000.00"),
+            share=Decimal("0.03"),
+            kpis=kpis,
+            reason="Set up twice",
+            first_version_only=True,
+        )
+    assert _counts(any_store) == before
+    new_year_from_uplift(any_store, ADMIN, CCC, YEAR, "2026/27", Decimal("0.025"), "Pay award")
+    before = _counts(any_store)
+    with pytest.raises(ValueError, match="There is already a payment scheme for 2026/27"):
+        new_year_from_uplift(
+            any_store, ADMIN, CCC, YEAR, "2026/27", Decimal("0.03"), "Again", first_version_only=True
+        )
+    assert _counts(any_store) == before
+    assert get_scheme(any_store, PCC, YEAR).budget == Decimal("4200000.00")
+    assert get_scheme(any_store, CCC, "2026/27").budget == Decimal("9354260.70")
+
+
 def test_entering_a_different_budget_on_an_uplifted_draft_makes_it_entered(store):
     draft = new_year_from_uplift(store, ADMIN, CCC, YEAR, "2026/27", Decimal("0.025"), "Pay award")
     entered = save_scheme_version(

@@ -66,14 +66,22 @@ def test_text_that_is_not_a_number_is_left_for_validation():
     assert common[["count", "denominator", "value"]].values.tolist() == [["12%", "n/a", "61.7"]]
 
 
+def test_counts_written_with_thousands_commas_read_as_whole_numbers():
+    raw = provider_return(
+        [["a", "E1", "2024/25 Q1", "52", "100", "52"], ["a", "E2", "2024/25 Q1", "1,587", "1,702", "93"]]
+    )
+    common = to_common(raw, PROVIDER_RETURN)
+    assert common[["count", "denominator"]].values.tolist() == [["52", "100"], ["1587", "1702"]]
+
+
 def test_numbers_that_could_be_read_two_ways_refuse_the_file_with_an_example():
     raw = provider_return(
-        [["a", "E1", "2024/25 Q1", "52", "100", "52"], ["a", "E2", "2024/25 Q1", "1,234", "2,345", "52"]]
+        [["a", "E1", "2024/25 Q1", "52", "100", "52"], ["a", "E2", "2024/25 Q1", "1,234", "2,345", "1,234"]]
     )
     with pytest.raises(FileProblem) as refused:
         to_common(raw, PROVIDER_RETURN)
     assert str(refused.value) == (
-        "The file's numbers could be read two ways: '1,234' (row 3, column numerator) could be 1234 or "
+        "The file's numbers could be read two ways: '1,234' (row 3, column value) could be 1234 or "
         "1.234, and no number in the file shows which. Save it as CSV with a full stop for decimals and no "
         "thousands separators, then import it again."
     )

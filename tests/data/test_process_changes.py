@@ -167,3 +167,14 @@ def test_a_version_2_store_gains_the_process_changes_table(any_store):
     with any_store.connect() as conn:
         versions = conn.execute(sa.select(schema.schema_version.c.version)).scalars().all()
     assert sorted(versions) == [2, schema.SCHEMA_VERSION]
+
+
+def test_recording_and_withdrawing_move_the_data_generation(with_series):
+    """Every worker's cache is filed under the generation, so each must see a change made by another."""
+    from data.generation import data_generation
+
+    before = data_generation(with_series)
+    change = _record(with_series)
+    recorded = data_generation(with_series)
+    process_changes.withdraw(with_series, OFFICER, change.id)
+    assert len({before, recorded, data_generation(with_series)}) == 3

@@ -39,8 +39,10 @@ def quality_section(
         f"Data quality: {quality.quarter} return", className="app-heading-l", id=f"{id}-heading"
     )
     rule = html.P(
-        f"A figure is late when it was first loaded more than {data_access.LATE_AFTER_DAYS // 7} weeks "
-        f"after the quarter ended: for {quality.quarter}, after {formatting.date(quality.deadline)}. "
+        f"A figure is late when the provider's return that first held it was loaded more than "
+        f"{data_access.LATE_AFTER_DAYS // 7} weeks after the quarter ended: for {quality.quarter}, after "
+        f"{formatting.date(quality.deadline)}. Figures from the bundled data and public sources are never "
+        "late. "
         "A KPI is missing when the return holds figures for the quarter but none for it.",
         className="app-body",
     )

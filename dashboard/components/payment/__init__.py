@@ -8,6 +8,7 @@
 * :mod:`.charts`: the budget split and the forecast as charts, each with its table and CSV;
 * :mod:`.tables`: the KPI table, and the scheme's versions and audit log;
 * :mod:`.forms`: the what-if inputs, the error summary, and the forms that change or agree a scheme;
+* :mod:`.setup`: the forms that set up a year's first scheme or start it from an uplift, and the draft notice;
 * :mod:`.whatif_panel`: the what-if notice and the money beside the what-if inputs;
 * :mod:`.sections`: the page's sections, put together from the parts above.
 

@@ -246,15 +246,17 @@ def downloads_section(scheme: StoredScheme) -> html.Section:
     )
 
 
-def _who(user: access.User) -> html.P:
-    """Who is using the page, in which role, and whether they can change the scheme."""
+def _who(user: access.User, *, has_scheme: bool = True) -> html.P:
+    """Who is using the page, in which role, and whether they can change (or set up) the scheme."""
     roles = " and ".join(ROLE_NAMES.get(role, role) for role in sorted(user.roles)) or "no role"
     return html.P(
         [
             f"You are using the dashboard as {user.name}, {roles}. ",
             "Only an administrator can change a payment scheme."
             if not access.can(user, CHANGE_SCHEME)
-            else "You can change this scheme at the bottom of the page.",
+            else "You can change this scheme at the bottom of the page."
+            if has_scheme
+            else "You can set up this year's scheme above.",
         ],
         className="app-body-s app-secondary",
         id="payment-who",
@@ -262,13 +264,19 @@ def _who(user: access.User) -> html.P:
 
 
 def history_section(
-    choice: Choice, user: access.User, versions: Sequence[StoredScheme], audit: pd.DataFrame
+    choice: Choice,
+    user: access.User,
+    versions: Sequence[StoredScheme],
+    audit: pd.DataFrame,
+    *,
+    uplift: Component | None = None,
 ) -> html.Section:
-    """The year's versions and audit log, then the forms that change and agree the scheme for someone who
-    may use them, or a note saying why they are not shown."""
+    """The year's versions and audit log, then the forms that change and agree the scheme (and ``uplift``,
+    the form that starts next year from this one) for someone who may use them, or a note saying why they
+    are not shown."""
     parts: list[Component | None] = [
         html.H2("Versions and changes", className="app-heading-l", id="payment-history"),
-        _who(user),
+        _who(user, has_scheme=bool(versions)),
     ]
     if versions:
         parts += [
@@ -281,7 +289,7 @@ def history_section(
         )
     if versions and access.can(user, CHANGE_SCHEME):
         latest = versions[-1]
-        parts += [change_form(latest), agree_form(latest)]
+        parts += [change_form(latest), agree_form(latest), uplift]
     elif versions:
         roles = ", ".join(sorted(user.roles)) or "no role"
         parts.append(

@@ -1,16 +1,21 @@
 """The import history: one table of every import (who, what, when, the counts, the status), then each
 import's rejected rows, and, for an administrator, a "Roll back this import" button for each import that
-loaded and has not been rolled back."""
+loaded and has not been rolled back; and the confirmation that button asks for before anything changes."""
 
 from __future__ import annotations
 
 from dash import html
 
 from dashboard import data_access
-from dashboard.components.govuk import details, table
-from dashboard.data_access import ImportBatch
-from dashboard.formatting import date_time
+from dashboard.components.attributes import extra
+from dashboard.components.govuk import details, table, warning_text
+from dashboard.data_access import ImportBatch, RollbackPlan
+from dashboard.formatting import date_time, plural
 from data.access import ROLL_BACK_IMPORT, User, can
+
+ROLL_BACK = "imports-roll-back"
+CONFIRM = "imports-confirm-roll-back"
+CANCEL = "imports-cancel-roll-back"
 
 STATUS_WORDS = {
     "loaded": "✓ Loaded",
@@ -20,9 +25,10 @@ STATUS_WORDS = {
 }
 
 
-def roll_back_id(batch_id: str) -> dict:
-    """The pattern-matching id of a batch's roll-back button."""
-    return {"type": "imports-roll-back", "batch": batch_id}
+def roll_back_id(batch_id: str, kind: str = ROLL_BACK) -> dict:
+    """The pattern-matching id of a batch's roll-back button (or, with ``kind``, its confirm or cancel
+    button)."""
+    return {"type": kind, "batch": batch_id}
 
 
 def _status(batch: ImportBatch) -> str:
@@ -103,3 +109,56 @@ def history_section(user: User) -> list:
         sections.append(html.H2("Rejected rows", className="app-heading-m"))
         sections += [rejected_section(b, data_access.import_rejections(b.batch_id)) for b in with_rejects]
     return sections
+
+
+def confirm_panel(plan: RollbackPlan) -> html.Div:
+    """The question an administrator answers before an import is rolled back: which import, what the
+    rollback will do to the figures (from the store), then "Roll back" or "Cancel"."""
+    restored = plural(plan.figures_restored, "figure")
+    removed = plural(plan.figures_removed, "new figure")
+    return html.Div(
+        [
+            html.H2(
+                f"Roll back the import of {plan.file_name}?",
+                className="app-heading-l",
+                id="imports-confirm-heading",
+            ),
+            html.P(
+                f"Loaded by {plan.imported_by} on {date_time(plan.started_at)}.",
+                className="app-body",
+            ),
+            html.P(
+                f"This will restore the previous values of {restored} and remove {removed}.",
+                className="app-body-l",
+                id="imports-confirm-counts",
+            ),
+            warning_text(
+                "Every page will show the figures as they were before this import. To load its figures "
+                "again, upload the file again."
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Roll back",
+                        id=roll_back_id(plan.batch_id, CONFIRM),
+                        n_clicks=0,
+                        className="app-button app-button--warning",
+                        type="button",
+                    ),
+                    html.Button(
+                        "Cancel",
+                        id=roll_back_id(plan.batch_id, CANCEL),
+                        n_clicks=0,
+                        className="app-button app-button--secondary",
+                        type="button",
+                        autoFocus=True,
+                    ),
+                ],
+                className="app-button-group",
+            ),
+        ],
+        id="imports-confirm",
+        role="region",
+        className="app-imports__confirm",
+        **extra({"aria-labelledby": "imports-confirm-heading"}),
+    )

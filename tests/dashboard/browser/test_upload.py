@@ -1,7 +1,9 @@
 """Loading data through the web in headless Chromium: an officer uploads a provider return with good and bad
 rows, sees exactly which rows are rejected and why, confirms, and the indicator page shows the new figure
-while the dashboard keeps serving; an administrator then rolls the import back from the history and the
-previous figure returns. axe-core checks the upload page with its preview."""
+while the dashboard keeps serving; an administrator then rolls the import back from the history, first
+cancelling at the confirmation and then confirming, and the previous figure returns. axe-core checks the
+upload page with its preview and the confirmation. The navigation offers loading data and the import
+history only to those who may use them, and a viewer who types either address gets a plain refusal."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from data import schema
 from data.db import make_engine
 from tests.dashboard.browser.conftest import signed_in
-from tests.dashboard.browser.steps import BLOCKING, WCAG_22_AA
+from tests.dashboard.browser.steps import BLOCKING, WCAG_22_AA, assert_accessible
 from tests.dashboard.signing_in import NAMES
 from tests.data.upload_helpers import CAMBS, PBORO, return_bytes
 
@@ -103,6 +105,22 @@ def test_upload_check_confirm_then_roll_back(page, browser, database_url, monkey
     row = page.locator("#imports-table tbody tr").first
     assert "return.csv" in row.inner_text() and NAMES["officer"] in row.inner_text()
     row.get_by_role("button", name="Roll back this import").click()
+    page.wait_for_selector("#imports-confirm")
+    assert page.locator("#imports-confirm h2").inner_text() == "Roll back the import of return.csv?"
+    assert page.locator("#imports-confirm-counts").inner_text() == (
+        "This will restore the previous values of 1 figure and remove 0 new figures."
+    )
+    assert page.locator("#imports-table").is_hidden(), "the history steps aside while the admin decides"
+    assert page.evaluate("document.activeElement.textContent") == "Cancel", "the focus moves to the question"
+    assert_accessible(page, "the roll-back confirmation")
+    page.get_by_role("button", name="Cancel").click()
+    page.wait_for_selector("#imports-cancelled")
+    _open(other, INDICATOR, "#indicator-latest-value")
+    assert "77.7%" in other.locator("#indicator-latest-value").inner_text(), "cancelling changed nothing"
+
+    page.locator("#imports-table tbody tr").first.get_by_role("button", name="Roll back this import").click()
+    page.wait_for_selector("#imports-confirm")
+    page.get_by_role("button", name="Roll back", exact=True).click()
     page.wait_for_selector("#imports-rolled-back, #imports-error-summary")
     assert page.locator("#imports-error-summary").count() == 0, page.inner_text("#imports-outcome")
     page.get_by_role("link", name="Show the updated history").click()
@@ -111,3 +129,26 @@ def test_upload_check_confirm_then_roll_back(page, browser, database_url, monkey
     _open(other, INDICATOR, "#indicator-latest-value")
     assert other.locator("#indicator-latest-value").inner_text() == before
     other.close()
+
+
+def _menu(page) -> list[str]:
+    return page.locator("nav[aria-label='Menu'] a").all_inner_texts()
+
+
+def test_only_officers_and_administrators_are_offered_loading_and_the_history(page):
+    _open(page, "/")
+    assert "Load data" not in _menu(page) and "Import history" not in _menu(page), "a public reader"
+    _as(page, "viewer")
+    _open(page, "/")
+    assert "Load data" not in _menu(page) and "Import history" not in _menu(page), "a viewer"
+    _open(page, "/upload")
+    assert "Only an officer or an administrator can load data" in page.inner_text("main")
+    assert page.locator("input[type=file]").count() == 0
+    _open(page, "/imports")
+    assert "Only an officer or an administrator can see the import history" in page.inner_text("main")
+    assert page.locator("#imports-table").count() == 0
+
+    _as(page, "officer")
+    _open(page, "/upload")
+    assert _menu(page)[4:6] == ["Load data", "Import history"]
+    assert page.locator("nav[aria-label='Menu'] a[aria-current='page']").inner_text() == "Load data"

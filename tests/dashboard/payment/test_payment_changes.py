@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import dash
 import pytest
 import sqlalchemy as sa
 
@@ -39,8 +40,9 @@ def test_a_viewer_who_forges_the_save_request_is_refused_and_nothing_is_written(
     assert "You are using the dashboard as Sam Jones, a viewer." in text_of(find_id(page, "payment-who"))
     before = row_counts(engine)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        shown = payment.save_change(1, *_save_args(engine))
+        shown, go_to = payment.save_change(1, *_save_args(engine))
     summary = shown[0]
+    assert go_to is dash.no_update, "the page stays where it is"
     assert summary.id == "payment-change-error-summary" and summary.role == "alert"
     assert (
         "Only an administrator can change a payment scheme; you are signed in as Sam Jones (viewer)."
@@ -50,8 +52,10 @@ def test_a_viewer_who_forges_the_save_request_is_refused_and_nothing_is_written(
     assert get_scheme(engine, CCC, YEAR).version == 1
 
 
-def _forged_save(engine) -> dict:
+def _forged_save(app, engine) -> dict:
     """The save request as the browser would send it, built by hand: no page, no form, no button."""
+    output = next(key for key in app.callback_map if '"type":"payment-change-result"' in key)
+    go = output.rsplit("...", 1)[1].removesuffix("..")
 
     def form(kind):
         return {"form": "scheme", "type": f"payment-{kind}"}
@@ -65,8 +69,11 @@ def _forged_save(engine) -> dict:
         ]
 
     return {
-        "output": '{"form":["ALL"],"type":"payment-change-result"}.children',
-        "outputs": [{"id": form("change-result"), "property": "children"}],
+        "output": output,
+        "outputs": [
+            [{"id": form("change-result"), "property": "children"}],
+            {"id": "payment-go", "property": go.removeprefix("payment-go.")},
+        ],
         "inputs": [[{"id": form("change-save"), "property": "n_clicks", "value": 1}]],
         "state": [
             [{"id": form("change-context"), "property": "data", "value": context}],
@@ -84,7 +91,7 @@ def _forged_save(engine) -> dict:
 def test_a_forged_save_request_to_the_dashboard_is_refused_by_the_server(app, engine):
     before = row_counts(engine)
     client = signed_in_client(app, "viewer")
-    response = client.post("/_dash-update-component", json=_forged_save(engine))
+    response = client.post("/_dash-update-component", json=_forged_save(app, engine))
     assert response.status_code == 200
     shown = json.dumps(response.get_json(), ensure_ascii=False)
     assert "There is a problem" in shown
@@ -99,7 +106,8 @@ def test_an_officer_cannot_agree_a_scheme_either(app, engine, monkeypatch, payme
     signed_in_as(monkeypatch, "Kim Lee", "officer")
     before = row_counts(engine)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        shown = payment.agree_change(1, {"contract": CCC, "year": YEAR}, "Agreed at the meeting")
+        shown, go_to = payment.agree_change(1, {"contract": CCC, "year": YEAR}, "Agreed at the meeting")
+    assert go_to is dash.no_update
     assert "Only an administrator can change a payment scheme" in text_of(shown)
     assert row_counts(engine) == before
 
@@ -110,8 +118,9 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
     page = render_payment(app, contract=CCC, year=YEAR)
     assert find_id(page, "payment-change-form") is not None
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        shown = payment.save_change(1, *_save_args(engine))
+        shown, go_to = payment.save_change(1, *_save_args(engine))
     assert "Version 2 saved as a draft." in text_of(shown)
+    assert go_to == "/payment?contract=ccc-hcp-s75&version=2&year=2025/26", "the page goes to version 2"
     latest = get_scheme(engine, CCC, YEAR)
     assert (latest.version, latest.status, latest.created_by, latest.kpis[0].target) == (
         2,
@@ -130,8 +139,11 @@ def test_an_administrator_saves_a_new_draft_version_with_who_when_and_why(admin,
     )
 
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        agreed = payment.agree_change(1, {"contract": CCC, "year": YEAR}, "Agreed at the contract meeting")
+        agreed, go_to = payment.agree_change(
+            1, {"contract": CCC, "year": YEAR}, "Agreed at the contract meeting"
+        )
     assert "Version 2 is agreed and now in force." in text_of(agreed)
+    assert go_to == "/payment?contract=ccc-hcp-s75&version=2&year=2025/26"
     assert "Payment scheme version 2, agreed: the scheme in force." in text_of(
         render_payment(app, contract=CCC, year=YEAR)
     )
@@ -148,7 +160,7 @@ def test_a_store_that_cannot_be_written_says_so_and_nothing_changes(app, engine,
     monkeypatch.setattr(contracts, "save_scheme_version", read_only)
     before = row_counts(engine)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        shown = payment.save_change(1, *_save_args(engine))
+        shown, _ = payment.save_change(1, *_save_args(engine))
     assert shown[0].id == "payment-change-error-summary"
     assert "the dashboard could not write to its data store" in text_of(shown)
     assert row_counts(engine) == before
@@ -175,7 +187,7 @@ def test_an_invalid_change_is_explained_with_a_link_to_the_field_and_nothing_is_
 ):
     before = row_counts(engine)
     with app.server.test_request_context("/_dash-update-component", method="POST"):
-        shown = payment.save_change(1, *_save_args(engine, **args))
+        shown, _ = payment.save_change(1, *_save_args(engine, **args))
     link = shown[0].children[1].children[0].children
     assert (link.children, link.href) == (message, field)
     assert row_counts(engine) == before
