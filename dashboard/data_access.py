@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache, clear_all
-from data import contracts, imports, monitoring, monitoring_quality, queries, users
+from data import contracts, imports, monitoring, monitoring_quality, process_changes, queries, users
 from data.access import User
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
@@ -573,3 +573,62 @@ from data.exports import OPEN_GOVERNMENT_LICENCE as OPEN_GOVERNMENT_LICENCE  # n
 from data.exports import csv_text as export_csv  # noqa: E402, F401
 from data.exports import frame_csv as frame_csv  # noqa: E402
 from data.exports import table_workbook as table_workbook  # noqa: E402
+
+# --- Process changes for SPC (the indicator page's SPC view) ------------------------------------------------
+#
+# An officer records a change to how a service works; the SPC limits are worked out afresh from it, on the
+# indicator page and the scorecard alike. A write checks who is making it (data.access.require, inside
+# data.process_changes) and then clears the whole cache, as every scorecard judgement may change with it.
+
+ProcessChange = process_changes.ProcessChange
+ProcessChangeError = process_changes.ProcessChangeError
+MAX_PROCESS_CHANGE_REASON = process_changes.MAX_REASON
+
+
+@cache.memoize()
+def process_changes_for(
+    indicator_code: str, area_code: str, include_withdrawn: bool = False
+) -> list[ProcessChange]:
+    """The process changes that apply to the indicator in ``area_code`` (its own and every area's), by date;
+    withdrawn ones too when ``include_withdrawn``."""
+    return _read(
+        lambda e: process_changes.changes_for(
+            e, indicator_code, area_code, include_withdrawn=include_withdrawn
+        )
+    )
+
+
+def _process_change_write(function, *args, **kwargs):
+    """Write through ``function``, then forget every cached read (see :func:`_write`)."""
+    try:
+        result = function(engine(), *args, **kwargs)
+    except SQLAlchemyError as error:
+        current_app.logger.exception("Writing to the store failed")
+        raise DataUnavailable(str(error).splitlines()[0]) from error
+    clear_all()
+    return result
+
+
+def record_process_change(
+    user: User,
+    *,
+    indicator_code: str,
+    area_code: str | None,
+    change_date: dt_date | None,
+    reason: str | None,
+) -> ProcessChange:
+    """Record a process change as ``user`` (data.process_changes.record): an officer or administrator only;
+    ``area_code`` None for every area."""
+    return _process_change_write(
+        process_changes.record,
+        user,
+        indicator_code=indicator_code,
+        area_code=area_code,
+        change_date=change_date,
+        reason=reason,
+    )
+
+
+def withdraw_process_change(user: User, change_id: str) -> ProcessChange:
+    """Withdraw a process change as ``user`` (kept in the history, no longer splitting the limits)."""
+    return _process_change_write(process_changes.withdraw, user, change_id)

@@ -8,7 +8,7 @@ counts is the one here, made by the store function itself.
 Roles:
 
 * ``admin``: everything: users, targets, payment schemes, extension decisions, rolling back an import;
-* ``officer``: loads data, writes commentary and remedial actions;
+* ``officer``: loads data, writes commentary and remedial actions, records process changes for SPC;
 * ``viewer``: reads only (committee members).
 
 :func:`command_line_user` is who runs the ``kpi`` command line: ``KPI_USER`` (default: the operating-system
@@ -28,6 +28,7 @@ IMPORT_DATA = "import data"
 ROLL_BACK_IMPORT = "roll back an import"
 WRITE_COMMENTARY = "write commentary"
 MANAGE_ACTIONS = "record and update remedial actions"
+RECORD_PROCESS_CHANGE = "record or withdraw a process change"
 CHANGE_TARGETS = "change targets and the indicator catalogue"
 MANAGE_USERS = "add and disable users"
 
@@ -39,6 +40,7 @@ PERMISSIONS = frozenset(
         ROLL_BACK_IMPORT,
         WRITE_COMMENTARY,
         MANAGE_ACTIONS,
+        RECORD_PROCESS_CHANGE,
         CHANGE_TARGETS,
         MANAGE_USERS,
     }
@@ -46,7 +48,7 @@ PERMISSIONS = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": PERMISSIONS,
-    "officer": frozenset({IMPORT_DATA, WRITE_COMMENTARY, MANAGE_ACTIONS}),
+    "officer": frozenset({IMPORT_DATA, WRITE_COMMENTARY, MANAGE_ACTIONS, RECORD_PROCESS_CHANGE}),
     "viewer": frozenset(),
 }
 

@@ -3,7 +3,8 @@
 Every change the dashboard caches a view of adds a row to one of a few small tables, and none of these
 tables ever loses a row: an import (loaded, rejected or failed) adds a batch, a rollback adds a rollback, a
 payment scheme change or an extension decision adds an audit entry, a target change adds a version, and
-commentary, remedial actions, their updates and agreed quarters are only ever added. So the row counts of
+commentary, remedial actions, their updates and agreed quarters are only ever added (a process change is
+added, and withdrawn by marking its row, so its withdrawals are counted too). So the row counts of
 these tables, taken together, move with every change, whichever process or worker made it (the web, or the
 ``kpi`` command line). Reading them is one query over small tables, whose answer the dashboard keeps for at
 most a second (:mod:`dashboard.cache`).
@@ -29,8 +30,14 @@ TABLES = (
 
 
 def data_generation(engine: sa.Engine) -> str:
-    """The stamp: the row counts of :data:`TABLES`, joined by dots (e.g. '29.0.4.40.3.1.2.0')."""
+    """The stamp: the row counts of :data:`TABLES`, then the process changes recorded and withdrawn (a
+    withdrawal marks its row rather than adding one), joined by dots (e.g. '29.0.4.40.3.1.2.0.1.0')."""
     counts = [sa.select(sa.func.count()).select_from(table).scalar_subquery() for table in TABLES]
+    changes = schema.process_changes
+    counts += [
+        sa.select(sa.func.count()).select_from(changes).scalar_subquery(),
+        sa.select(sa.func.count(changes.c.withdrawn_at)).scalar_subquery(),
+    ]
     with engine.connect() as conn:
         row = conn.execute(sa.select(*counts)).one()
     return ".".join(str(int(count)) for count in row)

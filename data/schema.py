@@ -16,8 +16,9 @@ import sqlalchemy as sa
 
 SCHEMA_VERSION = 3
 UPGRADABLE_FROM = frozenset({1, 2})
-"""Versions a store may hold that this release upgrades in place: it creates the tables added since and adds
-the columns of :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was)."""
+"""Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
+added process_changes) and adds the columns of :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row
+stays as it was)."""
 ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
     # Version 3: each figure's quality flag and where its limits came from; an import's flagged rows and the
     # earlier import of the same file it repeats.
@@ -399,6 +400,24 @@ users = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.Text, nullable=False),
     sa.Column("last_sign_in", sa.DateTime),
+)
+
+# --- Process changes for SPC (data/process_changes.py) ---------------------------------------------------
+# A change to how a service works (a new pathway, a new way of counting), recorded for an indicator and an
+# area (area_code NULL: every area). SPC limits are worked out afresh from the first period starting on or
+# after change_date. A withdrawn change is kept, with who withdrew it and when, so the history stays whole.
+process_changes = sa.Table(
+    "process_changes",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("area_code", sa.String(16), sa.ForeignKey("areas.code")),
+    sa.Column("change_date", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("withdrawn_by", sa.Text),
+    sa.Column("withdrawn_at", sa.DateTime),
 )
 
 OBSERVATION_KEY = (

@@ -3,7 +3,8 @@
 One row per indicator in the catalogue (indicators with no data for the area are kept, so gaps show): the
 latest headline value with its period and limits; the target in force for that period and the target status;
 the comparison with England (and the region) by the Fingertips method; the recent-trend marker; and the SPC
-variation and assurance. Everything is computed for all indicators together from three queries, using the
+variation and assurance (on the current phase, when a process change has been recorded: see
+:mod:`data.process_changes`). Everything is computed for all indicators together from three queries, using the
 table forms of the methods in :mod:`metrics`.
 
 Which target applies: the latest version of each target whose ``effective_from`` is on or before the start
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from data import queries
+from data import process_changes, queries
 from data.areas import EAST_OF_ENGLAND, ENGLAND
 from data.scorecard_row import ScorecardRow, to_rows
 from metrics import compare, rag, spc, spc_table, travel, trend
@@ -147,6 +148,28 @@ def _trend_input(area_series: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataF
     return frame.assign(method=np.where(is_proportion, "proportion", "other"))
 
 
+def current_phase(area_series: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """The area's series with each indicator's figures before its latest process change left out, so SPC is
+    judged on the current phase alone, as :func:`metrics.spc.xmr_phased` judges it on the indicator page.
+
+    A change starts a phase at the first period with a figure starting on or after its date
+    (:func:`metrics.spc.phase_starts`); a change at or before the first figure, or after the latest period
+    starts, leaves the series whole.
+    """
+    if changes.empty or area_series.empty:
+        return area_series
+    keep = pd.Series(True, index=area_series.index)
+    for code, dates in changes.groupby("indicator_code")["change_date"]:
+        rows = area_series[(area_series["indicator_code"] == code) & area_series["value"].notna()]
+        rows = rows.sort_values(["period_end", "period_start"])
+        breaks = spc.phase_starts(list(rows["period_start"]), list(dates))
+        if breaks:
+            start = pd.Timestamp(rows["period_start"].iloc[breaks[-1]])
+            earlier = pd.to_datetime(area_series["period_start"]) < start
+            keep &= ~((area_series["indicator_code"] == code) & earlier)
+    return area_series[keep]
+
+
 def scorecard(
     engine: sa.Engine,
     area_code: str,
@@ -160,7 +183,9 @@ def scorecard(
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
     short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
     are made here, once, for every page: whether SPC is judged (``spc_judged``; ``spc_variation`` and
-    ``spc_assurance`` are missing when it is not), and whether the indicator is improving or worsening.
+    ``spc_assurance`` are missing when it is not), and whether the indicator is improving or worsening. After
+    a recorded process change, SPC is judged on the current phase alone (:func:`current_phase`), so
+    ``spc_points`` counts the figures since the latest change.
     """
     catalogue = queries.indicator_catalogue(engine)
     series = queries.headline_series(engine, area_codes=[area_code, benchmark_area, region_area])
@@ -211,9 +236,12 @@ def scorecard(
     frame["trend_reason"] = trends["reason"].reindex(frame.index).fillna(trend.TrendReason.NO_DATA)
     frame["improvement"] = frame["polarity"].map(spc.improvement_for)
 
-    spc_input = trend_input.assign(
-        improvement=trend_input["polarity"].map(spc.improvement_for),
-        target=trend_input["indicator_code"].map(frame["target"]).astype(float),
+    spc_input = current_phase(
+        trend_input.assign(
+            improvement=trend_input["polarity"].map(spc.improvement_for),
+            target=trend_input["indicator_code"].map(frame["target"]).astype(float),
+        ),
+        process_changes.change_dates(engine, area_code),
     )
     charts = spc_table.xmr_table(
         spc_input,

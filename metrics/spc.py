@@ -15,11 +15,19 @@ of Making Data Count:
 
 Missing values are dropped before anything is computed, so the moving range bridges a gap; the
 result still has one point type per input, and missing points are 'common_cause'.
+
+A process that has changed (a new pathway, a new way of counting) is charted in phases
+(:func:`xmr_phased`): each phase gets limits of its own, computed exactly as :func:`xmr` computes that
+stretch of the series alone, and the judgement that matters is the current (last) phase's. Limits can also
+be fixed on a baseline: computed from the first ``baseline`` figures and extended over the rest.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -203,6 +211,14 @@ def check_options(improvement: str, run_length: int, trend_length: int) -> None:
         raise ValueError("run_length and trend_length must be at least 2")
 
 
+def check_baseline(baseline: int | None) -> None:
+    """Refuse a baseline of fewer than two figures (limits need at least one moving range)."""
+    if baseline is None:
+        return
+    if isinstance(baseline, bool) or not isinstance(baseline, (int, np.integer)) or baseline < 2:
+        raise ValueError(f"baseline must be a whole number of at least 2 figures, got {baseline!r}")
+
+
 def xmr(
     values: ArrayLike,
     *,
@@ -212,6 +228,7 @@ def xmr(
     run_length: int = 7,
     trend_length: int = 7,
     two_in_three_counts_outside: bool = False,
+    baseline: int | None = None,
 ) -> SpcResult:
     """XmR chart of a series in time order (NHSRplotthedots defaults).
 
@@ -219,14 +236,21 @@ def xmr(
     are available: ``screen_outliers=False`` (no moving-range screening), ``run_length=6`` and
     ``two_in_three_counts_outside=True`` (points beyond the limits also count towards the two-in-three
     rule, the Making Data Count rule since 2023).
+
+    ``baseline`` fixes the limits: the mean and moving range come from the first ``baseline`` figures
+    present (missing values are not counted) and every point, later ones included, is judged against them
+    (NHSRplotthedots' ``fix_after_n_points``). A series no longer than the baseline uses all its figures.
+    The limits are trial limits when they come from fewer than 12 figures.
     """
     check_options(improvement, run_length, trend_length)
+    check_baseline(baseline)
     all_values = np.atleast_1d(as_float_array(values))
     present = ~np.isnan(all_values)
     y = all_values[present]
-    average_range = mean_moving_range(y, screen_outliers=screen_outliers)
+    fixed = y if baseline is None else y[:baseline]
+    average_range = mean_moving_range(fixed, screen_outliers=screen_outliers)
     # A zero mean moving range means every value is the same: take it exactly, not a rounded mean.
-    mean = float(y[0]) if average_range == 0 else float(y.mean()) if y.size else np.nan
+    mean = float(fixed[0]) if average_range == 0 else float(fixed.mean()) if fixed.size else np.nan
     lpl, upl = mean - LIMIT * average_range, mean + LIMIT * average_range
     directions = _directions(y, mean, lpl, upl, (run_length, trend_length, two_in_three_counts_outside))
     types = np.full(all_values.size, "common_cause", dtype=object)
@@ -239,5 +263,69 @@ def xmr(
         point_types=tuple(types),
         variation=_variation(directions[-1] if y.size else 0.0, improvement),
         assurance=assurance(target, lpl=lpl, upl=upl, improvement=improvement),
-        trial_limits=bool(y.size < TRIAL_BELOW),
+        trial_limits=bool(fixed.size < TRIAL_BELOW),
     )
+
+
+def check_breaks(breaks: Sequence[int], length: int) -> list[int]:
+    """``breaks`` as a list, after refusing any that cannot start a phase of a series of ``length`` points.
+
+    A break is the index of the first point of a new phase: a whole number from 1 (the first phase always
+    starts at 0) to ``length - 1``, each later than the one before.
+    """
+    checked: list[int] = []
+    for position, start in enumerate(breaks):
+        if isinstance(start, bool) or not isinstance(start, (int, np.integer)):
+            raise ValueError(f"break {position + 1} must be a whole-number index, got {start!r}")
+        if start == 0:
+            raise ValueError(
+                "a break cannot be at index 0: the first phase starts there already; "
+                "breaks are the indices where a new phase starts"
+            )
+        if not 0 < start < length:
+            raise ValueError(
+                f"break {position + 1} at index {start} is outside the series: a new phase must start at "
+                f"an index from 1 to {length - 1} for a series of {length} points"
+            )
+        if checked and start <= checked[-1]:
+            raise ValueError(
+                f"breaks must be in increasing order with no repeats: break {position + 1} at index {start} "
+                f"does not come after break {position} at index {checked[-1]}"
+            )
+        checked.append(int(start))
+    return checked
+
+
+def xmr_phased(values: ArrayLike, breaks: Sequence[int], **options: Any) -> list[SpcResult]:
+    """XmR charts of a series in phases: one :class:`SpcResult` per phase, oldest first.
+
+    ``breaks`` are the indices (into ``values``, missing values included) at which a new phase starts, in
+    increasing order; no breaks gives one phase, the whole series. Each phase is exactly what :func:`xmr`
+    gives for its slice alone with the same ``options`` (``baseline`` included: limits fixed on the first
+    figures of each phase), so no moving range spans a break and each phase of fewer than 12 figures has
+    trial limits. The last phase is the current one: its variation and assurance are the judgement now.
+    Raises ValueError for a break at 0, outside the series, out of order or repeated.
+    """
+    array = np.atleast_1d(as_float_array(values))
+    starts = [0, *check_breaks(breaks, array.size)]
+    ends = [*starts[1:], array.size]
+    return [xmr(array[start:end], **options) for start, end in zip(starts, ends, strict=True)]
+
+
+def phase_starts(period_starts: Sequence[dt.date], change_dates: Sequence[dt.date]) -> list[int]:
+    """The breaks for :func:`xmr_phased` that process changes on ``change_dates`` make in a series whose
+    periods start on ``period_starts`` (in time order): each change starts a phase at the first period
+    starting on or after its date.
+
+    A change on or before the first period's start, or after the last period's start, makes no break (the
+    whole series is then of one phase, or the change has no figures yet); two changes that fall on the same
+    period make one break. The result is sorted, so it can be passed to :func:`xmr_phased` as it is.
+    """
+    starts = [pd.Timestamp(day) for day in period_starts]
+    breaks = set()
+    for change in change_dates:
+        moment = pd.Timestamp(change)
+        index = next((i for i, start in enumerate(starts) if start >= moment), None)
+        if index is not None and index > 0:
+            breaks.add(index)
+    return sorted(breaks)

@@ -25,6 +25,7 @@ from dashboard.indicator.compare_section import compare_figures, funnel_figures
 from dashboard.indicator.context import Context, build_context
 from dashboard.indicator.inequalities import inequality_figures
 from dashboard.indicator.over_time import spc_figures, trend_figures
+from dashboard.indicator.process_change_callbacks import register as register_process_changes
 
 CLIENTSIDE_NAMESPACE = "indicator"
 """``window.dash_clientside.indicator`` in ``dashboard/assets/indicator.js``."""
@@ -101,3 +102,4 @@ def register() -> None:
         Output("indicator-focus", "data"),
         Input("indicator-view", "data"),
     )
+    register_process_changes()

@@ -10,6 +10,7 @@ too few figures it shows the points alone and says so, in the scorecard's words.
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import dcc, html
 from dash.dependencies import Wildcard
 
@@ -17,14 +18,15 @@ from dashboard import data_access
 from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.panel import chart_block
-from dashboard.components.charts.spc import figures_data, spc_chart, spc_data, too_few_chart
+from dashboard.components.charts.spc import PhaseBreak, figures_data, spc_chart, spc_data, too_few_chart
 from dashboard.components.charts.trend import trend_chart, trend_data
 from dashboard.components.charts.trend_areas import MAX_AREAS, areas_trend_chart, areas_trend_data
 from dashboard.components.govuk import details
 from dashboard.indicator.context import Context
+from dashboard.indicator.process_changes import process_changes_section
 from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
 from data.areas import EAST_OF_ENGLAND, ENGLAND, LOCAL_AREAS
-from metrics.spc import xmr
+from metrics.spc import phase_starts, xmr_phased
 
 VIEW_CHOICES = (("trend", "Trend over time"), ("spc", "Statistical process control (SPC)"))
 
@@ -67,22 +69,46 @@ def trend_figures(ctx: Context) -> Chart | None:
     return trend_chart(data, ctx.indicator, ctx.area_name, ctx.row, where=ctx.area_name)
 
 
+def phase_breaks(data: pd.DataFrame, changes: list[data_access.ProcessChange]) -> list[PhaseBreak]:
+    """Where the recorded process changes split the chart's rows (``data``: the periods with a figure, in
+    time order) into phases, each at the first period starting on or after its change date, as the
+    scorecard splits them (:func:`metrics.spc.phase_starts`). Changes on one period share a break."""
+    starts = list(data["period_start"])
+    reasons: dict[int, list[str]] = {}
+    for change in changes:
+        for index in phase_starts(starts, [change.change_date]):
+            reasons.setdefault(index, []).append(change.reason)
+    return [
+        PhaseBreak(index, str(data["Period"].iloc[index]), "; ".join(reasons[index]))
+        for index in sorted(reasons)
+    ]
+
+
 def spc_figures(ctx: Context) -> Chart | None:
     """The SPC chart for the view: an XmR chart when the scorecard judges SPC, else the figures alone;
-    None when the area has no figures."""
+    None when the area has no figures. Recorded process changes split it into phases, each with its own
+    limits; the judgement shown is the scorecard's, of the current phase."""
     if ctx.area_rows()["value"].notna().sum() == 0:
         return None
     data = trend_data(
         ctx.series, ctx.indicator, ctx.area, ctx.names, benchmarks=[], targets=ctx.targets, ci=False
     )
     data = data[data[ctx.area_name].notna()].reset_index(drop=True)
+    breaks = phase_breaks(data, data_access.process_changes_for(ctx.view.code, ctx.area))
     row = ctx.row
     if not row.spc_judged or row.spc_variation is None:
-        table = figures_data(data, ctx.area_name)
-        return too_few_chart(table, ctx.indicator, ctx.area_name, row.spc_points, where=ctx.area_name)
-    result = xmr(data[ctx.area_name].to_numpy(float), improvement=row.improvement, target=row.target)
-    table = spc_data(data, ctx.area_name, result)
-    return spc_chart(table, ctx.indicator, ctx.area_name, result, row, where=ctx.area_name)
+        table = figures_data(data, ctx.area_name, breaks)
+        return too_few_chart(
+            table, ctx.indicator, ctx.area_name, row.spc_points, where=ctx.area_name, breaks=breaks
+        )
+    phases = xmr_phased(
+        data[ctx.area_name].to_numpy(float),
+        [b.index for b in breaks],
+        improvement=row.improvement,
+        target=row.target,
+    )
+    table = spc_data(data, ctx.area_name, phases, breaks)
+    return spc_chart(table, ctx.indicator, ctx.area_name, phases, row, where=ctx.area_name, breaks=breaks)
 
 
 # --- Controls -----------------------------------------------------------------------------------------------
@@ -365,7 +391,8 @@ def _no_chart(ctx: Context) -> list:
 
 
 def _charts(ctx: Context) -> list:
-    """The chart for the view, with the controls and words that go with it."""
+    """The chart for the view, with the controls and words that go with it (under the SPC chart, the
+    process changes)."""
     if not ctx.has_data:
         return _no_chart(ctx)
     if ctx.view.view == "trend":
@@ -379,7 +406,7 @@ def _charts(ctx: Context) -> list:
     if spc is None:
         return _no_chart(ctx)
     explainer = [_spc_explainer()] if ctx.row.spc_judged else []
-    return [*explainer, chart_block(spc, ctx.indicator)]
+    return [*explainer, chart_block(spc, ctx.indicator), process_changes_section(ctx)]
 
 
 def over_time_section(ctx: Context) -> html.Section:

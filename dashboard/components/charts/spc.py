@@ -4,12 +4,16 @@ limits and no judgement, saying so in the scorecard's words.
 
 The judgements shown (variation, assurance, trial limits) are the scorecard record's
 (:class:`data.scorecard.ScorecardRow`), so the chart and the scorecard always say the same thing; the
-chart draws the limits and point types of :func:`metrics.spc.xmr` on the same figures.
+chart draws the limits and point types of :func:`metrics.spc.xmr_phased` on the same figures. Where an
+officer has recorded a process change, the limits are worked out afresh from the first period on or after
+it: the chart draws a line at the break labelled with the reason, says "Limits recalculated from 2024/25 Q1:
+<reason>" in its words and table, and its judgement (like the scorecard's) is the current phase's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -62,24 +66,55 @@ _ASSURANCE_PHRASE = {
 
 # --- The table ------------------------------------------------------------------------------------------
 
+LABEL_LENGTH = 60
+"""Longest reason drawn on the chart beside a break; the full reason is in the chart's words and table."""
 
-def spc_data(frame: pd.DataFrame, area_name: str, result: SpcResult) -> pd.DataFrame:
-    """The SPC chart's table: each period's value, the mean and process limits, the target and the point's
-    type in words. ``frame`` is the trend table limited to periods with a value; ``result`` is
-    :func:`metrics.spc.xmr` of those values."""
+
+@dataclass(frozen=True)
+class PhaseBreak:
+    """Where a recorded process change starts a new phase: the first row of the phase in the chart's table,
+    that row's period, and the reason (several changes on one period are joined)."""
+
+    index: int
+    period: str
+    reason: str
+
+    @property
+    def words(self) -> str:
+        """ "Limits recalculated from 2024/25 Q1: New 6-8 week review pathway"."""
+        return f"Limits recalculated from {self.period}: {self.reason}"
+
+
+def spc_data(
+    frame: pd.DataFrame, area_name: str, phases: Sequence[SpcResult], breaks: Sequence[PhaseBreak] = ()
+) -> pd.DataFrame:
+    """The SPC chart's table: each period's value, the mean and process limits of its phase, the target, the
+    point's type in words and, when the series is in phases, where the limits were recalculated and why.
+    ``frame`` is the trend table limited to periods with a value; ``phases`` is
+    :func:`metrics.spc.xmr_phased` of those values at ``breaks``."""
+    starts = [0, *(b.index for b in breaks)]
+    ends = [*starts[1:], len(frame)]
+    lengths = [end - start for start, end in zip(starts, ends, strict=True)]
     data = pd.DataFrame({"Period": frame["Period"].to_numpy(), area_name: floats(frame[area_name])})
-    data["Mean"] = result.mean
-    data["Lower process limit"] = result.lpl
-    data["Upper process limit"] = result.upl
+    data["Mean"] = [p.mean for p, n in zip(phases, lengths, strict=True) for _ in range(n)]
+    data["Lower process limit"] = [p.lpl for p, n in zip(phases, lengths, strict=True) for _ in range(n)]
+    data["Upper process limit"] = [p.upl for p, n in zip(phases, lengths, strict=True) for _ in range(n)]
     if "Target" in frame:
         data["Target"] = frame["Target"].to_numpy()
-    data["Point"] = [SPC_POINT_WORDS.get(t, t) for t in result.point_types]
+    data["Point"] = [SPC_POINT_WORDS.get(t, t) for p in phases for t in p.point_types]
+    if breaks:
+        changes = {b.index: b.words for b in breaks}
+        data["Process change"] = [changes.get(i, "") for i in range(len(frame))]
     return _with_flags(data, frame)
 
 
-def figures_data(frame: pd.DataFrame, area_name: str) -> pd.DataFrame:
-    """The table when there are too few figures for a process chart: each period's value, nothing more."""
+def figures_data(frame: pd.DataFrame, area_name: str, breaks: Sequence[PhaseBreak] = ()) -> pd.DataFrame:
+    """The table when there are too few figures for a process chart: each period's value, and where a
+    process change starts a new phase."""
     data = pd.DataFrame({"Period": frame["Period"].to_numpy(), area_name: floats(frame[area_name])})
+    if breaks:
+        changes = {b.index: b.words for b in breaks}
+        data["Process change"] = [changes.get(i, "") for i in range(len(frame))]
     return _with_flags(data, frame)
 
 
@@ -111,39 +146,132 @@ def _figures_trace(x: list[str], values: list, hover: list[str], name: str) -> g
     )
 
 
-def _reference_traces(data: pd.DataFrame, indicator: Mapping, result: SpcResult) -> list[go.Scatter]:
-    """The process limits (dashed) and the mean, across the whole chart."""
-    first = iso(pd.Timestamp(data["period_start"].iloc[0]))
-    last = iso(pd.Timestamp(data["period_end"].iloc[-1]) + pd.Timedelta(days=1))
-    upper, lower = (f"Process limit: {value_text(v, indicator)}" for v in (result.upl, result.lpl))
+def _phase_rows(data: pd.DataFrame) -> list[tuple[int, int]]:
+    """(first, last) row of each phase: a new phase starts at each row with a process change."""
+    changes = data["Process change"].tolist() if "Process change" in data else []
+    starts = [0, *(i for i, words in enumerate(changes) if i and words)]
+    return [(start, end - 1) for start, end in zip(starts, [*starts[1:], len(data)], strict=True)]
+
+
+def _reference_traces(data: pd.DataFrame, indicator: Mapping) -> list[go.Scatter]:
+    """The process limits (dashed) and the mean, across each phase."""
+    xs: list[str | None] = []
+    uppers: list[float | None] = []
+    lowers: list[float | None] = []
+    means: list[float | None] = []
+    upper_text: list[str | None] = []
+    lower_text: list[str | None] = []
+    mean_text: list[str | None] = []
+    for first, last in _phase_rows(data):
+        row = data.iloc[first]
+        start = iso(pd.Timestamp(data["period_start"].iloc[first]))
+        end = iso(pd.Timestamp(data["period_end"].iloc[last]) + pd.Timedelta(days=1))
+        if xs:
+            for column in (xs, uppers, lowers, means, upper_text, lower_text, mean_text):
+                column.append(None)
+        xs += [start, end]
+        uppers += [row["Upper process limit"]] * 2
+        lowers += [row["Lower process limit"]] * 2
+        means += [row["Mean"]] * 2
+        upper_text += [f"Process limit: {value_text(row['Upper process limit'], indicator)}"] * 2
+        lower_text += [f"Process limit: {value_text(row['Lower process limit'], indicator)}"] * 2
+        mean_text += [f"Mean: {value_text(row['Mean'], indicator)}"] * 2
     limits = go.Scatter(
-        x=[first, last, None, first, last],
-        y=[result.upl, result.upl, None, result.lpl, result.lpl],
+        x=[*xs, None, *xs],
+        y=[*uppers, None, *lowers],
         mode="lines",
         name="Process limits",
         line={"color": LIMIT_LINE, "width": 2, "dash": "dash"},
-        hovertext=[upper, upper, None, lower, lower],
+        hovertext=[*upper_text, None, *lower_text],
         hoverinfo="text",
         meta="limits",
     )
     mean = go.Scatter(
-        x=[first, last],
-        y=[result.mean, result.mean],
+        x=xs,
+        y=means,
         mode="lines",
         name="Mean",
         line={"color": REFERENCE_LINE, "width": 2},
-        hovertext=[f"Mean: {value_text(result.mean, indicator)}"] * 2,
+        hovertext=mean_text,
         hoverinfo="text",
         meta="mean",
     )
     return [limits, mean]
 
 
-def _special_cause_traces(x: list[str], values: list, hover: list[str], result: SpcResult) -> list:
+def _short(reason: str) -> str:
+    return reason if len(reason) <= LABEL_LENGTH else reason[: LABEL_LENGTH - 1].rstrip() + "…"
+
+
+def _label_at_top(values: list, index: int) -> bool:
+    """Whether a break's label goes at the top of the chart: unless the figures after the break sit higher
+    than those before, where the top right would be crowded and the bottom right is clear."""
+    before = [v for v in values[:index] if v is not None]
+    after = [v for v in values[index:] if v is not None]
+    if not before or not after:
+        return True
+    return sum(after) / len(after) <= sum(before) / len(before)
+
+
+def break_marks(
+    data: pd.DataFrame, breaks: Sequence[PhaseBreak], area_name: str
+) -> tuple[list[dict], list[dict]]:
+    """A solid vertical line at the start of each new phase, labelled with its period and reason (shapes,
+    annotations), named "process-change" so that they can be told from the provisional shading. The label
+    sits at the top, or at the bottom where the figures have moved up."""
+    shapes, annotations = [], []
+    values = floats(data[area_name])
+    for number, change in enumerate(breaks):
+        x = iso(pd.Timestamp(data["period_start"].iloc[change.index]))
+        top = _label_at_top(values, change.index)
+        shapes.append(
+            {
+                "type": "line",
+                "name": "process-change",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": colours.TEXT, "width": 2},
+            }
+        )
+        step = 0.1 * (number % 3)
+        annotations.append(
+            {
+                "name": "process-change",
+                "xref": "x",
+                "yref": "paper",
+                "x": x,
+                "y": 1 - step if top else step,
+                "xanchor": "left",
+                "yanchor": "top" if top else "bottom",
+                "align": "left",
+                "text": f"<b>From {change.period}</b><br>{_short(change.reason)}",
+                "hovertext": change.words,
+                "showarrow": False,
+                "bgcolor": "rgba(255, 255, 255, 0.9)",
+                "font": {"size": 13, "color": colours.TEXT},
+            }
+        )
+    return shapes, annotations
+
+
+def _with_breaks(layout: dict, data: pd.DataFrame, breaks: Sequence[PhaseBreak], area_name: str) -> dict:
+    shapes, annotations = break_marks(data, breaks, area_name)
+    return {
+        **layout,
+        "shapes": [*layout.get("shapes", []), *shapes],
+        "annotations": [*layout.get("annotations", []), *annotations],
+    }
+
+
+def _special_cause_traces(x: list[str], values: list, hover: list[str], point_types: Sequence[str]) -> list:
     """Each kind of special-cause point as its own coloured, named series."""
     traces = []
     for point_type, words in SPC_POINT_WORDS.items():
-        chosen = [i for i, t in enumerate(result.point_types) if t == point_type]
+        chosen = [i for i, t in enumerate(point_types) if t == point_type]
         if point_type == "common_cause" or not chosen:
             continue
         traces.append(
@@ -165,21 +293,29 @@ def _special_cause_traces(x: list[str], values: list, hover: list[str], result: 
     return traces
 
 
-def spc_figure(data: pd.DataFrame, indicator: Mapping, area_name: str, result: SpcResult) -> go.Figure:
-    """Limits, mean, target, the figures in grey, and special-cause points coloured on top."""
+def spc_figure(
+    data: pd.DataFrame,
+    indicator: Mapping,
+    area_name: str,
+    phases: Sequence[SpcResult],
+    breaks: Sequence[PhaseBreak] = (),
+) -> go.Figure:
+    """Limits and mean for each phase, target, the figures in grey, special-cause points coloured on top,
+    and a labelled line where each new phase starts."""
     x = period_positions(data)
     values = floats(data[area_name])
     hover = [
         f"<b>{p}</b><br>{area_name}: {value_text(v, indicator)}<br>{w}"
         for p, v, w in zip(data["Period"].tolist(), values, data["Point"], strict=True)
     ]
-    figure = go.Figure(_reference_traces(data, indicator, result))
+    figure = go.Figure(_reference_traces(data, indicator))
     step = target_step(data, indicator)
     if step is not None:
         figure.add_trace(step)
     figure.add_trace(_figures_trace(x, values, hover, "Figures (common cause)"))
-    figure.add_traces(_special_cause_traces(x, values, hover, result))
-    figure.update_layout(**time_layout(data, indicator))
+    point_types = [t for phase in phases for t in phase.point_types]
+    figure.add_traces(_special_cause_traces(x, values, hover, point_types))
+    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks, area_name))
     return figure
 
 
@@ -187,11 +323,19 @@ def spc_figure(data: pd.DataFrame, indicator: Mapping, area_name: str, result: S
 
 
 def spc_headline(
-    indicator: Mapping, area_name: str, variation: str, assurance: str | None, target: float | None
+    indicator: Mapping,
+    area_name: str,
+    variation: str,
+    assurance: str | None,
+    target: float | None,
+    since: str | None = None,
 ) -> str:
-    """ "Smoking at delivery in Fenland varies only as much as usual, and will hit and miss the 6% target"."""
+    """ "Smoking at delivery in Fenland varies only as much as usual, and will hit and miss the 6% target";
+    "... since 2024/25 Q1, ..." when the judgement is of the phase that started then."""
     name = display_name(indicator.get("short_name", ""))
     text = f"{name} in {area_name} {_VARIATION_PHRASE.get(variation, '')}"
+    if since:
+        text += f" since {since}"
     if assurance in _ASSURANCE_PHRASE and target is not None:
         text += ", and " + _ASSURANCE_PHRASE[assurance].format(
             t=format_value(target, indicator.get("unit", ""), trim=True)
@@ -199,8 +343,22 @@ def spc_headline(
     return text
 
 
-def _status_notes(row: ScorecardRow, variation: str, plotted: int) -> list:
-    """The scorecard's variation and assurance as tags, and the trial-limits label when it applies."""
+def phase_notes(breaks: Sequence[PhaseBreak]) -> list[Component]:
+    """Where the limits were recalculated and why, one line per break (nothing when there is none)."""
+    if not breaks:
+        return []
+    return [
+        html.Ul(
+            [html.Li(f"{change.words}.", className="app-indicator-chart__phase") for change in breaks],
+            className="app-body app-indicator-chart__phases",
+            id="spc-phases",
+        )
+    ]
+
+
+def _status_notes(row: ScorecardRow, variation: str, current: int, breaks: Sequence[PhaseBreak]) -> list:
+    """The scorecard's variation and assurance as tags, where the limits were recalculated, and the
+    trial-limits label when it applies (``current`` figures in the current phase)."""
     notes: list[Component] = [
         html.Ul(
             [
@@ -219,16 +377,18 @@ def _status_notes(row: ScorecardRow, variation: str, plotted: int) -> list:
             ],
             className="app-indicator-chart__statuses",
             id="spc-statuses",
-        )
+        ),
+        *phase_notes(breaks),
     ]
     if row.spc_trial_limits:
+        since = f" since {breaks[-1].period}" if breaks else ""
         notes.append(
             html.P(
                 [
                     html.Strong(
                         "Trial limits (fewer than 12 points)", className="app-indicator-chart__trial"
                     ),
-                    f" The limits are from {plotted} figures; they will settle as more are added.",
+                    f" The limits{since} are from {current} figures; they will settle as more are added.",
                 ],
                 className="app-body",
                 id="spc-trial-limits",
@@ -241,17 +401,25 @@ def _spc_summary(
     public: pd.DataFrame,
     indicator: Mapping,
     area_name: str,
-    result: SpcResult,
+    current: SpcResult,
     row: ScorecardRow,
     variation: str,
+    breaks: Sequence[PhaseBreak],
 ) -> str:
-    """The chart in words for screen readers: the figures, mean and limits, special-cause points, statuses."""
+    """The chart in words for screen readers: the figures, where the limits were recalculated, the current
+    phase's mean and limits, special-cause points, statuses."""
     special = public[public["Point"] != "Common cause"]
     text = (
         f"Statistical process control chart of {indicator.get('short_name')} for {area_name}, "
         f"{len(public)} figures from {public['Period'].iloc[0]} to {public['Period'].iloc[-1]}. "
-        f"Mean {value_text(result.mean, indicator)}, process limits {value_text(result.lpl, indicator)} to "
-        f"{value_text(result.upl, indicator)}. "
+    )
+    if breaks:
+        text += " ".join(f"{change.words}." for change in breaks) + f" Since {breaks[-1].period}: mean "
+    else:
+        text += "Mean "
+    text += (
+        f"{value_text(current.mean, indicator)}, process limits {value_text(current.lpl, indicator)} to "
+        f"{value_text(current.upl, indicator)}. "
     )
     if len(special):
         text += (
@@ -273,53 +441,67 @@ def spc_chart(
     data: pd.DataFrame,
     indicator: Mapping,
     area_name: str,
-    result: SpcResult,
+    phases: Sequence[SpcResult],
     row: ScorecardRow,
     *,
     where: str,
+    breaks: Sequence[PhaseBreak] = (),
 ) -> Chart:
     """An XmR chart in the Making Data Count style: the figures in grey with special-cause points coloured
     (improvement blue, concern orange, neutral purple), the mean, the process limits and the target, with
-    the scorecard's variation and assurance. ``data`` is :func:`spc_data`'s table; ``row`` must be judged
-    (``row.spc_judged``, with its variation)."""
+    the scorecard's variation and assurance. ``data`` is :func:`spc_data`'s table for ``phases`` (one
+    :class:`SpcResult` per phase, split at ``breaks``); ``row`` must be judged (``row.spc_judged``, with its
+    variation), and is the judgement of the current phase."""
     variation = row.spc_variation
     if not row.spc_judged or variation is None:
         raise ValueError(f"no SPC judgement of {row.indicator_code} for {row.area_code} to chart")
     public = data.drop(columns=["period_start", "period_end"])
+    current = len(public) - (breaks[-1].index if breaks else 0)
+    since = breaks[-1].period if breaks else None
     return Chart(
         key="spc",
-        headline=spc_headline(indicator, area_name, variation, row.spc_assurance, row.target),
+        headline=spc_headline(indicator, area_name, variation, row.spc_assurance, row.target, since),
         subtitle=subtitle(indicator, where, list(data["Period"])),
         source=source_line(indicator),
-        summary=_spc_summary(public, indicator, area_name, result, row, variation),
-        figure=spc_figure(data, indicator, area_name, result),
+        summary=_spc_summary(public, indicator, area_name, phases[-1], row, variation, breaks),
+        figure=spc_figure(data, indicator, area_name, phases, breaks),
         data=public,
         caption=f"{indicator.get('short_name')}: {area_name}, statistical process control",
-        numeric=tuple(c for c in public.columns if c not in ("Period", "Point", "Provisional", "Note")),
-        notes=_status_notes(row, variation, len(public)),
+        numeric=tuple(
+            c for c in public.columns if c not in ("Period", "Point", "Provisional", "Note", "Process change")
+        ),
+        notes=_status_notes(row, variation, current, breaks),
         filename=f"{indicator.get('code')}-{slug(area_name)}-spc.csv",
     )
 
 
 def too_few_chart(
-    data: pd.DataFrame, indicator: Mapping, area_name: str, points: int, *, where: str
+    data: pd.DataFrame,
+    indicator: Mapping,
+    area_name: str,
+    points: int,
+    *,
+    where: str,
+    breaks: Sequence[PhaseBreak] = (),
 ) -> Chart:
     """The figures alone, without a mean, limits or judgement, when there are too few for a process chart:
-    ``points`` is the scorecard's count, said in the scorecard's words. ``data`` is :func:`figures_data`'s
-    table."""
+    ``points`` is the scorecard's count (of the current phase, when a process change started one), said in
+    the scorecard's words. ``data`` is :func:`figures_data`'s table."""
     values = floats(data[area_name])
     hover = [
         f"<b>{p}</b><br>{area_name}: {value_text(v, indicator)}"
         for p, v in zip(data["Period"].tolist(), values, strict=True)
     ]
     figure = go.Figure(_figures_trace(period_positions(data), values, hover, "Figures"))
-    figure.update_layout(**time_layout(data, indicator))
+    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks, area_name))
     public = data.drop(columns=["period_start", "period_end"])
     words = status.too_few_for_spc(points)
+    since = f" since the process change in {breaks[-1].period}" if breaks else ""
     note = html.P(
         [
             words,
-            " The figures are shown without a mean or process limits, and their variation is not judged.",
+            f" The figures are shown without a mean or process limits, and their variation{since} is not "
+            "judged.",
         ],
         className="app-body",
         id="spc-too-few",
@@ -333,12 +515,14 @@ def too_few_chart(
         summary=(
             f"Chart of {indicator.get('short_name')} for {area_name}, {len(public)} figures from "
             f"{public['Period'].iloc[0]} to {public['Period'].iloc[-1]}, without process limits. {words} "
-            "The figures are in the table below the chart."
+            + " ".join(f"{change.words}." for change in breaks)
+            + (" " if breaks else "")
+            + "The figures are in the table below the chart."
         ),
         figure=figure,
         data=public,
         caption=f"{indicator.get('short_name')}: {area_name}, figures for a process chart",
         numeric=(area_name,),
-        notes=[note],
+        notes=[*phase_notes(breaks), note],
         filename=f"{indicator.get('code')}-{slug(area_name)}-spc.csv",
     )
