@@ -34,6 +34,21 @@ AGREE = {
 }
 
 
+def _agree_request(page) -> dict:
+    """The agree request as the browser would send it, built by hand from the callbacks the server lists at
+    ``/_dash-dependencies`` (as anyone with the page could): no form, no button."""
+    callbacks = page.request.get("/_dash-dependencies").json()
+    output = next(c["output"] for c in callbacks if '"type":"payment-agree-result"' in c["output"])
+    go = output.rsplit("...", 1)[1].removesuffix("..")
+    return AGREE | {
+        "output": output,
+        "outputs": [
+            [{"id": {"form": "scheme", "type": "payment-agree-result"}, "property": "children"}],
+            {"id": "payment-go", "property": go.removeprefix("payment-go.")},
+        ],
+    }
+
+
 def _open(page, path: str) -> None:
     page.goto(path)
     page.wait_for_selector("#_pages_content h1")
@@ -80,14 +95,15 @@ def test_a_crafted_callback_without_a_session_is_refused_and_nothing_is_written(
 def test_a_viewers_crafted_callback_is_refused_and_nothing_is_written(private_page, store_engine):
     signed_in(private_page, "viewer")
     before = row_counts(store_engine)
+    agree = _agree_request(private_page)
     headers = {"Content-Type": "application/json"}
     from_elsewhere = private_page.request.post(
-        "/_dash-update-component", data=json.dumps(AGREE), headers=headers
+        "/_dash-update-component", data=json.dumps(agree), headers=headers
     )
     assert from_elsewhere.status == 400, "no X-CSRFToken header, as from another site"
     cookie = next(c["value"] for c in private_page.context.cookies() if c["name"] == "_csrf_token")
     own = private_page.request.post(
-        "/_dash-update-component", data=json.dumps(AGREE), headers=headers | {"X-CSRFToken": cookie}
+        "/_dash-update-component", data=json.dumps(agree), headers=headers | {"X-CSRFToken": cookie}
     )
     assert own.status == 200
     assert (
