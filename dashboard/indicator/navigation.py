@@ -60,11 +60,13 @@ def _area_item(ctx: Context, code: str) -> html.Li:
 
 
 def area_choice(ctx: Context) -> html.Nav:
-    """Every local area as a link to the same view for it; the area shown marked in words."""
+    """Every home area as a link to the same view for it, and the area shown when it is another one; the
+    area shown marked in words."""
+    codes = [*LOCAL_AREAS, *([] if ctx.area in LOCAL_AREAS else [ctx.area])]
     return html.Nav(
         [
             html.H2("Area", className="app-area-choice__title", id="area-choice-title"),
-            html.Ul([_area_item(ctx, code) for code in LOCAL_AREAS], className="app-area-choice__list"),
+            html.Ul([_area_item(ctx, code) for code in codes], className="app-area-choice__list"),
         ],
         className="app-area-choice",
         id="area-choice",
