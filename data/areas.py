@@ -100,7 +100,9 @@ def home() -> HomeAreas:
 
 # The areas the commissioners report on, in the order people expect to see them (read at start-up).
 LOCAL_AREAS = home().areas
-BENCHMARK_AREAS = (ENGLAND, home().region)
+HOME_REGION = home().region
+"""The region the home areas sit in (from the setting), benchmarked against with England."""
+BENCHMARK_AREAS = (ENGLAND, HOME_REGION)
 
 
 def _boundary_names() -> dict[str, str]:
