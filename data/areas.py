@@ -50,6 +50,19 @@ AREA_TYPES = {
 }
 
 
+AREA_GROUPS = (
+    ("England", ("country",)),
+    ("Regions", ("region",)),
+    (
+        "Counties and unitary authorities",
+        ("county", "unitary authority", "metropolitan district", "London borough"),
+    ),
+    ("Districts", ("district",)),
+    ("Combined authorities", ("combined authority",)),
+)
+"""How areas outside the home set are grouped where a reader chooses one, in order (by the area's type)."""
+
+
 def area_type_of(code: str) -> str | None:
     """The kind of area an English ONS code names, or None for a code outside England's authorities."""
     return AREA_TYPES.get(code[:3])

@@ -19,7 +19,7 @@ from dashboard import data_access, formatting, routes, urlstate
 from dashboard.cache import cache
 from dashboard.components import status
 from dashboard.components.attributes import extra
-from data.areas import ENGLAND, home
+from data.areas import AREA_GROUPS, ENGLAND, home
 from data.periods import financial_quarter_label
 
 DEFAULT_AREA = home().default_area
@@ -30,17 +30,6 @@ FILTER_ORDER = [
 ]
 """The filters in the order :mod:`dashboard.urlstate` writes them, so the browser writes the same link
 (``assets/scorecard.js`` reads them from the form's ``data-order``)."""
-OTHER_AREA_GROUPS = (
-    ("England", ("country",)),
-    ("Regions", ("region",)),
-    (
-        "Counties and unitary authorities",
-        ("county", "unitary authority", "metropolitan district", "London borough"),
-    ),
-    ("Districts", ("district",)),
-    ("Combined authorities", ("combined authority",)),
-)
-"""How every area outside the home set is grouped in the area choice, in order (by the area's type)."""
 
 
 # --- What the reader can choose -----------------------------------------------------------------------------
@@ -115,10 +104,10 @@ def _choice_data() -> dict:
 
 
 def _other_areas(areas: pd.DataFrame, home_codes: set[str]) -> tuple:
-    """Every area in the store outside the home set, grouped by type (see OTHER_AREA_GROUPS), by name."""
+    """Every area in the store outside the home set, grouped by type (see AREA_GROUPS), by name."""
     others = areas[~areas["code"].isin(home_codes)].sort_values(["name", "code"])
     groups = []
-    for label, types in OTHER_AREA_GROUPS:
+    for label, types in AREA_GROUPS:
         rows = others[others["area_type"].isin(types)]
         if not rows.empty:
             groups.append((label, tuple(zip(rows["code"], rows["name"], strict=True))))

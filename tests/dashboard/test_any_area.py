@@ -205,3 +205,27 @@ def test_a_wrong_home_areas_file_is_refused_naming_the_entry(home_setting, conte
     with pytest.raises(ValueError, match=message) as failure:
         areas.home()
     assert str(path) in str(failure.value)
+
+
+def test_the_indicator_page_offers_every_other_area_from_a_grouped_get_form(app):
+    form = by_id(
+        pages.render(app, f"/indicator/{NEW_BIRTH}", area=MANCHESTER, view="spc"), "indicator-other-area-form"
+    )
+    assert form.method == "get" and form.action == f"/indicator/{NEW_BIRTH}"
+    select = by_id(form, "indicator-other-area")
+    assert select.name == "area" and "Another area" in text(form)
+    chosen = {
+        group.label: [(o.value, text(o), o.selected) for o in group.children] for group in select.children
+    }
+    assert list(chosen) == [
+        "England",
+        "Regions",
+        "Counties and unitary authorities",
+        "Districts",
+        "Combined authorities",
+    ]
+    assert (MANCHESTER, "Manchester", True) in chosen["Counties and unitary authorities"]
+    offered = [code for options in chosen.values() for code, _, _ in options]
+    assert len(offered) == 337 - 8 and CAMBS not in offered  # the home areas are the links above
+    hidden = {c.name: c.value for c in find(form, lambda c: type(c).__name__ == "Input")}
+    assert hidden == {"view": "spc", "ci": "on"}  # the same view for the area chosen
