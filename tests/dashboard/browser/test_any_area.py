@@ -39,3 +39,17 @@ def test_choosing_an_area_outside_the_home_areas_shows_its_scorecard(page, base_
     print(f"\nManchester: {len(with_figures)} of {len(rows)} indicators with a figure")
     assert with_figures, "Manchester's figures in the bundled data are shown"
     assert_accessible(page, "scorecard for Manchester")
+
+
+def test_choosing_another_area_on_the_indicator_page_shows_it(page, base_url):
+    page.goto("/indicator/self-harm-admissions-10-24")
+    page.wait_for_selector("#_pages_content h1")
+    page.wait_for_load_state("networkidle")
+    page.select_option("#indicator-other-area", label="Manchester")
+    page.click("#indicator-other-area-show")
+    page.wait_for_url(re.compile(rf".*/indicator/self-harm-admissions-10-24\?area={MANCHESTER}.*"))
+    page.wait_for_function("document.querySelector('#indicator-area-caption')?.textContent === 'Manchester'")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#indicator-ignored").count() == 0
+    assert page.locator("#indicator-other-area").input_value() == MANCHESTER
+    assert_accessible(page, "indicator page for Manchester")
