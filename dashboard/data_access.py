@@ -133,9 +133,10 @@ def scorecard_row(area_code: str, indicator_code: str, as_at: str | None = None)
 def local_series() -> pd.DataFrame:
     """Headline observations for the local areas, England and the East of England, oldest period first
     (for sparklines, the periods a reader can choose, and the nearest area with data)."""
-    from data.areas import BENCHMARK_AREAS, LOCAL_AREAS
+    from data.areas import ENGLAND, home
 
-    return _read(lambda engine: queries.headline_series(engine, area_codes=[*LOCAL_AREAS, *BENCHMARK_AREAS]))
+    codes = [*home().areas, ENGLAND, home().region]
+    return _read(lambda engine: queries.headline_series(engine, area_codes=codes))
 
 
 # --- The indicator page --------------------------------------------------------------------------------
@@ -632,3 +633,12 @@ def record_process_change(
 def withdraw_process_change(user: User, change_id: str) -> ProcessChange:
     """Withdraw a process change as ``user`` (kept in the history, no longer splitting the limits)."""
     return _process_change_write(process_changes.withdraw, user, change_id)
+
+
+# --- Any English area (the scorecard for an area outside the home set) --------------------------------------
+
+
+@cache.memoize()
+def area_series(area_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Headline observations for ``area_codes`` (every indicator), oldest period first."""
+    return _read(lambda engine: queries.headline_series(engine, area_codes=list(area_codes)))

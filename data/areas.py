@@ -9,10 +9,13 @@ non-English code in a file is rejected with its reason rather than guessed at.
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from data.db import DATA_DIR
 
@@ -31,14 +34,8 @@ PETERBOROUGH = "E06000031"
 CAMBRIDGESHIRE_AND_PETERBOROUGH = "E47000008"
 CAMBRIDGESHIRE_DISTRICTS = ("E07000008", "E07000009", "E07000010", "E07000011", "E07000012")
 
-# The areas the commissioners report on, in the order people expect to see them.
-LOCAL_AREAS = (
-    CAMBRIDGESHIRE_AND_PETERBOROUGH,
-    CAMBRIDGESHIRE,
-    PETERBOROUGH,
-    *CAMBRIDGESHIRE_DISTRICTS,
-)
-BENCHMARK_AREAS = (ENGLAND, EAST_OF_ENGLAND)
+HOME_AREAS_FILE = Path(__file__).parent / "catalogue" / "home_areas.yaml"
+HOME_AREAS_VARIABLE = "KPI_HOME_AREAS_FILE"
 
 # ONS code prefixes (the first three characters) and the kind of area they name.
 AREA_TYPES = {
@@ -53,9 +50,72 @@ AREA_TYPES = {
 }
 
 
+AREA_GROUPS = (
+    ("England", ("country",)),
+    ("Regions", ("region",)),
+    (
+        "Counties and unitary authorities",
+        ("county", "unitary authority", "metropolitan district", "London borough"),
+    ),
+    ("Districts", ("district",)),
+    ("Combined authorities", ("combined authority",)),
+)
+"""How areas outside the home set are grouped where a reader chooses one, in order (by the area's type)."""
+
+
 def area_type_of(code: str) -> str | None:
     """The kind of area an English ONS code names, or None for a code outside England's authorities."""
     return AREA_TYPES.get(code[:3])
+
+
+@dataclass(frozen=True)
+class HomeAreas:
+    """The council's own areas (the setting in ``home_areas.yaml``): what every page offers first."""
+
+    areas: tuple[str, ...]
+    """Every home area, in the order people expect to see them."""
+    default_area: str
+    """The area shown when a link names none."""
+    region: str
+    """The region the home areas sit in, benchmarked against with England."""
+    together: str | None = None
+    """The home areas reported as one (a combined authority), offered only where it has figures."""
+
+
+def home_areas_file() -> Path:
+    """The home-areas setting: the file ``KPI_HOME_AREAS_FILE`` names, else the shipped one."""
+    return Path(os.environ.get(HOME_AREAS_VARIABLE) or HOME_AREAS_FILE)
+
+
+@lru_cache(maxsize=1)
+def home() -> HomeAreas:
+    """The home areas, read once from :func:`home_areas_file`; a wrong or missing entry is an error naming
+    the file and the entry, so the dashboard never starts for areas nobody meant."""
+    path = home_areas_file()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    areas = tuple(str(code) for code in raw.get("areas") or ())
+    if not areas:
+        raise ValueError(f"{path}: 'areas' must list at least one area code")
+    for code in areas:
+        if area_type_of(code) is None:
+            raise ValueError(f"{path}: '{code}' under 'areas' is not the code of an English area")
+    default_area = str(raw.get("default_area") or areas[0])
+    if default_area not in areas:
+        raise ValueError(f"{path}: default_area '{default_area}' is not one of the listed areas")
+    region = str(raw.get("region") or "")
+    if area_type_of(region) != "region":
+        raise ValueError(f"{path}: region '{region}' is not the code of an English region")
+    together = raw.get("together")
+    if together is not None and str(together) not in areas:
+        raise ValueError(f"{path}: together '{together}' is not one of the listed areas")
+    return HomeAreas(areas, default_area, region, None if together is None else str(together))
+
+
+# The areas the commissioners report on, in the order people expect to see them (read at start-up).
+LOCAL_AREAS = home().areas
+HOME_REGION = home().region
+"""The region the home areas sit in (from the setting), benchmarked against with England."""
+BENCHMARK_AREAS = (ENGLAND, HOME_REGION)
 
 
 def _boundary_names() -> dict[str, str]:
@@ -102,8 +162,9 @@ def _bundled_areas() -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows)
     frame.loc[frame["code"] == CAMBRIDGESHIRE_AND_PETERBOROUGH, "name"] = "Cambridgeshire and Peterborough"
-    frame["is_local"] = frame["code"].isin(LOCAL_AREAS)
-    priority = {code: i for i, code in enumerate(LOCAL_AREAS + BENCHMARK_AREAS)}
+    settings = home()
+    frame["is_local"] = frame["code"].isin(settings.areas)
+    priority = {code: i for i, code in enumerate((*settings.areas, ENGLAND, settings.region))}
     frame["_rank"] = frame["code"].map(priority).fillna(len(priority))
     frame = frame.sort_values(["_rank", "name"]).drop(columns="_rank").reset_index(drop=True)
     frame["sort_order"] = range(len(frame))

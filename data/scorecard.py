@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import process_changes, queries
-from data.areas import EAST_OF_ENGLAND, ENGLAND
+from data.areas import ENGLAND, HOME_REGION
 from data.scorecard_row import ScorecardRow, to_rows
 from metrics import compare, rag, spc, spc_table, travel, trend
 
@@ -176,7 +176,7 @@ def scorecard(
     *,
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
-    region_area: str = EAST_OF_ENGLAND,
+    region_area: str = HOME_REGION,
 ) -> pd.DataFrame:
     """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
 
@@ -276,7 +276,7 @@ def scorecard_rows(
     *,
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
-    region_area: str = EAST_OF_ENGLAND,
+    region_area: str = HOME_REGION,
 ) -> list[ScorecardRow]:
     """:func:`scorecard` as typed records, one :class:`ScorecardRow` per catalogue indicator."""
     frame = scorecard(engine, area_code, as_at=as_at, benchmark_area=benchmark_area, region_area=region_area)

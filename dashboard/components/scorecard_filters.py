@@ -19,10 +19,10 @@ from dashboard import data_access, formatting, routes, urlstate
 from dashboard.cache import cache
 from dashboard.components import status
 from dashboard.components.attributes import extra
-from data.areas import CAMBRIDGESHIRE, CAMBRIDGESHIRE_AND_PETERBOROUGH, LOCAL_AREAS
+from data.areas import AREA_GROUPS, ENGLAND, home
 from data.periods import financial_quarter_label
 
-DEFAULT_AREA = CAMBRIDGESHIRE
+DEFAULT_AREA = home().default_area
 DEFAULT_FRAMEWORK = "cyp-outcomes"
 FILTERS = ("area", "framework", "as_at", "since", "palette")
 FILTER_ORDER = [
@@ -30,7 +30,6 @@ FILTER_ORDER = [
 ]
 """The filters in the order :mod:`dashboard.urlstate` writes them, so the browser writes the same link
 (``assets/scorecard.js`` reads them from the form's ``data-order``)."""
-TOGETHER = "Cambridgeshire and Peterborough together"
 
 
 # --- What the reader can choose -----------------------------------------------------------------------------
@@ -41,7 +40,7 @@ class Choices:
     """What the filters offer, from the data."""
 
     areas: list[tuple[str, str]]
-    """(code, label) of each local area, in the usual order (the two councils together only with data)."""
+    """(code, label) of each home area, in the usual order (the home areas together only with data)."""
     frameworks: list[tuple[str, str]]
     dates: list[tuple[str, str]]
     """(ISO date, label) of each period end in the local data, newest first."""
@@ -49,12 +48,15 @@ class Choices:
     parents: dict[str, str]
     quarter_ends: frozenset[dt.date] = frozenset()
     """Ends of the quarters reported in the local data (the provider's quarterly returns)."""
+    other_areas: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    """Every other English area in the store as (group label, ((code, name), ...)), grouped by type."""
 
     @property
     def allowed(self) -> dict[str, set[str]]:
         dates = {iso for iso, _ in self.dates}
+        others = {code for _, group in self.other_areas for code, _ in group}
         return {
-            "area": {code for code, _ in self.areas},
+            "area": {code for code, _ in self.areas} | others,
             "framework": {code for code, _ in self.frameworks},
             "as_at": dates,
             "since": dates | {PREVIOUS_QUARTER, PREVIOUS_YEAR},
@@ -69,16 +71,17 @@ def choices() -> Choices:
 
 @cache.memoize()
 def _choice_data() -> dict:
+    settings = home()
     areas = data_access.areas()
     series = data_access.local_series()
-    local = series[series["area_code"].isin(LOCAL_AREAS) & series["value"].notna()]
+    local = series[series["area_code"].isin(settings.areas) & series["value"].notna()]
     with_data = set(local["area_code"])
     names = dict(zip(areas["code"], areas["name"], strict=False))
-    # Every local area, but the two councils together only where figures exist for them together.
+    # Every home area, but the home areas together only where figures exist for them together.
     area_choices = [
-        (code, TOGETHER if code == CAMBRIDGESHIRE_AND_PETERBOROUGH else names.get(code, code))
-        for code in LOCAL_AREAS
-        if code in names and (code != CAMBRIDGESHIRE_AND_PETERBOROUGH or code in with_data)
+        (code, f"{names[code]} together" if code == settings.together else names[code])
+        for code in settings.areas
+        if code in names and (code != settings.together or code in with_data)
     ]
     ends = pd.to_datetime(local["period_end"]).dt.date
     quarter_ends = set(ends[local["granularity"] == "quarter"])
@@ -96,7 +99,19 @@ def _choice_data() -> dict:
         "names": names,
         "parents": parents,
         "quarter_ends": frozenset(quarter_ends),
+        "other_areas": _other_areas(areas, set(settings.areas)),
     }
+
+
+def _other_areas(areas: pd.DataFrame, home_codes: set[str]) -> tuple:
+    """Every area in the store outside the home set, grouped by type (see AREA_GROUPS), by name."""
+    others = areas[~areas["code"].isin(home_codes)].sort_values(["name", "code"])
+    groups = []
+    for label, types in AREA_GROUPS:
+        rows = others[others["area_type"].isin(types)]
+        if not rows.empty:
+            groups.append((label, tuple(zip(rows["code"], rows["name"], strict=True))))
+    return tuple(groups)
 
 
 # --- The view a link asks for -------------------------------------------------------------------------------
@@ -124,13 +139,29 @@ def read_view(query, options: Choices) -> View:
         else (options.frameworks[0][0] if options.frameworks else DEFAULT_FRAMEWORK)
     )
     return View(
-        area=filters.get("area", DEFAULT_AREA),
+        area=filters.get("area", home().default_area),
         framework=filters.get("framework", framework_default),
         as_at=filters.get("as_at"),
         since=filters.get("since"),
         palette=filters.get("palette", "standard"),
         ignored=filters.ignored,
     )
+
+
+def series_for(area: str, options: Choices) -> pd.DataFrame:
+    """The local series (home areas, England, the region), plus for an area outside the home set its own
+    figures and those of the areas above it, so any English area shows its sparklines and nearest figures."""
+    series = data_access.local_series()
+    settings = home()
+    shown = {*settings.areas, settings.region, ENGLAND}
+    chain: list[str] = []
+    code: str | None = area
+    while code and code not in shown and code not in chain:
+        chain.append(code)
+        code = options.parents.get(code)
+    if not chain:
+        return series
+    return pd.concat([series, data_access.area_series(tuple(chain))], ignore_index=True)
 
 
 def latest_date(series: pd.DataFrame, area: str) -> dt.date | None:
@@ -225,12 +256,14 @@ def _select(
 
 
 def _area_options(options: Choices) -> list:
+    """The home councils, then the home districts, then every other area grouped by type."""
     councils = [(c, t) for c, t in options.areas if not c.startswith("E07")]
     districts = [(c, t) for c, t in options.areas if c.startswith("E07")]
     grouped: list = [("Councils", councils)] if councils else []
     if districts:
-        grouped.append(("Cambridgeshire districts", districts))
-    return grouped
+        county = options.names.get(home().default_area, "")
+        grouped.append((f"{county} districts" if county else "Districts", districts))
+    return grouped + [(label, list(group)) for label, group in options.other_areas]
 
 
 def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html.Form:
@@ -262,7 +295,7 @@ def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html
             html.H2("Choose what to show", className="app-visually-hidden"),
             html.Div(
                 [
-                    _select("area", "Area", _area_options(options), view.area, default=DEFAULT_AREA),
+                    _select("area", "Area", _area_options(options), view.area, default=home().default_area),
                     _select(
                         "framework",
                         "Framework",

@@ -84,9 +84,12 @@ def build_context(code: str, query: dict) -> Context | None:
     series = data_access.indicator_series(code, SERIES_AREAS)
     with_data = _areas_with_data(series)
     view = read_view(code, query, with_data, names)
-    chosen = tuple(c for c in view.with_areas or () if c not in SERIES_AREAS)
-    if chosen:  # areas the reader added to the trend chart
+    # An area outside the home set, and the areas the reader added to the trend chart.
+    chosen = tuple(dict.fromkeys(c for c in (view.area, *(view.with_areas or ())) if c not in SERIES_AREAS))
+    if chosen:
         series = pd.concat([series, data_access.indicator_series(code, chosen)], ignore_index=True)
+        if view.area in chosen and view.area in set(series.loc[series["value"].notna(), "area_code"]):
+            with_data.append(view.area)
     row = data_access.scorecard_row(view.area, code)
     if row is None:
         return None

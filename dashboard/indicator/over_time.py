@@ -25,7 +25,7 @@ from dashboard.components.govuk import details
 from dashboard.indicator.context import Context
 from dashboard.indicator.process_changes import process_changes_section
 from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
-from data.areas import EAST_OF_ENGLAND, ENGLAND, LOCAL_AREAS
+from data.areas import ENGLAND, HOME_REGION, LOCAL_AREAS
 from metrics.spc import phase_starts, xmr_phased
 
 VIEW_CHOICES = (("trend", "Trend over time"), ("spc", "Statistical process control (SPC)"))
@@ -35,7 +35,7 @@ def _benchmarks(ctx: Context) -> list[str]:
     """England and the region, except for counts (which depend on the size of the place)."""
     if ctx.indicator["value_type"] == "count":
         return []
-    return [ENGLAND, EAST_OF_ENGLAND]
+    return [ENGLAND, HOME_REGION]
 
 
 def chosen_areas(ctx: Context) -> list[str] | None:

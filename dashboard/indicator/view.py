@@ -10,11 +10,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dashboard import routes, urlstate
-from data.areas import CAMBRIDGESHIRE, LOCAL_AREAS
+from data.areas import home
 
 VIEWS = ("trend", "spc")
 CI_CHOICES = ("on", "off")
-DEFAULT_AREA = CAMBRIDGESHIRE
 KEEPS_FOCUS = "app-keeps-focus"
 """Links that change the view in place: after the page is rebuilt, the focus returns to the control with the
 same id, where the reader was, rather than to the top of the page (``dashboard/assets/indicator.js``)."""
@@ -97,9 +96,10 @@ def read_with(
 
 
 def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()) -> View:
-    """The view from the query string: an unknown area, view or CI setting falls back to the default (and is
-    listed in ``ignored``), as does a ``with`` code that is not in ``known_areas``. The default area is
-    Cambridgeshire, or the first local area with figures.
+    """The view from the query string: an area not in ``known_areas`` (any English area in the store; the
+    home areas when none are given), an unknown view or CI setting falls back to the default (and is listed
+    in ``ignored``), as does a ``with`` code that is not in ``known_areas``. The default area is the home
+    setting's (Cambridgeshire), or the first home area with figures.
 
     The trend chart's form sends ``ci`` twice when its box is ticked ("on", then a hidden "off" that stands
     for an unticked box), so only the first ``ci`` counts."""
@@ -107,9 +107,11 @@ def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: C
     raw_with = query.pop("with", None)
     if isinstance(query.get("ci"), list | tuple) and query["ci"]:
         query["ci"] = query["ci"][0]
-    allowed = {"area": set(LOCAL_AREAS), "view": set(VIEWS), "ci": set(CI_CHOICES)}
+    areas = set(known_areas) | set(home().areas)
+    allowed = {"area": areas, "view": set(VIEWS), "ci": set(CI_CHOICES)}
     filters = urlstate.parse(query, allowed)
-    default = DEFAULT_AREA if DEFAULT_AREA in areas_with_data or not areas_with_data else areas_with_data[0]
+    default_area = home().default_area
+    default = default_area if default_area in areas_with_data or not areas_with_data else areas_with_data[0]
     area = filters.get("area", default)
     with_areas, ignored_with = read_with(raw_with, area, known_areas)
     return View(

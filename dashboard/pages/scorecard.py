@@ -21,7 +21,15 @@ from dashboard.components.attributes import extra
 from dashboard.components.govuk import details
 from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
 from dashboard.components.scorecard_changes import changes_panel
-from dashboard.components.scorecard_filters import Choices, View, choices, filter_form, latest_date, read_view
+from dashboard.components.scorecard_filters import (
+    Choices,
+    View,
+    choices,
+    filter_form,
+    latest_date,
+    read_view,
+    series_for,
+)
 from dashboard.factory import DESCRIPTION
 from metrics import spc
 
@@ -54,7 +62,7 @@ def layout(**query: str) -> html.Div:
 
 def _page(view: View, options: Choices) -> list:
     area_name = options.names.get(view.area, view.area)
-    series = data_access.local_series()
+    series = series_for(view.area, options)
     as_at_day = dt.date.fromisoformat(view.as_at) if view.as_at else latest_date(series, view.area)
     rows = data_access.scorecard_rows(view.area, view.as_at)
     framework = next((title for code, title in options.frameworks if code == view.framework), view.framework)

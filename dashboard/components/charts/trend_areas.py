@@ -26,7 +26,7 @@ from dashboard.components.charts.figure_parts import (
 from dashboard.components.charts.trend import target_per_period, trend_headline
 from dashboard.components.charts.words import slug, source_line, subtitle, value_text
 from dashboard.formatting import count, format_interval, is_true, number
-from data.areas import EAST_OF_ENGLAND, ENGLAND
+from data.areas import ENGLAND, HOME_REGION
 
 if TYPE_CHECKING:
     from dashboard.data_access import ScorecardRow
@@ -60,7 +60,7 @@ OTHER_STYLES = (
 def line_styles(codes: Sequence[str]) -> dict[str, LineStyle]:
     """A style for each area: the reader's area (first) always solid dark blue, England and the region as on
     the single-area chart, the others in turn (taking England's and the region's when they are not shown)."""
-    fixed = {ENGLAND: ENGLAND_STYLE, EAST_OF_ENGLAND: REGION_STYLE}
+    fixed = {ENGLAND: ENGLAND_STYLE, HOME_REGION: REGION_STYLE}
     taken = {fixed[c] for c in codes[1:] if c in fixed}
     others = iter([*OTHER_STYLES, *(s for s in fixed.values() if s not in taken)])
     styles: dict[str, LineStyle] = {}
