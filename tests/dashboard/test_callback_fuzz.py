@@ -302,3 +302,24 @@ def test_a_well_formed_request_still_works(client, dependencies, seen):
     response = client.post(UPDATE, json=body)
     assert response.status_code == 200
     assert "payment-context" in response.get_data(as_text=True)
+
+
+def test_a_fault_while_answering_a_well_formed_request_is_not_hidden(app, client, monkeypatch, caplog):
+    # the checks only refuse what the pages could not have sent: a fault in a callback stays a server error
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("a fault in the dashboard")
+
+    monkeypatch.setitem(app.callback_map[ROUTER], "callback", broken)
+    body = {
+        "output": ROUTER,
+        "outputs": _outputs(ROUTER),
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": "/"},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+    with caplog.at_level(logging.ERROR):
+        response = client.post(UPDATE, json=body)
+    assert response.status_code == 500
+    assert any(record.exc_info for record in caplog.records)
