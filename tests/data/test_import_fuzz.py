@@ -200,3 +200,14 @@ def test_returns_with_junk_cells_get_a_clean_answer(engine, tmp_path_factory):
             _check(engine, return_bytes(rows), "return.csv", strict)
 
     attempt()
+
+
+def test_a_heading_row_with_blank_headings_loads_its_rows(engine):
+    # found by the fuzzing above: a field the format does not have was read from a blank heading
+    code = provider_proportion(engine)
+    content = (
+        "indicator_code,area_code,period,numerator,denominator,value,provisional,,,\r\n"
+        f"{code},{PBORO},2024/25 Q3,900,1000,,no,,,\r\n"
+    ).encode()
+    result = import_bytes(engine, content, "return.csv", imported_by="Fuzz test")
+    assert (result.status, result.rows_read, result.rows_rejected) == ("loaded", 1, 0)
