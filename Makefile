@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 DATABASE := data/hcp_outcomes.duckdb
 STORE_INPUTS := $(wildcard data/catalogue/*.yaml) $(wildcard data/bundled/*/*.csv)
 
-.PHONY: run test install seed browser lint bench
+.PHONY: run test install seed browser lint bench fuzz
 
 run: install $(DATABASE)
 	$(UV) run kpi serve
@@ -47,3 +47,8 @@ lint: install
 
 bench: install
 	$(UV) run python scripts/benchmark.py
+
+# The fuzz tests run a few examples in `make test`; this runs them with many more (KPI_FUZZ_EXAMPLES each).
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	KPI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(UV) run pytest -p no:randomly tests/dashboard/test_callback_fuzz.py tests/data/test_import_fuzz.py

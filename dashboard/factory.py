@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import dash
 import flask
 
-from dashboard import cache, data_access, layout, routes, sessions, theme
+from dashboard import cache, data_access, layout, request_checks, routes, sessions, theme
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -198,6 +198,7 @@ def create_app(
     server.config["KPI_CONTACT_EMAIL"] = contact_email or os.environ.get("KPI_CONTACT_EMAIL") or None
     cache.init_cache(server, cache_config)
     sessions.init_app(server, public=public)
+    request_checks.guard_callbacks(app)
 
     server.after_request(lambda response: security_headers(app, response))
     _hide_server_banner()

@@ -67,15 +67,29 @@ def _grid(defaults: WhatIfInputs, entries: Sequence[Mapping] | None) -> list[lis
     """The what-if values from Dash's list of {id, value} entries, as one list per KPI."""
     grid: list[list] = [list(row) for row in defaults["values"]]
     for entry in entries or ():
-        grid[entry["id"]["kpi"]][entry["id"]["period"]] = entry.get("value")
+        kpi, period = _position(entry["id"], "kpi", grid), _position(entry["id"], "period", grid, "kpi")
+        if kpi is not None and period is not None:
+            grid[kpi][period] = entry.get("value")
     return grid
+
+
+def _position(component_id: Mapping, key: str, grid: Sequence, row_key: str | None = None) -> int | None:
+    """The KPI (or, with ``row_key``, period) position an input's id names, None if the page has no such
+    input (a crafted request: its value is ignored, so the figures shown stay those of the page)."""
+    position = component_id.get(key)
+    items = grid[component_id[row_key]] if row_key else grid
+    if isinstance(position, int) and not isinstance(position, bool) and 0 <= position < len(items):
+        return position
+    return None
 
 
 def _weights(defaults: WhatIfInputs, entries: Sequence[Mapping] | None) -> list:
     """The what-if weights from Dash's list of {id, value} entries."""
     weights: list = list(defaults["weights"])
     for entry in entries or ():
-        weights[entry["id"]["kpi"]] = entry.get("value")
+        kpi = _position(entry["id"], "kpi", weights)
+        if kpi is not None:
+            weights[kpi] = entry.get("value")
     return weights
 
 
@@ -121,6 +135,8 @@ def what_if_outputs(
 
 def _what_if_from_request(context: Mapping, defaults: WhatIfInputs) -> tuple:
     """The what-if outputs for the values and weights in the request Dash is serving."""
+    if not context or not defaults:  # the page always fills both; a request without them changes nothing
+        return (dash.no_update,) * 5
     inputs = dash.ctx.inputs_list
     return what_if_outputs(context, defaults, _grid(defaults, inputs[0]), _weights(defaults, inputs[1]))
 
@@ -141,11 +157,17 @@ def reset_what_if(
     n_clicks, defaults: WhatIfInputs, value_ids: Sequence[Mapping], weight_ids: Sequence[Mapping]
 ) -> tuple[list, list] | tuple[NoUpdate, NoUpdate]:
     """Put every what-if input back to the reported figure and the scheme's weight."""
-    if not n_clicks:
+    if not n_clicks or not defaults:
         return dash.no_update, dash.no_update
+    values, weights = defaults["values"], defaults["weights"]
     return (
-        [defaults["values"][i["kpi"]][i["period"]] for i in value_ids],
-        [defaults["weights"][i["kpi"]] for i in weight_ids],
+        [
+            values[i["kpi"]][i["period"]]
+            if _position(i, "kpi", values) is not None and _position(i, "period", values, "kpi") is not None
+            else None
+            for i in value_ids
+        ],
+        [weights[i["kpi"]] if _position(i, "kpi", weights) is not None else None for i in weight_ids],
     )
 
 
@@ -178,6 +200,8 @@ def _export_callback(
     xlsx_clicks, csv_clicks, values, weights, context, defaults
 ) -> dict[str, Any] | NoUpdate:
     """The download for the button pressed, with the what-if values in the page."""
+    if not context or not defaults:
+        return dash.no_update
     kind = "csv" if dash.ctx.triggered_id == "payment-download-csv" else "xlsx"
     states = dash.ctx.states_list
     return export_file(kind, context, defaults, _grid(defaults, states[0]), _weights(defaults, states[1]))
@@ -335,8 +359,8 @@ def agree_change(n_clicks, context, reason) -> Outcome:
 
 def _save_callback(clicks, contexts, budgets, shares, weights, targets, floors, reasons) -> tuple:
     """The change form's save, for the one change form on the page (pattern-matching ids)."""
-    if not any(clicks or ()):
-        return dash.no_update, dash.no_update
+    if len(clicks or ()) != 1 or not clicks[0]:  # the page has one such form; a request for more is not its
+        raise dash.exceptions.PreventUpdate
     shown, href = save_change(
         clicks[0], contexts[0], budgets[0], shares[0], weights, targets, floors, reasons[0]
     )
@@ -345,8 +369,8 @@ def _save_callback(clicks, contexts, budgets, shares, weights, targets, floors, 
 
 def _agree_callback(clicks, contexts, reasons) -> tuple:
     """The agree form's button, for the one agree form on the page (pattern-matching ids)."""
-    if not any(clicks or ()):
-        return dash.no_update, dash.no_update
+    if len(clicks or ()) != 1 or not clicks[0]:  # the page has one such form; a request for more is not its
+        raise dash.exceptions.PreventUpdate
     shown, href = agree_change(clicks[0], contexts[0], reasons[0])
     return [shown], href
 

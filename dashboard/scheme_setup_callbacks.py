@@ -316,8 +316,8 @@ def _setup_callback(
 ) -> tuple:
     """The set-up form's save, for the one set-up form on the page (pattern-matching ids). The include,
     basis and illustrative buttons' states are read from their classes."""
-    if not any(clicks or ()):
-        return dash.no_update, dash.no_update
+    if len(clicks or ()) != 1 or not clicks[0]:  # the page has one such form; a request for more is not its
+        raise dash.exceptions.PreventUpdate
     shown, href = set_up_scheme(
         clicks[0],
         contexts[0],
@@ -336,8 +336,8 @@ def _setup_callback(
 
 def _uplift_callback(clicks, contexts, uplifts, reasons) -> tuple:
     """The uplift form's button, for the one uplift form on the page (pattern-matching ids)."""
-    if not any(clicks or ()):
-        return dash.no_update, dash.no_update
+    if len(clicks or ()) != 1 or not clicks[0]:  # the page has one such form; a request for more is not its
+        raise dash.exceptions.PreventUpdate
     shown, href = start_next_year(clicks[0], contexts[0], uplifts[0], reasons[0])
     return [shown], href
 

@@ -202,7 +202,8 @@ def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     number_headings: dict[str, str] = {}
     for field in COMMON_COLUMNS:
         source = next(
-            (by_fold[alt] for alt in file_format.columns.get(field, "").split("|") if alt in by_fold), None
+            (by_fold[alt] for alt in file_format.columns.get(field, "").split("|") if alt and alt in by_fold),
+            None,
         )
         common[field] = raw[source].fillna("").astype(str).str.strip() if source is not None else ""
         if source is not None and field in NUMBER_COLUMNS:
