@@ -239,17 +239,18 @@ def forget_payment_reads() -> None:
         cache.delete_memoized(function)
 
 
-def _write(function, *args, **kwargs):
-    """Make a change to the store, then forget the cached payment reads. The store failing (read-only,
-    unreachable or locked) raises :class:`DataUnavailable`; nothing is changed then, as the change and its
-    audit entry are one transaction. A refusal (data.access.PermissionDenied) or an invalid change
-    (ValueError, LookupError) is raised as it is, with the words to show."""
+def _write(function, *args, _forget=None, **kwargs):
+    """Make a change to the store, then forget the cached reads it affects (the payment reads, unless
+    ``_forget`` says what else to forget). The store failing (read-only, unreachable or locked) raises
+    :class:`DataUnavailable`; nothing is changed then, as the change and its audit entry are one
+    transaction. A refusal (data.access.PermissionDenied) or an invalid change (ValueError, LookupError) is
+    raised as it is, with the words to show."""
     try:
         result = function(engine(), *args, **kwargs)
     except SQLAlchemyError as error:
         current_app.logger.exception("Writing to the store failed")
         raise DataUnavailable(str(error).splitlines()[0]) from error
-    forget_payment_reads()
+    (_forget or forget_payment_reads)()
     return result
 
 
@@ -601,13 +602,7 @@ def process_changes_for(
 
 def _process_change_write(function, *args, **kwargs):
     """Write through ``function``, then forget every cached read (see :func:`_write`)."""
-    try:
-        result = function(engine(), *args, **kwargs)
-    except SQLAlchemyError as error:
-        current_app.logger.exception("Writing to the store failed")
-        raise DataUnavailable(str(error).splitlines()[0]) from error
-    clear_all()
-    return result
+    return _write(function, *args, _forget=clear_all, **kwargs)
 
 
 def record_process_change(
