@@ -64,7 +64,10 @@ def client(app):
 
 @pytest.fixture(scope="module")
 def dependencies(client) -> list[dict]:
-    return client.get("/_dash-dependencies").get_json()
+    # Dash lists a callback once for each app built in this process (its list of callbacks is global), so
+    # each is taken once, by its output.
+    listed = client.get("/_dash-dependencies").get_json()
+    return list({dependency["output"]: dependency for dependency in listed}.values())
 
 
 def _declared(text: str) -> Any:
