@@ -21,9 +21,16 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from data.db import make_engine
 from data.seed import seed_reference
+
+# Property tests assert answers, not speed (speed is measured by `make bench`): no per-example time limit,
+# which a busy machine would trip.
+settings.register_profile("kpi", deadline=None)
+settings.load_profile("kpi")
+
 
 # Sessions in tests are signed with a fixed key, so no test writes instance/secret_key into the checkout.
 os.environ.setdefault("KPI_SECRET_KEY", "a key for tests only")
