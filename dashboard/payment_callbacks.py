@@ -15,7 +15,6 @@ is shown in an error summary with nothing written.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import dash
@@ -26,7 +25,7 @@ from dashboard.components.notices import notification_banner
 from dashboard.components.payment import forms, sections, whatif_panel
 from dashboard.components.payment.assurance import assurance_for
 from dashboard.components.payment.choice import Loaded
-from dashboard.components.payment.forms import change_field_id, error_summary, form_id, parse_amount
+from dashboard.components.payment.forms import change_field_id, error_summary, form_id, read_amount
 from dashboard.components.payment.whatif import WhatIfInputs, apply_what_if, price
 from dashboard.scheme_setup_callbacks import Outcome, announce, done, version_href
 from data import access
@@ -237,9 +236,9 @@ def _changed_kpis(
     """The latest version's KPIs with the weights, targets and floors entered; problems go in ``problems``."""
     kpis: list[data_access.SchemeKpi] = []
     for i, kpi in enumerate(latest.kpis):
-        weight = _amount(weights[i], f"a weight for {kpi.code}", change_field_id("weight", i), problems)
-        target = _amount(targets[i], f"a target for {kpi.code}", change_field_id("target", i), problems)
-        floor = _amount(
+        weight = read_amount(weights[i], f"a weight for {kpi.code}", change_field_id("weight", i), problems)
+        target = read_amount(targets[i], f"a target for {kpi.code}", change_field_id("target", i), problems)
+        floor = read_amount(
             floors[i], f"a floor for {kpi.code}", change_field_id("floor", i), problems, optional=True
         )
         if weight is not None and target is not None:
@@ -256,19 +255,6 @@ def _changed_kpis(
                 )
             )
     return kpis
-
-
-def _amount(
-    text, what: str, field: str, problems: list[tuple[str, str]], *, optional: bool = False
-) -> Decimal | None:
-    """A number typed into the change form, or None (a blank optional field, or a problem noted)."""
-    if optional and not str(text if text is not None else "").strip():
-        return None
-    try:
-        return parse_amount(text, what)
-    except ValueError as error:
-        problems.append((field, str(error)))
-        return None
 
 
 def _saved(user: access.User, saved: data_access.StoredScheme) -> Outcome:
@@ -296,8 +282,8 @@ def save_change(n_clicks, context, budget, share, weights, targets, floors, reas
         return _problem(change_field_id("budget"), "There is no scheme to change for this year.")
     latest = versions[-1]
     problems: list[tuple[str, str]] = []
-    new_budget = _amount(budget, "the budget in pounds", change_field_id("budget"), problems)
-    new_share = _amount(share, "the share as a percentage", change_field_id("share"), problems)
+    new_budget = read_amount(budget, "the budget in pounds", change_field_id("budget"), problems)
+    new_share = read_amount(share, "the share as a percentage", change_field_id("share"), problems)
     kpis = _changed_kpis(latest, weights, targets, floors, problems)
     # A required amount is None only with a problem noted for it.
     if problems or new_budget is None or new_share is None:

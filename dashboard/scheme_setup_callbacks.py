@@ -24,7 +24,7 @@ from dash import ALL, MATCH, Input, NoUpdate, Output, State, html
 from dashboard import auth, data_access, routes
 from dashboard.components.notices import notification_banner
 from dashboard.components.payment import setup
-from dashboard.components.payment.forms import error_summary, form_id, parse_amount
+from dashboard.components.payment.forms import error_summary, form_id, read_amount
 from dashboard.components.payment.setup import setup_field_id, uplift_field_id
 from data import access
 from data.access import CHANGE_SCHEME, PermissionDenied
@@ -95,24 +95,11 @@ def version_href(contract: str, year: str, version: int) -> str:
 # --- Reading what was typed -------------------------------------------------------------------------------
 
 
-def _number(
-    text: Any, what: str, field: str, problems: list[tuple[str, str]], *, optional: bool = False
-) -> Decimal | None:
-    """A number typed into a form, or None (a blank optional field, or a problem noted)."""
-    if optional and not str(text if text is not None else "").strip():
-        return None
-    try:
-        return parse_amount(text, what)
-    except ValueError as error:
-        problems.append((field, str(error)))
-        return None
-
-
 def _percent(
     text: Any, what: str, field: str, problems: list[tuple[str, str]], *, low: int, high: int | None
 ) -> Decimal | None:
     """A percentage typed into a form, as a fraction (2.5 -> 0.025), within its range and stored exactly."""
-    number = _number(text, what, field, problems)
+    number = read_amount(text, what, field, problems)
     if number is None:
         return None
     within = number >= low if high is None else low <= number <= high
@@ -157,9 +144,11 @@ def _setup_kpis(
         if not includes[i]:
             continue
         code = row["code"]
-        weight = _number(weights[i], f"a weight for {code}", setup_field_id("weight", i), problems)
-        target = _number(targets[i], f"a target for {code}", setup_field_id("target", i), problems)
-        floor = _number(floors[i], f"a floor for {code}", setup_field_id("floor", i), problems, optional=True)
+        weight = read_amount(weights[i], f"a weight for {code}", setup_field_id("weight", i), problems)
+        target = read_amount(targets[i], f"a target for {code}", setup_field_id("target", i), problems)
+        floor = read_amount(
+            floors[i], f"a floor for {code}", setup_field_id("floor", i), problems, optional=True
+        )
         basis = BASES.get(bases[i])
         if basis is None:
             problems.append((setup_field_id("basis", i), f"Choose quarterly or annual for {code}"))
@@ -222,7 +211,7 @@ def set_up_scheme(
         return _refused(SETUP_ERRORS, setup_field_id("budget"), str(refused))
     contract, year, rows = context["contract"], context["year"], context.get("rows") or []
     problems: list[tuple[str, str]] = []
-    amount = _number(budget, "the budget in pounds", setup_field_id("budget"), problems)
+    amount = read_amount(budget, "the budget in pounds", setup_field_id("budget"), problems)
     fraction = _percent(
         share, "the share paid on performance", setup_field_id("share"), problems, low=0, high=100
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -350,3 +351,17 @@ def parse_amount(text, what: str) -> Decimal:
     if not number.is_finite():
         raise ValueError(f"{what[0].upper()}{what[1:]} must be a number")
     return number
+
+
+def read_amount(
+    text: Any, what: str, field: str, problems: list[tuple[str, str]], *, optional: bool = False
+) -> Decimal | None:
+    """A number typed into a payment form, or None: a blank optional field, or a problem noted against
+    ``field`` (the id the error summary links to) so that every problem in the form is reported at once."""
+    if optional and not str(text if text is not None else "").strip():
+        return None
+    try:
+        return parse_amount(text, what)
+    except ValueError as error:
+        problems.append((field, str(error)))
+        return None
