@@ -13,7 +13,6 @@ ids carrying the view (indicator, area, CI setting), so the button pressed says 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import dash
@@ -21,29 +20,17 @@ from dash import ALL, Input, Output, State, html
 
 from dashboard import auth, data_access, routes
 from dashboard.components.payment.forms import error_summary
+from dashboard.components.typed_dates import typed_date
 from dashboard.indicator import process_changes as section
 from data import access
 
 ERRORS = "process-change-errors"
 _NO = dash.no_update
-_DAY = re.compile(r"^(\d{1,2})[/ .-](\d{1,2})[/ .-](\d{4})$")
 
 
 def _day(text: str | None) -> dt.date | None:
     """The date typed as 1/4/2024, 1 4 2024 or 2024-04-01; None when blank. ValueError in words."""
-    value = " ".join((text or "").split())
-    if not value:
-        return None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value)
-        match = _DAY.match(value)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return dt.date(year, month, day)
-    except ValueError:
-        pass
-    raise ValueError("The date the change took effect must be a real date, for example 1/4/2024.")
+    return typed_date(text, "The date the change took effect must be a real date, for example 1/4/2024.")
 
 
 def _problem(message: str, anchor: str = "") -> tuple:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 from dash import dcc, html
 
 from dashboard import data_access
 from dashboard.components.attributes import extra
+from dashboard.components.typed_dates import typed_date
 
 COMMENT_TEXT, COMMENT_SAVE, COMMENT_SAVE_COMMISSIONER, COMMENT_RESULT = (
     "monitor-comment-text",
@@ -193,21 +193,6 @@ def update_form(action_id: str, area_code: str) -> html.Div:
     )
 
 
-_DAY = re.compile(r"^\s*(\d{1,2})\s*[/ .-]\s*(\d{1,2})\s*[/ .-]\s*(\d{4})\s*$")
-
-
 def parse_due(text: str | None) -> dt.date | None:
     """A due date typed as 31/12/2025, 31 12 2025 or 2025-12-31 (None when blank); ValueError in words."""
-    value = (text or "").strip()
-    if not value:
-        return None
-    try:
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-            return dt.date.fromisoformat(value)
-        match = _DAY.match(value)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return dt.date(year, month, day)
-    except ValueError:
-        pass
-    raise ValueError("The due date must be a real date, for example 31/12/2025.")
+    return typed_date(text, "The due date must be a real date, for example 31/12/2025.")
