@@ -24,5 +24,5 @@ def test_a_blank_date_is_no_date(text):
 
 @pytest.mark.parametrize("text", ["31/02/2025", "12/31/2025", "next Tuesday", "2025-13-01", "1/4/24"])
 def test_a_date_that_does_not_exist_is_refused_in_the_forms_words(text):
-    with pytest.raises(ValueError, match="^The due date must be a real date"):
+    with pytest.raises(ValueError, match=r"^The due date must be a real date"):
         typed_date(text, REFUSAL)

@@ -131,33 +131,45 @@ def trend_data(
 # --- The figure -----------------------------------------------------------------------------------------
 
 
+def point_details(row: Mapping, indicator: Mapping) -> list[str]:
+    """What a point's hover says after its value, on every trend chart: the 95% interval, the count out of
+    the denominator, whether it is provisional, its note and any data quality flag."""
+    parts = []
+    if "Lower 95% limit" in row:
+        interval = format_interval(
+            row["Lower 95% limit"],
+            row["Upper 95% limit"],
+            indicator.get("unit", ""),
+            indicator.get("value_type", ""),
+        )
+        if interval:
+            parts.append(f"95% confidence interval: {interval}")
+    people, denominator = number(row.get("Count")), number(row.get("Denominator"))
+    if people is not None and denominator is not None:
+        parts.append(f"{count(people)} out of {count(denominator)}")
+    elif people is not None:
+        parts.append(f"Count: {count(people)}")
+    if row["Provisional"] == "Yes":
+        parts.append("Provisional")
+    if row.get("Value note"):
+        parts.append(str(row["Value note"]))
+    if row.get("Data quality"):
+        parts.append(f"Data quality: {row['Data quality']}")
+    return parts
+
+
 def _hover_lines(frame: pd.DataFrame, column: str, indicator: Mapping) -> list[str]:
     """Hover text for each point: value, 95% limits, count and denominator, note."""
-    lines = []
-    for row in records(frame):
-        parts = [f"<b>{row['Period']}</b>", f"{column}: {value_text(row[column], indicator)}"]
-        if "Lower 95% limit" in row:
-            interval = format_interval(
-                row["Lower 95% limit"],
-                row["Upper 95% limit"],
-                indicator.get("unit", ""),
-                indicator.get("value_type", ""),
-            )
-            if interval:
-                parts.append(f"95% confidence interval: {interval}")
-        people, denominator = number(row.get("Count")), number(row.get("Denominator"))
-        if people is not None and denominator is not None:
-            parts.append(f"{count(people)} out of {count(denominator)}")
-        elif people is not None:
-            parts.append(f"Count: {count(people)}")
-        if row["Provisional"] == "Yes":
-            parts.append("Provisional")
-        if row.get("Value note"):
-            parts.append(str(row["Value note"]))
-        if row.get("Data quality"):
-            parts.append(f"Data quality: {row['Data quality']}")
-        lines.append("<br>".join(parts))
-    return lines
+    return [
+        "<br>".join(
+            [
+                f"<b>{row['Period']}</b>",
+                f"{column}: {value_text(row[column], indicator)}",
+                *point_details(row, indicator),
+            ]
+        )
+        for row in records(frame)
+    ]
 
 
 def _band_trace(x: list[str], lower: list, upper: list) -> tuple[go.Scatter | None, go.Scatter | None]:

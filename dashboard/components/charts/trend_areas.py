@@ -23,9 +23,9 @@ from dashboard.components.charts.figure_parts import (
     time_layout,
     with_gaps,
 )
-from dashboard.components.charts.trend import target_per_period, trend_headline
+from dashboard.components.charts.trend import point_details, target_per_period, trend_headline
 from dashboard.components.charts.words import slug, source_line, subtitle, value_text
-from dashboard.formatting import count, format_interval, is_true, number
+from dashboard.formatting import is_true, number
 from data.areas import ENGLAND, HOME_REGION
 
 if TYPE_CHECKING:
@@ -166,24 +166,8 @@ def _positions(rows: pd.DataFrame) -> list[str]:
 
 
 def _hover(row: dict, indicator: Mapping) -> str:
-    parts = [f"<b>{row['Area']}, {row['Period']}</b>", value_text(row["Value"], indicator)]
-    if "Lower 95% limit" in row:
-        interval = format_interval(
-            row["Lower 95% limit"],
-            row["Upper 95% limit"],
-            indicator.get("unit", ""),
-            indicator.get("value_type", ""),
-        )
-        if interval:
-            parts.append(f"95% confidence interval: {interval}")
-    people, denominator = number(row.get("Count")), number(row.get("Denominator"))
-    if people is not None and denominator is not None:
-        parts.append(f"{count(people)} out of {count(denominator)}")
-    if row["Provisional"] == "Yes":
-        parts.append("Provisional")
-    if row.get("Value note"):
-        parts.append(str(row["Value note"]))
-    return "<br>".join(parts)
+    head = [f"<b>{row['Area']}, {row['Period']}</b>", value_text(row["Value"], indicator)]
+    return "<br>".join([*head, *point_details(row, indicator)])
 
 
 def _line(rows: pd.DataFrame, name: str, style: LineStyle, indicator: Mapping, *, ours: bool) -> go.Scatter:
