@@ -1,0 +1,140 @@
+"""The committee pack: ``kpi report`` writes a PDF and a slide deck that say what the scorecard says.
+
+One pack is built for the module (drawing its charts starts Chromium, so it takes some seconds), on a store
+holding the reference data, the illustrative provider returns and the East of England mental-health extract
+(which gives Cambridgeshire exceptions: self-harm admissions significantly worse than England). The PDF's
+text is read back with pypdf and compared with the scorecard page as the dashboard renders it for the same
+area and date; the deck is read back with python-pptx.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pypdf import PdfReader
+
+from dashboard import create_app, data_access, formatting
+from dashboard.pack.content import framework_groups
+from data.areas import BUNDLED, CAMBRIDGESHIRE
+from data.db import make_engine
+from data.importers.pipeline import import_file
+from data.seed import seed_reference
+from kpi import cli
+from tests.dashboard import pages
+
+FILES = (
+    BUNDLED / "illustrative" / "provider_quarterly_returns.csv",
+    BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
+)
+AS_OF = "2025-09-30"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A seeded store, and the pack ``kpi report`` wrote from it: its PDF, its deck and what it printed."""
+    folder = tmp_path_factory.mktemp("pack")
+    url = f"duckdb:///{folder / 'store.duckdb'}"
+    engine = make_engine(url)
+    seed_reference(engine)
+    for path in FILES:
+        assert import_file(engine, path, imported_by="test").rows_rejected == 0
+    engine.dispose()
+    pdf, deck = folder / "pack.pdf", folder / "pack.pptx"
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--area", CAMBRIDGESHIRE, "--as-of", AS_OF, "--output", str(pdf), "--pptx", str(deck)],
+        env={"KPI_DATABASE_URL": url, "KPI_PACK_LOG": str(folder / "packs.json")},
+    )
+    assert result.exit_code == 0, result.output
+    return {"url": url, "pdf": pdf, "pptx": deck, "output": result.output, "log": folder / "packs.json"}
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _screen(url: str) -> tuple[list, set[str], str]:
+    """The scorecard records of the pack's framework, the figures the scorecard page shows for them (as the
+    page formats them), and the page's text, for Cambridgeshire as at the pack's date."""
+    engine = make_engine(url, read_only=True)
+    app = create_app(engine, cache_config={"CACHE_TYPE": "NullCache"})
+    with app.server.app_context():
+        codes = {
+            c for _, outcomes in framework_groups("cyp-outcomes") for _, inner in outcomes for c in inner
+        }
+        rows = [r for r in data_access.scorecard_rows(CAMBRIDGESHIRE, AS_OF) if r.indicator_code in codes]
+    page = pages.render(app, "/", area=CAMBRIDGESHIRE, as_at=AS_OF)
+    shown = {
+        pages.text(node)
+        for node in pages.find(page, lambda n: "app-scorecard__value" in (getattr(n, "className", "") or ""))
+    }
+    engine.dispose()
+    return rows, shown, _words(pages.text(page))
+
+
+def test_the_pdf_holds_the_scorecard_shown_on_screen_with_contents_and_page_numbers(built: dict) -> None:
+    reader = PdfReader(built["pdf"])
+    texts = [_words(page.extract_text()) for page in reader.pages]
+    total = len(texts)
+    assert f"Wrote {built['pdf']} ({total} pages" in built["output"]
+    assert all(f"Page {n} of {total}" in text for n, text in enumerate(texts, start=1))
+
+    # The contents page lists each section with the page it starts on, and it does start there.
+    contents = texts[1]
+    assert contents.startswith("Contents")
+    for heading in ("Summary: Cambridgeshire", "Payment position: Cambridgeshire", "Definitions and methods"):
+        found = re.search(re.escape(heading) + r"[ .]*(\d+)", contents)
+        assert found, heading
+        page = int(found.group(1))
+        before = texts[page - 2] if page - 2 != 1 else ""  # the page before, unless it is the contents
+        assert heading in texts[page - 1] and heading not in before, (heading, page)
+
+    rows, shown, screen = _screen(built["url"])
+    with_data = [r for r in rows if r.has_data]
+    assert len(with_data) >= 10
+    scorecard_pages = [
+        text
+        for page, text in zip(reader.pages, texts, strict=True)
+        if page.mediabox.width > page.mediabox.height
+    ]
+    assert scorecard_pages, "the scorecard is on landscape pages"
+    scorecard = " ".join(scorecard_pages)
+    for row in with_data:
+        value = formatting.format_value(row.value, row.unit, row.value_type)
+        assert value in shown, (row.indicator_code, value)  # what the scorecard page shows
+        assert f"{value} in {row.period_label}" in scorecard, (row.indicator_code, value)
+    # The headline sentence reads the same as on the scorecard page.
+    headline = re.search(r"\d+ indicators for Cambridgeshire: (.*?\.)", screen)
+    assert headline and headline.group(1) in " ".join(texts[:3])
+
+    # Each exception has its own page, with its chart's headline, and says when nothing is recorded.
+    exception_pages = [t for t in texts if "Why it is an exception" in t]
+    assert exception_pages
+    assert any("Self-harm admissions (10-24)" in t for t in exception_pages)
+    assert all("Commentary" in t and "Remedial actions" in t for t in exception_pages)
+    assert any("None recorded for" in t for t in exception_pages)
+    payment = next(t for t in texts if t.startswith("Payment position: Cambridgeshire"))
+    assert "at risk earned so far" in payment and "£273,783" in payment
+
+
+def test_the_slides_have_the_domain_and_exception_titles_and_the_next_pack_counts_from_this_one(
+    built: dict,
+) -> None:
+    deck = Presentation(str(built["pptx"]))
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles[0] == "Committee pack: Cambridgeshire"
+    assert "Domain 1: Maternity — Cambridgeshire" in titles
+    assert any(t.startswith("Domain 5: Children and Young People engage actively") for t in titles)
+    assert titles[-1] == "Payment position — Cambridgeshire"
+    exception_slides = [s for s in deck.slides if any(sh.shape_type == 13 for sh in s.shapes)]  # pictures
+    assert exception_slides
+    for slide in exception_slides:
+        picture = next(sh for sh in slide.shapes if sh.shape_type == 13)
+        alt = picture._element.nvPicPr.cNvPr.get("descr")
+        assert alt and slide.shapes.title.text in alt  # alt text: the chart's headline and its summary
+        assert any("Source:" in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert f"Wrote {built['pptx']} ({len(titles)} slides)" in built["output"]
+    assert AS_OF in built["log"].read_text(encoding="utf-8")
