@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from dashboard.pack.content import assemble
 from dashboard.sessions import INSTANCE_FOLDER
 
 PACK_LOG_VARIABLE = "KPI_PACK_LOG"
+_ONE_AT_A_TIME = threading.Lock()
+"""One pack is built at a time in a process: they share one browser for the charts."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,28 @@ def build(
     started = time.perf_counter()
     areas = request.areas or (DEFAULT_AREA,)
     stored = previous_pack_date(areas, request.framework)
+    if not _ONE_AT_A_TIME.acquire(blocking=False):
+        progress("Waiting for another pack to finish")
+        _ONE_AT_A_TIME.acquire()
+    try:
+        return _build(
+            request, areas, stored, started, pdf=pdf, pptx=pptx, progress=progress, remember=remember
+        )
+    finally:
+        _ONE_AT_A_TIME.release()
+
+
+def _build(
+    request: Request,
+    areas: Sequence[str],
+    stored: dt.date | None,
+    started: float,
+    *,
+    pdf: Path | None,
+    pptx: Path | None,
+    progress: Callable[[str], None],
+    remember: bool,
+) -> Built:
     with chart_renderer():
         pack = assemble(
             areas,
