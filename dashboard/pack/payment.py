@@ -108,7 +108,7 @@ def _kpi_line(priced, i: int) -> KpiLine:
         if key == "partly met":
             figure += f" (earns {achievement_text(period.achievement)})"
         elif key == "forecast":
-            figure = "not yet reported"
+            figure = ""  # the "Forecast" status says it is not yet reported
         periods.append((label, period_status(key), figure))
     return KpiLine(
         code=kpi.code,

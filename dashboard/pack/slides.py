@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.pack.charts import image
@@ -53,14 +54,22 @@ def _slide(deck, title: str):
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # "Title Only"
     slide.shapes.title.text = title
     title_frame = slide.shapes.title.text_frame
+    title_frame.word_wrap = True
+    title_frame.vertical_anchor = MSO_ANCHOR.TOP
     for paragraph in title_frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
-            run.font.size = Pt(28)
+            run.font.size = Pt(_title_points(title))
             run.font.bold = True
             run.font.color.rgb = DARK
-    slide.shapes.title.left, slide.shapes.title.top = MARGIN, Inches(0.3)
+    slide.shapes.title.left, slide.shapes.title.top = MARGIN, Inches(0.25)
     slide.shapes.title.width, slide.shapes.title.height = WIDTH - 2 * MARGIN, Inches(1.0)
     return slide
+
+
+def _title_points(title: str) -> int:
+    """A title size that keeps the title to two lines across the slide."""
+    return 28 if len(title) <= 60 else 24 if len(title) <= 110 else 20
 
 
 def _tag(
@@ -72,6 +81,7 @@ def _tag(
     colour: str,
     text_colour: str,
     width: int = TAG_WIDTH,
+    points: int = 18,
 ):
     """A status tag: a coloured box holding the shape and the words (and the count)."""
     box = slide.shapes.add_shape(1, left, top, width, Inches(0.55))  # a rectangle
@@ -82,7 +92,7 @@ def _tag(
     frame.word_wrap = True
     run = frame.paragraphs[0].add_run()
     run.text = words if count is None else f"{count.count}  {words}"
-    run.font.size = Pt(18)
+    run.font.size = Pt(points)
     run.font.bold = True
     run.font.color.rgb = _rgb(text_colour)
     return box
@@ -126,8 +136,8 @@ def _title_slide(deck, pack: Pack) -> None:
 
 def _domain_slide(deck, pack: Pack, area: AreaPack, domain: Domain) -> None:
     slide = _slide(deck, f"{domain.heading} — {area.name}")
-    _text_box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.8), [(domain.sentence, 18, False)])
-    _counts_row(slide, domain.target_counts, Inches(2.2))
+    _text_box(slide, MARGIN, Inches(1.35), WIDTH - 2 * MARGIN, Inches(0.8), [(domain.sentence, 18, False)])
+    _counts_row(slide, domain.target_counts, Inches(2.3))
     rows = [r for o in domain.outcomes for r in o.rows if r.row.has_data]
     unique = list({r.row.indicator_code: r for r in rows}.values())
     lines = [
@@ -144,7 +154,7 @@ def _domain_slide(deck, pack: Pack, area: AreaPack, domain: Domain) -> None:
         lines.append((f"… and {len(unique) - 9} more in the PDF pack.", 14, False))
     if not unique:
         lines = [(f"No indicator in this {pack.level} has a figure for {area.name}.", 14, False)]
-    _text_box(slide, MARGIN, Inches(3.0), WIDTH - 2 * MARGIN, Inches(3.8), lines)
+    _text_box(slide, MARGIN, Inches(3.1), WIDTH - 2 * MARGIN, Inches(3.7), lines)
     _source(slide, f"{SOURCE_LINE}: scorecard, {pack.framework}, {area.as_at_text}.")
 
 
@@ -153,12 +163,11 @@ def _exception_slide(deck, area: AreaPack, item: Exception_) -> None:
     chart = item.chart
     title = chart.headline if chart is not None else f"{row.row.short_name}: {row.value} {row.period}"
     slide = _slide(deck, title)
-    slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size = Pt(24)
     left_width = Inches(7.6)
-    top: int = Inches(1.35)
+    top: int = Inches(1.4)
     if chart is not None:
         _text_box(slide, MARGIN, top, left_width, Inches(0.5), [(chart.subtitle, 13, False)], GREY)
-        png = image(chart.figure, "png", scale=2)
+        png = image(chart.figure, "png", height=500, scale=2)
         picture = slide.shapes.add_picture(BytesIO(png), MARGIN, top + Inches(0.55), width=left_width)
         picture._element.nvPicPr.cNvPr.set("descr", f"{chart.headline}. {chart.summary}")
         _source(slide, chart.source)
@@ -177,6 +186,7 @@ def _exception_slide(deck, area: AreaPack, item: Exception_) -> None:
             s.background,
             s.text_colour,
             width=width,
+            points=14,
         )
     notes_top = top + len(statuses) * Inches(0.65) + Inches(0.1)
     commentary = [(f"{c.heading}: {c.text}", 12, False) for c in item.commentary] or [
