@@ -56,6 +56,19 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _tags(node) -> list[tuple[str, object]]:
+    """Every tag in a PDF structure tree, as (type, alt text)."""
+    found = []
+    node = node.get_object()
+    if "/S" in node:
+        found.append((str(node["/S"]), node.get("/Alt")))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+            found += _tags(kid)
+    return found
+
+
 def _screen(url: str) -> tuple[list, set[str], str]:
     """The scorecard records of the pack's framework, the figures the scorecard page shows for them (as the
     page formats them), and the page's text, for Cambridgeshire as at the pack's date."""
@@ -116,6 +129,14 @@ def test_the_pdf_holds_the_scorecard_shown_on_screen_with_contents_and_page_numb
     assert any("Self-harm admissions (10-24)" in t for t in exception_pages)
     assert all("Commentary" in t and "Remedial actions" in t for t in exception_pages)
     assert any("None recorded for" in t for t in exception_pages)
+    # Tagged for screen readers: the language, headings, tables, and each chart with its alt text.
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and root["/MarkInfo"]["/Marked"]
+    tags = _tags(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/Caption", "/L"} <= {kind for kind, _ in tags}
+    alts = [str(alt) for kind, alt in tags if kind == "/Figure"]
+    assert len(alts) == len(exception_pages) and all(alts), alts
+    assert any(a.startswith("Self-harm admissions (10-24) in Cambridgeshire") for a in alts)
     payment = next(t for t in texts if t.startswith("Payment position: Cambridgeshire"))
     assert "at risk earned so far" in payment and "£273,783" in payment
 
