@@ -119,7 +119,7 @@ class Note:
 
 
 @dataclass
-class Exception_:
+class ExceptionPage:
     """An indicator that needs an explanation: its statuses, reasons, chart and what the monitoring workflow
     holds for it. ``chart`` is the indicator page's trend chart (:class:`dashboard.components.charts.chart.
     Chart`), or None when there is no figure to draw."""
@@ -155,7 +155,7 @@ class AreaPack:
     headline: str
     counts: tuple[StatusCount, ...]
     domains: tuple[Domain, ...]
-    exceptions: list[Exception_]
+    exceptions: list[ExceptionPage]
     changes: tuple[ChangeLine, ...]
     changes_sentence: str
     payment: PaymentPosition | None
@@ -325,7 +325,7 @@ def _notes(area: str, period: str, code: str, today: dt.date) -> tuple[tuple[Not
     )
     actions = tuple(
         Note(
-            f"{a.what} — owner {a.owner}, due {formatting.date(a.due_date)}: {a.status}",
+            f"{a.what} (owner {a.owner}; due {formatting.date(a.due_date)}; {a.status})",
             a.history[-1].note if a.history and a.history[-1].note else "",
         )
         for a in data_access.monitoring_actions(area, (period,), today.isoformat())
@@ -415,7 +415,7 @@ def _area_pack(
         row = item.row
         commentary, actions = _notes(area, row.period_label or "", row.indicator_code, today)
         exceptions.append(
-            Exception_(
+            ExceptionPage(
                 row=_statuses_row(row),
                 reasons=tuple(words for _, words in item.reasons),
                 commentary=commentary,

@@ -19,7 +19,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.pack.charts import image
-from dashboard.pack.content import AreaPack, Domain, Exception_, Pack, StatusCount
+from dashboard.pack.content import AreaPack, Domain, ExceptionPage, Pack, StatusCount
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -158,7 +158,14 @@ def _domain_slide(deck, pack: Pack, area: AreaPack, domain: Domain) -> None:
     _source(slide, f"{SOURCE_LINE}: scorecard, {pack.framework}, {area.as_at_text}.")
 
 
-def _exception_slide(deck, area: AreaPack, item: Exception_) -> None:
+def _short(text: str, limit: int = 240) -> str:
+    """Text cut at a word to fit beside a chart; the PDF has it in full."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "… (in full in the PDF pack)"
+
+
+def _exception_slide(deck, area: AreaPack, item: ExceptionPage) -> None:
     row = item.row
     chart = item.chart
     title = chart.headline if chart is not None else f"{row.row.short_name}: {row.value} {row.period}"
@@ -189,12 +196,12 @@ def _exception_slide(deck, area: AreaPack, item: Exception_) -> None:
             points=14,
         )
     notes_top = top + len(statuses) * Inches(0.65) + Inches(0.1)
-    commentary = [(f"{c.heading}: {c.text}", 12, False) for c in item.commentary] or [
+    commentary = [(_short(f"{c.heading}: {c.text}"), 12, False) for c in item.commentary[-3:]] or [
         (f"None recorded for {row.row.period_label}.", 12, False)
     ]
-    actions = [(a.heading + (f". {a.text}" if a.text else ""), 12, False) for a in item.actions] or [
-        (f"None recorded for {row.row.period_label}.", 12, False)
-    ]
+    actions = [
+        (_short(a.heading + (f". {a.text}" if a.text else "")), 12, False) for a in item.actions[:3]
+    ] or [(f"None recorded for {row.row.period_label}.", 12, False)]
     _text_box(
         slide,
         right,

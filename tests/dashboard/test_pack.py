@@ -9,6 +9,7 @@ area and date; the deck is read back with python-pptx.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -18,6 +19,8 @@ from pypdf import PdfReader
 
 from dashboard import create_app, data_access, formatting
 from dashboard.pack.content import framework_groups
+from data import monitoring
+from data.access import User
 from data.areas import BUNDLED, CAMBRIDGESHIRE
 from data.db import make_engine
 from data.importers.pipeline import import_file
@@ -30,6 +33,11 @@ FILES = (
     BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
 )
 AS_OF = "2025-09-30"
+SELF_HARM = "self-harm-admissions-10-24"
+OFFICER = User("Olu Officer", frozenset({"officer"}))
+COMMENTARY = "<b>Two new</b> school nurses started in March"
+ACTION = "Review self-harm pathways with CAMHS"
+DUE = dt.date(2099, 3, 31)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +49,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     seed_reference(engine)
     for path in FILES:
         assert import_file(engine, path, imported_by="test").rows_rejected == 0
+    subject = {"indicator_code": SELF_HARM, "area_code": CAMBRIDGESHIRE, "period_label": "2017/18"}
+    monitoring.add_commentary(engine, OFFICER, **subject, kind="provider", text=COMMENTARY)
+    monitoring.add_action(engine, OFFICER, **subject, what=ACTION, owner="Head of service", due_date=DUE)
     engine.dispose()
     pdf, deck = folder / "pack.pdf", folder / "pack.pptx"
     result = CliRunner().invoke(
@@ -129,6 +140,10 @@ def test_the_pdf_holds_the_scorecard_shown_on_screen_with_contents_and_page_numb
     assert any("Self-harm admissions (10-24)" in t for t in exception_pages)
     assert all("Commentary" in t and "Remedial actions" in t for t in exception_pages)
     assert any("None recorded for" in t for t in exception_pages)
+    [self_harm] = [t for t in exception_pages if "(10-24) 662.7" in t.split("Why it is")[0]]
+    assert "Provider's explanation, Olu Officer" in self_harm
+    assert COMMENTARY in self_harm  # as typed, markup and all, never run as markup
+    assert f"{ACTION} (owner Head of service; due 31 March 2099; open)" in self_harm
     # Tagged for screen readers: the language, headings, tables, and each chart with its alt text.
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB" and root["/MarkInfo"]["/Marked"]
@@ -157,5 +172,7 @@ def test_the_slides_have_the_domain_and_exception_titles_and_the_next_pack_count
         alt = picture._element.nvPicPr.cNvPr.get("descr")
         assert alt and slide.shapes.title.text in alt  # alt text: the chart's headline and its summary
         assert any("Source:" in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    words = " ".join(sh.text_frame.text for slide in deck.slides for sh in slide.shapes if sh.has_text_frame)
+    assert COMMENTARY in words and ACTION in words
     assert f"Wrote {built['pptx']} ({len(titles)} slides)" in built["output"]
     assert AS_OF in built["log"].read_text(encoding="utf-8")
