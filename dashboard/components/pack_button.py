@@ -9,6 +9,7 @@ Someone not signed in sees a sentence saying to sign in, and a forged click from
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import dash
@@ -28,7 +29,9 @@ def pack_panel(area: str, area_name: str, as_at: str | None, framework: str = "c
     """The committee pack section for ``area`` with the figures to ``as_at`` (an ISO date, or None for the
     latest figures)."""
     signed_in = auth.current_user().signed_in
-    when = f"the figures to {formatting.date(_day(as_at))}" if as_at else "the latest figures"
+    when = (
+        f"the figures to {formatting.date(dt.date.fromisoformat(as_at))}" if as_at else "the latest figures"
+    )
     return html.Section(
         [
             html.H2("Committee pack", className="app-heading-l", id="pack-heading"),
@@ -61,12 +64,6 @@ def pack_panel(area: str, area_name: str, as_at: str | None, framework: str = "c
         id="pack-section",
         **extra({"aria-labelledby": "pack-heading"}),
     )
-
-
-def _day(iso: str):
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso)
 
 
 def _message(text: str, kind: str = "progress") -> html.P:

@@ -19,7 +19,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.pack.charts import image
-from dashboard.pack.content import AreaPack, Domain, ExceptionPage, Pack, StatusCount
+from dashboard.pack.content import AreaPack, ExceptionPage, Pack
+from dashboard.pack.scorecard import Domain, StatusCount
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)

@@ -18,7 +18,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from dashboard import create_app, data_access, formatting
-from dashboard.pack.content import framework_groups
+from dashboard.pack.scorecard import framework_groups
 from data import monitoring
 from data.access import User
 from data.areas import BUNDLED, CAMBRIDGESHIRE
