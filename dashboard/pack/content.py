@@ -368,9 +368,10 @@ def assemble(
             f"Unknown framework {framework!r}: choose one of {', '.join(sorted(allowed['framework']))}."
         )
     if as_at is not None and as_at not in allowed["as_at"]:
+        latest = ", ".join(d for d, _ in options.dates[:3])
         raise ValueError(
-            f"There are no figures ending on {as_at}: choose a date the data reach, such as "
-            f"{', '.join(d for d, _ in options.dates[:3])}."
+            f"There are no figures ending on {as_at}: "
+            + (f"choose a date the data reach, such as {latest}." if latest else "no figures are loaded yet.")
         )
     today = today or dt.date.today()
     framework_title = next((t for c, t in options.frameworks if c == framework), framework)

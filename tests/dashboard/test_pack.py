@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 from pypdf import PdfReader
 
 from dashboard import create_app, data_access, formatting
+from dashboard.pack import build
+from dashboard.pack.content import default_since
 from dashboard.pack.scorecard import framework_groups
 from data import monitoring
 from data.access import User
@@ -40,10 +42,8 @@ ACTION = "Review self-harm pathways with CAMHS"
 DUE = dt.date(2099, 3, 31)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def _build(folder: Path) -> dict:
     """A seeded store, and the pack ``kpi report`` wrote from it: its PDF, its deck and what it printed."""
-    folder = tmp_path_factory.mktemp("pack")
     url = f"duckdb:///{folder / 'store.duckdb'}"
     engine = make_engine(url)
     seed_reference(engine)
@@ -99,7 +99,16 @@ def _screen(url: str) -> tuple[list, set[str], str]:
     return rows, shown, _words(pages.text(page))
 
 
-def test_the_pdf_holds_the_scorecard_shown_on_screen_with_contents_and_page_numbers(built: dict) -> None:
+def test_kpi_report_writes_a_pdf_and_slides_that_say_what_the_scorecard_says(tmp_path: Path) -> None:
+    # One test, so the pack (which starts Chromium for its charts) is built once, whichever worker runs it.
+    built = _build(tmp_path)
+    _check_pdf(built)
+    _check_slides(built)
+
+
+def _check_pdf(built: dict) -> None:
+    """The PDF holds the scorecard shown on screen, page numbers, a contents page, the exceptions with their
+    commentary and actions, the payment, and the tags a screen reader needs."""
     reader = PdfReader(built["pdf"])
     texts = [_words(page.extract_text()) for page in reader.pages]
     total = len(texts)
@@ -156,9 +165,9 @@ def test_the_pdf_holds_the_scorecard_shown_on_screen_with_contents_and_page_numb
     assert "at risk earned so far" in payment and "£273,783" in payment
 
 
-def test_the_slides_have_the_domain_and_exception_titles_and_the_next_pack_counts_from_this_one(
-    built: dict,
-) -> None:
+def _check_slides(built: dict) -> None:
+    """The deck has the domain and exception titles, charts with alt text and source lines; and the next pack
+    will count what changed from this one's date."""
     deck = Presentation(str(built["pptx"]))
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles[0] == "Committee pack: Cambridgeshire"
@@ -176,3 +185,41 @@ def test_the_slides_have_the_domain_and_exception_titles_and_the_next_pack_count
     assert COMMENTARY in words and ACTION in words
     assert f"Wrote {built['pptx']} ({len(titles)} slides)" in built["output"]
     assert AS_OF in built["log"].read_text(encoding="utf-8")
+
+
+def test_what_changed_counts_from_the_previous_pack_if_one_is_stored_else_the_previous_quarter(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv(build.PACK_LOG_VARIABLE, str(tmp_path / "packs.json"))
+    quarter_ends = frozenset({dt.date(2025, 6, 30), dt.date(2025, 9, 30)})
+    as_at = dt.date(2025, 9, 30)
+    assert build.previous_pack_date([CAMBRIDGESHIRE], "cyp-outcomes") is None
+    assert default_since(as_at, quarter_ends, None) == dt.date(2025, 6, 30)  # the previous quarter's end
+    build._remember([CAMBRIDGESHIRE], "cyp-outcomes", dt.date(2025, 3, 31))
+    build._remember([CAMBRIDGESHIRE], "cyp-outcomes", dt.date(2024, 12, 31))  # an older pack: kept as it was
+    stored = build.previous_pack_date([CAMBRIDGESHIRE], "cyp-outcomes")
+    assert stored == dt.date(2025, 3, 31)
+    assert build.previous_pack_date([CAMBRIDGESHIRE], "hcp-high-impact-areas") is None
+    assert default_since(as_at, quarter_ends, stored) == dt.date(2025, 3, 31)
+    assert default_since(dt.date(2025, 3, 31), quarter_ends, stored) == dt.date(2024, 12, 31)  # not itself
+
+
+def test_a_date_the_data_do_not_reach_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "store.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    seed_reference(engine)
+    engine.dispose()
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--as-of", "2031-03-31", "--output", str(tmp_path / "pack.txt")],
+        env={"KPI_DATABASE_URL": f"duckdb:///{path}"},
+    )
+    assert result.exit_code == 2 and "must end in .pdf or .pptx" in result.output
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--as-of", "2031-03-31", "--output", str(tmp_path / "pack.pdf")],
+        env={"KPI_DATABASE_URL": f"duckdb:///{path}"},
+    )
+    assert result.exit_code == 1
+    assert "There are no figures ending on 2031-03-31" in result.output
+    assert not (tmp_path / "pack.pdf").exists()
