@@ -33,10 +33,17 @@ $(DATABASE): $(STORE_INPUTS) | install
 seed: install
 	$(UV) run kpi seed
 
-# Browser tests drive Debian's Chromium; install it when running as root and it is missing.
+# Browser tests drive Debian's Chromium, which also draws the committee pack's charts; the pack's PDF needs
+# Pango and the DejaVu fonts. Install what is missing when running as root.
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+		fi; \
 	fi
 
 lint: install

@@ -17,6 +17,7 @@ import dash
 import flask
 
 from dashboard import cache, data_access, layout, request_checks, routes, sessions, theme
+from dashboard.pack import jobs as pack_jobs
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -198,6 +199,7 @@ def create_app(
     server.config["KPI_CONTACT_EMAIL"] = contact_email or os.environ.get("KPI_CONTACT_EMAIL") or None
     cache.init_cache(server, cache_config)
     sessions.init_app(server, public=public)
+    pack_jobs.register_routes(server)
     request_checks.guard_callbacks(app)
 
     server.after_request(lambda response: security_headers(app, response))

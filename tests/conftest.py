@@ -14,7 +14,10 @@ fail instead.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +37,11 @@ settings.load_profile("kpi")
 
 # Sessions in tests are signed with a fixed key, so no test writes instance/secret_key into the checkout.
 os.environ.setdefault("KPI_SECRET_KEY", "a key for tests only")
+# Committee packs built by tests (and their remembered dates) go to a temporary folder, not the checkout.
+_PACKS = tempfile.mkdtemp(prefix="kpi-test-packs-")
+atexit.register(shutil.rmtree, _PACKS, True)
+os.environ.setdefault("KPI_PACK_JOBS", os.path.join(_PACKS, "jobs"))
+os.environ.setdefault("KPI_PACK_LOG", os.path.join(_PACKS, "packs.json"))
 
 POSTGRES_URL = os.environ.get("KPI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -15,6 +15,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import data_access, formatting, routes, urlstate
+from dashboard.components import pack_button
 from dashboard.components.govuk import select
 from dashboard.components.monitoring import quarter as sections
 from dashboard.components.monitoring import records
@@ -34,6 +35,7 @@ dash.register_page(
     "the exceptions and actions, data quality, workforce, finance and the payment position.",
     order=4,
 )
+pack_button.register()
 
 
 def layout(**query: str) -> html.Div:
@@ -178,6 +180,7 @@ def _page(query: dict) -> list:
         quality_section(data_access.quarter_quality(area, quarter), names, id="quarter-quality"),
         sections.workforce_section(rows, quarter),
         sections.finance_section(rows, quarter),
+        pack_button.pack_panel(area, area_name, quarter_end.isoformat()),
     ]
     return children
 
