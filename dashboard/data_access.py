@@ -216,7 +216,8 @@ def payment_series(area_code: str, indicator_codes: tuple[str, ...], year: str) 
         lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
     )
     frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= up_to)]
-    return frame[["indicator_code", "period_label", "period_end", "value"]].reset_index(drop=True)
+    columns = ["indicator_code", "period_label", "period_start", "period_end", "value"]
+    return frame[columns].reset_index(drop=True)
 
 
 @cache.memoize()
@@ -598,6 +599,13 @@ def process_changes_for(
             e, indicator_code, area_code, include_withdrawn=include_withdrawn
         )
     )
+
+
+@cache.memoize()
+def process_change_dates(area_code: str) -> pd.DataFrame:
+    """Every process change in force for ``area_code`` (indicator_code, change_date), as the scorecard
+    reads them: the payment page judges each KPI's SPC on its current phase from these."""
+    return _read(process_changes.change_dates, area_code)
 
 
 def _process_change_write(function, *args, **kwargs):
