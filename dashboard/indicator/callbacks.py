@@ -52,7 +52,7 @@ def _pressed(n_clicks: int | None, view: dict | None) -> tuple[Context, Chart]:
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     key = dash.ctx.triggered_id["chart"]
-    query = {name: view.get(name) for name in ("area", "view", "ci", "with")}
+    query = {name: view.get(name) for name in ("area", "view", "ci", "with", "baseline")}
     ctx = build_context(view["code"], query)
     chart = chart_for(ctx, key) if ctx else None
     if ctx is None or chart is None:
