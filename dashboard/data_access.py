@@ -7,6 +7,7 @@ the reader the figures could not be loaded, rather than failing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date as dt_date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.cache import cache, clear_all
 from data import contracts, imports, monitoring, monitoring_quality, process_changes, queries, users
 from data.access import User
+from data.catalogue import load_catalogue
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
 
@@ -599,6 +601,13 @@ def process_changes_for(
             e, indicator_code, area_code, include_withdrawn=include_withdrawn
         )
     )
+
+
+@functools.cache
+def rare_event_indicators() -> frozenset[str]:
+    """The indicators the catalogue files flag as counts of rare events (``rare_events: true``), which the
+    indicator page offers a chart of the time between events for."""
+    return frozenset(ind.code for ind in load_catalogue().indicators if ind.rare_events)
 
 
 @cache.memoize()

@@ -34,6 +34,7 @@ from dashboard.components.charts.trend_areas import MAX_AREAS, areas_trend_chart
 from dashboard.components.govuk import details
 from dashboard.indicator.context import Context
 from dashboard.indicator.process_changes import process_changes_section
+from dashboard.indicator.rare_events_section import rare_events_section
 from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
 from data.areas import ENGLAND, HOME_REGION, LOCAL_AREAS
 from metrics.spc import phase_starts, xmr_phased
@@ -501,12 +502,14 @@ def _charts(ctx: Context) -> list:
     spc = spc_figures(ctx)
     if spc is None:
         return _no_chart(ctx)
+    rare = [section] if (section := rare_events_section(ctx)) else []
     if not ctx.row.spc_judged:
-        return [chart_block(spc, ctx.indicator), process_changes_section(ctx)]
+        return [chart_block(spc, ctx.indicator), *rare, process_changes_section(ctx)]
     return [
         _spc_explainer(),
         baseline_control(ctx),
         chart_block(spc, ctx.indicator),
+        *rare,
         process_changes_section(ctx),
     ]
 
