@@ -506,7 +506,7 @@ def spc_chart(
     return Chart(
         key="spc",
         headline=spc_headline(indicator, area_name, variation, row.spc_assurance, row.target, since),
-        subtitle=f"{words}; {baseline.short}" if baseline else words,
+        subtitle=f"{words.removesuffix('.')}; {baseline.short}." if baseline else words,
         source=source_line(indicator),
         summary=_spc_summary(public, indicator, area_name, phases[-1], row, variation, breaks, baseline),
         figure=spc_figure(data, indicator, area_name, phases, breaks),
