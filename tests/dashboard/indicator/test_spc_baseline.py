@@ -49,7 +49,8 @@ def test_a_baseline_fixes_the_limits_and_the_chart_says_so(app, client):
         "Limits fixed on the first 6 figures (2021/22 Q1 to 2022/23 Q2) and extended to the later figures, "
         "which are judged against them. The scorecard works the limits out from all 12 figures."
     )
-    assert text_of(by_id(page, "chart-spc-subtitle")).endswith("2023/24 Q4; limits fixed on the first 6 figures.")
+    subtitle = text_of(by_id(page, "chart-spc-subtitle"))
+    assert subtitle.endswith("2023/24 Q4; limits fixed on the first 6 figures.")
     assert "The limits are from 6 figures" in text_of(by_id(page, "spc-trial-limits"))
     assert words in by_id(page, "chart-spc-figure").to_plotly_json()["props"]["aria-label"]
     rows = table_rows(page, "table-spc")
