@@ -7,6 +7,7 @@ the reader the figures could not be loaded, rather than failing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date as dt_date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.cache import cache, clear_all
 from data import contracts, imports, monitoring, monitoring_quality, process_changes, queries, users
 from data.access import User
+from data.catalogue import load_catalogue
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
 
@@ -216,7 +218,8 @@ def payment_series(area_code: str, indicator_codes: tuple[str, ...], year: str) 
         lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
     )
     frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= up_to)]
-    return frame[["indicator_code", "period_label", "period_end", "value"]].reset_index(drop=True)
+    columns = ["indicator_code", "period_label", "period_start", "period_end", "value"]
+    return frame[columns].reset_index(drop=True)
 
 
 @cache.memoize()
@@ -598,6 +601,20 @@ def process_changes_for(
             e, indicator_code, area_code, include_withdrawn=include_withdrawn
         )
     )
+
+
+@functools.cache
+def rare_event_indicators() -> frozenset[str]:
+    """The indicators the catalogue files flag as counts of rare events (``rare_events: true``), which the
+    indicator page offers a chart of the time between events for."""
+    return frozenset(ind.code for ind in load_catalogue().indicators if ind.rare_events)
+
+
+@cache.memoize()
+def process_change_dates(area_code: str) -> pd.DataFrame:
+    """Every process change in force for ``area_code`` (indicator_code, change_date), as the scorecard
+    reads them: the payment page judges each KPI's SPC on its current phase from these."""
+    return _read(process_changes.change_dates, area_code)
 
 
 def _process_change_write(function, *args, **kwargs):

@@ -52,7 +52,7 @@ def load(contract: str, year: str, version: int) -> Loaded | None:
         scheme,
         so_far,
         year_to_date,
-        assurance_for(scheme, series),
+        assurance_for(scheme, series, data_access.process_change_dates(scheme.area_code)),
         area_name,
         scheme.area_code,
         names,

@@ -43,6 +43,8 @@ SCORECARD_COLUMNS = (
     "value",
     "lower95",
     "upper95",
+    "lower998",
+    "upper998",
     "count",
     "denominator",
     "provisional",
@@ -52,6 +54,7 @@ SCORECARD_COLUMNS = (
     "target_illustrative",
     "target_reason",
     "target_status",
+    "target_on_interval",
     "england_value",
     "benchmark",
     "benchmark_source",
@@ -106,16 +109,38 @@ def applicable_targets(targets: pd.DataFrame, latest: pd.DataFrame, area_code: s
     return chosen[columns].reindex(latest.index)
 
 
-def _target_status(frame: pd.DataFrame) -> np.ndarray:
+def on_interval(frame: pd.DataFrame) -> np.ndarray:
+    """Which figures the small-numbers rule judges on their 95% interval: small numbers
+    (:func:`metrics.rag.small_numbers_many`), with both limits held."""
+    small = rag.small_numbers_many(
+        frame["count"].to_numpy(float),
+        frame["denominator"].to_numpy(float),
+        frame["value_type"].to_numpy(object),
+    )
+    held = frame["lower95"].notna().to_numpy() & frame["upper95"].notna().to_numpy()
+    return np.asarray(small & held, dtype=bool)
+
+
+def _target_status(frame: pd.DataFrame, interval: np.ndarray) -> np.ndarray:
+    """Each figure's status against its target: by its value, or by its 95% interval where ``interval``."""
     status = np.full(len(frame), "not assessed", dtype=object)
     for polarity, rows in frame.groupby("polarity").indices.items():
         part = frame.iloc[rows]
-        status[rows] = rag.target_status_many(
+        by_value = rag.target_status_many(
             part["value"].to_numpy(float),
             target=part["target"].to_numpy(float),
             amber_threshold=part["amber_threshold"].to_numpy(float),
             polarity=str(polarity),
         )
+        by_interval = rag.target_status_many(
+            part["value"].to_numpy(float),
+            target=part["target"].to_numpy(float),
+            lower=part["lower95"].to_numpy(float),
+            upper=part["upper95"].to_numpy(float),
+            polarity=str(polarity),
+            use_ci=True,
+        )
+        status[rows] = np.where(interval[rows], by_interval, by_value)
     return status
 
 
@@ -208,7 +233,10 @@ def scorecard(
     frame["amber_threshold"] = targets["amber_threshold"]
     frame["target_illustrative"] = targets["illustrative"]
     frame["target_reason"] = targets["reason"]
-    frame["target_status"] = _target_status(frame)
+    interval = on_interval(frame)
+    frame["target_status"] = _target_status(frame, interval)
+    # The interval decided only where there is a judgement to make (a target and a better direction).
+    frame["target_on_interval"] = interval & frame["target_status"].ne("not assessed").to_numpy()
 
     computed = _comparison(frame, "england_value")
     published = frame["published_comparison"].fillna("").str.lower().map(PUBLISHED).where(comparable)

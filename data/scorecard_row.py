@@ -87,6 +87,9 @@ class ScorecardRow:
     improving: bool
     worsening: bool
     has_data: bool
+    target_on_interval: bool = False
+    """The small-numbers rule judged the target status on the 95% interval
+    (:func:`data.scorecard.on_interval`)."""
 
 
 _FIELDS = tuple(field.name for field in dataclasses.fields(ScorecardRow))
@@ -112,6 +115,7 @@ _BOOLS = {
     "improving",
     "worsening",
     "has_data",
+    "target_on_interval",
 }
 _DATES = {"period_start", "period_end"}
 _INTS = {"fingertips_id"}

@@ -12,6 +12,11 @@ the provider contract. The words are statuses, not colours: the dashboard decide
 
 'Meets' means at or above the target when higher is better, at or below when lower is better.
 Indicators with no judgement of better or worse, and missing values or targets, are 'not assessed'.
+
+The small-numbers rule (:func:`small_numbers_many`) says when the interval decides: when fewer than
+:data:`SMALL_COUNT` events are counted (for a proportion, fewer than 10 with the outcome or fewer than 10
+without it), a figure's distance from the target is mostly chance, so the product judges it on its 95%
+interval wherever the interval is held.
 """
 
 from __future__ import annotations
@@ -24,6 +29,24 @@ from metrics.compare import check_polarity
 from metrics.stats import Figures, as_float_array
 
 NOT_ASSESSED = "not assessed"
+SMALL_COUNT = 10
+"""Fewer events than this are small numbers: the target status is judged on the 95% interval. The same
+threshold as the exact Poisson interval in ``phe_rate``, and the usual rule of thumb (at least 10 with and
+10 without the outcome) for treating a proportion as roughly normal."""
+
+
+def small_numbers_many(counts: Figures, denominators: Figures, value_types: Figures) -> NDArray[np.bool_]:
+    """Whether each figure rests on small numbers: a proportion with fewer than :data:`SMALL_COUNT` with
+    the outcome or without it (count, or denominator minus count); any other figure with a count below
+    :data:`SMALL_COUNT`. A missing count is not small (nothing says it is); a proportion without its
+    denominator is judged on its count alone."""
+    count = as_float_array(counts)
+    denominator = np.broadcast_to(as_float_array(denominators), count.shape)
+    kinds = np.broadcast_to(np.asarray(value_types, dtype=object), count.shape)
+    with np.errstate(invalid="ignore"):
+        few = count < SMALL_COUNT
+        few_without = (denominator - count) < SMALL_COUNT
+    return np.asarray(few | ((kinds == "proportion") & few_without), dtype=bool)
 
 
 def _meets(values: NDArray[np.float64], target: NDArray[np.float64], sign: float) -> NDArray[np.bool_]:

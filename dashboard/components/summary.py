@@ -49,8 +49,34 @@ def source_publisher(row: ScorecardRow) -> str:
 # --- The reasons behind each status -----------------------------------------------------------------------
 
 
+_ON_INTERVAL = {
+    "green": "the whole interval meets the target",
+    "amber": "the interval spans the target, so the shortfall may be chance",
+    "red": "the whole interval misses the target",
+}
+
+
+def small_numbers_words(row: ScorecardRow) -> str:
+    """How few were counted: "7 of 40" for a proportion, "6 events" otherwise."""
+    count = int(row.count) if row.count is not None else 0
+    if row.value_type == "proportion" and row.denominator is not None:
+        return f"{count:,} of {int(row.denominator):,}"
+    return f"{count:,} event{'' if count == 1 else 's'}"
+
+
+def interval_reason(row: ScorecardRow) -> str:
+    """Why a status was judged on the interval, and what the interval says: "Judged on the 95% interval
+    (78.2% to 96.1%) because the numbers are small (44 of 50): the interval spans the target…"."""
+    interval = format_interval(row.lower95, row.upper95, row.unit, row.value_type)
+    return (
+        f"Judged on the 95% interval ({interval}) because the numbers are small "
+        f"({small_numbers_words(row)}): {_ON_INTERVAL.get(row.target_status, 'not assessed')}."
+    )
+
+
 def target_reason(row: ScorecardRow) -> str:
-    """Why the figure has its target status: "3.1 points below the 92% target"."""
+    """Why the figure has its target status: "3.1 points below the 92% target"; and, when the small-numbers
+    rule judged it on its 95% interval, that interval and what it says."""
     value, target = row.value, row.target
     if value is None:
         return "No figure to judge."
@@ -65,6 +91,8 @@ def target_reason(row: ScorecardRow) -> str:
         text = f"Exactly on the {target_text} target"
     else:
         text = f"{format_difference(gap, unit)} {'above' if gap > 0 else 'below'} the {target_text} target"
+    if row.target_on_interval:
+        return f"{text}. {interval_reason(row)}"
     amber = row.amber_threshold
     if row.target_status in ("amber", "red") and amber is not None:
         edge = "or more" if row.polarity == "higher_is_better" else "or less"
@@ -127,7 +155,10 @@ def _target_clause(row: ScorecardRow) -> str | None:
     status = row.target_status
     if target is None or row.polarity == "no_judgement" or status not in _TARGET_CLAUSE:
         return None
-    return _TARGET_CLAUSE[status].format(t=format_value(target, row.unit, row.value_type, trim=True))
+    clause = _TARGET_CLAUSE[status].format(t=format_value(target, row.unit, row.value_type, trim=True))
+    return clause + (
+        " (judged on the 95% interval, as the numbers are small)" if row.target_on_interval else ""
+    )
 
 
 def _trend_clause(row: ScorecardRow) -> str | None:

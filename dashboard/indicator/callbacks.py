@@ -26,6 +26,7 @@ from dashboard.indicator.context import Context, build_context
 from dashboard.indicator.inequalities import inequality_figures
 from dashboard.indicator.over_time import spc_figures, trend_figures
 from dashboard.indicator.process_change_callbacks import register as register_process_changes
+from dashboard.indicator.rare_events_section import KEY, rare_events_chart
 
 CLIENTSIDE_NAMESPACE = "indicator"
 """``window.dash_clientside.indicator`` in ``dashboard/assets/indicator.js``."""
@@ -37,6 +38,9 @@ def chart_for(ctx: Context, key: str) -> Chart | None:
         return trend_figures(ctx)
     if key == "spc":
         return spc_figures(ctx)
+    if key == KEY:
+        rare = rare_events_chart(ctx)
+        return None if isinstance(rare, str) else rare
     if key == "compare":
         made = compare_figures(ctx)
         return made[0] if made else None
@@ -52,7 +56,7 @@ def _pressed(n_clicks: int | None, view: dict | None) -> tuple[Context, Chart]:
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     key = dash.ctx.triggered_id["chart"]
-    query = {name: view.get(name) for name in ("area", "view", "ci", "with")}
+    query = {name: view.get(name) for name in ("area", "view", "ci", "with", "baseline")}
     ctx = build_context(view["code"], query)
     chart = chart_for(ctx, key) if ctx else None
     if ctx is None or chart is None:

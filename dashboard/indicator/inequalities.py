@@ -1,8 +1,13 @@
-"""Inequalities: the area's latest figures by deprivation, sex or age beside England's, one chart for each
-way the figures are divided; or, when there are none, which areas have them."""
+"""Inequalities: the area's latest figures by deprivation, sex, age, ethnicity or any other breakdown held,
+beside England's, one chart for each way the figures are divided, each group with its 95% interval; under a
+deprivation chart the gap between the most and least deprived in words and the slope index of inequality
+(or why it cannot be worked out). When there are no breakdowns, which areas have them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
 from dash import html
 
 from dashboard import data_access
@@ -12,21 +17,34 @@ from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.panel import chart_block
 from dashboard.formatting import quoted
 from dashboard.indicator.context import Context
+from dashboard.indicator.inequality_measures import is_deprivation, measures
 from dashboard.indicator.navigation import area_links
 from data.areas import ENGLAND, LOCAL_AREAS
 
 
+def _latest_rows(mine: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The area's groups of ``kind`` in the latest period that has figures for them."""
+    part = mine[mine["kind"] == kind]
+    latest = part.sort_values("period_end").iloc[-1]
+    return part[
+        (part["period_start"] == latest["period_start"]) & (part["period_end"] == latest["period_end"])
+    ]
+
+
 def inequality_figures(ctx: Context) -> list[Chart]:
-    """One chart for each kind of breakdown (deprivation quintile, sex, age) the area has figures for."""
+    """One chart for each kind of breakdown (deprivation, sex, age, ethnicity …) the area has figures for;
+    a deprivation chart carries the gap and the slope index of inequality in its notes."""
     breakdowns = data_access.indicator_breakdowns(ctx.indicator["code"], (ctx.area, ENGLAND))
     groups = breakdown_groups(breakdowns, ctx.indicator)
     mine = groups[(groups["area_code"] == ctx.area) & groups["value"].notna()]
     charts = []
     for kind in dict.fromkeys(mine["kind"]):
         frame, period = inequality_data(groups, ctx.area, ctx.names, kind)
-        charts.append(
-            inequality_chart(frame, ctx.indicator, ctx.area_name, kind, period, where=ctx.area_name)
-        )
+        chart = inequality_chart(frame, ctx.indicator, ctx.area_name, kind, period, where=ctx.area_name)
+        if is_deprivation(kind):
+            notes = measures(_latest_rows(mine, kind), ctx.indicator, ctx.area_name, period, chart.key)
+            chart = replace(chart, notes=[*chart.notes, *notes])
+        charts.append(chart)
     return charts
 
 

@@ -9,6 +9,9 @@ too few figures it shows the points alone and says so, in the scorecard's words.
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import dash
 import pandas as pd
 from dash import dcc, html
@@ -18,17 +21,28 @@ from dashboard import data_access
 from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.panel import chart_block
-from dashboard.components.charts.spc import PhaseBreak, figures_data, spc_chart, spc_data, too_few_chart
+from dashboard.components.charts.spc import (
+    Baseline,
+    PhaseBreak,
+    figures_data,
+    spc_chart,
+    spc_data,
+    too_few_chart,
+)
 from dashboard.components.charts.trend import trend_chart, trend_data
 from dashboard.components.charts.trend_areas import MAX_AREAS, areas_trend_chart, areas_trend_data
 from dashboard.components.govuk import details
 from dashboard.indicator.context import Context
 from dashboard.indicator.process_changes import process_changes_section
+from dashboard.indicator.rare_events_section import rare_events_section
 from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
 from data.areas import ENGLAND, HOME_REGION, LOCAL_AREAS
 from metrics.spc import phase_starts, xmr_phased
 
 VIEW_CHOICES = (("trend", "Trend over time"), ("spc", "Statistical process control (SPC)"))
+BASELINE_CHOICES = (6, 12, 18, 24)
+"""The baselines offered as links under the SPC chart (any from 2 works in the link), each shorter than the
+longest phase."""
 
 
 def _benchmarks(ctx: Context) -> list[str]:
@@ -87,7 +101,8 @@ def phase_breaks(data: pd.DataFrame, changes: list[data_access.ProcessChange]) -
 def spc_figures(ctx: Context) -> Chart | None:
     """The SPC chart for the view: an XmR chart when the scorecard judges SPC, else the figures alone;
     None when the area has no figures. Recorded process changes split it into phases, each with its own
-    limits; the judgement shown is the scorecard's, of the current phase."""
+    limits; the judgement shown is the scorecard's, of the current phase. With a baseline in the link the
+    limits of each phase are fixed on its first figures, and the judgement shown is that chart's."""
     if ctx.area_rows()["value"].notna().sum() == 0:
         return None
     data = trend_data(
@@ -106,9 +121,91 @@ def spc_figures(ctx: Context) -> Chart | None:
         [b.index for b in breaks],
         improvement=row.improvement,
         target=row.target,
+        baseline=ctx.view.baseline,
     )
+    baseline = None
+    if ctx.view.baseline is not None:
+        current = phases[-1]
+        row = replace(
+            row,
+            spc_variation=current.variation,
+            spc_assurance=current.assurance,
+            spc_trial_limits=current.trial_limits,
+        )
+        first = breaks[-1].index if breaks else 0
+        used = min(ctx.view.baseline, len(data) - first)
+        baseline = Baseline(
+            ctx.view.baseline,
+            used,
+            str(data["Period"].iloc[first]),
+            str(data["Period"].iloc[first + used - 1]),
+            len(data) - first,
+        )
     table = spc_data(data, ctx.area_name, phases, breaks)
-    return spc_chart(table, ctx.indicator, ctx.area_name, phases, row, where=ctx.area_name, breaks=breaks)
+    return spc_chart(
+        table,
+        ctx.indicator,
+        ctx.area_name,
+        phases,
+        row,
+        where=ctx.area_name,
+        breaks=breaks,
+        baseline=baseline,
+    )
+
+
+def _baseline_choices(ctx: Context) -> list[int]:
+    """The baselines to offer: those shorter than the longest phase, and the one in the link."""
+    data = ctx.area_rows()
+    starts = sorted(data.loc[data["value"].notna(), "period_start"])
+    changes = data_access.process_changes_for(ctx.view.code, ctx.area)
+    edges = [0, *phase_starts(starts, [change.change_date for change in changes]), len(starts)]
+    longest = max(end - start for start, end in itertools.pairwise(edges))
+    chosen = {n for n in BASELINE_CHOICES if n < longest}
+    return sorted(chosen | ({ctx.view.baseline} if ctx.view.baseline else set()))
+
+
+def _baseline_item(ctx: Context, words: str, value: int | None) -> html.Li:
+    """One choice of baseline: the one shown marked in words, the others links."""
+    if value == ctx.view.baseline:
+        return html.Li(
+            html.Span(
+                [words, html.Span(" (shown)", className="app-visually-hidden")],
+                className="app-view-switch__current",
+            ),
+            className="app-view-switch__item",
+        )
+    key = value or "every"
+    return html.Li(
+        dcc.Link(
+            words,
+            href=ctx.view.href(baseline=str(value or "")),
+            className=f"app-view-switch__link {KEEPS_FOCUS}",
+            id=f"spc-baseline-{key}",
+        ),
+        className="app-view-switch__item",
+    )
+
+
+def baseline_control(ctx: Context) -> html.Div:
+    """Links that fix the SPC limits on the first figures of each phase (``baseline`` in the link), the
+    one shown marked in words, and a link back to limits from every figure (as the scorecard judges)."""
+    items = [_baseline_item(ctx, "every figure", None)]
+    items += [_baseline_item(ctx, f"the first {n} figures", n) for n in _baseline_choices(ctx)]
+    return html.Div(
+        [
+            html.P(
+                "Work out the process limits of each phase from:",
+                className="app-body",
+                id="spc-baseline-label",
+            ),
+            html.Ul(
+                items, className="app-view-switch__list", **extra({"aria-labelledby": "spc-baseline-label"})
+            ),
+        ],
+        className="app-view-switch",
+        id="spc-baseline-control",
+    )
 
 
 # --- Controls -----------------------------------------------------------------------------------------------
@@ -405,8 +502,16 @@ def _charts(ctx: Context) -> list:
     spc = spc_figures(ctx)
     if spc is None:
         return _no_chart(ctx)
-    explainer = [_spc_explainer()] if ctx.row.spc_judged else []
-    return [*explainer, chart_block(spc, ctx.indicator), process_changes_section(ctx)]
+    rare = [section] if (section := rare_events_section(ctx)) else []
+    if not ctx.row.spc_judged:
+        return [chart_block(spc, ctx.indicator), *rare, process_changes_section(ctx)]
+    return [
+        _spc_explainer(),
+        baseline_control(ctx),
+        chart_block(spc, ctx.indicator),
+        *rare,
+        process_changes_section(ctx),
+    ]
 
 
 def over_time_section(ctx: Context) -> html.Section:

@@ -13,7 +13,7 @@ from dashboard.components.attributes import extra
 from dashboard.components.govuk import inset_text, summary_list
 from dashboard.components.summary import benchmark_reason, summary_sentence, target_reason
 from dashboard.data_access import ScorecardRow
-from dashboard.formatting import format_value, possessive, quoted
+from dashboard.formatting import format_interval, format_value, possessive, quoted
 from dashboard.indicator.context import Context, nearest_area
 from dashboard.indicator.navigation import area_links
 from data.areas import LOCAL_AREAS
@@ -121,6 +121,23 @@ def _latest_figure(ctx: Context) -> html.P:
     return html.P(figure, className="app-indicator-summary__figure")
 
 
+def _intervals(row: ScorecardRow) -> html.P | None:
+    """The latest figure's 95% and 99.8% intervals, where held: the judgements rest on them (the target
+    under the small-numbers rule and the comparisons on the 95% one, the funnel plot's outer limits on the
+    99.8% one)."""
+    held = [
+        f"{level} interval {text}"
+        for level, text in (
+            ("95%", format_interval(row.lower95, row.upper95, row.unit, row.value_type)),
+            ("99.8%", format_interval(row.lower998, row.upper998, row.unit, row.value_type)),
+        )
+        if text
+    ]
+    if not held:
+        return None
+    return html.P("; ".join(held) + ".", className="app-secondary", id="indicator-intervals")
+
+
 def _target_row(row: ScorecardRow) -> tuple:
     text = target_reason(row)
     if row.target is not None and row.target_reason:
@@ -185,6 +202,7 @@ def _summary_card(ctx: Context) -> list:
             id="indicator-summary-sentence",
         ),
         _latest_figure(ctx),
+        *([intervals] if (intervals := _intervals(ctx.row)) else []),
         *([more_recent] if more_recent else []),
         summary_list(rows, id="indicator-statuses"),
     ]

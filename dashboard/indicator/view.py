@@ -1,4 +1,5 @@
-"""The view a link asks for: ``/indicator/<code>?area=<code>&view=trend|spc&ci=on|off&with=<codes>``.
+"""The view a link asks for:
+``/indicator/<code>?area=<code>&view=trend|spc&ci=on|off&with=<codes>&baseline=<n>``.
 
 The view lives in the URL, so a link reproduces it. Every control is an ordinary link to another view, and
 Dash's page router rebuilds the page on the server.
@@ -17,6 +18,9 @@ CI_CHOICES = ("on", "off")
 KEEPS_FOCUS = "app-keeps-focus"
 """Links that change the view in place: after the page is rebuilt, the focus returns to the control with the
 same id, where the reader was, rather than to the top of the page (``dashboard/assets/indicator.js``)."""
+BASELINE_RANGE = range(2, 1001)
+"""``baseline=N`` (SPC view): the process limits of each phase fixed on its first N figures
+(:func:`metrics.spc.xmr`'s ``baseline``); from 2, as the method needs two figures for a moving range."""
 WITH_NONE = "none"
 """``with=none``: the trend chart shows the area alone (no ``with`` at all shows the default lines)."""
 
@@ -34,18 +38,23 @@ class View:
     with_areas: tuple[str, ...] | None = None
     """The other areas the reader chose for the trend chart, in the link's order (``with``); None when the
     link chooses none, so the chart shows its default lines (England and the region)."""
+    baseline: int | None = None
+    """On the SPC chart, the number of figures at the start of each phase that the limits are fixed on
+    (``baseline``); None: every figure of the phase, as the scorecard judges."""
 
     def href(self, **changes: str) -> str:
-        """The link to this view with ``changes`` (area, view, ci, and ``with`` as comma-separated codes)
-        applied."""
+        """The link to this view with ``changes`` (area, view, ci, ``with`` as comma-separated codes, and
+        ``baseline``, "" for none) applied. The baseline belongs to the SPC view and is left out of others."""
         values = {"area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
         values["with"] = with_value(self.with_areas)
+        values["baseline"] = str(self.baseline) if self.baseline else ""
         values |= changes
         filters = {
             "area": values["area"],
             "view": None if values["view"] == "trend" else values["view"],
             "ci": None if values["ci"] == "on" else values["ci"],
             "with": values["with"] or None,
+            "baseline": (values["baseline"] or None) if values["view"] == "spc" else None,
         }
         return routes.indicator_href(self.code, filters)
 
@@ -54,6 +63,8 @@ class View:
         data = {"code": self.code, "area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
         if self.with_areas is not None:
             data["with"] = with_value(self.with_areas)
+        if self.baseline is not None:
+            data["baseline"] = str(self.baseline)
         return data
 
 
@@ -95,6 +106,18 @@ def read_with(
     return tuple(chosen), tuple(ignored)
 
 
+def read_baseline(raw: str | Iterable[str] | None) -> tuple[int | None, tuple[tuple[str, str], ...]]:
+    """The ``baseline`` a link asks for (a whole number in :data:`BASELINE_RANGE`), or None and the value
+    to report as ignored."""
+    values = _values(raw)
+    if not values:
+        return None, ()
+    first = values[0]
+    if first.isdigit() and int(first) in BASELINE_RANGE:
+        return int(first), tuple(("baseline", v) for v in values[1:])
+    return None, tuple(("baseline", v) for v in values)
+
+
 def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()) -> View:
     """The view from the query string: an area not in ``known_areas`` (any English area in the store; the
     home areas when none are given), an unknown view or CI setting falls back to the default (and is listed
@@ -105,6 +128,7 @@ def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: C
     for an unticked box), so only the first ``ci`` counts."""
     query = dict(query)
     raw_with = query.pop("with", None)
+    baseline, ignored_baseline = read_baseline(query.pop("baseline", None))
     if isinstance(query.get("ci"), list | tuple) and query["ci"]:
         query["ci"] = query["ci"][0]
     areas = set(known_areas) | set(home().areas)
@@ -119,6 +143,7 @@ def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: C
         area=area,
         view=filters.get("view", "trend"),
         ci=filters.get("ci", "on") == "on",
-        ignored=filters.ignored + ignored_with,
+        ignored=filters.ignored + ignored_with + ignored_baseline,
         with_areas=with_areas,
+        baseline=baseline,
     )

@@ -106,6 +106,9 @@ class Indicator:
     kpi_code: str | None = None
     aliases: tuple[Alias, ...] = field(default=())
     sources: tuple[Source, ...] = field(default=())
+    rare_events: bool = False
+    """Counts of events that can be rare in one area: the indicator page offers a G chart of the periods
+    between events."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,8 @@ def _indicator(entry: dict, order: int, node_keys: set[tuple[str, str]]) -> Indi
         )
     if not isinstance(entry.get("illustrative"), bool):
         raise CatalogueError(f"indicator {code}: illustrative must be true or false")
+    if not isinstance(entry.get("rare_events", False), bool):
+        raise CatalogueError(f"indicator {code}: rare_events must be true or false")
     maps_to = []
     for ref in entry.get("maps_to") or []:
         framework_code, _, node_code = str(ref).partition(":")
@@ -237,6 +242,7 @@ def _indicator(entry: dict, order: int, node_keys: set[tuple[str, str]]) -> Indi
         kpi_code=entry.get("kpi_code"),
         aliases=aliases,
         sources=sources,
+        rare_events=entry.get("rare_events", False),
     )
 
 

@@ -166,7 +166,7 @@ def _describe(
         preview.earlier = next(line for line in result.summary().splitlines() if line.startswith("This file"))
     before = _series_before(conn, written, replaced, result.batch_id)
     preview.warnings = [
-        *_spc_warnings(written, before, names),
+        *_spc_warnings(written, before, _process_changes(conn, written), names),
         *_denominator_warnings(written, before, names),
         *(_missing_kpis(conn, common, result, names) if file_format is PROVIDER_RETURN else []),
         *_agreed_warnings(conn, written, names),
@@ -279,15 +279,51 @@ def _where(row: dict, names: dict[str, str]) -> tuple[str, str, str]:
     )
 
 
-def _spc_warnings(written: pd.DataFrame, before: pd.DataFrame, names: dict[str, str]) -> list[PreviewWarning]:
+def _process_changes(conn: sa.Connection, written: pd.DataFrame) -> pd.DataFrame:
+    """The process changes in force for the indicators written: indicator_code, area_code (None for every
+    area) and change_date."""
+    table = schema.process_changes
+    query = sa.select(table.c.indicator_code, table.c.area_code, table.c.change_date).where(
+        table.c.withdrawn_at.is_(None),
+        table.c.indicator_code.in_(sorted(written["indicator_code"].unique())),
+    )
+    return _frame(conn, query)
+
+
+def _current_phase(earlier: pd.DataFrame, row: dict, changes: pd.DataFrame) -> spc.SpcResult | None:
+    """The SPC chart of the current phase the new figure would join: :func:`metrics.spc.xmr_phased` of the
+    figures held before it, split at the recorded process changes for its indicator and area. None when a
+    change starts a new phase at the new figure itself (nothing to judge it against yet) or the phase has too
+    few figures."""
+    applies = changes[
+        (changes["indicator_code"] == row["indicator_code"])
+        & (changes["area_code"].isna() | (changes["area_code"] == row["area_code"]))
+    ]
+    starts = [*earlier["period_start"], row["period_start"]]
+    breaks = spc.phase_starts(starts, list(applies["change_date"]))
+    if breaks and breaks[-1] == len(earlier):
+        return None
+    if not spc.is_judged(len(earlier) - (breaks[-1] if breaks else 0)):
+        return None
+    return spc.xmr_phased(earlier["value"].to_numpy(dtype=float), breaks)[-1]
+
+
+def _spc_warnings(
+    written: pd.DataFrame, before: pd.DataFrame, changes: pd.DataFrame, names: dict[str, str]
+) -> list[PreviewWarning]:
+    """A new figure outside the process limits of its series' current phase (after the latest recorded
+    process change, as the scorecard and indicator page judge it)."""
     warnings = []
     for row in written.to_dict("records"):
-        values = _earlier(before, row)["value"].dropna() if row["value"] is not None else pd.Series()
-        if pd.isna(row["value"]) or not spc.is_judged(len(values)):
+        if pd.isna(row["value"]):
             continue
-        chart = spc.xmr(values.to_numpy(dtype=float))
-        if chart.lpl <= row["value"] <= chart.upl:
+        earlier = _earlier(before, row)
+        earlier = earlier[earlier["value"].notna()] if not earlier.empty else earlier
+        chart = _current_phase(earlier, row, changes) if not earlier.empty else None
+        if chart is None or chart.lpl <= row["value"] <= chart.upl:
             continue
+        held = len(chart.point_types)
+        since = " since the latest recorded process change" if held < len(earlier) else ""
         indicator, area, period = _where(row, names)
         warnings.append(
             PreviewWarning(
@@ -296,7 +332,7 @@ def _spc_warnings(written: pd.DataFrame, before: pd.DataFrame, names: dict[str, 
                 area,
                 period,
                 f"{indicator}, {area}, {period}: {row['value']:.1f} is outside the process limits "
-                f"{chart.lpl:.1f} to {chart.upl:.1f} of the {len(values)} figures held before it.",
+                f"{chart.lpl:.1f} to {chart.upl:.1f} of the {held} figures held before it{since}.",
             )
         )
     return warnings

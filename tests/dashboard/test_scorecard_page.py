@@ -64,6 +64,7 @@ def engine(tmp_path_factory) -> sa.Engine:
         [MOOD, CAMBS, "2025/26 Q1", 930, 1000, "", "yes", ""],  # a first figure this quarter
         [NEW_BIRTH, PBORO, "2025/26 Q1", 900, 1000, "", "no", ""],  # exactly Peterborough's 90% target
         [ANTENATAL, FENLAND, "2025/26 Q1", 50, 100, "", "no", ""],  # Fenland has one figure only
+        [NEW_BIRTH, HUNTINGDONSHIRE, "2025/26 Q1", 33, 40, "", "no", ""],  # small numbers: 7 not visited
     ]
     path = tmp_path_factory.mktemp("returns") / "provider_return.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -151,6 +152,20 @@ def test_an_off_target_row_says_by_how_much_and_statuses_are_words_with_shapes(a
     assert tags and all(
         len(tag.children) == 2 and props(tag.children[0])["aria-hidden"] == "true" for tag in tags
     )
+
+
+HUNTINGDONSHIRE = "E07000011"
+
+
+def test_small_numbers_are_judged_on_the_interval_and_the_row_says_so(app):
+    # 33 of 40 (82.5%) is below the 85% near-target threshold, but only 7 families were not visited: the
+    # 95% interval, 68.1% to 91.3%, spans the 90% target, so the status is near target, not off target.
+    words = text(rows_for(render(app, area=HUNTINGDONSHIRE), NEW_BIRTH)[0])
+    assert "82.5% in 2025/26 Q1" in words and "▲ Near target" in words
+    assert (
+        "7.5 points below the 90% target. Judged on the 95% interval (68.1 to 91.3) because the numbers "
+        "are small (33 of 40): the interval spans the target, so the shortfall may be chance."
+    ) in words
 
 
 def test_a_row_exactly_on_target(app):

@@ -84,12 +84,18 @@ def _edited_copy(tmp_path: Path, change) -> Path:
         (lambda inds: inds[0].update(definition=""), "missing definition"),
         (lambda inds: inds[0].update(multiplier=7), "needs multiplier"),
         (lambda inds: inds.append(dict(inds[0])), "share the code"),
+        (lambda inds: inds[0].update(rare_events="yes"), "rare_events must be true or false"),
     ],
 )
 def test_mistakes_in_the_catalogue_name_the_indicator(tmp_path, change, words):
     directory = _edited_copy(tmp_path, change)
     with pytest.raises(CatalogueError, match=words):
         load_catalogue(directory)
+
+
+def test_rare_event_counts_are_flagged_for_a_chart_of_the_time_between_events(catalogue):
+    flagged = {ind.code for ind in catalogue.indicators if ind.rare_events}
+    assert flagged == {"injury-admissions-0-4", "self-harm-admissions-10-14"}
 
 
 def test_reseeding_after_a_definition_changes_updates_it_in_place(store, tmp_path):

@@ -3,9 +3,11 @@ written; and a preview always agrees with the import that follows it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from data import access, schema
+from data import access, process_changes, schema
 from data.importers.pipeline import import_bytes
 from data.importers.preview import preview_bytes
 from data.imports import agree_period
@@ -76,6 +78,31 @@ def test_a_value_within_its_limits_or_with_too_short_a_series_is_not_flagged(sto
         assert not [
             w for w in preview_bytes(store, content, "r.csv", OFFICER).warnings if w.kind == "outside limits"
         ]
+
+
+def test_after_a_process_change_a_figure_is_judged_against_the_current_phase(store):
+    code = provider_codes(store)[0]
+    _history(store, code, numerators=(50, 51, 49, 90, 91, 89, 90, 91))
+
+    def outside(value):
+        content = return_bytes([[code, CAMBS, "2025/26 Q1", value, 100, "", "", ""]])
+        warnings = preview_bytes(store, content, "r.csv", OFFICER).warnings
+        return [w.message for w in warnings if w.kind == "outside limits"]
+
+    # Over both processes the limits are about 71.6 to 78.7, so a figure like the recent ones looks unusual.
+    assert outside(90) and "of the 8 figures held before it." in outside(90)[0]
+    process_changes.record(
+        store,
+        OFFICER,
+        indicator_code=code,
+        area_code=CAMBS,
+        change_date=dt.date(2024, 1, 1),
+        reason="New pathway from January 2024",
+    )
+    # The current phase (90, 91, 89, 90, 91) has limits of about 86.9 to 93.5.
+    assert outside(90) == []
+    (message,) = outside(70)
+    assert "limits 86.9 to 93.5 of the 5 figures held before it since the latest recorded" in message
 
 
 def test_a_denominator_that_moved_by_more_than_a_fifth_is_flagged(store):

@@ -43,6 +43,30 @@ def _row(card, code):
     return card.set_index("indicator_code").loc[code]
 
 
+def test_small_numbers_are_judged_on_the_95_percent_interval(store, tmp_path):
+    # 36 of 40 visits (90.0%) misses Cambridgeshire's 92% target by value, and is short of its 88% near-target
+    # threshold in Peterborough (85.0%, 34 of 40: by value red against 90%). Only 4 and 6 families were not
+    # visited (fewer than 10): the Wilson 95% intervals, 76.9% to 96.0% and 70.9% to 92.9%, span the
+    # targets, so both are amber on the interval. 1,530 of 1,700 is not small and is judged on its value.
+    rows = [
+        ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 36, 40, "", "no", ""],
+        ["hv-new-birth-visit-14d", PBORO, "2025/26 Q1", 34, 40, "", "no", ""],
+        ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 1530, 1700, "", "no", ""],
+    ]
+    import_file(store, write_csv(tmp_path / "r.csv", RETURN_HEADER, rows))
+    cambs = _row(scorecard(store, CAMBS), "hv-new-birth-visit-14d")
+    assert (cambs["lower95"], cambs["upper95"]) == (
+        pytest.approx(76.95, abs=0.01),
+        pytest.approx(96.04, abs=0.01),
+    )
+    assert (cambs["target_status"], cambs["target_on_interval"]) == ("amber", True)
+    pboro = _row(scorecard(store, PBORO), "hv-new-birth-visit-14d")
+    assert (pboro["value"], pboro["target"]) == (pytest.approx(85.0), 90.0)
+    assert (pboro["target_status"], pboro["target_on_interval"]) == ("amber", True)
+    earlier = _row(scorecard(store, CAMBS, as_at=dt.date(2025, 3, 31)), "hv-new-birth-visit-14d")
+    assert (earlier["target_status"], earlier["target_on_interval"]) == ("green", False)
+
+
 def test_an_areas_own_target_applies_from_its_start_date(store, tmp_path):
     rows = [
         ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 1530, 1700, "", "no", ""],

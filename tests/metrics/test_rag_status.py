@@ -94,3 +94,13 @@ def test_target_status_many() -> None:
         [97, 92, 80, None], target=95, polarity="higher_is_better", amber_threshold=90
     )
     assert statuses.tolist() == ["green", "amber", "red", "not assessed"]
+
+
+def test_small_numbers_are_fewer_than_10_with_or_without_the_outcome():
+    small = rag.small_numbers_many(
+        [9, 10, 36, 1530, 5, 12, float("nan")],
+        [100, 100, 40, 1700, float("nan"), float("nan"), 100],
+        ["proportion", "proportion", "proportion", "proportion", "rate", "rate", "proportion"],
+    )
+    # 9 with the outcome; 10 and 90; 36 with but 4 without; neither small; 5 events; 12 events; no count.
+    assert small.tolist() == [True, False, True, False, True, False, False]

@@ -3,6 +3,7 @@ each group's bar with its 95% interval."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -23,26 +24,41 @@ from dashboard.components.charts.words import (
 from dashboard.formatting import number
 from data.areas import ENGLAND
 
-DEPRIVATION_ORDER = (
-    "most deprived quintile",
-    "second most deprived quintile",
-    "average deprived quintile",
-    "second least deprived quintile",
-    "least deprived quintile",
-)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+_MIDDLE = ("average", "middle", "median")
+
+
+def deprivation_key(label: str) -> tuple[int, int] | None:
+    """Where a deprivation group sorts, most deprived first: (side, step). Fingertips names the groups
+    "Most deprived decile (IMD2019)", "Second most deprived …", "Third more deprived …", "Fifth less deprived
+    …", "Second least deprived …", "Least deprived …", and quintiles likewise ("Average deprived quintile" in
+    the middle). None for a label that names no deprivation group."""
+    text = re.sub(r"\(.*?\)", "", str(label)).strip().lower()
+    if "deprived" not in text:
+        return None
+    words = text.split()
+    step = _ORDINALS.get(words[0], 1)
+    if words[0] in _MIDDLE:
+        return 1, 0
+    if "most" in words or "more" in words:
+        return 0, step
+    if "least" in words or "less" in words:
+        return 2, -step
+    return None
 
 
 # --- The table ------------------------------------------------------------------------------------------
 
 
 def _category_order(categories: Sequence[str]) -> list[str]:
-    """Deprivation quintiles from most to least deprived, then any other groups alphabetically."""
+    """Deprivation groups (quintiles or deciles) from most to least deprived, then any other groups
+    alphabetically."""
 
-    def rank(category: str) -> tuple[int, str]:
-        folded = category.strip().lower()
-        if folded in DEPRIVATION_ORDER:
-            return DEPRIVATION_ORDER.index(folded), ""
-        return len(DEPRIVATION_ORDER), folded
+    def rank(category: str) -> tuple[int, tuple[int, int], str]:
+        key = deprivation_key(category)
+        if key is not None:
+            return 0, key, ""
+        return 1, (0, 0), category.strip().lower()
 
     return sorted(dict.fromkeys(categories), key=rank)
 

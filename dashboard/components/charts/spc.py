@@ -85,6 +85,38 @@ class PhaseBreak:
         return f"Limits recalculated from {self.period}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """Limits fixed on the first figures of each phase: the number the link asks for, the number the current
+    phase used (fewer when it is shorter), the periods they span, and how many figures the phase has."""
+
+    asked: int
+    used: int
+    first: str
+    last: str
+    phase_figures: int
+
+    @property
+    def words(self) -> str:
+        """What the limits of the current phase were worked out from, and how that differs from the
+        scorecard."""
+        if self.used >= self.phase_figures:
+            return (
+                f"The limits are to be fixed on the first {self.asked} figures, but there are only "
+                f"{self.phase_figures} since {self.first}, so every one is used, as the scorecard does."
+            )
+        return (
+            f"Limits fixed on the first {self.used} figures ({self.first} to {self.last}) and extended to "
+            f"the later figures, which are judged against them. The scorecard works the limits out from all "
+            f"{self.phase_figures} figures."
+        )
+
+    @property
+    def short(self) -> str:
+        """For the subtitle: "limits fixed on the first 6 figures"."""
+        return f"limits fixed on the first {self.used} figures"
+
+
 def spc_data(
     frame: pd.DataFrame, area_name: str, phases: Sequence[SpcResult], breaks: Sequence[PhaseBreak] = ()
 ) -> pd.DataFrame:
@@ -356,9 +388,15 @@ def phase_notes(breaks: Sequence[PhaseBreak]) -> list[Component]:
     ]
 
 
-def _status_notes(row: ScorecardRow, variation: str, current: int, breaks: Sequence[PhaseBreak]) -> list:
-    """The scorecard's variation and assurance as tags, where the limits were recalculated, and the
-    trial-limits label when it applies (``current`` figures in the current phase)."""
+def _status_notes(
+    row: ScorecardRow,
+    variation: str,
+    current: int,
+    breaks: Sequence[PhaseBreak],
+    baseline: Baseline | None = None,
+) -> list:
+    """The scorecard's variation and assurance as tags, where the limits were recalculated, what a fixed
+    baseline does, and the trial-limits label when it applies (``current`` figures the limits come from)."""
     notes: list[Component] = [
         html.Ul(
             [
@@ -380,6 +418,8 @@ def _status_notes(row: ScorecardRow, variation: str, current: int, breaks: Seque
         ),
         *phase_notes(breaks),
     ]
+    if baseline is not None:
+        notes.append(html.P(baseline.words, className="app-body", id="spc-baseline"))
     if row.spc_trial_limits:
         since = f" since {breaks[-1].period}" if breaks else ""
         notes.append(
@@ -405,18 +445,20 @@ def _spc_summary(
     row: ScorecardRow,
     variation: str,
     breaks: Sequence[PhaseBreak],
+    baseline: Baseline | None = None,
 ) -> str:
-    """The chart in words for screen readers: the figures, where the limits were recalculated, the current
-    phase's mean and limits, special-cause points, statuses."""
+    """The chart in words for screen readers: the figures, where the limits were recalculated, a fixed
+    baseline, the current phase's mean and limits, special-cause points, statuses."""
     special = public[public["Point"] != "Common cause"]
     text = (
         f"Statistical process control chart of {indicator.get('short_name')} for {area_name}, "
         f"{len(public)} figures from {public['Period'].iloc[0]} to {public['Period'].iloc[-1]}. "
     )
     if breaks:
-        text += " ".join(f"{change.words}." for change in breaks) + f" Since {breaks[-1].period}: mean "
-    else:
-        text += "Mean "
+        text += " ".join(f"{change.words}." for change in breaks) + " "
+    if baseline is not None:
+        text += f"{baseline.words} "
+    text += f"Since {breaks[-1].period}: mean " if breaks else "Mean "
     text += (
         f"{value_text(current.mean, indicator)}, process limits {value_text(current.lpl, indicator)} to "
         f"{value_text(current.upl, indicator)}. "
@@ -446,31 +488,34 @@ def spc_chart(
     *,
     where: str,
     breaks: Sequence[PhaseBreak] = (),
+    baseline: Baseline | None = None,
 ) -> Chart:
     """An XmR chart in the Making Data Count style: the figures in grey with special-cause points coloured
     (improvement blue, concern orange, neutral purple), the mean, the process limits and the target, with
     the scorecard's variation and assurance. ``data`` is :func:`spc_data`'s table for ``phases`` (one
     :class:`SpcResult` per phase, split at ``breaks``); ``row`` must be judged (``row.spc_judged``, with its
-    variation), and is the judgement of the current phase."""
+    variation), and is the judgement of the current phase. With a ``baseline`` the limits were fixed on the
+    first figures of each phase, and the chart says so in its subtitle and notes."""
     variation = row.spc_variation
     if not row.spc_judged or variation is None:
         raise ValueError(f"no SPC judgement of {row.indicator_code} for {row.area_code} to chart")
     public = data.drop(columns=["period_start", "period_end"])
-    current = len(public) - (breaks[-1].index if breaks else 0)
+    current = len(public) - (breaks[-1].index if breaks else 0) if baseline is None else baseline.used
     since = breaks[-1].period if breaks else None
+    words = subtitle(indicator, where, list(data["Period"]))
     return Chart(
         key="spc",
         headline=spc_headline(indicator, area_name, variation, row.spc_assurance, row.target, since),
-        subtitle=subtitle(indicator, where, list(data["Period"])),
+        subtitle=f"{words.removesuffix('.')}; {baseline.short}." if baseline else words,
         source=source_line(indicator),
-        summary=_spc_summary(public, indicator, area_name, phases[-1], row, variation, breaks),
+        summary=_spc_summary(public, indicator, area_name, phases[-1], row, variation, breaks, baseline),
         figure=spc_figure(data, indicator, area_name, phases, breaks),
         data=public,
         caption=f"{indicator.get('short_name')}: {area_name}, statistical process control",
         numeric=tuple(
             c for c in public.columns if c not in ("Period", "Point", "Provisional", "Note", "Process change")
         ),
-        notes=_status_notes(row, variation, current, breaks),
+        notes=_status_notes(row, variation, current, breaks, baseline),
         filename=f"{indicator.get('code')}-{slug(area_name)}-spc.csv",
     )
 

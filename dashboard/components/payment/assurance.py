@@ -2,9 +2,11 @@
 
 The expected case of the forecast follows NHS England's "Making Data Count" assurance: a KPI consistently
 passing its target is assumed to meet it, one consistently failing is assumed not to, and a hit-and-miss KPI
-goes as the year has so far. Assurance needs at least :data:`metrics.spc.MIN_POINTS` quarters
-(:func:`metrics.spc.is_judged`) and a direction of improvement (:func:`metrics.spc.improvement_for`); without
-either the KPI has none, the forecast table says why, and the expected case goes as the year has so far.
+goes as the year has so far. After a recorded process change the KPI is judged on the current phase alone
+(:func:`metrics.spc.xmr_phased`), as the scorecard and the indicator page judge it. Assurance needs at least
+:data:`metrics.spc.MIN_POINTS` quarters (:func:`metrics.spc.is_judged`) and a direction of improvement
+(:func:`metrics.spc.improvement_for`); without either the KPI has none, the forecast table says why, and the
+expected case goes as the year has so far.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from metrics.payment import Assurance
 @dataclass(frozen=True)
 class Assured:
     """A KPI's SPC view: assurance (None with too few figures, or no direction of improvement), variation
-    (None with too few figures), how many quarters it used and the latest of them."""
+    (None with too few figures), how many quarters it used and the latest of them, and the first of them when
+    a recorded process change started the current phase (``phase_from``)."""
 
     assurance: Assurance | None
     variation: str | None
     points: int
     latest: str | None
+    phase_from: str | None = None
 
     @property
     def judged(self) -> bool:
@@ -50,34 +54,53 @@ def _assurance(word: str | None) -> Assurance | None:
     return None
 
 
-def assurance_for(scheme: StoredScheme, series: pd.DataFrame) -> dict[str, Assured]:
+def _phase_start(mine: pd.DataFrame, changes: pd.DataFrame, indicator_code: str) -> int:
+    """The index into the KPI's figures where the current phase starts (0 when no change splits them)."""
+    if changes.empty:
+        return 0
+    dates = changes.loc[changes["indicator_code"] == indicator_code, "change_date"]
+    breaks = spc.phase_starts(list(mine["period_start"]), list(dates))
+    return breaks[-1] if breaks else 0
+
+
+def assurance_for(
+    scheme: StoredScheme, series: pd.DataFrame, changes: pd.DataFrame | None = None
+) -> dict[str, Assured]:
     """Each KPI's SPC assurance against its own target, from its indicator's quarterly figures.
 
-    ``series`` holds the area's quarterly headline figures (indicator_code, period_label, period_end, value)
-    up to the end of the scheme's year. Fewer than :data:`metrics.spc.MIN_POINTS` figures give no judgement.
+    ``series`` holds the area's quarterly headline figures (indicator_code, period_label, period_start,
+    period_end, value) up to the end of the scheme's year; ``changes`` the process changes in force for the
+    area (indicator_code, change_date). After a change, the current phase of :func:`metrics.spc.xmr_phased`
+    is judged, and only its figures count. Fewer than :data:`metrics.spc.MIN_POINTS` figures give no
+    judgement.
     """
+    changes = pd.DataFrame(columns=["indicator_code", "change_date"]) if changes is None else changes
     result: dict[str, Assured] = {}
     for kpi in scheme.kpis:
         mine = series[(series["indicator_code"] == kpi.indicator_code) & series["value"].notna()]
         mine = mine.sort_values("period_end")
-        if not spc.is_judged(len(mine)):
-            result[kpi.code] = Assured(None, None, len(mine), None)
+        start = _phase_start(mine, changes, kpi.indicator_code)
+        phase_from = str(mine["period_label"].iloc[start]) if start else None
+        points = len(mine) - start
+        if not spc.is_judged(points):
+            result[kpi.code] = Assured(None, None, points, None, phase_from)
             continue
-        chart = spc.xmr(
+        chart = spc.xmr_phased(
             mine["value"].astype(float).to_numpy(),
+            [start] if start else [],
             improvement=spc.improvement_for(kpi.polarity),
             target=kpi.target,
-        )
-        result[kpi.code] = Assured(
-            _assurance(chart.assurance), chart.variation, len(mine), str(mine["period_label"].iloc[-1])
-        )
+        )[-1]
+        latest = str(mine["period_label"].iloc[-1])
+        result[kpi.code] = Assured(_assurance(chart.assurance), chart.variation, points, latest, phase_from)
     return result
 
 
 def no_assurance_text(view: Assured) -> str:
     """Why a KPI has no assurance: too few quarters for a judgement, or no better direction to judge by."""
     if not view.judged:
-        return f"No assurance: too few figures ({view.points} of at least {spc.MIN_POINTS} quarters)"
+        since = f" since the process change from {view.phase_from}" if view.phase_from else ""
+        return f"No assurance: too few figures ({view.points} of at least {spc.MIN_POINTS} quarters{since})"
     return "No assurance: neither higher nor lower is better"
 
 
@@ -112,7 +135,8 @@ def _forecast_row(priced: Payment, i: int, view: Assured) -> html.Tr:
     if view.variation:
         note = [
             html.Span(
-                f"{status.variation(view.variation).words}; {view.points} quarters to {view.latest}",
+                f"{status.variation(view.variation).words}; {view.points} quarters to {view.latest}"
+                + (f", since the process change from {view.phase_from}" if view.phase_from else ""),
                 className="app-payment__note",
             )
         ]

@@ -52,6 +52,14 @@ def test_the_summary_sentence_for_a_known_case(app):
     assert "Decreasing and getting better" in statuses
 
 
+def test_the_summary_shows_the_95_and_99_8_percent_intervals_of_the_latest_figure(app):
+    # Fenland's smoking at delivery, 208 of 2,000 in 2023/24: Wilson 95% 9.1% to 11.8%, 99.8% 8.5% to 12.7%.
+    page = render_page(app, "smoking-at-delivery", area=FENLAND)
+    assert text_of(by_id(page, "indicator-intervals")) == (
+        "95% interval 9.1 to 11.8; 99.8% interval 8.5 to 12.7."
+    )
+
+
 def test_a_published_comparison_is_not_called_significant(app):
     sentence = text_of(
         by_id(render_page(app, "obesity-reception", area=CAMBRIDGESHIRE), "indicator-summary-sentence")

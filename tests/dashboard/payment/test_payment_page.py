@@ -165,6 +165,34 @@ def test_a_kpi_with_no_better_direction_is_judged_neutral_not_lower_is_better(ap
     assert (lower["C2"].variation, lower["C2"].assurance) == ("concern_high", "consistent_pass")
 
 
+def test_after_a_process_change_assurance_is_judged_on_the_current_phase(app, engine):
+    scheme = get_scheme(engine, CCC, YEAR)
+    quarters = [50.0, 51.0, 49.0, 50.0, 51.0, 49.0, 50.0, 51.0, 95.0, 96.0, 94.0, 95.0, 96.0, 94.0]
+    starts = pd.date_range("2022-04-01", periods=len(quarters), freq="QS-APR")
+    series = pd.DataFrame(
+        {
+            "indicator_code": C2_INDICATOR,
+            "period_label": [f"Q{i}" for i in range(len(quarters))],
+            "period_start": starts.date,
+            "period_end": (starts + pd.offsets.QuarterEnd()).date,
+            "value": quarters,
+        }
+    )
+    c2 = replace(scheme.kpis[0], polarity="higher_is_better", target=90)
+    one_kpi = replace(scheme, kpis=(c2,))
+    whole = assurance.assurance_for(one_kpi, series)["C2"]
+    # Judged over both processes, the mean (about 69) sits far below the target: a consistent fail.
+    assert (whole.assurance, whole.points, whole.phase_from) == ("consistent_fail", 14, None)
+    change = pd.DataFrame({"indicator_code": [C2_INDICATOR], "change_date": [starts[8].date()]})
+    phased = assurance.assurance_for(one_kpi, series, change)["C2"]
+    # The six quarters since the change (94 to 96) have limits of about 92 to 98: all above the 90 target.
+    assert (phased.assurance, phased.points, phased.phase_from) == ("consistent_pass", 6, "Q8")
+    shorter = assurance.assurance_for(one_kpi, series.head(12), change)["C2"]
+    assert assurance.no_assurance_text(shorter) == (
+        "No assurance: too few figures (4 of at least 5 quarters since the process change from Q8)"
+    )
+
+
 # -- What-if -------------------------------------------------------------------------------------------------
 
 
