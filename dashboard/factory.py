@@ -216,6 +216,10 @@ def create_app(
         update_title=None,  # type: ignore[arg-type]
         index_string=INDEX_STRING,
         health_endpoint="health",
+        # Dash otherwise builds every page, reading the store, on the first request for the browser to check
+        # callback ids against in debug mode (4 of a national store's 7 seconds to start), and sends that
+        # in every page shell (638 KB). Pages build components that callbacks add later anyway.
+        suppress_callback_exceptions=True,
     )
     server = app.server
     server.extensions[data_access.EXTENSION] = {"engine": engine}
