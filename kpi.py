@@ -14,14 +14,81 @@ import click
 from data.cli import FIRST_ADMIN_HINT, build_store
 from data.cli import main as cli
 
+DUCKDB_ONE_WORKER = (
+    "A DuckDB store is written by one process at a time, so the dashboard runs in one worker here (asked for "
+    "{asked}); its threads answer requests side by side. For several workers, use PostgreSQL (see "
+    "'Deploying for a team' in the README), or set KPI_DATABASE_READ_ONLY=1 for a dashboard that only reads."
+)
 
-@cli.command(help="Serve the dashboard (for development; use 'gunicorn app:server' in production).")
+
+def worker_count(url: str, asked: int, *, read_only: bool) -> tuple[int, str | None]:
+    """How many gunicorn workers serve the store at ``url`` when ``asked`` are wanted, and why fewer when
+    fewer: a DuckDB file that the dashboard writes (uploads, scheme changes) is served by one worker, as
+    DuckDB lets one process write a file at a time; PostgreSQL, or a DuckDB file opened read-only, by as
+    many as asked."""
+    if asked > 1 and url.startswith("duckdb") and not read_only:
+        return 1, DUCKDB_ONE_WORKER.format(asked=asked)
+    return asked, None
+
+
+def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``app:server`` with gunicorn: ``workers`` processes of ``threads`` threads each. Anything else
+    gunicorn offers can be set in ``GUNICORN_CMD_ARGS`` (e.g. ``--access-logfile -``)."""
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    class Dashboard(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 120,  # an upload of a large file is loaded within its request
+            }
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+            extra = self.cfg.get_cmd_args_from_env()
+            if extra:
+                parsed = self.cfg.parser().parse_args(extra)
+                for name, value in vars(parsed).items():
+                    if value is not None and name != "args":
+                        self.cfg.set(name.lower(), value)
+
+        def load(self):
+            from app import server
+
+            return server
+
+    Dashboard().run()
+
+
+@cli.command(help="Serve the dashboard with gunicorn (--debug: Dash's development server, which reloads).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="KPI_WORKERS",
+    show_envvar=True,
+    help="Worker processes. On a DuckDB store the dashboard writes to, always one.",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="KPI_THREADS",
+    show_envvar=True,
+    help="Threads in each worker.",
+)
 @click.option("--debug", is_flag=True, help="Reload on code changes and show Dash's developer tools.")
-def serve(host: str, port: int, debug: bool) -> None:
+def serve(host: str, port: int, workers: int, threads: int, debug: bool) -> None:
+    import os
+
     from data import schema, users
-    from data.db import make_engine
+    from data.db import database_url, make_engine
 
     writer = make_engine()
     if not schema.has_schema(writer):
@@ -32,10 +99,18 @@ def serve(host: str, port: int, debug: bool) -> None:
     if not users.has_users(writer):
         click.echo(FIRST_ADMIN_HINT)
     writer.dispose()
-    from app import app
 
     click.echo(f"Serving the dashboard on http://{host}:{port} (press Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=debug)
+    if debug:
+        from app import app
+
+        app.run(host=host, port=port, debug=True)
+        return
+    read_only = os.environ.get("KPI_DATABASE_READ_ONLY") == "1"
+    workers, why = worker_count(database_url(), workers, read_only=read_only)
+    if why:
+        click.echo(why)
+    run_gunicorn(host, port, workers, threads)
 
 
 @cli.command(help="Build the committee pack (PDF and/or PowerPoint) from the same data as the dashboard.")

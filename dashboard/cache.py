@@ -3,8 +3,8 @@
 One cache object serves every app the factory builds; each app gets its own store, so a test app on a test
 database never sees another app's results. The default is an in-process ``SimpleCache``; set
 ``KPI_CACHE_TYPE`` (e.g. ``RedisCache`` with ``KPI_CACHE_REDIS_URL``, or ``FileSystemCache`` with
-``KPI_CACHE_DIR``) to share one cache between gunicorn workers, and ``KPI_CACHE_TIMEOUT`` (seconds, default
-600) for how long a result is kept.
+``KPI_CACHE_DIR``) to share one cache between gunicorn workers, ``KPI_CACHE_TIMEOUT`` (seconds, default
+600) for how long a result is kept, and ``KPI_CACHE_KEY_PREFIX`` when several dashboards share one Redis.
 
 New data shows at once on every worker, whichever cache is used: every cached result is filed under the
 store's data generation (:func:`data.generation.data_generation`, a stamp that moves with every import,
@@ -40,6 +40,7 @@ _ENVIRONMENT = {
     "KPI_CACHE_TIMEOUT": "CACHE_DEFAULT_TIMEOUT",
     "KPI_CACHE_DIR": "CACHE_DIR",
     "KPI_CACHE_REDIS_URL": "CACHE_REDIS_URL",
+    "KPI_CACHE_KEY_PREFIX": "CACHE_KEY_PREFIX",
 }
 
 

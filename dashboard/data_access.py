@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache, clear_all
@@ -47,6 +47,30 @@ def _read(function, *args):
         raise DataUnavailable(str(error).splitlines()[0]) from error
 
 
+def _once_per_request(function):
+    """Within one request a read is made at most once, whatever the cache holds (even with the cache off):
+    the scorecard page asks for the local series, the areas and the catalogue from several places."""
+
+    @functools.wraps(function)
+    def read(*args):
+        if not has_app_context():
+            return function(*args)
+        made = g.setdefault("kpi_reads", {})
+        key = (function.__qualname__, args)
+        if key not in made:
+            made[key] = function(*args)
+        return made[key]
+
+    return read
+
+
+def _forget_request_reads() -> None:
+    """After a write, the reads this request made are made again when next asked for."""
+    if has_app_context():
+        g.pop("kpi_reads", None)
+
+
+@_once_per_request
 @cache.memoize()
 def areas() -> pd.DataFrame:
     """Areas in display order: code, name, type, parent_code, is_local."""
@@ -68,6 +92,7 @@ def framework_nodes(framework_code: str) -> pd.DataFrame:
     return _read(queries.framework_nodes, framework_code)
 
 
+@_once_per_request
 @cache.memoize()
 def catalogue() -> pd.DataFrame:
     return _read(queries.indicator_catalogue)
@@ -105,17 +130,30 @@ def has_illustrative_indicators() -> bool:
 # --- Scorecard ---------------------------------------------------------------------------------------------
 
 
+def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
+    """:func:`data.scorecard.scorecard`, built from the cached local series when the area is a home area
+    (so the scorecard page reads the store's headline figures once, not twice)."""
+    import datetime as dt
+
+    from data.areas import home
+    from data.scorecard import scorecard as build_scorecard
+
+    day = dt.date.fromisoformat(as_at) if as_at else None
+    series = local_series() if indicator_codes is None and area_code in home().areas else None
+    return _read(
+        lambda engine, area: build_scorecard(
+            engine, area, as_at=day, indicator_codes=indicator_codes, series=series
+        ),
+        area_code,
+    )
+
+
 @cache.memoize()
 def scorecard(area_code: str, as_at: str | None = None) -> pd.DataFrame:
     """:func:`data.scorecard.scorecard` for ``area_code`` as at ``as_at`` (an ISO date such as
     '2025-09-30', or None for the latest figures). Cached per area and date, so the changed-since view
     reuses the frames the scorecard has already built."""
-    import datetime as dt
-
-    from data.scorecard import scorecard as build_scorecard
-
-    day = dt.date.fromisoformat(as_at) if as_at else None
-    return _read(lambda engine, area: build_scorecard(engine, area, as_at=day), area_code)
+    return _scorecard(area_code, as_at, None)
 
 
 @cache.memoize()
@@ -124,13 +162,16 @@ def scorecard_rows(area_code: str, as_at: str | None = None) -> list[ScorecardRo
     return to_rows(scorecard(area_code, as_at), area_code)
 
 
+@cache.memoize()
 def scorecard_row(area_code: str, indicator_code: str, as_at: str | None = None) -> ScorecardRow | None:
-    """One indicator's scorecard record for ``area_code`` (None for an indicator not in the catalogue)."""
-    return next(
-        (row for row in scorecard_rows(area_code, as_at) if row.indicator_code == indicator_code), None
-    )
+    """One indicator's scorecard record for ``area_code`` (None for an indicator not in the catalogue),
+    worked out for that indicator alone: the same record as in the whole scorecard, for a page that shows
+    one."""
+    rows = to_rows(_scorecard(area_code, as_at, (indicator_code,)), area_code)
+    return rows[0] if rows else None
 
 
+@_once_per_request
 @cache.memoize()
 def local_series() -> pd.DataFrame:
     """Headline observations for the local areas, England and the East of England, oldest period first
@@ -254,6 +295,7 @@ def _write(function, *args, _forget=None, **kwargs):
         current_app.logger.exception("Writing to the store failed")
         raise DataUnavailable(str(error).splitlines()[0]) from error
     (_forget or forget_payment_reads)()
+    _forget_request_reads()
     return result
 
 
@@ -351,6 +393,7 @@ def _monitoring_write(function, *args, **kwargs):
         current_app.logger.exception("Writing to the store failed")
         raise DataUnavailable(str(error).splitlines()[0]) from error
     forget_monitoring_reads()
+    _forget_request_reads()
     return result
 
 
@@ -420,6 +463,7 @@ def _changing(function, *args, **kwargs):
         current_app.logger.exception("Writing to the store failed")
         raise DataUnavailable(str(error).splitlines()[0]) from error
     clear_all()
+    _forget_request_reads()
     return result
 
 

@@ -164,6 +164,30 @@ def _hide_server_banner() -> None:
     gunicorn.http.wsgi.SERVER = SERVER_NAME  # read by each gunicorn response as it is made
 
 
+def _one_open_per_request(server: flask.Flask, engine: sa.Engine) -> None:
+    """Each request opens a DuckDB store file at most once, however many reads it makes, and closes it
+    when the request ends (:func:`data.db.kept_open`): opening it afresh for every read made the scorecard
+    page three times slower; closing it between requests lets the ``kpi`` command take its turn. Held for
+    the app context, which every request (and every test request) has."""
+    import contextlib
+
+    from data.db import kept_open
+
+    def hold(sender: flask.Flask, **_: object) -> None:
+        stack = contextlib.ExitStack()
+        stack.enter_context(kept_open(engine))
+        flask.g.kpi_store_held = stack
+
+    def release(_error: BaseException | None) -> None:
+        stack = flask.g.pop("kpi_store_held", None)
+        if stack is not None:
+            stack.close()
+
+    flask.appcontext_pushed.connect(hold, server)
+    server.teardown_appcontext(release)
+    server.extensions["hcp_store_held"] = hold  # the signal keeps only a weak reference
+
+
 def create_app(
     engine: sa.Engine | None = None,
     *,
@@ -193,9 +217,14 @@ def create_app(
         update_title=None,  # type: ignore[arg-type]
         index_string=INDEX_STRING,
         health_endpoint="health",
+        # Dash otherwise builds every page, reading the store, on the first request for the browser to check
+        # callback ids against in debug mode (4 of a national store's 7 seconds to start), and sends that
+        # in every page shell (638 KB). Pages build components that callbacks add later anyway.
+        suppress_callback_exceptions=True,
     )
     server = app.server
     server.extensions[data_access.EXTENSION] = {"engine": engine}
+    _one_open_per_request(server, engine)
     server.config["KPI_CONTACT_EMAIL"] = contact_email or os.environ.get("KPI_CONTACT_EMAIL") or None
     cache.init_cache(server, cache_config)
     sessions.init_app(server, public=public)

@@ -18,9 +18,11 @@ obs, ind, areas = schema.observations, schema.indicators, schema.areas
 
 
 def _frame(engine: sa.Engine, query: sa.Select) -> pd.DataFrame:
+    """The query's rows as a DataFrame, built from the fetched tuples in one step (building it from one
+    mapping per row took a fifth of a scorecard's time on a national store)."""
     with engine.connect() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def list_areas(engine: sa.Engine) -> pd.DataFrame:
@@ -99,14 +101,31 @@ def headline_series(
     engine: sa.Engine, *, area_codes: list[str] | None = None, indicator_codes: list[str] | None = None
 ) -> pd.DataFrame:
     """Headline observations for the given areas and indicators (all when None), oldest period first, with
-    each figure's quality note and where its limits came from."""
+    each figure's quality note and where its limits came from.
+
+    The observations are filtered by area, indicator and "no breakdown category" first and only the rows
+    left are matched to their indicator's headline sex and age, so a national store's millions of
+    breakdown rows are never joined.
+    """
     columns = (*HEADLINE_COLUMNS, "quality_note", "limits_source")
-    query = sa.select(*(obs.c[c] for c in columns)).select_from(_headline())
+    wanted = sa.select(*(obs.c[c] for c in columns), obs.c.sex, obs.c.age).where(obs.c.category_type == "")
     if area_codes is not None:
-        query = query.where(obs.c.area_code.in_(area_codes))
+        wanted = wanted.where(obs.c.area_code.in_(area_codes))
     if indicator_codes is not None:
-        query = query.where(obs.c.indicator_code.in_(indicator_codes))
-    query = query.order_by(obs.c.indicator_code, obs.c.area_code, obs.c.period_end, obs.c.period_start)
+        wanted = wanted.where(obs.c.indicator_code.in_(indicator_codes))
+    rows = wanted.subquery("wanted")
+    query = (
+        sa.select(*(rows.c[c] for c in columns))
+        .select_from(
+            rows.join(
+                ind,
+                sa.and_(
+                    rows.c.indicator_code == ind.c.code, rows.c.sex == ind.c.sex, rows.c.age == ind.c.age
+                ),
+            )
+        )
+        .order_by(rows.c.indicator_code, rows.c.area_code, rows.c.period_end, rows.c.period_start)
+    )
     return _frame(engine, query)
 
 

@@ -4,8 +4,9 @@ One row per indicator in the catalogue (indicators with no data for the area are
 latest headline value with its period and limits; the target in force for that period and the target status;
 the comparison with England (and the region) by the Fingertips method; the recent-trend marker; and the SPC
 variation and assurance (on the current phase, when a process change has been recorded: see
-:mod:`data.process_changes`). Everything is computed for all indicators together from three queries, using the
-table forms of the methods in :mod:`metrics`.
+:mod:`data.process_changes`). Everything is computed for all indicators together from four small queries, on
+one opening of the store (:func:`data.db.kept_open`), using the table forms of the methods in :mod:`metrics`;
+a page that shows one indicator asks for that indicator alone, and the same rules give the same row.
 
 Which target applies: the latest version of each target whose ``effective_from`` is on or before the start
 of the period being judged, an area's own target taking precedence over one set for every area.
@@ -14,6 +15,7 @@ of the period being judged, an area's own target taking precedence over one set 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 
 from data import process_changes, queries
 from data.areas import ENGLAND, HOME_REGION
+from data.db import kept_open
 from data.scorecard_row import ScorecardRow, to_rows
 from metrics import compare, rag, spc, spc_table, travel, trend
 
@@ -202,8 +205,15 @@ def scorecard(
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
     region_area: str = HOME_REGION,
+    indicator_codes: Sequence[str] | None = None,
+    series: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
+
+    ``indicator_codes`` limits the rows to those indicators (each row is the same as in the whole
+    scorecard: nothing in a row depends on another indicator). ``series`` is the headline series
+    (:func:`data.queries.headline_series`) when the caller already holds it for at least the area, the
+    benchmark and the region, and the indicators asked for; it is read here otherwise.
 
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
     short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
@@ -212,8 +222,22 @@ def scorecard(
     a recorded process change, SPC is judged on the current phase alone (:func:`current_phase`), so
     ``spc_points`` counts the figures since the latest change.
     """
-    catalogue = queries.indicator_catalogue(engine)
-    series = queries.headline_series(engine, area_codes=[area_code, benchmark_area, region_area])
+    with kept_open(engine):
+        catalogue = queries.indicator_catalogue(engine)
+        if indicator_codes is not None:
+            catalogue = catalogue[catalogue["code"].isin(indicator_codes)].reset_index(drop=True)
+        if series is None:
+            series = queries.headline_series(
+                engine,
+                area_codes=[area_code, benchmark_area, region_area],
+                indicator_codes=None if indicator_codes is None else list(indicator_codes),
+            )
+        targets = queries.current_targets(engine)
+        changes = process_changes.change_dates(engine, area_code)
+    wanted = series["area_code"].isin([area_code, benchmark_area, region_area])
+    if indicator_codes is not None:
+        wanted &= series["indicator_code"].isin(indicator_codes)
+    series = series[wanted]
     if as_at is not None and not series.empty:
         series = series[pd.to_datetime(series["period_end"]) <= pd.Timestamp(as_at)]
     area_series = series[series["area_code"] == area_code]
@@ -228,7 +252,7 @@ def scorecard(
     )
     frame["region_value"] = _benchmark_values(series, latest, region_area, "region_value").where(comparable)
 
-    targets = applicable_targets(queries.current_targets(engine), latest, area_code)
+    targets = applicable_targets(targets, latest, area_code)
     frame["target"] = targets["target"]
     frame["amber_threshold"] = targets["amber_threshold"]
     frame["target_illustrative"] = targets["illustrative"]
@@ -269,7 +293,7 @@ def scorecard(
             improvement=trend_input["polarity"].map(spc.improvement_for),
             target=trend_input["indicator_code"].map(frame["target"]).astype(float),
         ),
-        process_changes.change_dates(engine, area_code),
+        changes,
     )
     charts = spc_table.xmr_table(
         spc_input,

@@ -25,8 +25,7 @@ from typing import Literal
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.special import gammaincinv
-from scipy.stats import norm
+from scipy.special import gammaincinv, ndtri  # ndtri is scipy.stats.norm.ppf, without importing scipy.stats
 
 from metrics.stats import Figures, FloatArray, as_float_array, byars_limits, exact_poisson_limits
 
@@ -59,7 +58,7 @@ class Limits:
 
 def _z(level: float) -> float:
     """The one-sided normal quantile of a two-sided level: 1.96 for 95%, 3.09 for 99.8%."""
-    return float(norm.ppf(0.5 + level / 2))
+    return float(ndtri(0.5 + level / 2))
 
 
 # --- Proportions --------------------------------------------------------------------------------------------

@@ -81,9 +81,13 @@ def test_the_page_router_serves_every_page(client, path):
     assert '"type": "H1"' in content
 
 
-def test_every_page_passes_dash_layout_validation(client):
-    # The first request makes Dash build and check every page's layout together.
-    assert client.get("/").status_code == 200
+def test_the_first_request_builds_no_page_and_the_page_shell_stays_small(client):
+    # Dash no longer builds every page on the first request to send the browser a copy of them all: the
+    # shell holds the app's configuration only (each page comes with the router's answer).
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "validation_layout" not in response.get_data(as_text=True)
+    assert len(response.data) < 50_000
     assert client.get("/_dash-dependencies").status_code == 200
 
 

@@ -100,9 +100,32 @@ def test_disable_stops_a_user_signing_in(database):
 
 
 def test_serve_says_how_to_create_the_first_admin_when_no_one_can_sign_in(database, monkeypatch):
-    import app as served
+    import kpi
 
-    monkeypatch.setattr(served.app, "run", lambda **_: None)
+    monkeypatch.setattr(kpi, "run_gunicorn", lambda *_: None)
     result = _kpi("serve")
     assert result.exit_code == 0, result.output
     assert "create the first administrator with 'kpi user add YOUR-NAME --role admin'" in result.output
+
+
+def test_serve_runs_one_worker_on_a_duckdb_store_the_dashboard_writes(database, monkeypatch):
+    import kpi
+
+    served: list = []
+    monkeypatch.setattr(kpi, "run_gunicorn", lambda *arguments: served.append(arguments))
+    result = _kpi("serve", "--workers", "3", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "the dashboard runs in one worker here (asked for 3)" in result.output
+    assert served == [("127.0.0.1", 8123, 1, 4)]
+
+    read_only = _kpi("serve", KPI_WORKERS="3", KPI_DATABASE_READ_ONLY="1")
+    assert "one worker" not in read_only.output
+    assert served[-1] == ("127.0.0.1", 8050, 3, 4)  # many processes may read a DuckDB file
+
+
+def test_postgresql_is_served_by_as_many_workers_as_asked():
+    import kpi
+
+    assert kpi.worker_count("postgresql+psycopg://u@h/db", 4, read_only=False) == (4, None)
+    workers, why = kpi.worker_count("duckdb:///store.duckdb", 4, read_only=False)
+    assert workers == 1 and why and "PostgreSQL" in why

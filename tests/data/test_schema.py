@@ -57,5 +57,33 @@ def test_a_version_1_store_gains_the_new_tables_and_keeps_its_rows(any_store):
 def test_a_store_from_an_unknown_release_is_refused(store):
     with store.begin() as conn:
         conn.execute(schema.schema_version.insert().values(version=99, applied_at=schema.dt.datetime.now()))
-    with pytest.raises(schema.SchemaVersionError, match="schema version 99; this release uses version 3"):
+    with pytest.raises(schema.SchemaVersionError, match="schema version 99; this release uses version 4"):
         schema.create_schema(store)
+
+
+def test_a_version_3_store_gains_the_page_index_on_postgresql(any_store):
+    """The scorecard's read of one area uses an index on PostgreSQL; a store from release 3 gains it on
+    upgrade, its rows kept. DuckDB serves that read from its column scans and gets no index."""
+    on_postgres = any_store.dialect.name == "postgresql"
+    with any_store.begin() as conn:
+        conn.execute(schema.schema_version.delete())
+        conn.execute(
+            schema.schema_version.insert().values(version=3, applied_at=schema.dt.datetime(2026, 11, 1))
+        )
+        if on_postgres:
+            conn.exec_driver_sql("DROP INDEX observations_by_area")
+    areas = count_rows(any_store, schema.areas)
+
+    schema.create_schema(any_store)
+
+    with any_store.connect() as conn:
+        versions = conn.execute(sa.select(schema.schema_version.c.version)).scalars().all()
+    assert sorted(versions) == [3, schema.SCHEMA_VERSION]
+    assert count_rows(any_store, schema.areas) == areas
+    if on_postgres:
+        indexes = {index["name"]: index for index in sa.inspect(any_store).get_indexes("observations")}
+        assert indexes["observations_by_area"]["column_names"] == [
+            "area_code",
+            "category_type",
+            "indicator_code",
+        ]

@@ -147,3 +147,38 @@ def test_counts_are_never_compared_with_england(store, tmp_path):
     row = _row(scorecard(store, CAMBS), "sn-referrals-dropins")
     assert row["value"] == 1200
     assert row["benchmark"] == "not compared" and row["england_value"] != row["england_value"]  # NaN
+
+
+def test_one_indicators_row_is_the_same_as_in_the_whole_scorecard(store):
+    """The indicator page asks for one indicator's row alone; every judgement in it matches the row the
+    scorecard page shows, including SPC on the current phase after a process change."""
+    from pathlib import Path
+
+    from data import process_changes
+    from data.access import User
+    from data.scorecard import scorecard_rows
+    from data.scorecard_row import to_rows
+
+    bundled = Path(__file__).resolve().parents[2] / "data" / "bundled"
+    for path in (
+        bundled / "illustrative" / "provider_quarterly_returns.csv",
+        bundled / "trafford-dashboard-children" / "child_protection_plans.csv",
+        bundled / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
+    ):
+        import_file(store, path)
+    officer = User("Olu Officer", frozenset({"officer"}))
+    process_changes.record(
+        store,
+        officer,
+        indicator_code="hv-new-birth-visit-14d",
+        area_code=CAMBS,
+        change_date=dt.date(2023, 4, 1),
+        reason="New pathway",
+    )
+
+    whole = scorecard_rows(store, CAMBS)
+    assert sum(row.has_data for row in whole) >= 10
+    for row in whole:
+        alone = scorecard(store, CAMBS, indicator_codes=[row.indicator_code])
+        assert len(alone) == 1
+        assert to_rows(alone, CAMBS) == [row], row.indicator_code
