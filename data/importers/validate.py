@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import cast
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,6 +122,17 @@ class Lookups:
     area_codes: frozenset[str]
     area_names: dict[str, str] | None = None
 
+    @cached_property
+    def _indicator_rows(self) -> dict[str, dict[str, Any]]:
+        return {
+            str(code): {str(k): v for k, v in row.items()}
+            for code, row in self.indicators.to_dict("index").items()
+        }
+
+    def indicator(self, code: str) -> Mapping[str, Any]:
+        """The catalogue's row for the indicator ``code`` (looked up once per import, not once per row)."""
+        return self._indicator_rows[code]
+
 
 def shown(text: object) -> str:
     """A cell as a message quotes it: cut to :data:`SHOWN_CHARS` characters."""
@@ -210,7 +222,7 @@ def check_row(
             )
         )
 
-    indicator = cast(pd.Series, lookups.indicators.loc[code]) if code else None
+    indicator = lookups.indicator(code) if code else None
     period = None
     try:
         period = parse_period(row["period"], indicator["year_type"] if indicator is not None else "financial")
@@ -321,7 +333,7 @@ def _observation(
     row: dict,
     code: str,
     area: str,
-    indicator: pd.Series,
+    indicator: Mapping[str, Any],
     period: Period,
     numbers: dict[str, float | None],
     provisional: bool,
@@ -357,7 +369,7 @@ def _observation(
 
 
 def _check_against_indicator(
-    numbers: dict[str, float | None], indicator: pd.Series, *, source_defect: bool = False
+    numbers: dict[str, float | None], indicator: Mapping[str, Any], *, source_defect: bool = False
 ) -> list[Problem]:
     """A proportion's count above its denominator or value above 100%, or a zero denominator with no value.
 
@@ -444,7 +456,7 @@ def _text(number: float | None) -> str:
     return "none" if number is None else f"{number:g}" if abs(number) >= 1e6 else f"{number:.6g}"
 
 
-def _check_count(numbers: dict[str, float | None], row: dict, indicator: pd.Series) -> list[Problem]:
+def _check_count(numbers: dict[str, float | None], row: dict, indicator: Mapping[str, Any]) -> list[Problem]:
     """A value that disagrees with its count and denominator by more than their rounding explains.
 
     Checked for proportions (value = multiplier x count / denominator) and crude rates (per the unit's
