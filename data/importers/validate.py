@@ -619,31 +619,33 @@ def _clean_rows(
     decimals: dict[str, pd.Series] = {}
     whole_counts = file_format is PROVIDER_RETURN
     for field in NUMBER_FIELDS:
-        text = common[field].str.strip()
-        missing = text.str.lower().isin(MISSING)
-        screened = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-        plain = (
-            screened.notna()
-            & np.isfinite(screened)
-            & (screened < TOO_LARGE)
-            & ~text.str.startswith("-")
-            & ~text.str.contains("e", case=False, regex=False)
-        )
-        number = pd.Series(np.nan, index=common.index)
-        number[plain] = text[plain].astype(float)  # exactly Python's float(), as read_number gives
+        raw, intact = _text_array(common[field])
+        text = np.strings.strip(raw)
+        screened = pd.to_numeric(common[field], errors="coerce").astype("float64").to_numpy()
+        unread = np.isnan(screened)
+        missing = unread & np.isin(np.strings.lower(text), sorted(MISSING))
+        plain = intact & ~unread & np.isfinite(screened) & (screened < TOO_LARGE) & ~np.signbit(screened)
+        plain &= (np.strings.find(text, "e") < 0) & (np.strings.find(text, "E") < 0)
+        number = np.full(len(common), np.nan)
+        number[plain], readable = _exact_numbers(common[field].to_numpy()[plain])
+        plain[plain] = readable
         if whole_counts and field in ("count", "denominator"):
-            plain &= number.eq(number.round())
+            plain &= number == np.round(number)
         clean &= missing | plain
-        numbers[field] = number
-        point = text.str.find(".")
-        decimals[field] = (text.str.len() - point - 1).where(point >= 0, 0)
+        numbers[field] = pd.Series(number, index=common.index)
+        if field in ("value", "count", "denominator"):
+            point = np.strings.find(text, ".")
+            places = np.where(point >= 0, np.strings.str_len(text) - point - 1, 0)
+            decimals[field] = pd.Series(places, index=common.index)
 
-    clean &= common["value_note"].str.len() <= MAX_NOTE_CHARS
+    clean &= common["value_note"].map(len) <= MAX_NOTE_CHARS
     for field, limit in TEXT_LIMITS.items():
-        clean &= common[field].str.len() <= limit
-    provisional = common["provisional"].str.strip().str.lower()
-    clean &= provisional.isin(YES | NO)
-    clean &= ~common["value_note"].str.strip().str.startswith(SOURCE_DEFECT)
+        clean &= common[field].map(len) <= limit
+    flag_text, intact = _text_array(common["provisional"])
+    provisional = pd.Series(np.strings.lower(np.strings.strip(flag_text)), index=common.index)
+    clean &= intact & provisional.isin(YES | NO)
+    note_text, intact = _text_array(common["value_note"])
+    clean &= intact & ~np.strings.startswith(np.strings.strip(note_text), SOURCE_DEFECT)
 
     value, count, denominator = numbers["value"], numbers["count"], numbers["denominator"]
     multiplier = code.map(indicators["multiplier"]).astype(float)
@@ -709,3 +711,27 @@ def _clean_rows(
         index=rows.index,
     )
     return observations, ~clean
+
+
+def _text_array(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column of text cells as a NumPy string array, for NumPy's vectorised string functions, and which
+    cells it holds intact (NumPy drops a cell's trailing NUL characters; such a row goes the careful way)."""
+    text = column.to_numpy().astype(str)
+    return text, np.strings.str_len(text) == column.map(len).to_numpy()
+
+
+def _exact_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's number exactly as Python's ``float`` reads it (as :func:`read_number` does), and which
+    cells it could read."""
+    try:
+        return cells.astype(float), np.ones(len(cells), dtype=bool)
+    except ValueError:
+        numbers = np.array([_float_or_nan(cell) for cell in cells], dtype=float)
+        return numbers, ~np.isnan(numbers)
+
+
+def _float_or_nan(cell: str) -> float:
+    try:
+        return float(cell)
+    except ValueError:
+        return math.nan

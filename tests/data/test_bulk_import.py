@@ -102,6 +102,10 @@ NUMBERS = st.sampled_from(
         "140",
         "130",
         " 8 ",
+        " NA ",
+        "N/A",
+        "5\x00",
+        "\u0665",
     ]
 )
 CELLS = {
@@ -120,7 +124,7 @@ CELLS = {
     "count": NUMBERS,
     "denominator": NUMBERS,
     "value_note": st.sampled_from(["", "Suppressed", "Source defect: counted twice", "n" * 2001]),
-    "provisional": st.sampled_from(["", "yes", "no", "maybe"]),
+    "provisional": st.sampled_from(["", "yes", " Y ", "no", "maybe"]),
     "published_comparison": st.sampled_from(["", "Similar", "n/a"]),
 }
 
