@@ -531,9 +531,8 @@ def validate(
     Clean rows, nearly all of a published file, are checked a whole column at a time
     (:func:`_clean_rows`); the rest one by one by :func:`check_row`.
     """
-    clean, careful = _clean_rows(common, file_format, lookups)
+    clean, careful, rejections = _clean_rows(common, file_format, lookups)
     records: list[dict] = []
-    rejections: list[Rejection] = []
     flags: dict[int, Flag] = {}
     for row in common[careful].to_dict("records"):
         observation, problems, notes = check_row(row, file_format, lookups)
@@ -582,9 +581,11 @@ def _per_distinct(keys: pd.Series, work: Callable[[str], object]) -> pd.Series:
 
 def _clean_rows(
     common: pd.DataFrame, file_format: Format, lookups: Lookups
-) -> tuple[pd.DataFrame, pd.Series]:
+) -> tuple[pd.DataFrame, pd.Series, list[Rejection]]:
     """The rows that certainly pass every check of :func:`check_row` without a quality note, turned into
-    observations a whole column at a time, and a mask of the other rows.
+    observations a whole column at a time; a mask of the rows still to check one by one; and the
+    rejections of rows whose only problem is their indicator (a whole file of a measure the catalogue
+    lacks, say), each worded as :func:`check_row` words it.
 
     The screen only ever sends a row to the careful path: any row it cannot show to be clean (an unknown
     code, an unreadable period or number, a number written with an exponent, a figure near a limit of what
@@ -594,13 +595,14 @@ def _clean_rows(
     indicators = lookups.indicators
     reference = common["indicator_ref"] + "\x1f" + common["measure"]
 
-    def resolve(key: str) -> str | None:
+    def resolve(key: str) -> tuple[str | None, Problem | None]:
         ref, measure = key.split("\x1f", 1)
         code, problem = _resolve_indicator({"indicator_ref": ref, "measure": measure}, file_format, lookups)
-        return None if problem else code
+        return (None, problem) if problem else (code, None)
 
-    code = _per_distinct(reference, resolve)
-    clean = code.notna()
+    resolved = _per_distinct(reference, resolve)
+    code = resolved.map(lambda pair: pair[0])
+    clean = pd.Series(True, index=common.index)
     area = common["area_code"].str.strip().str.upper()
     clean &= area.isin(lookups.area_codes)
     year_type = code.map(indicators["year_type"]).fillna("financial")
@@ -674,6 +676,19 @@ def _clean_rows(
     # A figure anywhere near its limit of agreement goes the careful way, whatever the last bit says.
     clean &= ~(checked & ((value - expected).abs() > slack * (1 - 1e-6)))
 
+    indicator_only = clean & code.isna()
+    rejections = [
+        Rejection(
+            number, (problem.reason,), problem.category, problem.cause, where(row, lookups), problem.detail
+        )
+        for number, problem, row in zip(
+            common.loc[indicator_only, "row_number"],
+            [problem for _, problem in resolved[indicator_only]],
+            common[indicator_only].to_dict("records"),
+            strict=True,
+        )
+    ]
+    clean &= code.notna()
     rows = common[clean]
     period = period[clean]
     code = code[clean]
@@ -710,7 +725,7 @@ def _clean_rows(
         },
         index=rows.index,
     )
-    return observations, ~clean
+    return observations, ~clean & ~indicator_only, rejections
 
 
 def _text_array(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

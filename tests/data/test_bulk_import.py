@@ -52,8 +52,8 @@ def careful_only(monkeypatch: pytest.MonkeyPatch) -> None:
     screen = validation._clean_rows
 
     def nothing_clean(common: pd.DataFrame, file_format: Format, lookups: Lookups):
-        clean, _ = screen(common.iloc[:0], file_format, lookups)
-        return clean, pd.Series(True, index=common.index)
+        clean, _, _ = screen(common.iloc[:0], file_format, lookups)
+        return clean, pd.Series(True, index=common.index), []
 
     monkeypatch.setattr(validation, "_clean_rows", nothing_clean)
 
@@ -180,8 +180,8 @@ def test_clean_rows_are_checked_column_wise_with_their_figures_exact(lookups: Lo
             },
         ]
     )
-    clean, careful = validation._clean_rows(common, FINGERTIPS, lookups)
-    assert not careful.any()
+    clean, careful, rejections = validation._clean_rows(common, FINGERTIPS, lookups)
+    assert not careful.any() and not rejections
     assert clean["value"].tolist() == [7.123456789012345, 3 / 7 * 100.0]
     assert clean["period_start"].astype(str).tolist() == ["2022-04-01", "2021-04-01"]
 
