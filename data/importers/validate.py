@@ -165,6 +165,9 @@ def _half_unit(text: str) -> float:
 
 
 def _resolve_indicator(row: dict, file_format: Format, lookups: Lookups) -> tuple[str | None, Problem | None]:
+    """The catalogue code a row's indicator reference names, or the problem that rejects the row: the one
+    place that decides what an indicator the catalogue lacks means (the column-wise screen and
+    :func:`check_row` both ask it, once per distinct reference and once per row)."""
     ref = row["indicator_ref"]
     if not ref:
         return None, Problem("unknown indicator", "no indicator given", "no indicator given")
@@ -688,7 +691,7 @@ def _clean_rows(
             strict=True,
         )
     ]
-    clean &= code.notna()
+    clean &= code.isin(indicators.index)
     rows = common[clean]
     period = period[clean]
     code = code[clean]
