@@ -56,6 +56,12 @@ KNOWN_DEFECTS: dict[tuple[str, str, str | None], str] = {
         "the other: check against OHID Fingertips"
     ),
 }
+TAKE_UP_MEASURES = frozenset({"%_2yr_olds", "%_3&4yr_olds"})
+"""Funded early-education take-up, which DfE LAIT publishes above 100% for some authorities and years."""
+TAKE_UP_ABOVE_100 = (
+    "Source defect: DfE LAIT gives a take-up above 100% (children taking up funded places in the authority, "
+    "some of whom live elsewhere, against an estimate of the children living there); loaded as published"
+)
 
 
 def is_parquet(content: bytes) -> bool:
@@ -132,10 +138,18 @@ def _value(text: str) -> str:
 def _note(measure: str, number: str, years: str, value: str, marker: str) -> str:
     notes = [
         KNOWN_DEFECTS.get((measure, number, years)) or KNOWN_DEFECTS.get((measure, number, None)) or "",
+        TAKE_UP_ABOVE_100 if measure in TAKE_UP_MEASURES and _above_100(value) else "",
         SUPPRESSED_NOTE if value == "-" else "",
         f"DfE LAIT marks this period '{marker}'" if marker and marker.lower() != "prov" else "",
     ]
     return "; ".join(n for n in notes if n)
+
+
+def _above_100(value: str) -> bool:
+    try:
+        return float(value) > 100
+    except ValueError:
+        return False
 
 
 def to_common(raw: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import schema
+from data.importers import bulk
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
 from data.importers.published import ALL_FORMATS, read_any_table
@@ -207,15 +208,15 @@ def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _existing(conn: sa.Connection, valid: pd.DataFrame) -> pd.DataFrame:
+def _existing(conn: sa.Connection, keys: sa.Table) -> pd.DataFrame:
+    """The stored observations with the keys staged in ``keys``."""
     obs = schema.observations
-    query = sa.select(obs).where(
-        obs.c.indicator_code.in_(sorted(valid["indicator_code"].unique())),
-        obs.c.area_code.in_(sorted(valid["area_code"].unique())),
-    )
-    rows = conn.execute(query).mappings().all()
-    columns = [c.name for c in obs.columns]
-    return _as_dates(pd.DataFrame(rows, columns=columns))
+    query = sa.select(obs).join(keys, _key_match(obs, keys))
+    return _as_dates(bulk.read_frame(conn, query))
+
+
+def _key_match(obs: sa.Table, other: sa.Table) -> sa.ColumnElement[bool]:
+    return sa.and_(*(obs.c[k] == other.c[k] for k in KEY_FIELDS))
 
 
 def _same(new: pd.Series, old: pd.Series) -> pd.Series:
@@ -245,26 +246,25 @@ def _less_detailed(merged: pd.DataFrame) -> pd.Series:
     combined").
     """
     new, old = merged["value"], merged["value_old"]
-    same_value = (new - old).abs() <= new.map(lambda v: _half_unit(v) if pd.notna(v) else 0.0)
     lacks = pd.concat([merged[f].isna() for f in DETAIL_FIELDS], axis=1).all(axis=1)
     had = pd.concat([merged[f"{f}_old"].notna() for f in DETAIL_FIELDS], axis=1).any(axis=1)
+    candidates = lacks & had & new.notna() & old.notna()
+    half_units = new[candidates].map(_half_unit)
+    same_value = pd.Series(False, index=merged.index)
+    difference = (new[candidates].astype(float) - old[candidates].astype(float)).abs()
+    same_value[candidates] = (difference <= half_units.astype(float)).to_numpy(dtype=bool)
     unexplained_gap = new.isna() & old.isna() & merged["value_note"].eq(NO_VALUE_NOTE)
-    return (same_value.fillna(False) & lacks & had) | unexplained_gap
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows as plain Python values for the database driver (NaN -> None)."""
-    # pandas-stubs do not allow None as the replacement, which pandas takes (and the driver needs).
-    out = frame[columns].astype(object).where(frame[columns].notna(), None)  # type: ignore[call-overload]
-    return out.to_dict("records")
+    return same_value | unexplained_gap
 
 
 def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int, int, int]:
-    """Write valid observations by natural key; return (new, updated, unchanged)."""
+    """Write valid observations by natural key, in bulk; return (new, updated, unchanged)."""
     if valid.empty:
         return 0, 0, 0
     valid = _as_dates(valid.copy())
-    existing = _existing(conn, valid)
+    keys = bulk.stage(conn, valid[list(KEY_FIELDS)], schema.observations)
+    existing = _existing(conn, keys)
+    bulk.drop(conn, keys)
     merged = valid.merge(existing, on=list(KEY_FIELDS), how="left", suffixes=("", "_old"), indicator=True)
     is_new = merged["_merge"] == "left_only"
     same = ~is_new
@@ -277,19 +277,20 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
     obs = schema.observations
     _describe_again(conn, merged[same & ~less_detailed])
     if changed.any():
-        old = merged.loc[changed, list(KEY_FIELDS)].merge(existing, on=list(KEY_FIELDS))
-        old["replaced_by_batch_id"] = batch_id
-        revision_columns = [c.name for c in schema.observation_revisions.columns]
-        conn.execute(schema.observation_revisions.insert(), _records(old, revision_columns))
-        key_match = sa.and_(*(obs.c[k] == sa.bindparam(f"k_{k}") for k in KEY_FIELDS))
-        conn.execute(
-            obs.delete().where(key_match),
-            [{f"k_{k}": v for k, v in row.items()} for row in _records(merged[changed], list(KEY_FIELDS))],
+        replaced = bulk.stage(conn, merged.loc[changed, list(KEY_FIELDS)], obs)
+        kept = [c.name for c in obs.columns]
+        earlier = sa.select(*obs.c, sa.literal(batch_id).label("replaced_by_batch_id")).join(
+            replaced, _key_match(obs, replaced)
         )
+        conn.execute(
+            schema.observation_revisions.insert().from_select([*kept, "replaced_by_batch_id"], earlier)
+        )
+        conn.execute(obs.delete().where(sa.exists().where(_key_match(obs, replaced))))
+        bulk.drop(conn, replaced)
     to_insert = merged[is_new | changed].copy()
     if not to_insert.empty:
         to_insert["batch_id"] = batch_id
-        conn.execute(obs.insert(), _records(to_insert, [c.name for c in obs.columns]))
+        bulk.insert_frame(conn, obs, to_insert[[c.name for c in obs.columns]])
     return int(is_new.sum()), int(changed.sum()), int(unchanged.sum())
 
 
@@ -302,27 +303,26 @@ def _describe_again(conn: sa.Connection, same: pd.DataFrame) -> None:
     if not differs.any():
         return
     obs = schema.observations
-    key_match = sa.and_(*(obs.c[k] == sa.bindparam(f"k_{k}") for k in KEY_FIELDS))
-    rows = _records(same[differs], [*KEY_FIELDS, *DESCRIPTION_FIELDS])
+    described = bulk.stage(conn, same.loc[differs, [*KEY_FIELDS, *DESCRIPTION_FIELDS]], obs)
     conn.execute(
-        obs.update().where(key_match).values({c: sa.bindparam(f"v_{c}") for c in DESCRIPTION_FIELDS}),
-        [{(f"k_{k}" if k in KEY_FIELDS else f"v_{k}"): v for k, v in row.items()} for row in rows],
+        obs.update().where(_key_match(obs, described)).values({c: described.c[c] for c in DESCRIPTION_FIELDS})
     )
+    bulk.drop(conn, described)
 
 
-def _raw_rows(table: pd.DataFrame) -> dict[int, str]:
-    """Each file row as JSON text keyed by spreadsheet row number, kept with its rejection (a cell longer
-    than a note may be is cut there: the whole file is kept in ``import_files``)."""
+def _raw_rows(table: pd.DataFrame, row_numbers: list[int]) -> list[str]:
+    """The file rows numbered ``row_numbers`` (spreadsheet numbering) as JSON text, kept with their
+    rejections (a cell longer than a note may be is cut there: the whole file is kept in ``import_files``)."""
 
     def cut(cell: object) -> object:
         return (
             cell[:MAX_NOTE_CHARS] + "\u2026" if isinstance(cell, str) and len(cell) > MAX_NOTE_CHARS else cell
         )
 
-    return {
-        i + 2: json.dumps({k: cut(v) for k, v in row.items()}, ensure_ascii=False)
-        for i, row in enumerate(table.to_dict("records"))
-    }
+    rows = table.iloc[[n - 2 for n in row_numbers]]
+    return [
+        json.dumps({k: cut(v) for k, v in row.items()}, ensure_ascii=False) for row in rows.to_dict("records")
+    ]
 
 
 def _earlier_import(conn: sa.Connection, sha256: str) -> EarlierImport | None:
@@ -425,19 +425,16 @@ def _keep_file_and_rejections(
     )
     if not result.rejections:
         return
-    raw = _raw_rows(table)
-    conn.execute(
-        schema.rejected_rows.insert(),
-        [
-            {
-                "batch_id": result.batch_id,
-                "row_number": r.row_number,
-                "reason": r.described,
-                "raw": raw[r.row_number],
-            }
-            for r in result.rejections
-        ],
+    numbers = [r.row_number for r in result.rejections]
+    rows = pd.DataFrame(
+        {
+            "batch_id": result.batch_id,
+            "row_number": numbers,
+            "reason": [r.described for r in result.rejections],
+            "raw": _raw_rows(table, numbers),
+        }
     )
+    bulk.insert_frame(conn, schema.rejected_rows, rows)
 
 
 def read(content: bytes, file_name: str, result: ImportResult) -> tuple[pd.DataFrame, Format]:

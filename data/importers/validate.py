@@ -4,7 +4,8 @@ A row is rejected, never guessed at, when its indicator or area is unknown, its 
 names a year outside 1900-2100), a number is not a plain number (optional sign, ASCII digits, one decimal
 point, thousands grouped by commas; no percent signs or underscores), is negative, or is too large to be a
 real figure (1e12 and over), a provider return's count is not whole, a proportion's count exceeds its
-denominator, a percentage exceeds 100, a 95% or 99.8% interval is upside down, a note runs over
+denominator, a percentage exceeds 100 (except where the importer notes a known source defect, as DfE's
+funded early-education take-up, which loads flagged), a 95% or 99.8% interval is upside down, a note runs over
 :data:`MAX_NOTE_CHARS` characters, a breakdown label is longer than the store keeps, or another row in the
 file has the same key. Every reason for a row is reported together, so one round of corrections fixes it.
 
@@ -12,15 +13,22 @@ A published figure that does not quite add up still loads as published, with a q
 a value just outside its own published confidence interval (Fingertips rounds the value but not the
 limits), or a value that disagrees with its count and denominator by more than their rounding explains.
 The flag is stored with the observation and shown beside the figure; a strict import refuses such a file.
+
+Nearly every row of a published file is clean, so the rows are first screened a whole column at a time
+(:func:`_clean_rows`); only the rows the screen cannot clear are checked one by one (:func:`check_row`),
+which words every rejection and flag.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import cast
+from functools import cached_property
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data.importers.formats import MISSING, PROVIDER_RETURN, Format
@@ -114,6 +122,17 @@ class Lookups:
     area_codes: frozenset[str]
     area_names: dict[str, str] | None = None
 
+    @cached_property
+    def _indicator_rows(self) -> dict[str, dict[str, Any]]:
+        return {
+            str(code): {str(k): v for k, v in row.items()}
+            for code, row in self.indicators.to_dict("index").items()
+        }
+
+    def indicator(self, code: str) -> Mapping[str, Any]:
+        """The catalogue's row for the indicator ``code`` (looked up once per import, not once per row)."""
+        return self._indicator_rows[code]
+
 
 def shown(text: object) -> str:
     """A cell as a message quotes it: cut to :data:`SHOWN_CHARS` characters."""
@@ -146,6 +165,9 @@ def _half_unit(text: str) -> float:
 
 
 def _resolve_indicator(row: dict, file_format: Format, lookups: Lookups) -> tuple[str | None, Problem | None]:
+    """The catalogue code a row's indicator reference names, or the problem that rejects the row: the one
+    place that decides what an indicator the catalogue lacks means (the column-wise screen and
+    :func:`check_row` both ask it, once per distinct reference and once per row)."""
     ref = row["indicator_ref"]
     if not ref:
         return None, Problem("unknown indicator", "no indicator given", "no indicator given")
@@ -203,7 +225,7 @@ def check_row(
             )
         )
 
-    indicator = cast(pd.Series, lookups.indicators.loc[code]) if code else None
+    indicator = lookups.indicator(code) if code else None
     period = None
     try:
         period = parse_period(row["period"], indicator["year_type"] if indicator is not None else "financial")
@@ -226,7 +248,7 @@ def check_row(
         )
 
     if indicator is not None:
-        problems += _check_against_indicator(numbers, indicator)
+        problems += _check_against_indicator(numbers, indicator, source_defect=bool(_source_defect(row)))
     interval_problems, notes = _check_interval(numbers, row)
     problems += interval_problems
     if indicator is not None and not problems:
@@ -314,7 +336,7 @@ def _observation(
     row: dict,
     code: str,
     area: str,
-    indicator: pd.Series,
+    indicator: Mapping[str, Any],
     period: Period,
     numbers: dict[str, float | None],
     provisional: bool,
@@ -349,7 +371,14 @@ def _observation(
     }
 
 
-def _check_against_indicator(numbers: dict[str, float | None], indicator: pd.Series) -> list[Problem]:
+def _check_against_indicator(
+    numbers: dict[str, float | None], indicator: Mapping[str, Any], *, source_defect: bool = False
+) -> list[Problem]:
+    """A proportion's count above its denominator or value above 100%, or a zero denominator with no value.
+
+    A value above 100% whose importer notes it as a known source defect (DfE's take-up of funded early
+    education) loads as published with that flag instead.
+    """
     problems = []
     count, denominator, value = numbers["count"], numbers["denominator"], numbers["value"]
     if indicator["value_type"] == "proportion":
@@ -361,7 +390,7 @@ def _check_against_indicator(numbers: dict[str, float | None], indicator: pd.Ser
                     f"count {count:g} is more than the denominator {denominator:g}",
                 )
             )
-        if value is not None and value > indicator["multiplier"]:
+        if value is not None and value > indicator["multiplier"] and not source_defect:
             problems.append(
                 Problem(
                     "value out of range",
@@ -430,7 +459,7 @@ def _text(number: float | None) -> str:
     return "none" if number is None else f"{number:g}" if abs(number) >= 1e6 else f"{number:.6g}"
 
 
-def _check_count(numbers: dict[str, float | None], row: dict, indicator: pd.Series) -> list[Problem]:
+def _check_count(numbers: dict[str, float | None], row: dict, indicator: Mapping[str, Any]) -> list[Problem]:
     """A value that disagrees with its count and denominator by more than their rounding explains.
 
     Checked for proportions (value = multiplier x count / denominator) and crude rates (per the unit's
@@ -500,11 +529,15 @@ def validate(
     common: pd.DataFrame, file_format: Format, lookups: Lookups
 ) -> tuple[pd.DataFrame, list[Rejection], list[Flag]]:
     """Split a common-layout table into valid observations (flagged ones with their ``quality_note``),
-    rejections and flags, all with file row numbers."""
+    rejections and flags, all with file row numbers.
+
+    Clean rows, nearly all of a published file, are checked a whole column at a time
+    (:func:`_clean_rows`); the rest one by one by :func:`check_row`.
+    """
+    clean, careful, rejections = _clean_rows(common, file_format, lookups)
     records: list[dict] = []
-    rejections: list[Rejection] = []
     flags: dict[int, Flag] = {}
-    for row in common.to_dict("records"):
+    for row in common[careful].to_dict("records"):
         observation, problems, notes = check_row(row, file_format, lookups)
         if observation is None:
             first = problems[0]
@@ -520,13 +553,20 @@ def validate(
             )
             continue
         observation["row_number"] = row["row_number"]
-        observation["where"] = where(row, lookups)
         records.append(observation)
         if notes:
             flags[row["row_number"]] = Flag(row["row_number"], tuple(n.reason for n in notes), notes[0].cause)
-    valid = pd.DataFrame.from_records(
-        records, columns=[*KEY_FIELDS, "row_number", "where"] if not records else None
+    valid = (
+        pd.concat([clean, pd.DataFrame.from_records(records, columns=clean.columns)]) if records else clean
     )
+    valid = valid.sort_values("row_number").reset_index(drop=True)
+    repeated = valid.duplicated(list(KEY_FIELDS), keep=False)
+    by_number = common.set_index("row_number")
+    valid["where"] = ""
+    valid.loc[repeated, "where"] = [
+        where({"row_number": n, **by_number.loc[n].to_dict()}, lookups)
+        for n in valid.loc[repeated, "row_number"]
+    ]
     valid, duplicates = reject_duplicates(valid)
     rejections += duplicates
     kept = set(valid["row_number"]) if not valid.empty else set()
@@ -535,3 +575,181 @@ def validate(
         sorted(rejections, key=lambda r: r.row_number),
         [flag for number, flag in sorted(flags.items()) if number in kept],
     )
+
+
+def _per_distinct(keys: pd.Series, work: Callable[[str], object]) -> pd.Series:
+    """``work`` applied once to each distinct key, mapped back onto every row."""
+    return keys.map({key: work(key) for key in pd.unique(keys)})
+
+
+def _clean_rows(
+    common: pd.DataFrame, file_format: Format, lookups: Lookups
+) -> tuple[pd.DataFrame, pd.Series, list[Rejection]]:
+    """The rows that certainly pass every check of :func:`check_row` without a quality note, turned into
+    observations a whole column at a time; a mask of the rows still to check one by one; and the
+    rejections of rows whose only problem is their indicator (a whole file of a measure the catalogue
+    lacks, say), each worded as :func:`check_row` words it.
+
+    The screen only ever sends a row to the careful path: any row it cannot show to be clean (an unknown
+    code, an unreadable period or number, a number written with an exponent, a figure near a limit of what
+    is allowed...) goes through :func:`check_row`, so every rejection and flag is worded exactly as that
+    function words it and every stored value is the one it would store.
+    """
+    indicators = lookups.indicators
+    reference = common["indicator_ref"] + "\x1f" + common["measure"]
+
+    def resolve(key: str) -> tuple[str | None, Problem | None]:
+        ref, measure = key.split("\x1f", 1)
+        code, problem = _resolve_indicator({"indicator_ref": ref, "measure": measure}, file_format, lookups)
+        return (None, problem) if problem else (code, None)
+
+    resolved = _per_distinct(reference, resolve)
+    code = resolved.map(lambda pair: pair[0])
+    clean = pd.Series(True, index=common.index)
+    area = common["area_code"].str.strip().str.upper()
+    clean &= area.isin(lookups.area_codes)
+    year_type = code.map(indicators["year_type"]).fillna("financial")
+
+    def period_of(key: str) -> Period | None:
+        label, kind = key.split("\x1f", 1)
+        try:
+            return parse_period(label, kind)
+        except PeriodError:
+            return None
+
+    period = _per_distinct(common["period"] + "\x1f" + year_type, period_of)
+    clean &= period.notna()
+
+    numbers: dict[str, pd.Series] = {}
+    decimals: dict[str, pd.Series] = {}
+    whole_counts = file_format is PROVIDER_RETURN
+    for field in NUMBER_FIELDS:
+        raw, intact = _text_array(common[field])
+        text = np.strings.strip(raw)
+        screened = pd.to_numeric(common[field], errors="coerce").astype("float64").to_numpy()
+        unread = np.isnan(screened)
+        missing = unread & np.isin(np.strings.lower(text), sorted(MISSING))
+        plain = intact & ~unread & np.isfinite(screened) & (screened < TOO_LARGE) & ~np.signbit(screened)
+        plain &= (np.strings.find(text, "e") < 0) & (np.strings.find(text, "E") < 0)
+        number = np.full(len(common), np.nan)
+        number[plain], readable = _exact_numbers(common[field].to_numpy()[plain])
+        plain[plain] = readable
+        if whole_counts and field in ("count", "denominator"):
+            plain &= number == np.round(number)
+        clean &= missing | plain
+        numbers[field] = pd.Series(number, index=common.index)
+        if field in ("value", "count", "denominator"):
+            point = np.strings.find(text, ".")
+            places = np.where(point >= 0, np.strings.str_len(text) - point - 1, 0)
+            decimals[field] = pd.Series(places, index=common.index)
+
+    clean &= common["value_note"].map(len) <= MAX_NOTE_CHARS
+    for field, limit in TEXT_LIMITS.items():
+        clean &= common[field].map(len) <= limit
+    flag_text, intact = _text_array(common["provisional"])
+    provisional = pd.Series(np.strings.lower(np.strings.strip(flag_text)), index=common.index)
+    clean &= intact & provisional.isin(YES | NO)
+    note_text, intact = _text_array(common["value_note"])
+    clean &= intact & ~np.strings.startswith(np.strings.strip(note_text), SOURCE_DEFECT)
+
+    value, count, denominator = numbers["value"], numbers["count"], numbers["denominator"]
+    multiplier = code.map(indicators["multiplier"]).astype(float)
+    value_type = code.map(indicators["value_type"])
+    proportion = value_type.eq("proportion")
+    clean &= ~(proportion & (count > denominator))
+    clean &= ~(proportion & (value > multiplier))
+    clean &= ~(denominator.eq(0) & value.isna() & count.notna())
+    tiny = 1e-9 * value.abs()
+    for lower, upper in (("lower95", "upper95"), ("lower998", "upper998")):
+        low, high = numbers[lower], numbers[upper]
+        clean &= ~(low > high) & ~(low > value + tiny) & ~(high < value - tiny)
+
+    standardised = code.map(indicators["standardised"]).eq(True)
+    checked = value_type.isin(["proportion", "rate"]) & ~standardised & denominator.ne(0)
+    expected = count / denominator * multiplier
+    half = {
+        field: 0.5 * 10.0 ** -decimals[field].astype(float) for field in ("value", "count", "denominator")
+    }
+    slack = (
+        half["value"]
+        + multiplier * half["count"] / denominator
+        + expected * half["denominator"] / denominator
+        + 1e-9 * expected.abs()
+    )
+    # A figure anywhere near its limit of agreement goes the careful way, whatever the last bit says.
+    clean &= ~(checked & ((value - expected).abs() > slack * (1 - 1e-6)))
+
+    indicator_only = clean & code.isna()
+    rejections = [
+        Rejection(
+            number, (problem.reason,), problem.category, problem.cause, where(row, lookups), problem.detail
+        )
+        for number, problem, row in zip(
+            common.loc[indicator_only, "row_number"],
+            [problem for _, problem in resolved[indicator_only]],
+            common[indicator_only].to_dict("records"),
+            strict=True,
+        )
+    ]
+    clean &= code.isin(indicators.index)
+    rows = common[clean]
+    period = period[clean]
+    code = code[clean]
+    derived = (
+        numbers["value"][clean].isna() & numbers["count"][clean].notna() & denominator[clean].fillna(0).ne(0)
+    )
+    value = numbers["value"][clean].where(~derived, (count / denominator * multiplier)[clean])
+    note = rows["value_note"].where(value.notna() | rows["value_note"].ne(""), NO_VALUE_NOTE)
+    published = pd.concat(
+        [numbers[f][clean].notna() for f in ("lower95", "upper95", "lower998", "upper998")], axis=1
+    )
+    observations = pd.DataFrame(
+        {
+            "indicator_code": code,
+            "area_code": area[clean],
+            "period_start": [p.start for p in period],
+            "period_end": [p.end for p in period],
+            "period_label": [p.label for p in period],
+            "granularity": [p.granularity for p in period],
+            "sex": rows["sex"].where(rows["sex"].ne(""), code.map(indicators["sex"])),
+            "age": rows["age"].where(rows["age"].ne(""), code.map(indicators["age"])),
+            "category_type": rows["category_type"],
+            "category": rows["category"],
+            **{field: numbers[field][clean] for field in NUMBER_FIELDS},
+            "value": value,
+            "value_note": note,
+            "provisional": provisional[clean].isin(YES),
+            "published_comparison": rows["published_comparison"].where(
+                ~rows["published_comparison"].str.lower().isin(MISSING), ""
+            ),
+            "limits_source": published.any(axis=1).map({True: "published", False: None}),
+            "quality_note": None,
+            "row_number": rows["row_number"],
+        },
+        index=rows.index,
+    )
+    return observations, ~clean & ~indicator_only, rejections
+
+
+def _text_array(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column of text cells as a NumPy string array, for NumPy's vectorised string functions, and which
+    cells it holds intact (NumPy drops a cell's trailing NUL characters; such a row goes the careful way)."""
+    text = column.to_numpy().astype(str)
+    return text, np.strings.str_len(text) == column.map(len).to_numpy()
+
+
+def _exact_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's number exactly as Python's ``float`` reads it (as :func:`read_number` does), and which
+    cells it could read."""
+    try:
+        return cells.astype(float), np.ones(len(cells), dtype=bool)
+    except ValueError:
+        numbers = np.array([_float_or_nan(cell) for cell in cells], dtype=float)
+        return numbers, ~np.isnan(numbers)
+
+
+def _float_or_nan(cell: str) -> float:
+    try:
+        return float(cell)
+    except ValueError:
+        return math.nan
