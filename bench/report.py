@@ -11,7 +11,7 @@ PAGE_NAMES = {
     "indicator_all_areas": "One indicator across all areas",
     "indicator_page": "Indicator page",
     "payment_page": "Payment page",
-    "committee_pack": "Committee pack (`kpi report`)",
+    "committee_pack": "Committee pack (`kpi report`, a command: start-up included)",
 }
 GOAL_P95_MS, GOAL_FLOOR_RATIO, GOAL_NAIVE_RATIO = 250.0, 3.0, 10.0
 
