@@ -40,6 +40,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="A PostgreSQL server to use (the bench makes a database of its own on it); default DuckDB.",
     )
     parser.add_argument("--repeats", type=int, default=10, help="Timed calls per page and reference.")
+    parser.add_argument(
+        "--page-budget",
+        type=float,
+        default=60.0,
+        help="Seconds of repeats per page; a slower page is timed fewer times (at least 3).",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--import-rows", type=int, default=None, help="Default 1,000,000 × scale.")
     parser.add_argument(
@@ -94,12 +100,12 @@ def cold_start(url: str, scenario: measure.Scenario) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def time_calls(calls: dict[str, Any], repeats: int) -> dict[str, dict]:
+def time_calls(calls: dict[str, Any], repeats: int, budget: float) -> dict[str, dict]:
     """Each call's timing summary, or the error it raised (the others are still measured)."""
     found: dict[str, dict] = {}
     for name, call in calls.items():
         try:
-            found[name] = measure.summary(measure.timed(call, repeats))
+            found[name] = measure.summary(measure.timed(call, repeats, budget))
         except Exception as error:
             found[name] = {"note": f"failed: {type(error).__name__}: {error}"}
         print(f"  {name:<22} {json.dumps(found[name])}", flush=True)
@@ -224,9 +230,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         engine = make_engine(url)
         app = measure.uncached_app(engine)
         print("Pages (uncached):", flush=True)
-        pages = time_calls(measure.page_calls(app, scenario), arguments.repeats)
+        pages = time_calls(measure.page_calls(app, scenario), arguments.repeats, arguments.page_budget)
         print("Floors (plain SQL):", flush=True)
-        floors = time_calls(measure.floor_calls(engine, scenario), arguments.repeats)
+        floors = time_calls(measure.floor_calls(engine, scenario), arguments.repeats, arguments.page_budget)
         print("Naive baseline (whole table in pandas):", flush=True)
         start = time.perf_counter()
         frame = measure.load_observations(engine)
@@ -235,9 +241,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "rows": len(frame),
             "memory_mb": frame.memory_usage(deep=True).sum() / 2**20,
         }
-        naive = time_calls(
-            measure.naive_calls(frame, measure.catalogue_frame(engine), scenario), arguments.repeats
-        )
+        naive_calls = measure.naive_calls(frame, measure.catalogue_frame(engine), scenario)
+        naive = time_calls(naive_calls, arguments.repeats, arguments.page_budget)
         del frame
         print("Committee pack:", flush=True)
         pages["committee_pack"] = committee_pack(url, folder, arguments.repeats)
@@ -256,6 +261,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         store=store,
         scenario=scenario.__dict__,
         repeats=arguments.repeats,
+        page_budget=arguments.page_budget,
         pages=pages,
         floors=floors,
         naive=naive,

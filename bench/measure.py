@@ -91,11 +91,17 @@ def choose_scenario(engine: sa.Engine) -> Scenario:
     return Scenario(area, indicator, all_areas, contract, year, contract_area, codes)
 
 
-def timed(function: Callable[[], Any], repeats: int) -> list[float]:
-    """Milliseconds of ``repeats`` calls of ``function``, after one warm-up call."""
+MIN_REPEATS = 3
+
+
+def timed(function: Callable[[], Any], repeats: int, budget: float | None = None) -> list[float]:
+    """Milliseconds of ``repeats`` calls of ``function``, after one warm-up call; fewer (but at least
+    :data:`MIN_REPEATS`) when the calls have taken ``budget`` seconds between them."""
     function()
-    times = []
+    times: list[float] = []
     for _ in range(repeats):
+        if budget is not None and len(times) >= MIN_REPEATS and sum(times) / 1000 > budget:
+            break
         start = time.perf_counter()
         function()
         times.append((time.perf_counter() - start) * 1000)

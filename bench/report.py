@@ -78,7 +78,9 @@ def markdown(results: dict[str, Any]) -> str:
     start, load = results["cold_start"], results["naive_load"]
     lines += [
         "",
-        f"Repeats per figure: {results['repeats']} (after one warm-up). The naive baseline's one-off load "
+        f"Repeats per figure: up to {results['repeats']} after one warm-up, fewer (at least 3) for a page "
+        f"whose repeats took over {results['page_budget']:.0f} s (see `repeats` in results.json). The naive "
+        "baseline's one-off load "
         f"of the whole table into pandas took {load['seconds']:.1f} s ({load['rows']:,} rows, "
         f"{load['memory_mb']:,.0f} MB).",
         "",

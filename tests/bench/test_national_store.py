@@ -145,3 +145,8 @@ def test_the_measurements_report_what_the_results_table_reads(built, tmp_path):
         "naive_over_page_p50",
     }
     assert len(frame) == _frame(engine, "SELECT count(*) AS n FROM observations")["n"].iloc[0]
+
+
+def test_a_slow_page_is_timed_fewer_times_but_at_least_three():
+    assert len(measure.timed(lambda: None, 10)) == 10
+    assert len(measure.timed(lambda: sum(range(10_000)), 10, budget=0.0)) == measure.MIN_REPEATS
