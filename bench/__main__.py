@@ -112,9 +112,10 @@ def time_calls(calls: dict[str, Any], repeats: int, budget: float) -> dict[str, 
     return found
 
 
-def committee_pack(url: str, folder: Path, repeats: int) -> dict[str, Any]:
-    """Time ``kpi report --output pack.pdf`` as a command, start-up included (up to 3 times), if this release
-    has it; skipped with a note otherwise."""
+def committee_pack(url: str, folder: Path, repeats: int, budget: float) -> dict[str, Any]:
+    """Time ``kpi report --output pack.pdf`` as a command, start-up included, if this release has it (each
+    run is a cold process, so there is no warm-up: up to ``repeats`` runs, no more once they have taken
+    ``budget`` seconds); skipped with a note otherwise."""
     from kpi import cli
 
     if "report" not in cli.commands:
@@ -128,8 +129,13 @@ def committee_pack(url: str, folder: Path, repeats: int) -> dict[str, Any]:
         if done.returncode != 0:
             raise RuntimeError((done.stderr or done.stdout).strip()[-300:])
 
+    times: list[float] = []
     try:
-        return measure.summary(measure.timed(run, max(1, min(repeats, 3))))
+        while len(times) < repeats and sum(times) / 1000 <= budget:
+            start = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - start) * 1000)
+        return measure.summary(times)
     except RuntimeError as error:
         return {"note": f"`kpi report` failed: {error}"}
 
@@ -245,7 +251,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         naive = time_calls(naive_calls, arguments.repeats, arguments.page_budget)
         del frame
         print("Committee pack:", flush=True)
-        pages["committee_pack"] = committee_pack(url, folder, arguments.repeats)
+        pages["committee_pack"] = committee_pack(url, folder, arguments.repeats, arguments.page_budget)
         print(f"  {json.dumps(pages['committee_pack'])}", flush=True)
         print(f"Import of {rows:,} Fingertips rows…", flush=True)
         try:
