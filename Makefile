@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 DATABASE := data/hcp_outcomes.duckdb
 STORE_INPUTS := $(wildcard data/catalogue/*.yaml) $(wildcard data/bundled/*/*.csv)
 
-.PHONY: run test install seed browser lint bench fuzz
+.PHONY: run test install seed browser lint bench bench-small fuzz
 
 run: install $(DATABASE)
 	$(UV) run kpi serve
@@ -52,7 +52,14 @@ lint: install
 	$(UV) run mypy
 	$(UV) run lint-imports
 
+# The national benchmark (bench/): builds an 8-million-row store for all of England, times every page, the
+# start-up and an import, and writes bench/results.json and bench/RESULTS.md. BENCH_ARGS="--scale 0.1" for a
+# quick run; "--database-url postgresql+psycopg://…" for PostgreSQL. bench-small times the bundled data.
+BENCH_ARGS ?=
 bench: install
+	$(UV) run python -m bench $(BENCH_ARGS)
+
+bench-small: install
 	$(UV) run python scripts/benchmark.py
 
 # The fuzz tests run a few examples in `make test`; this runs them with many more (KPI_FUZZ_EXAMPLES each).

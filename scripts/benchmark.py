@@ -1,6 +1,6 @@
 """Measure how long the store takes to build, to import, and to answer the dashboard's queries.
 
-Run with ``make bench`` (or ``uv run python scripts/benchmark.py [DATABASE_URL]``). Builds a fresh store
+Run with ``make bench-small`` (or ``uv run python scripts/benchmark.py [DATABASE_URL]``). Builds a fresh store
 from the shipped catalogue and bundled data — a DuckDB file in a temporary folder, or the empty PostgreSQL
 database named on the command line, whose tables it drops first — times each import (rows per second),
 re-imports everything (which should change nothing), then times the dashboard's main queries for each local

@@ -1,0 +1,152 @@
+"""The benchmark's national store, its Fingertips export and its measurements, at a tiny scale.
+
+The store must hold what the benchmark promises (real area codes, every figure with its count, denominator
+and limits, the same rows on every build) and the measurements must report what the results table reads.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from bench import fingertips, measure, national, report
+from data import schema
+from data.areas import ENGLAND, bundled_areas, home
+from data.db import make_engine
+from data.importers.pipeline import import_file
+from data.periods import parse_period
+
+SCALE = 0.02
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[sa.Engine, dict]:
+    path = tmp_path_factory.mktemp("national") / "national.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    made = national.build_store(engine, scale=SCALE)
+    return engine, made
+
+
+def _frame(engine: sa.Engine, sql: str) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(sa.text(sql))
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def test_the_store_holds_the_rows_promised(built):
+    engine, made = built
+    with engine.connect() as conn:
+        indicators = national.store_indicators(conn, SCALE)
+        areas = national.store_areas(conn, SCALE)
+    promised = sum(len(national.periods(i)) * len(national.breakdowns(i)) for i in indicators) * len(areas)
+    counts = _frame(
+        engine,
+        "SELECT count(*) AS n, count(DISTINCT indicator_code) AS i, count(DISTINCT area_code) AS a "
+        "FROM observations",
+    ).iloc[0]
+    assert made["observations"] == promised == counts["n"]
+    assert counts["i"] == made["indicators_with_data"] == 7
+    assert counts["a"] == made["areas"] == len(home().areas) + 1 + 9 + 3
+    assert made["indicators"] == national.INDICATORS == 336
+
+
+def test_every_area_is_a_real_english_authority_with_england_and_the_regions(built):
+    engine, _ = built
+    codes = set(_frame(engine, "SELECT DISTINCT area_code FROM observations")["area_code"])
+    real = bundled_areas().set_index("code")["area_type"]
+    assert codes <= set(real.index)
+    assert {ENGLAND, home().region, *home().areas} <= codes
+    assert {code for code in real.index if real[code] == "region"} <= codes
+
+
+def test_every_figure_has_a_count_a_denominator_and_limits_around_its_value(built):
+    engine, _ = built
+    missing = _frame(
+        engine,
+        "SELECT count(*) AS n FROM observations WHERE count IS NULL OR denominator IS NULL OR value IS NULL "
+        "OR lower95 IS NULL OR upper95 IS NULL OR lower998 IS NULL OR upper998 IS NULL "
+        "OR NOT (lower998 <= lower95 AND lower95 <= value AND value <= upper95 AND upper95 <= upper998)",
+    )
+    assert missing["n"].iloc[0] == 0
+
+
+def test_periods_run_from_2010_to_2025_labelled_as_the_importer_reads_them(built):
+    engine, _ = built
+    periods = _frame(
+        engine,
+        "SELECT DISTINCT o.period_label, o.period_start, o.period_end, o.granularity, i.year_type "
+        "FROM observations o JOIN indicators i ON i.code = o.indicator_code",
+    )
+    assert set(periods["granularity"]) == {"quarter", "year"}
+    assert periods["period_start"].min().year == 2010
+    assert periods["period_start"].max().year == 2025
+    for row in periods.itertuples():
+        parsed = parse_period(row.period_label, row.year_type)
+        assert (parsed.start, parsed.end) == (row.period_start, row.period_end), row.period_label
+
+
+def test_the_store_has_breakdowns_targets_and_a_payment_scheme(built):
+    engine, _ = built
+    breakdowns = set(_frame(engine, "SELECT DISTINCT category_type FROM observations")["category_type"])
+    assert breakdowns == {"", national.DEPRIVATION}
+    targets = _frame(engine, "SELECT count(*) AS n FROM targets WHERE indicator_code LIKE 'nat-%'")
+    assert targets["n"].iloc[0] > 50
+    kpis = _frame(engine, "SELECT DISTINCT indicator_code FROM scheme_kpis")["indicator_code"]
+    with_data = set(_frame(engine, "SELECT DISTINCT indicator_code FROM observations")["indicator_code"])
+    assert not kpis.empty and set(kpis) <= with_data
+
+
+def test_building_again_gives_the_same_store(built, tmp_path):
+    engine, _ = built
+    other = make_engine(f"duckdb:///{tmp_path / 'again.duckdb'}")
+    national.build_store(other, scale=SCALE)
+    national.build_store(other, scale=SCALE)  # over a store already built
+    key = ", ".join(schema.OBSERVATION_KEY)
+    first = _frame(engine, f"SELECT * FROM observations ORDER BY {key}")
+    second = _frame(other, f"SELECT * FROM observations ORDER BY {key}")
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_the_fingertips_export_imports_whole_as_new_rows(built, tmp_path):
+    engine, _ = built
+    path = tmp_path / "export.csv"
+    assert fingertips.write_export(engine, path, 300) == 300
+    header = path.read_text().splitlines()[0].split(",")
+    assert header == list(fingertips.HEADER)
+    result = import_file(engine, path, imported_by="test")
+    assert (result.rows_read, result.rows_new, result.rows_rejected) == (300, 300, 0)
+
+
+def test_the_measurements_report_what_the_results_table_reads(built, tmp_path):
+    engine, _ = built
+    scenario = measure.choose_scenario(engine)
+    app = measure.uncached_app(engine)
+    pages = {
+        name: measure.summary(measure.timed(call, 2))
+        for name, call in measure.page_calls(app, scenario).items()
+    }
+    floor_calls = measure.floor_calls(engine, scenario)
+    frame = measure.load_observations(engine)
+    naive_calls = measure.naive_calls(frame, measure.catalogue_frame(engine), scenario)
+    assert set(pages) == set(floor_calls) == set(naive_calls)
+    for name in pages:
+        assert set(pages[name]) == {"p50_ms", "p95_ms", "min_ms", "max_ms", "repeats"}
+        assert pages[name]["repeats"] == 2
+        rows = len(floor_calls[name]())
+        assert rows > 0 and rows == len(naive_calls[name]()), name
+    floors = {name: measure.summary(measure.timed(call, 2)) for name, call in floor_calls.items()}
+    naive = {name: measure.summary(measure.timed(call, 2)) for name, call in naive_calls.items()}
+    ratios = report.ratios(pages, floors, naive)
+    assert set(ratios["scorecard"]) == {
+        "page_over_floor_p95",
+        "page_over_floor_p50",
+        "naive_over_page_p95",
+        "naive_over_page_p50",
+    }
+    assert len(frame) == _frame(engine, "SELECT count(*) AS n FROM observations")["n"].iloc[0]
+
+
+def test_a_slow_page_is_timed_fewer_times_but_at_least_three():
+    assert len(measure.timed(lambda: None, 10)) == 10
+    assert len(measure.timed(lambda: sum(range(10_000)), 10, budget=0.0)) == measure.MIN_REPEATS
