@@ -3,7 +3,8 @@
 Pure functions on the typed scorecard records (:class:`data.scorecard.ScorecardRow`), so the scorecard page,
 the summary page, the areas table and the committee pack filter, sort and count in exactly one way:
 
-* :func:`filter_rows` keeps the indicators a reader asked for: only off target, only significantly worse
+* :func:`filter_rows` keeps the indicators a reader asked for: only off target (or near, or on), only
+  significantly worse
   than England, only special-cause concern, only those changed since a date, one domain, a name search;
 * :func:`sort_rows` orders them by domain order (the framework's own order), status severity or name;
 * :func:`summary_by_domain` counts each domain's indicators by status (the one-screen summary and the pack);
@@ -31,15 +32,16 @@ MAX_SEARCH = 100
 TARGET_SEVERITY = {"red": 0, "amber": 1, "green": 2, "not assessed": 3}
 """Target statuses from most to least serious: off target, near target, on target, not assessed."""
 TARGET_ORDER = tuple(TARGET_SEVERITY)
+TARGET_WORDS = {
+    "red": "off target",
+    "amber": "near target",
+    "green": "on target",
+    "not assessed": "not assessed",
+}
 BENCHMARK_ORDER = ("worse", "similar", "better", "lower", "higher", "not compared")
 
 
 # --- Status tests: the one definition of each filter -------------------------------------------------------
-
-
-def is_off_target(row: ScorecardRow) -> bool:
-    """Off target: the latest figure misses its target by more than the agreed tolerance (red)."""
-    return row.has_data and row.target_status == "red"
 
 
 def is_worse_than_england(row: ScorecardRow) -> bool:
@@ -60,7 +62,8 @@ class RowFilters:
     """What a reader asked to see. Every filter left at its default keeps every indicator; set filters must
     all hold (a row is kept only when it passes each one)."""
 
-    off_target: bool = False
+    target_status: str | None = None
+    """Only this status against target ('red' off target, 'amber' near, 'green' on); None: any."""
     worse_than_england: bool = False
     concern: bool = False
     changed: frozenset[str] | None = None
@@ -72,7 +75,7 @@ class RowFilters:
     def active(self) -> bool:
         """Whether any filter narrows the list."""
         return bool(
-            self.off_target
+            self.target_status
             or self.worse_than_england
             or self.concern
             or self.changed is not None
@@ -84,8 +87,8 @@ class RowFilters:
         """The filters in words, in the order the page offers them: ["off target", "in Domain 1: …",
         "named like “smoking”"]. ``domain_title`` and ``since`` are the words for the domain and the date."""
         words = []
-        if self.off_target:
-            words.append("off target")
+        if self.target_status:
+            words.append(TARGET_WORDS.get(self.target_status, self.target_status))
         if self.worse_than_england:
             words.append("significantly worse than England")
         if self.concern:
@@ -116,7 +119,7 @@ def filter_rows(
     domains = domains or {}
     kept = []
     for row in rows:
-        if filters.off_target and not is_off_target(row):
+        if filters.target_status and not (row.has_data and row.target_status == filters.target_status):
             continue
         if filters.worse_than_england and not is_worse_than_england(row):
             continue

@@ -23,17 +23,21 @@ from dashboard.components import status
 from dashboard.components.attributes import extra
 from data.areas import AREA_GROUPS, ENGLAND, home
 from data.periods import financial_quarter_label
-from data.scorecard_views import DEFAULT_SORT, MAX_SEARCH, SORTS, RowFilters
+from data.scorecard_views import DEFAULT_SORT, MAX_SEARCH, SORTS, Domain, RowFilters
 
 DEFAULT_AREA = home().default_area
 DEFAULT_FRAMEWORK = "cyp-outcomes"
 SHOW = {
     "off-target": "Only off target",
+    "near-target": "Only near target",
+    "on-target": "Only on target",
     "worse": "Only significantly worse than England",
     "concern": "Only special-cause concern (SPC)",
     "changed": "Only those changed since the date under \u201cShow changes since\u201d",
 }
 """The "Show" choices (``show=`` in the link) besides every indicator."""
+SHOW_TARGET = {"off-target": "red", "near-target": "amber", "on-target": "green"}
+"""The "Show" choices that pick a status against target, with the status."""
 LIST_FILTERS = ("show", "domain", "q", "sort")
 """The settings that narrow or order the list of indicators."""
 FILTERS = ("area", "framework", "as_at", "since", "palette", *LIST_FILTERS)
@@ -146,6 +150,34 @@ def domain_heading(framework: str, code: str, title: str) -> str:
     return f"Domain {code}: {title}" if DOMAIN_LEVEL.get(framework, "domain") == "domain" else title
 
 
+@cache.memoize()
+def domain_indicators(framework: str) -> list[Domain]:
+    """The framework's domains (or groups) with the indicators listed under each or its outcomes, in
+    catalogue order: what :func:`data.scorecard_views.summary_by_domain` counts."""
+    nodes = data_access.framework_nodes(framework)
+    links = data_access.indicator_links()
+    links = links[links["framework_code"] == framework]
+    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
+    parent = dict(zip(nodes["code"].astype(str), nodes["parent_code"].fillna("").astype(str), strict=True))
+
+    def top(code: str) -> str:
+        seen = set()
+        while parent.get(code) and code not in seen:
+            seen.add(code)
+            code = parent[code]
+        return code
+
+    under: dict[str, set[str]] = {}
+    for node, indicator in zip(
+        links["node_code"].astype(str), links["indicator_code"].astype(str), strict=True
+    ):
+        under.setdefault(top(node), set()).add(indicator)
+    return [
+        Domain(code, heading, tuple(sorted(under.get(code, ()), key=lambda c: order.get(c, len(order)))))
+        for code, heading in framework_domains(framework)
+    ]
+
+
 def framework_domains(framework: str) -> tuple[tuple[str, str], ...]:
     """The framework's top-level nodes as (code, heading), in its order."""
     nodes = data_access.framework_nodes(framework)
@@ -195,7 +227,7 @@ class View:
         """The list's filters; ``changed`` holds the indicators changed since ``since`` (used only when the
         "changed" box is ticked)."""
         return RowFilters(
-            off_target=self.show == "off-target",
+            target_status=SHOW_TARGET.get(self.show or ""),
             worse_than_england=self.show == "worse",
             concern=self.show == "concern",
             changed=(changed or frozenset()) if self.show == "changed" else None,

@@ -68,14 +68,16 @@ def test_no_filter_keeps_every_row_in_order():
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (RowFilters(off_target=True), ["visits", "obesity"]),
+        (RowFilters(target_status="red"), ["visits", "obesity"]),
+        (RowFilters(target_status="amber"), ["smoking"]),
+        (RowFilters(target_status="green"), ["teeth"]),
         (RowFilters(worse_than_england=True), ["smoking", "obesity"]),
         (RowFilters(concern=True), ["smoking"]),  # obesity's SPC is common cause
-        (RowFilters(off_target=True, worse_than_england=True), ["obesity"]),
+        (RowFilters(target_status="red", worse_than_england=True), ["obesity"]),
         (RowFilters(changed=frozenset({"teeth", "neets"})), ["teeth", "neets"]),
         (RowFilters(changed=frozenset()), []),
         (RowFilters(domain="1"), ["visits", "smoking"]),
-        (RowFilters(domain="2", off_target=True), ["obesity"]),
+        (RowFilters(domain="2", target_status="red"), ["obesity"]),
         (RowFilters(search="SMOKING"), ["smoking"]),
         (RowFilters(search="in reception"), ["obesity"]),  # every word, anywhere in the name
         (RowFilters(search="reception smoking"), []),
@@ -92,7 +94,7 @@ def test_concern_needs_a_judged_chart():
 
 
 def test_filters_are_described_in_words():
-    filters = RowFilters(off_target=True, concern=True, changed=frozenset(), domain="2", search=" teeth ")
+    filters = RowFilters(target_status="red", concern=True, changed=frozenset(), domain="2", search=" teeth ")
     assert filters.active
     assert filters.describe("Domain 2: Healthy weight and teeth", "30 June 2025") == [
         "off target",
