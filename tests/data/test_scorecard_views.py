@@ -149,3 +149,37 @@ def test_figures_to_names_each_source_and_its_own_date():
         "provider returns to 30/9/2025; published national figures to 31/3/2025"
     )
     assert figures_to([NEETS], {"visits"}).words(str) == "no figures yet"
+
+
+# --- The areas table ---------------------------------------------------------------------------------------
+
+
+def test_the_areas_table_has_one_tidy_row_per_indicator_and_area_in_domain_order():
+    import pandas as pd
+
+    from data.areas_table import areas_table, for_export
+
+    area = [
+        row(
+            "smoking", "Smoking", value=12.0, period_label="2024/25", target_status="amber", benchmark="worse"
+        ),
+        row("visits", "Visits", value=88.9, period_label="2025/26 Q2", benchmark="not compared"),
+    ]
+    england = [row("smoking", "Smoking", value=7.4, period_label="2024/25"), row("visits", "Visits")]
+    table = areas_table(
+        {"A": area, "E": england},
+        [("A", "Our area"), ("E", "England")],
+        DOMAINS[:1],  # smoking then visits
+        benchmark="E",
+    )
+    assert list(zip(table["indicator_code"], table["area"], strict=True)) == [
+        ("smoking", "Our area"),
+        ("smoking", "England"),
+        ("visits", "Our area"),
+        ("visits", "England"),
+    ]
+    assert list(table["comparison"]) == ["worse", "", "not compared", ""]
+    assert pd.isna(table["value"].iloc[3]) and table["value"].iloc[1] == 7.4
+    exported = for_export(table)
+    assert list(exported.columns)[:3] == ["Domain", "Indicator code", "Indicator"]
+    assert list(exported["Compared with England"]) == ["Worse than England", "", "Not compared", ""]
