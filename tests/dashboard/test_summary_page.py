@@ -28,7 +28,7 @@ def rows_by_domain(page) -> dict[str, list[str]]:
 def test_the_summary_is_in_the_navigation_after_the_scorecard(app):
     with app.server.test_request_context("/"):
         labels = [label for label, _ in navigation_entries()]
-    assert labels[:2] == ["Scorecard", "Summary"]
+    assert labels[:3] == ["Scorecard", "Summary", "Areas table"]
 
 
 def test_counts_by_domain_and_status_with_known_answers(app):
