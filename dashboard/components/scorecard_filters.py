@@ -402,15 +402,23 @@ def _area_options(options: Choices) -> list:
     return grouped + [(label, list(group)) for label, group in options.other_areas]
 
 
+def _quarter_end(day: dt.date) -> str:
+    """ "31 March 2025 (end of 2024/25 Q4)": the previous quarter and a year earlier are quarter ends."""
+    return f"{formatting.date(day)} (end of {financial_quarter_label(day)})"
+
+
 def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html.Form:
+    """The filters. "Show changes since" counts back from the provider's latest quarter on or before the
+    figures shown (the date the heading gives for provider returns), and names each date as that heading
+    does."""
     as_at_options = [("", "Latest figures"), *options.dates]
     since_options: list = [("", "Do not show changes")]
     if as_at_day is not None:
         since_options += [
-            (code, f"{words} ({formatting.date(since_date(code, as_at_day, options.quarter_ends))})")
+            (code, f"{words}: {_quarter_end(since_date(code, as_at_day, options.quarter_ends))}")
             for code, words in (
-                (PREVIOUS_QUARTER, "Previous quarter"),
-                (PREVIOUS_YEAR, "A year earlier"),
+                (PREVIOUS_QUARTER, "The provider's previous quarter"),
+                (PREVIOUS_YEAR, "A year before the provider's latest quarter"),
             )
         ]
         earlier = [

@@ -511,3 +511,15 @@ def test_the_lead_says_which_sources_the_figures_run_to(app):
         "30 June 2025."
     )
     assert "figures to 31 March 2025" in text(by_id(render(app, as_at="2025-03-31"), "scorecard-lead"))
+
+
+def test_the_changes_since_choices_count_back_from_the_providers_latest_quarter(app):
+    # The provider's returns run to 30 June 2025 (2025/26 Q1), as the lead says.
+    options = {
+        o.value: text(o)
+        for o in find(by_id(render(app), "scorecard-since"), lambda c: type(c).__name__ == "Option")
+    }
+    assert options["previous-quarter"] == "The provider's previous quarter: 31 March 2025 (end of 2024/25 Q4)"
+    assert options["previous-year"] == (
+        "A year before the provider's latest quarter: 30 June 2024 (end of 2024/25 Q1)"
+    )
