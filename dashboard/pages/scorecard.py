@@ -196,23 +196,29 @@ def _sorted_section(view: View, options: Choices, shown, series, area_name: str,
     """Every indicator shown in one table, in the order chosen (status or name) rather than by domain."""
     explicit = dt.date.fromisoformat(view.as_at) if view.as_at else None
     sparklines = _series_by_indicator(series, view.area, explicit)
-    rows = [
-        table.indicator_row(
-            row,
-            href=routes.indicator_href(row.indicator_code, {"area": view.area}),
-            palette=view.palette,
-            series=sparklines.get(row.indicator_code),
-        )
-        if row.has_data
-        else table.no_data_row(
-            row,
-            href=routes.indicator_href(row.indicator_code, {"area": view.area}),
-            area_name=area_name,
-            nearest=None,
-        )
-        for row in shown
-    ]
-    heading = f"Indicators by {views.SORTS[view.sort][:1].lower()}{views.SORTS[view.sort][1:]}"
+    units = {row.indicator_code: (row.unit, row.value_type) for row in shown}
+    nearest, held = _nearest_finder(series, options, explicit, units)
+    rows = []
+    for row in shown:
+        href = routes.indicator_href(row.indicator_code, {"area": view.area})
+        if row.has_data:
+            rows.append(
+                table.indicator_row(
+                    row, href=href, palette=view.palette, series=sparklines.get(row.indicator_code)
+                )
+            )
+        else:
+            rows.append(
+                table.no_data_row(
+                    row,
+                    href=href,
+                    area_name=area_name,
+                    nearest=nearest(row.indicator_code, view.area),
+                    held_anywhere=row.indicator_code in held,
+                )
+            )
+    order = views.SORTS[view.sort]
+    heading = f"Indicators by {order[:1].lower()}{order[1:]}"
     return html.Section(
         [
             html.H2(heading, className="app-heading-l app-scorecard-domain__heading", id="scorecard-sorted"),

@@ -523,3 +523,11 @@ def test_the_changes_since_choices_count_back_from_the_providers_latest_quarter(
     assert options["previous-year"] == (
         "A year before the provider's latest quarter: 30 June 2024 (end of 2024/25 Q1)"
     )
+
+
+def test_sorted_by_name_a_row_with_no_data_still_names_the_nearest_area(app):
+    page = render(app, area=FENLAND, sort="name")
+    [row] = rows_for(page, NEW_BIRTH)
+    assert "No data for Fenland; nearest: Cambridgeshire (88.9% in 2025/26 Q1)." in text(row)
+    codes = shown_codes(page)
+    assert codes.index(ANTENATAL) < codes.index(NEW_BIRTH)  # "Antenatal ..." before "New birth ..."
