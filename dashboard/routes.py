@@ -16,6 +16,8 @@ from data import access
 SERVICE_NAME = "Healthy Child Programme outcomes"
 
 SCORECARD = "/"
+SUMMARY = "/summary"
+AREAS_TABLE = "/areas-table"
 PAYMENT = "/payment"
 EXCEPTIONS = "/exceptions"
 QUARTER = "/quarter"
@@ -29,6 +31,8 @@ INDICATOR_TEMPLATE = "/indicator/<code>"
 
 TITLES = {
     SCORECARD: "Scorecard",
+    SUMMARY: "Summary",
+    AREAS_TABLE: "Areas table",
     PAYMENT: "Performance-linked payment",
     EXCEPTIONS: "Exceptions",
     QUARTER: "Quarter view",
@@ -43,6 +47,8 @@ TITLES = {
 
 NAVIGATION = (
     ("Scorecard", SCORECARD),
+    ("Summary", SUMMARY),
+    ("Areas table", AREAS_TABLE),
     ("Payment", PAYMENT),
     ("Exceptions", EXCEPTIONS),
     ("Quarter", QUARTER),

@@ -1,19 +1,21 @@
 """The scorecard's filters: what the reader can choose (from the data), the view a link asks for, the form.
 
-The view lives in the URL (``area``, ``framework``, ``as_at``, ``since``, ``palette``), so a link reproduces
-it. Unknown names and values fall back to the defaults and are listed so the page can say what it ignored.
+The view lives in the URL (``area``, ``framework``, ``as_at``, ``since``, ``palette``, and the list's
+filters and order: ``show``, ``domain``, ``q``, ``sort``), so a link reproduces it. Unknown names and values
+fall back to the defaults and are listed so the page can say what it ignored.
 "As at" and "since" offer the period ends in the local data; "since" also offers the previous quarter and a
 year earlier, counted back from the latest reported quarter.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard import data_access, formatting, routes, urlstate
 from dashboard.cache import cache
@@ -21,10 +23,24 @@ from dashboard.components import status
 from dashboard.components.attributes import extra
 from data.areas import AREA_GROUPS, ENGLAND, home
 from data.periods import financial_quarter_label
+from data.scorecard_views import DEFAULT_SORT, MAX_SEARCH, SORTS, Domain, RowFilters
 
 DEFAULT_AREA = home().default_area
 DEFAULT_FRAMEWORK = "cyp-outcomes"
-FILTERS = ("area", "framework", "as_at", "since", "palette")
+SHOW = {
+    "off-target": "Only off target",
+    "near-target": "Only near target",
+    "on-target": "Only on target",
+    "worse": "Only significantly worse than England",
+    "concern": "Only special-cause concern (SPC)",
+    "changed": "Only those changed since the date under \u201cShow changes since\u201d",
+}
+"""The "Show" choices (``show=`` in the link) besides every indicator."""
+SHOW_TARGET = {"off-target": "red", "near-target": "amber", "on-target": "green"}
+"""The "Show" choices that pick a status against target, with the status."""
+LIST_FILTERS = ("show", "domain", "q", "sort")
+"""The settings that narrow or order the list of indicators."""
+FILTERS = ("area", "framework", "as_at", "since", "palette", *LIST_FILTERS)
 FILTER_ORDER = [
     pair.split("=")[0] for pair in urlstate.build({name: "x" for name in FILTERS}).lstrip("?").split("&")
 ]
@@ -51,8 +67,11 @@ class Choices:
     other_areas: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     """Every other English area in the store as (group label, ((code, name), ...)), grouped by type."""
 
+    domains: dict[str, tuple[tuple[str, str], ...]] = dataclasses.field(default_factory=dict)
+    """Each framework's domains (or groups) as (code, heading), in the framework's order."""
+
     @property
-    def allowed(self) -> dict[str, set[str]]:
+    def allowed(self) -> dict[str, Collection[str]]:
         dates = {iso for iso, _ in self.dates}
         others = {code for _, group in self.other_areas for code, _ in group}
         return {
@@ -61,7 +80,25 @@ class Choices:
             "as_at": dates,
             "since": dates | {PREVIOUS_QUARTER, PREVIOUS_YEAR},
             "palette": set(status.PALETTES),
+            "show": set(SHOW),
+            "domain": {code for domains in self.domains.values() for code, _ in domains},
+            "q": SearchText(),
+            "sort": set(SORTS),
         }
+
+
+class SearchText(Collection[str]):
+    """Any text up to :data:`data.scorecard_views.MAX_SEARCH` characters: what the name search allows in a
+    link (:func:`dashboard.urlstate.parse` keeps a value only when it is ``in`` the allowed values)."""
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and 0 < len(value) <= MAX_SEARCH
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def choices() -> Choices:
@@ -100,7 +137,55 @@ def _choice_data() -> dict:
         "parents": parents,
         "quarter_ends": frozenset(quarter_ends),
         "other_areas": _other_areas(areas, set(settings.areas)),
+        "domains": {code: framework_domains(code) for code in frameworks["code"]},
     }
+
+
+DOMAIN_LEVEL = {"cyp-outcomes": "domain", "hcp-high-impact-areas": "group"}
+"""What each framework calls its top level."""
+
+
+def domain_heading(framework: str, code: str, title: str) -> str:
+    """ "Domain 1: Maternity" in the outcomes framework; a high-impact area's own title."""
+    return f"Domain {code}: {title}" if DOMAIN_LEVEL.get(framework, "domain") == "domain" else title
+
+
+@cache.memoize()
+def domain_indicators(framework: str) -> list[Domain]:
+    """The framework's domains (or groups) with the indicators listed under each or its outcomes, in
+    catalogue order: what :func:`data.scorecard_views.summary_by_domain` counts."""
+    nodes = data_access.framework_nodes(framework)
+    links = data_access.indicator_links()
+    links = links[links["framework_code"] == framework]
+    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
+    parent = dict(zip(nodes["code"].astype(str), nodes["parent_code"].fillna("").astype(str), strict=True))
+
+    def top(code: str) -> str:
+        seen = set()
+        while parent.get(code) and code not in seen:
+            seen.add(code)
+            code = parent[code]
+        return code
+
+    under: dict[str, set[str]] = {}
+    for node, indicator in zip(
+        links["node_code"].astype(str), links["indicator_code"].astype(str), strict=True
+    ):
+        under.setdefault(top(node), set()).add(indicator)
+    return [
+        Domain(code, heading, tuple(sorted(under.get(code, ()), key=lambda c: order.get(c, len(order)))))
+        for code, heading in framework_domains(framework)
+    ]
+
+
+def framework_domains(framework: str) -> tuple[tuple[str, str], ...]:
+    """The framework's top-level nodes as (code, heading), in its order."""
+    nodes = data_access.framework_nodes(framework)
+    top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
+    return tuple(
+        (str(code), domain_heading(framework, str(code), str(title)))
+        for code, title in zip(top["code"], top["title"], strict=True)
+    )
 
 
 def _other_areas(areas: pd.DataFrame, home_codes: set[str]) -> tuple:
@@ -127,6 +212,47 @@ class View:
     since: str | None
     palette: str
     ignored: tuple[tuple[str, str], ...] = ()
+    show: str | None = None
+    """Which indicators only (a key of :data:`SHOW`); None: every one."""
+    domain: str | None = None
+    search: str = ""
+    sort: str = DEFAULT_SORT
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the link narrows the list of indicators."""
+        return bool(self.show or self.domain or self.search)
+
+    def row_filters(self, changed: frozenset[str] | None) -> RowFilters:
+        """The list's filters; ``changed`` holds the indicators changed since ``since`` (used only when the
+        "changed" box is ticked)."""
+        return RowFilters(
+            target_status=SHOW_TARGET.get(self.show or ""),
+            worse_than_england=self.show == "worse",
+            concern=self.show == "concern",
+            changed=(changed or frozenset()) if self.show == "changed" else None,
+            domain=self.domain,
+            search=self.search,
+        )
+
+    def link(self, **changes: str | None) -> dict[str, str | None]:
+        """The view's settings as link filters, with ``changes`` applied (None removes one)."""
+        filters: dict[str, str | None] = {
+            "area": self.area,
+            "framework": self.framework,
+            "as_at": self.as_at,
+            "since": self.since,
+            "palette": None if self.palette == "standard" else self.palette,
+            "show": self.show,
+            "domain": self.domain,
+            "q": self.search or None,
+            "sort": None if self.sort == DEFAULT_SORT else self.sort,
+        }
+        if filters["area"] == home().default_area:
+            filters["area"] = None
+        if filters["framework"] == DEFAULT_FRAMEWORK:
+            filters["framework"] = None
+        return {**filters, **changes}
 
 
 def read_view(query, options: Choices) -> View:
@@ -138,13 +264,23 @@ def read_view(query, options: Choices) -> View:
         if DEFAULT_FRAMEWORK in options.allowed["framework"]
         else (options.frameworks[0][0] if options.frameworks else DEFAULT_FRAMEWORK)
     )
+    framework = filters.get("framework", framework_default)
+    ignored = list(filters.ignored)
+    domain = filters.get("domain")
+    if domain and domain not in {code for code, _ in options.domains.get(framework, ())}:
+        ignored.append(("domain", domain))  # a domain of the other framework
+        domain = None
     return View(
         area=filters.get("area", home().default_area),
-        framework=filters.get("framework", framework_default),
+        framework=framework,
         as_at=filters.get("as_at"),
         since=filters.get("since"),
         palette=filters.get("palette", "standard"),
-        ignored=filters.ignored,
+        ignored=tuple(ignored),
+        show=filters.get("show"),
+        domain=domain,
+        search=" ".join(filters.get("q", "").split()),
+        sort=filters.get("sort", DEFAULT_SORT),
     )
 
 
@@ -266,15 +402,23 @@ def _area_options(options: Choices) -> list:
     return grouped + [(label, list(group)) for label, group in options.other_areas]
 
 
+def _quarter_end(day: dt.date) -> str:
+    """ "31 March 2025 (end of 2024/25 Q4)": the previous quarter and a year earlier are quarter ends."""
+    return f"{formatting.date(day)} (end of {financial_quarter_label(day)})"
+
+
 def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html.Form:
+    """The filters. "Show changes since" counts back from the provider's latest quarter on or before the
+    figures shown (the date the heading gives for provider returns), and names each date as that heading
+    does."""
     as_at_options = [("", "Latest figures"), *options.dates]
     since_options: list = [("", "Do not show changes")]
     if as_at_day is not None:
         since_options += [
-            (code, f"{words} ({formatting.date(since_date(code, as_at_day, options.quarter_ends))})")
+            (code, f"{words}: {_quarter_end(since_date(code, as_at_day, options.quarter_ends))}")
             for code, words in (
-                (PREVIOUS_QUARTER, "Previous quarter"),
-                (PREVIOUS_YEAR, "A year earlier"),
+                (PREVIOUS_QUARTER, "The provider's previous quarter"),
+                (PREVIOUS_YEAR, "A year before the provider's latest quarter"),
             )
         ]
         earlier = [
@@ -321,6 +465,7 @@ def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html
                 id="scorecard-filters-hint",
                 className="app-hint",
             ),
+            _list_filters(view, options),
         ],
         id="scorecard-filters",
         method="get",
@@ -328,4 +473,35 @@ def filter_form(view: View, options: Choices, as_at_day: dt.date | None) -> html
         className="app-scorecard-filters",
         role="search",
         **extra({"aria-label": "Scorecard filters", "data-order": ",".join(FILTER_ORDER)}),
+    )
+
+
+def _list_filters(view: View, options: Choices) -> html.Div:
+    """Which indicators to list and in what order: only those of one status, a domain, a name search, an
+    order."""
+    domains = [("", "Every domain"), *options.domains.get(view.framework, ())]
+    level = DOMAIN_LEVEL.get(view.framework, "domain")
+    return html.Div(
+        [
+            _select("show", "Show", [("", "Every indicator"), *SHOW.items()], view.show or ""),
+            _select("domain", level.capitalize(), domains, view.domain or ""),
+            html.Div(
+                [
+                    html.Label("Indicator name contains", htmlFor="scorecard-q", className="app-label"),
+                    dcc.Input(
+                        type="search",
+                        id="scorecard-q",
+                        name="q",
+                        value=view.search,
+                        maxLength=MAX_SEARCH,
+                        debounce=True,
+                        className="app-input",
+                        autoComplete="off",
+                    ),
+                ],
+                className="app-form-group app-scorecard-filters__item",
+            ),
+            _select("sort", "Order", list(SORTS.items()), view.sort, default=DEFAULT_SORT),
+        ],
+        className="app-scorecard-filters__row app-scorecard-filters__row--list",
     )

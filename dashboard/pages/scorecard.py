@@ -20,17 +20,22 @@ from dashboard.components import scorecard_table as table
 from dashboard.components.attributes import extra
 from dashboard.components.govuk import details
 from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
-from dashboard.components.scorecard_changes import changes_panel
+from dashboard.components.scorecard_changes import changes_panel, find_changes
 from dashboard.components.scorecard_filters import (
+    PREVIOUS_QUARTER,
     Choices,
     View,
     choices,
+    domain_heading,
     filter_form,
     latest_date,
     read_view,
+    resolve_since,
     series_for,
 )
 from dashboard.factory import DESCRIPTION
+from data import scorecard_views as views
+from data.scorecard import ScorecardRow
 from metrics import spc
 
 TITLE = routes.TITLES[routes.SCORECARD]
@@ -69,12 +74,17 @@ def _page(view: View, options: Choices) -> list:
     groups = _framework_groups(view.framework)
     codes = [code for _, outcomes in groups for _, in_outcome in outcomes for code in in_outcome]
     records = {row.indicator_code: row for row in rows if row.indicator_code in set(codes)}
-    as_at_text = f"figures to {formatting.date(as_at_day)}" if as_at_day else "no figures yet"
+    figures = views.figures_to(records.values(), set(data_access.provider_indicator_codes()))
+    as_at_text = (
+        f"figures to {formatting.date(as_at_day)}"
+        if view.as_at and as_at_day
+        else figures.words(formatting.date)
+    )
 
     children: list = [
         html.H1(f"Scorecard for {area_name}", className="app-heading-xl", id="scorecard-heading"),
         html.P(
-            f"Against target, against England and over time: {framework}, {as_at_text}.",
+            f"Against target, against England and over time: {framework}; {as_at_text}.",
             className="app-body-l",
             id="scorecard-lead",
         ),
@@ -111,11 +121,114 @@ def _page(view: View, options: Choices) -> list:
     )
     if view.since:
         children.append(changes_panel(view, options, rows, codes, as_at_day, area_name))
-    children.append(_contents(view, groups))
-    children.append(_how_to_read())
-    children += _domain_sections(view, options, groups, records, series, as_at_day, area_name)
+    shown = _shown(view, options, groups, records, rows, codes, as_at_day)
+    children.append(shown_sentence(view, options, len(shown), len(records), as_at_day))
+    if view.sort == views.DEFAULT_SORT:
+        kept = [(domain, outcomes) for domain, outcomes in groups if _any_shown(outcomes, shown, view)]
+        children.append(_contents(view, kept))
+        children.append(_how_to_read())
+        children += _domain_sections(view, options, kept, records, series, as_at_text, area_name, shown)
+    else:
+        children.append(_how_to_read())
+        children.append(_sorted_section(view, options, shown, series, area_name, as_at_text))
     children.append(html.Span(id="scorecard-live", hidden=True))
     return children
+
+
+def _shown(view: View, options: Choices, groups, records, rows, codes, as_at_day) -> list[ScorecardRow]:
+    """The records the view's filters keep, in the order it asks for."""
+    in_domain: dict[str, set[str]] = {}
+    for domain, outcomes in groups:
+        for _, in_outcome in outcomes:
+            for code in in_outcome:
+                in_domain.setdefault(code, set()).add(domain.code)
+    changed: frozenset[str] | None = None
+    if view.show == "changed":
+        since_day = resolve_since(view.since or PREVIOUS_QUARTER, as_at_day, options.quarter_ends)
+        changed = frozenset()
+        if since_day is not None and as_at_day is not None and since_day < as_at_day:
+            before = data_access.scorecard_rows(view.area, since_day.isoformat())
+            changed = frozenset(c.indicator_code for c in find_changes(before, rows, list(records)))
+    ordered = [records[code] for code in dict.fromkeys(codes) if code in records]
+    kept = views.filter_rows(ordered, view.row_filters(changed), in_domain)
+    place = {code: i for i, code in enumerate(dict.fromkeys(codes))}
+    return views.sort_rows(kept, view.sort, place)
+
+
+def _any_shown(outcomes, shown: list[ScorecardRow], view: View) -> bool:
+    if not view.filtered:
+        return True
+    wanted = {row.indicator_code for row in shown}
+    return any(code in wanted for _, codes in outcomes for code in codes)
+
+
+def shown_sentence(view: View, options: Choices, shown: int, total: int, as_at_day: dt.date | None) -> html.P:
+    """ "Showing 3 of 42 indicators: off target; in Domain 3: …. Clear filters" (every indicator: no link)."""
+    domain_title = dict(options.domains.get(view.framework, ())).get(view.domain or "")
+    since_day = resolve_since(view.since or PREVIOUS_QUARTER, as_at_day, options.quarter_ends)
+    since_text = formatting.date(since_day) if since_day else None
+    words = view.row_filters(frozenset()).describe(domain_title, since_text)
+    order = (
+        ""
+        if view.sort == views.DEFAULT_SORT
+        else f", by {views.SORTS[view.sort][:1].lower()}{views.SORTS[view.sort][1:]}"
+    )
+    if not words:
+        return html.P(
+            f"Showing all {formatting.plural(total, 'indicator')}{order}.",
+            className="app-body app-scorecard-shown",
+            id="scorecard-shown",
+        )
+    clear = routes.href(routes.SCORECARD, view.link(show=None, domain=None, q=None))
+    return html.P(
+        [
+            html.Strong(f"Showing {shown:,} of {formatting.plural(total, 'indicator')}"),
+            f": only those {'; '.join(words)}{order}. ",
+            html.A("Clear filters", href=clear, id="scorecard-clear-filters"),
+        ],
+        className="app-body app-scorecard-shown",
+        id="scorecard-shown",
+        role="status",
+    )
+
+
+def _sorted_section(view: View, options: Choices, shown, series, area_name: str, when: str) -> html.Section:
+    """Every indicator shown in one table, in the order chosen (status or name) rather than by domain."""
+    explicit = dt.date.fromisoformat(view.as_at) if view.as_at else None
+    sparklines = _series_by_indicator(series, view.area, explicit)
+    units = {row.indicator_code: (row.unit, row.value_type) for row in shown}
+    nearest, held = _nearest_finder(series, options, explicit, units)
+    rows = []
+    for row in shown:
+        href = routes.indicator_href(row.indicator_code, {"area": view.area})
+        if row.has_data:
+            rows.append(
+                table.indicator_row(
+                    row, href=href, palette=view.palette, series=sparklines.get(row.indicator_code)
+                )
+            )
+        else:
+            rows.append(
+                table.no_data_row(
+                    row,
+                    href=href,
+                    area_name=area_name,
+                    nearest=nearest(row.indicator_code, view.area),
+                    held_anywhere=row.indicator_code in held,
+                )
+            )
+    order = views.SORTS[view.sort]
+    heading = f"Indicators by {order[:1].lower()}{order[1:]}"
+    return html.Section(
+        [
+            html.H2(heading, className="app-heading-l app-scorecard-domain__heading", id="scorecard-sorted"),
+            table.domain_table(
+                f"Indicators for {area_name}, {when}", [(heading, rows)], id="scorecard-sorted-table"
+            ),
+        ],
+        className="app-scorecard-domain",
+        **extra({"aria-labelledby": "scorecard-sorted"}),
+    )
 
 
 @cache.memoize()
@@ -153,8 +266,7 @@ def _node(row) -> table.Node:
 def _domain_heading(framework: str, domain) -> tuple[str, str]:
     """(heading, id) of a domain's section: ("Domain 1: Maternity", "scorecard-domain-1")."""
     level = LEVEL_NAMES.get(framework, "domain")
-    heading = f"Domain {domain.code}: {domain.title}" if level == "domain" else domain.title
-    return heading, f"scorecard-{level}-{domain.code}"
+    return domain_heading(framework, domain.code, domain.title), f"scorecard-{level}-{domain.code}"
 
 
 def _contents(view: View, groups) -> html.Nav:
@@ -223,12 +335,12 @@ def _nearest_finder(series: pd.DataFrame, options: Choices, as_at: dt.date | Non
     return nearest, set(rows["indicator_code"])
 
 
-def _domain_sections(view, options, groups, records, series, as_at_day, area_name) -> list:
+def _domain_sections(view, options, groups, records, series, when, area_name, shown) -> list:
     explicit = dt.date.fromisoformat(view.as_at) if view.as_at else None  # "latest" means each area's latest
     sparklines = _series_by_indicator(series, view.area, explicit)
     units = {code: (row.unit, row.value_type) for code, row in records.items()}
     nearest, held = _nearest_finder(series, options, explicit, units)
-    when = f"figures to {formatting.date(as_at_day)}" if as_at_day else "no figures yet"
+    wanted = {row.indicator_code for row in shown}
     sections = []
     for domain, outcomes in groups:
         table_groups = []
@@ -237,7 +349,7 @@ def _domain_sections(view, options, groups, records, series, as_at_day, area_nam
             rows = []
             for code in codes:
                 row = records.get(code)
-                if row is None:
+                if row is None or code not in wanted:
                     continue
                 domain_rows.append(row)
                 href = routes.indicator_href(code, {"area": view.area})
@@ -255,7 +367,8 @@ def _domain_sections(view, options, groups, records, series, as_at_day, area_nam
                     rows.append(
                         table.indicator_row(row, href=href, palette=view.palette, series=sparklines.get(code))
                     )
-            table_groups.append((_node_heading(outcome), rows))
+            if rows or not view.filtered:
+                table_groups.append((_node_heading(outcome), rows))
         heading, section_id = _domain_heading(view.framework, domain)
         sections.append(
             html.Section(

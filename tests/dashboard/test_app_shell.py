@@ -26,6 +26,8 @@ from tests.dashboard.signing_in import signed_in_client
 
 PAGES = {
     "/": "Scorecard – Healthy Child Programme outcomes",
+    "/summary": "Summary – Healthy Child Programme outcomes",
+    "/areas-table": "Areas table – Healthy Child Programme outcomes",
     "/about": "About this dashboard – Healthy Child Programme outcomes",
     "/data-sources": "Data sources – Healthy Child Programme outcomes",
     "/accessibility": "Accessibility statement – Healthy Child Programme outcomes",
@@ -185,6 +187,8 @@ def _nav_links(shell_json: dict) -> list[tuple[str, str]]:
 
 READING_PAGES = [
     ("Scorecard", "/"),
+    ("Summary", "/summary"),
+    ("Areas table", "/areas-table"),
     ("Payment", "/payment"),
     ("Exceptions", "/exceptions"),
     ("Quarter", "/quarter"),
@@ -193,10 +197,10 @@ READING_PAGES = [
     ("Accessibility", "/accessibility"),
 ]
 WITH_LOADING = [
-    *READING_PAGES[:4],
+    *READING_PAGES[:6],
     ("Load data", "/upload"),
     ("Import history", "/imports"),
-    *READING_PAGES[4:],
+    *READING_PAGES[6:],
 ]
 
 

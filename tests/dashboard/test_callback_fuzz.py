@@ -37,6 +37,8 @@ ROUTER = ".._pages_content.children..._pages_store.data.."
 PAGES = (
     "/",
     "/scorecard",
+    "/summary",
+    "/areas-table",
     f"/indicator/{C2_INDICATOR}",
     "/quarter",
     "/exceptions",

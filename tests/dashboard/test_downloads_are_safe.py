@@ -54,6 +54,8 @@ DOWNLOADS = {
     '{"chart":["MATCH"],"type":"indicator-download"}.data': CHARTS,
     '{"chart":["MATCH"],"type":"indicator-xlsx-download"}.data': CHARTS,
     "payment-download.data": ("payment CSV", "payment XLSX"),
+    "areas-table-csv-download.data": ("areas table CSV",),
+    "areas-table-xlsx-download.data": ("areas table XLSX",),
 }
 """Each download callback the app registers, and the files it sends (all checked below)."""
 
@@ -271,3 +273,53 @@ def test_the_payment_chart_csvs_are_written_by_the_same_writer(app, engine, clie
         text = urllib.parse.unquote(link.href.split(",", 1)[1])
         rows = _assert_safe_csv(text)
         assert len(rows) > 2 and all(Decimal(row[1]) >= 0 for row in rows[1:])  # pounds, as numbers
+
+
+def _press_areas_table(client, kind: str) -> dict:
+    """Press the areas table's CSV or XLSX button as the browser does: what the server sends back."""
+    payload = {
+        "output": f"areas-table-{kind}-download.data",
+        "outputs": {"id": f"areas-table-{kind}-download", "property": "data"},
+        "inputs": [{"id": f"areas-table-{kind}", "property": "n_clicks", "value": 1}],
+        "state": [{"id": "areas-table-context", "property": "data", "value": {"framework": "cyp-outcomes"}}],
+        "changedPropIds": [f"areas-table-{kind}.n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.data[:500]
+    return next(iter(response.get_json()["response"].values()))["data"]
+
+
+def test_the_areas_table_downloads_are_tidy_safe_and_agree(client):
+    sent = _press_areas_table(client, "csv")
+    assert sent["filename"] == "areas-table-cyp-outcomes.csv"
+    _assert_safe_csv(sent["content"])
+    table = pd.read_csv(io.StringIO(sent["content"]))
+    assert list(table.columns) == [
+        "Domain",
+        "Indicator code",
+        "Indicator",
+        "Unit",
+        "Area code",
+        "Area",
+        "Period",
+        "Value",
+        "Lower 95% limit",
+        "Upper 95% limit",
+        "Compared with England",
+    ]
+    # One row per indicator of the framework and column of the table (the home areas, region, England).
+    assert table.groupby("Indicator code").size().nunique() == 1
+    fenland = table[(table["Indicator code"] == "smoking-at-delivery") & (table["Area code"] == FENLAND)]
+    assert list(fenland["Value"]) == [pytest.approx(10.4)] and list(fenland["Period"]) == [YEARS[-1]]
+    england = table[(table["Indicator code"] == "smoking-at-delivery") & (table["Area code"] == ENGLAND)]
+    assert england["Compared with England"].isna().all()  # England is the benchmark
+
+    workbook = _press_areas_table(client, "xlsx")
+    content = base64.b64decode(workbook["content"])
+    _assert_safe_workbook(content, expect=())
+    book = load_workbook(io.BytesIO(content))
+    assert not [c for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
+    assert about["Title"].startswith("Areas table: CYP Outcomes Framework")
+    figures = pd.read_excel(io.BytesIO(content), sheet_name="Figures", skiprows=len(about) + 1)
+    assert list(figures.columns) == list(table.columns) and len(figures) == len(table)

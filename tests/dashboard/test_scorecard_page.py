@@ -322,15 +322,21 @@ def test_the_filters_are_labelled_selects_showing_the_view_in_the_link(app):
     form = by_id(page, "scorecard-filters")
     labels = {label.htmlFor: text(label) for label in find(form, lambda c: type(c).__name__ == "Label")}
     selects = {select.id: select for select in find(form, lambda c: type(c).__name__ == "Select")}
+    inputs = {field.id for field in find(form, lambda c: type(c).__name__ == "Input")}
+    assert inputs == {"scorecard-q"}
     assert (
         set(labels)
-        == set(selects)
+        == set(selects) | inputs
         == {
             "scorecard-area",
             "scorecard-framework",
             "scorecard-as-at",
             "scorecard-since",
             "scorecard-palette",
+            "scorecard-show",
+            "scorecard-domain",
+            "scorecard-q",
+            "scorecard-sort",
         }
     )
     assert labels["scorecard-area"] == "Area" and labels["scorecard-as-at"] == "Figures as at"
@@ -448,3 +454,95 @@ def test_a_single_figure_draws_no_sparkline():
     assert sparkline.sparkline([5.0], ["2025"], formatted=["5.0%"]) is None
     svg = sparkline.svg([1.0, None, 3.0], target=2.0)
     assert svg.startswith("<svg") and "polyline" in svg and "stroke-dasharray" in svg
+
+
+# --- Only what the committee asked for: filters, search and order in the link ----------------------------
+
+
+def shown_codes(page) -> list[str]:
+    """The indicators listed in the scorecard's tables (not the changes panel), in order, each once."""
+    tables = find(
+        page, lambda c: type(c).__name__ == "Table" and "app-scorecard" in (c.className or "").split()
+    )
+    codes = [props(r)["data-indicator"] for r in rows_in(tables)]
+    return list(dict.fromkeys(codes))
+
+
+def rows_in(tables) -> list:
+    return find(tables, lambda c: type(c).__name__ == "Tr" and props(c).get("data-indicator"))
+
+
+def test_only_off_target_lists_the_one_off_target_row_and_says_so_with_a_clear_link(app):
+    page = render(app, show="off-target", palette="colour-blind")
+    assert shown_codes(page) == [REVIEW_6_8]  # 80.2% against its target: the only one off target
+    sentence = by_id(page, "scorecard-shown")
+    assert text(sentence) == "Showing 1 of 73 indicators : only those off target. Clear filters"
+    # Clearing keeps the rest of the view (the palette) and drops the filter.
+    assert by_id(page, "scorecard-clear-filters").href == "/?palette=colour-blind"
+    assert selected(page, "scorecard-show") == "off-target"
+    assert [
+        text(h) for h in find(page, lambda c: type(c).__name__ == "H2" and "domain" in getattr(c, "id", ""))
+    ] == ["Domain 3: Children & Young People are safe from harm"]
+
+
+def test_a_name_search_and_a_domain_narrow_the_list(app):
+    assert shown_codes(render(app, q="  NEW   birth ")) == [NEW_BIRTH]
+    page = render(app, domain="3", q="visit")
+    assert shown_codes(page) == [ANTENATAL, NEW_BIRTH]
+    assert (
+        "in Domain 3: Children & Young People are safe from harm; with \u201cvisit\u201d in the name"
+        in text(by_id(page, "scorecard-shown"))
+    )
+    assert shown_codes(render(app, domain="1", q="visit")) == []
+
+
+def test_only_those_changed_since_lists_the_changes_panels_indicators(app):
+    page = render(app, show="changed", since="previous-quarter")
+    changed = [props(r)["data-indicator"] for r in rows_in(by_id(page, "scorecard-changes-table"))]
+    assert sorted(shown_codes(page)) == sorted(changed) == sorted([NEW_BIRTH, MOOD])
+    assert "only those changed since 31 March 2025" in text(by_id(page, "scorecard-shown"))
+
+
+def test_sorting_by_status_puts_the_most_serious_first_in_one_table(app):
+    page = render(app, sort="status")
+    codes = shown_codes(page)
+    assert codes[:3] == [REVIEW_6_8, NEW_BIRTH, MOOD]  # off target, then near target, then the rest
+    assert len(codes) == 73 and by_id(page, "scorecard-sorted-table")
+    assert text(by_id(page, "scorecard-shown")) == "Showing all 73 indicators, by status, most serious first."
+    names = shown_codes(render(app, sort="name"))
+    assert len(names) == 73 and names != codes
+
+
+def test_a_domain_of_the_other_framework_is_ignored_and_named(app):
+    page = render(app, domain="EY", show="sideways")
+    assert len(shown_codes(page)) > 60
+    words = text(by_id(page, "scorecard-ignored"))
+    assert "EY" in words and "sideways" in words
+
+
+def test_the_lead_says_which_sources_the_figures_run_to(app):
+    assert text(by_id(render(app), "scorecard-lead")) == (
+        "Against target, against England and over time: CYP Outcomes Framework; provider returns to "
+        "30 June 2025."
+    )
+    assert "figures to 31 March 2025" in text(by_id(render(app, as_at="2025-03-31"), "scorecard-lead"))
+
+
+def test_the_changes_since_choices_count_back_from_the_providers_latest_quarter(app):
+    # The provider's returns run to 30 June 2025 (2025/26 Q1), as the lead says.
+    options = {
+        o.value: text(o)
+        for o in find(by_id(render(app), "scorecard-since"), lambda c: type(c).__name__ == "Option")
+    }
+    assert options["previous-quarter"] == "The provider's previous quarter: 31 March 2025 (end of 2024/25 Q4)"
+    assert options["previous-year"] == (
+        "A year before the provider's latest quarter: 30 June 2024 (end of 2024/25 Q1)"
+    )
+
+
+def test_sorted_by_name_a_row_with_no_data_still_names_the_nearest_area(app):
+    page = render(app, area=FENLAND, sort="name")
+    [row] = rows_for(page, NEW_BIRTH)
+    assert "No data for Fenland; nearest: Cambridgeshire (88.9% in 2025/26 Q1)." in text(row)
+    codes = shown_codes(page)
+    assert codes.index(ANTENATAL) < codes.index(NEW_BIRTH)  # "Antenatal ..." before "New birth ..."

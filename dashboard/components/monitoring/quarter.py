@@ -17,6 +17,7 @@ from dashboard.components.payment.whatif import apply_what_if, default_inputs, p
 from dashboard.components.payment.words import forecast_sentence, reported_phrase, so_far
 from dashboard.components.summary import target_reason
 from dashboard.formatting import format_value
+from data.payment_export import Payment
 from data.scorecard_row import ScorecardRow
 from metrics.money import format_pounds
 
@@ -162,37 +163,46 @@ def actions_due_section(actions: Sequence[data_access.Action], names: dict[str, 
     )
 
 
-def payment_line(contract: str, year: str) -> html.P:
-    """The payment position in one line, from the scheme in force for the year (agreed, else the latest
-    draft), priced on the figures reported so far, as the payment page prices it."""
+def priced_year(contract: str, year: str) -> tuple[int, str, Payment] | None:
+    """(version, "agreed" or "draft", the payment) for the scheme in force for the year (agreed, else the
+    latest draft), priced on the figures reported so far, as the payment page prices it; None with no
+    scheme. The quarter view and the summary page state the payment position from it."""
     versions = data_access.payment_scheme_versions(contract)
     in_year = versions[versions["financial_year"] == year] if not versions.empty else versions
     if in_year.empty:
-        return html.P(
-            f"No payment scheme has been entered for {year} yet.",
-            className="app-body",
-            id="quarter-payment-line",
-        )
+        return None
     agreed = in_year[in_year["status"] == data_access.AGREED]
     version = int((agreed if not agreed.empty else in_year)["version"].max())
     loaded = payment_callbacks.load(contract, year, version)
     if loaded is None:
+        return None
+    defaults = default_inputs(loaded.scheme, loaded.so_far)
+    priced = price(apply_what_if(loaded.scheme, loaded.so_far, defaults), loaded.assured)
+    return version, "agreed" if loaded.scheme.status == data_access.AGREED else "draft", priced
+
+
+def payment_position(year: str, version: int, status_word: str, priced: Payment) -> str:
+    """ "Payment 2025/26 (agreed version 1): of £273,783 at risk, £100,000 earned and £20,000 withheld on
+    the figures reported so far (Q1 to Q2)." """
+    split = so_far(priced)
+    reported = reported_phrase(priced)
+    return (
+        f"Payment {year} ({status_word} version {version}): "
+        f"of {format_pounds(priced.result.at_risk)} at risk, "
+        f"{format_pounds(split.earned)} earned and {format_pounds(split.withheld)} withheld"
+        + (f" on the figures reported so far ({reported})." if reported else " so far.")
+    )
+
+
+def payment_line(contract: str, year: str) -> html.P:
+    """The payment position in one line, with the year-end forecast (:func:`priced_year`)."""
+    found = priced_year(contract, year)
+    if found is None:
         return html.P(
             f"No payment scheme has been entered for {year} yet.",
             className="app-body",
             id="quarter-payment-line",
         )
-    defaults = default_inputs(loaded.scheme, loaded.so_far)
-    priced = price(apply_what_if(loaded.scheme, loaded.so_far, defaults), loaded.assured)
-    split = so_far(priced)
-    status_word = "agreed" if loaded.scheme.status == data_access.AGREED else "draft"
-    reported = reported_phrase(priced)
-    text = (
-        f"Payment {year} ({status_word} version {version}): "
-        f"of {format_pounds(priced.result.at_risk)} at risk, "
-        f"{format_pounds(split.earned)} earned and {format_pounds(split.withheld)} withheld"
-        + (f" on the figures reported so far ({reported})." if reported else " so far.")
-        + " "
-        + forecast_sentence(priced)
-    )
+    version, status_word, priced = found
+    text = payment_position(year, version, status_word, priced) + " " + forecast_sentence(priced)
     return html.P(text, className="app-body", id="quarter-payment-line")

@@ -67,7 +67,16 @@ def test_the_filters_work_from_the_keyboard(page, base_url):
     labels = page.evaluate(
         "[...document.querySelectorAll('#scorecard-filters select')].map(s => s.labels[0].innerText)"
     )
-    assert labels == ["Area", "Framework", "Figures as at", "Show changes since", "Target status colours"]
+    assert labels == [
+        "Area",
+        "Framework",
+        "Figures as at",
+        "Show changes since",
+        "Target status colours",
+        "Show",
+        "Group",
+        "Order",
+    ]
 
 
 def test_indicator_links_carry_the_area(page):

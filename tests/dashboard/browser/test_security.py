@@ -16,6 +16,8 @@ pytestmark = pytest.mark.browser
 
 PAGES = (
     "/",
+    "/summary",
+    "/areas-table",
     "/indicator/hv-new-birth-visit-14d",
     "/indicator/obesity-reception?area=E10000003",
     "/payment",
