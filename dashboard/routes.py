@@ -19,6 +19,7 @@ SCORECARD = "/"
 PAYMENT = "/payment"
 EXCEPTIONS = "/exceptions"
 QUARTER = "/quarter"
+MEETING = "/meeting"
 UPLOAD = "/upload"
 IMPORTS = "/imports"
 ABOUT = "/about"
@@ -32,6 +33,7 @@ TITLES = {
     PAYMENT: "Performance-linked payment",
     EXCEPTIONS: "Exceptions",
     QUARTER: "Quarter view",
+    MEETING: "Meeting mode",
     UPLOAD: "Load data",
     IMPORTS: "Import history",
     ABOUT: "About this dashboard",
@@ -46,6 +48,7 @@ NAVIGATION = (
     ("Payment", PAYMENT),
     ("Exceptions", EXCEPTIONS),
     ("Quarter", QUARTER),
+    ("Meeting mode", MEETING),
     ("Load data", UPLOAD),
     ("Import history", IMPORTS),
     ("About", ABOUT),
