@@ -70,6 +70,7 @@ def _chart_panel(
         numeric=header[1:],
         download=html.P(link, className="app-body-s"),
         config=STATIC,
+        image_name=file_name.removesuffix(".csv"),
     )
 
 
