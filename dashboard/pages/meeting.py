@@ -40,7 +40,7 @@ LEVEL_NAMES = {"cyp-outcomes": "Domain"}
 CHART_HEIGHT = 380
 """The exception chart's height in pixels: the most that fits under the heading at 1366 × 768."""
 CHART_FONT = 18
-TEXT_LIMIT = 240
+TEXT_LIMIT = 200
 """Characters of a commentary entry or action shown on a screen; the full text is on the exceptions page."""
 ACTIONS_SHOWN = 2
 
@@ -366,7 +366,8 @@ def _commentary(row: ScorecardRow) -> list:
                     html.Li(
                         [
                             records.action_status_tag(a.status),
-                            f" {shorten(a.what, 120)} ({a.owner}, due {formatting.date(a.due_date)})",
+                            f" {shorten(a.what, 80)} ({shorten(a.owner, 40)}, "
+                            f"due {formatting.date(a.due_date)})",
                         ],
                         className="app-meeting__text",
                     )
