@@ -110,7 +110,9 @@ STATIC_POLICY = {
     # Dash's renderer and Plotly add <style> elements as they draw (without this Chromium blocks 22 on the
     # scorecard alone): inline styles only, never inline scripts.
     "style-src": "'self' 'unsafe-inline'",
-    "img-src": "'self' data:",
+    # blob: lets Plotly draw a chart as a PNG for its "Download the chart" button (assets/chart_images.js):
+    # it renders the SVG into an image made from a blob the page's own script creates.
+    "img-src": "'self' data: blob:",
     "font-src": "'self' data:",
     "connect-src": "'self'",
     "object-src": "'none'",

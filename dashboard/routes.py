@@ -21,6 +21,7 @@ AREAS_TABLE = "/areas-table"
 PAYMENT = "/payment"
 EXCEPTIONS = "/exceptions"
 QUARTER = "/quarter"
+MEETING = "/meeting"
 UPLOAD = "/upload"
 IMPORTS = "/imports"
 ABOUT = "/about"
@@ -36,6 +37,7 @@ TITLES = {
     PAYMENT: "Performance-linked payment",
     EXCEPTIONS: "Exceptions",
     QUARTER: "Quarter view",
+    MEETING: "Meeting mode",
     UPLOAD: "Load data",
     IMPORTS: "Import history",
     ABOUT: "About this dashboard",
@@ -52,6 +54,7 @@ NAVIGATION = (
     ("Payment", PAYMENT),
     ("Exceptions", EXCEPTIONS),
     ("Quarter", QUARTER),
+    ("Meeting mode", MEETING),
     ("Load data", UPLOAD),
     ("Import history", IMPORTS),
     ("About", ABOUT),

@@ -34,6 +34,7 @@ PAGES = {
     "/payment": "Performance-linked payment – Healthy Child Programme outcomes",
     "/exceptions": "Exceptions – Healthy Child Programme outcomes",
     "/quarter": "Quarter view – Healthy Child Programme outcomes",
+    "/meeting": "Meeting mode – Healthy Child Programme outcomes",
     "/upload": "Load data – Healthy Child Programme outcomes",
     "/imports": "Import history – Healthy Child Programme outcomes",
 }
@@ -192,15 +193,16 @@ READING_PAGES = [
     ("Payment", "/payment"),
     ("Exceptions", "/exceptions"),
     ("Quarter", "/quarter"),
+    ("Meeting mode", "/meeting"),
     ("About", "/about"),
     ("Data sources", "/data-sources"),
     ("Accessibility", "/accessibility"),
 ]
 WITH_LOADING = [
-    *READING_PAGES[:6],
+    *READING_PAGES[:7],
     ("Load data", "/upload"),
     ("Import history", "/imports"),
-    *READING_PAGES[6:],
+    *READING_PAGES[7:],
 ]
 
 

@@ -9,7 +9,7 @@ The downloads (:data:`DOWNLOADS` lists them, and a test checks the app offers no
   ``indicator-download`` and ``indicator-xlsx-download`` callbacks);
 * the payment page's calculation as CSV and as XLSX with its audit history (the ``payment-download``
   callback);
-* the payment page's chart CSVs (budget split and forecast), carried in their links.
+* the payment page's chart CSVs and spreadsheets (budget split and forecast), carried in their links.
 
 The blank provider return (``kpi template``) is left out: it holds only the product's own headings.
 """
@@ -323,3 +323,33 @@ def test_the_areas_table_downloads_are_tidy_safe_and_agree(client):
     assert about["Title"].startswith("Areas table: CYP Outcomes Framework")
     figures = pd.read_excel(io.BytesIO(content), sheet_name="Figures", skiprows=len(about) + 1)
     assert list(figures.columns) == list(table.columns) and len(figures) == len(table)
+
+
+def test_the_payment_chart_spreadsheets_carry_their_description_and_the_figures_as_numbers(
+    app, engine, client
+):
+    layout = render(app, "/payment", contract=CCC, year=YEAR)
+    links = find(layout, lambda c: str(getattr(c, "id", "")).endswith("-xlsx") and hasattr(c, "href"))
+    assert {link.id: link.download for link in links} == {
+        "chart-payment-budget-xlsx": f"budget-split-{CCC}-{YEAR.replace('/', '-')}-v1.xlsx",
+        "chart-payment-forecast-xlsx": f"payment-forecast-{CCC}-{YEAR.replace('/', '-')}-v1.xlsx",
+    }
+    budget = base64.b64decode(next(link for link in links if "budget" in link.id).href.split(",", 1)[1])
+    _assert_safe_workbook(budget, expect=())
+    book = load_workbook(io.BytesIO(budget))
+    assert not [c for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
+    assert list(about) == ["Title", "Area", "Period", "Unit", "Source", "Licence", "Date made"]
+    assert (about["Title"], about["Area"], about["Period"], about["Unit"]) == (
+        f"The budget split: Cambridgeshire, {YEAR}",
+        "Cambridgeshire",
+        YEAR,
+        "Pounds (£)",
+    )
+    assert about["Source"].startswith("Cambridgeshire County Council, Children and Young People Committee")
+    figures = pd.read_excel(io.BytesIO(budget), sheet_name="Figures", skiprows=len(about) + 1)
+    assert list(figures.columns) == ["Part of the budget", "Amount"]
+    amounts = dict(zip(figures["Part of the budget"], figures["Amount"], strict=True))
+    assert amounts["Whole budget"] == pytest.approx(9_126_108)
+    assert amounts["At risk"] == pytest.approx(273_783.24)
+    assert amounts["Paid regardless"] + amounts["At risk"] == pytest.approx(amounts["Whole budget"])

@@ -65,6 +65,47 @@ def table_view(
     )
 
 
+def _graph_ids(components: Sequence[Component]) -> list[str]:
+    """The ids of the figures among ``components`` and their children, in order."""
+    found: list[str] = []
+    for component in components:
+        if isinstance(component, dcc.Graph):
+            found.append(str(getattr(component, "id", "")))
+        children = getattr(component, "children", None)
+        if isinstance(children, Component):
+            found += _graph_ids([children])
+        elif isinstance(children, list | tuple):
+            found += _graph_ids([c for c in children if isinstance(c, Component)])
+    return found
+
+
+def image_buttons(graph_ids: Sequence[str], name: str, *, id: str) -> html.Div:
+    """ "Download the chart (PNG)" and "(SVG)" for each figure: ``assets/chart_images.js`` draws the figure
+    as an image with the panel's headline, subtitle, source line and the date it was made, and saves it as
+    ``name``.png or .svg. Where a panel holds two figures (the bars and the map), each says which it is."""
+    buttons = []
+    for graph in graph_ids:
+        what = "the map" if graph == "graph-map" else "the chart"
+        for kind in ("png", "svg"):
+            buttons.append(
+                html.Button(
+                    f"Download {what} ({kind.upper()})",
+                    type="button",
+                    className="app-indicator-chart__download app-chart-image",
+                    **extra(
+                        {
+                            "data-graph": graph,
+                            "data-format": kind,
+                            "data-filename": name if graph != "graph-map" else f"{name}-map",
+                        }
+                    ),
+                )
+            )
+    return html.Div(
+        buttons, className="app-indicator-chart__actions app-indicator-chart__images app-no-print", id=id
+    )
+
+
 def chart_panel(
     key: str,
     *,
@@ -81,8 +122,11 @@ def chart_panel(
     notes: Sequence[Component] = (),
     body: Sequence[Component] | None = None,
     config: GraphConfig = GRAPH_CONFIG,
+    image_name: str | None = None,
 ) -> html.Div:
-    """A chart laid out the one way: headline, subtitle, ``notes``, the figure, source, table view, download.
+    """A chart laid out the one way: headline, subtitle, ``notes``, the figure, source, table view, download
+    of the figures, and download of the chart as an image (PNG or SVG, named ``image_name``, default
+    ``key``).
 
     ``key`` names the ids (``chart-<key>``, ``chart-<key>-headline``, ``graph-<key>``, ``table-<key>``…);
     ``header`` and ``rows`` are the table view, already written out, and must be exactly what is plotted;
@@ -104,6 +148,7 @@ def chart_panel(
                 id=f"chart-{key}-table",
             ),
             download,
+            image_buttons(_graph_ids(shown), image_name or key, id=f"chart-{key}-images"),
         ],
         className="app-indicator-chart",
         id=f"chart-{key}",
@@ -128,4 +173,5 @@ def chart_block(chart: Chart, indicator: Mapping, *, body: Sequence[Component] |
         download=csv_button(chart.key, len(chart.data)),
         notes=chart.notes,
         body=body,
+        image_name=chart.filename.removesuffix(".csv"),
     )

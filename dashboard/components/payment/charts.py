@@ -8,18 +8,21 @@ faster than graph objects.
 
 from __future__ import annotations
 
+import base64
 import functools
 import urllib.parse
 from collections.abc import Sequence
 from decimal import Decimal
 
+import pandas as pd
 import plotly.io as pio
 from dash import dcc, html
 
 from dashboard import colours, theme
+from dashboard.components.charts.downloads import ILLUSTRATIVE_LICENCE, XLSX_TYPE
 from dashboard.components.charts.panel import chart_panel
 from dashboard.components.payment.words import forecast_sentence, reported_phrase, so_far
-from dashboard.data_access import export_csv
+from dashboard.data_access import OPEN_GOVERNMENT_LICENCE, export_csv, table_workbook
 from dashboard.formatting import percent, possessive
 from data.payment_export import Payment
 from metrics.money import format_pounds
@@ -34,6 +37,34 @@ def _csv_link(rows: Sequence[Sequence], header: Sequence[str], file_name: str, l
     """A link that downloads ``rows`` as a CSV file, the data carried in the link itself."""
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(export_csv(header, rows))
     return html.A(label, href=href, download=file_name, id=id, className="app-link")
+
+
+def _xlsx_link(
+    rows: Sequence[Sequence], header: Sequence[str], about: dict[str, str], file_name: str, id: str
+) -> html.A:
+    """A link that downloads ``rows`` (name, amount in pounds) as a spreadsheet with its description above
+    the table and on an "About" sheet, the file carried in the link itself."""
+    frame = pd.DataFrame([(name, Decimal(amount)) for name, amount in rows], columns=list(header))
+    content = base64.b64encode(table_workbook(frame, about)).decode("ascii")
+    return html.A(
+        "Download the chart's figures with their description (XLSX)",
+        href=f"data:{XLSX_TYPE};base64,{content}",
+        download=file_name,
+        id=id,
+        className="app-link",
+    )
+
+
+def _about(title: str, area_name: str, year: str, source: str, illustrative: bool) -> dict[str, str]:
+    """The description of a payment chart's figures, as the indicator charts' spreadsheets carry it."""
+    return {
+        "Title": title,
+        "Area": area_name,
+        "Period": year,
+        "Unit": "Pounds (£)",
+        "Source": source,
+        "Licence": ILLUSTRATIVE_LICENCE if illustrative else OPEN_GOVERNMENT_LICENCE,
+    }
 
 
 STATIC: dcc.Graph.Config = {"staticPlot": True, "displayModeBar": False, "responsive": True}
@@ -53,10 +84,14 @@ def _chart_panel(
     rows: Sequence[Sequence],
     csv_rows: Sequence[Sequence],
     file_name: str,
+    about: dict[str, str],
 ) -> html.Div:
-    """A payment chart in the one chart panel; its CSV (``csv_rows``, in pounds and pence) is carried in
-    the download link itself."""
+    """A payment chart in the one chart panel; its CSV (``csv_rows``, in pounds and pence), and a spreadsheet
+    of the same figures under their description (``about``), are carried in the download links themselves."""
     link = _csv_link(csv_rows, header, file_name, "Download the chart's figures (CSV)", f"chart-{key}-csv")
+    workbook = _xlsx_link(
+        csv_rows, header, about, file_name.removesuffix(".csv") + ".xlsx", f"chart-{key}-xlsx"
+    )
     return chart_panel(
         key,
         headline=headline,
@@ -68,8 +103,9 @@ def _chart_panel(
         header=header,
         rows=rows,
         numeric=header[1:],
-        download=html.P(link, className="app-body-s"),
+        download=html.P([link, " ", workbook], className="app-body-s app-payment__chart-downloads"),
         config=STATIC,
+        image_name=file_name.removesuffix(".csv"),
     )
 
 
@@ -206,6 +242,13 @@ def budget_chart(priced: Payment, area_name: str, *, slug: str) -> html.Div:
         rows=rows,
         csv_rows=csv_rows,
         file_name=f"budget-split-{slug}.csv",
+        about=_about(
+            f"The budget split: {area_name}, {scheme.financial_year}",
+            area_name,
+            scheme.financial_year,
+            source,
+            scheme.illustrative,
+        ),
     )
 
 
@@ -312,4 +355,11 @@ def forecast_chart(priced: Payment, area_name: str, *, slug: str) -> html.Div:
         rows=rows,
         csv_rows=csv_rows,
         file_name=f"payment-forecast-{slug}.csv",
+        about=_about(
+            f"Year-end forecast of the performance-linked payment: {area_name}, {scheme.financial_year}",
+            area_name,
+            scheme.financial_year,
+            source,
+            scheme.illustrative,
+        ),
     )

@@ -23,6 +23,7 @@ PAGES = (
     "/payment",
     "/exceptions",
     "/quarter",
+    "/meeting?area=E10000003&screen=14",
     "/upload",
     "/imports",
     "/about",

@@ -119,8 +119,14 @@ def test_the_panel_takes_plain_values_so_any_page_can_use_it():
         "chart-budget-source",
         "chart-budget-table",
         "budget-csv",
+        "chart-budget-images",
     ]
     assert by_id(panel, "graph-budget").figure is figure
+    images = by_id(panel, "chart-budget-images").children
+    assert [(b.children, b.to_plotly_json()["props"]["data-graph"]) for b in images] == [
+        ("Download the chart (PNG)", "graph-budget"),
+        ("Download the chart (SVG)", "graph-budget"),
+    ]
     assert _panel_parts(panel, "budget") == {
         "headline": "Most of the budget is at risk",
         "subtitle": "The budget split: Peterborough, 2025/26.",
