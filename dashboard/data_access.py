@@ -17,7 +17,16 @@ from flask import current_app, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache, clear_all
-from data import contracts, imports, monitoring, monitoring_quality, process_changes, queries, users
+from data import (
+    catalogue_edits,
+    contracts,
+    imports,
+    monitoring,
+    monitoring_quality,
+    process_changes,
+    queries,
+    users,
+)
 from data.access import User
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
@@ -637,3 +646,29 @@ def withdraw_process_change(user: User, change_id: str) -> ProcessChange:
 def area_series(area_codes: tuple[str, ...]) -> pd.DataFrame:
     """Headline observations for ``area_codes`` (every indicator), oldest period first."""
     return _read(lambda engine: queries.headline_series(engine, area_codes=list(area_codes)))
+
+
+# --- Indicators not in a framework, and mapping them into one (data.catalogue_edits) ------------------------
+
+
+@cache.memoize()
+def not_in_a_framework() -> pd.DataFrame:
+    """Indicators no framework node serves: code, name, short_name, unit, polarity, fingertips_id, source."""
+    return _read(catalogue_edits.not_in_a_framework)
+
+
+@cache.memoize()
+def catalogue_history(indicator_code: str) -> list[catalogue_edits.Version]:
+    """Every version of an indicator's catalogue entry, oldest first."""
+    return _read(catalogue_edits.history, indicator_code)
+
+
+def catalogue_entry(indicator_code: str) -> catalogue_edits.Entry:
+    """The indicator's entry as it stands (not cached: the edit form starts from it)."""
+    return _read(catalogue_edits.entry_of, indicator_code)
+
+
+def edit_catalogue(user: User, indicator_code: str, **changes) -> catalogue_edits.Version:
+    """Map an indicator into a framework or edit its entry as ``user`` (data.catalogue_edits.edit): an
+    administrator only; then forget every cached read, as every page lists indicators."""
+    return _write(catalogue_edits.edit, user, indicator_code, _forget=clear_all, **changes)

@@ -23,6 +23,7 @@ UPLOAD = "/upload"
 IMPORTS = "/imports"
 ABOUT = "/about"
 DATA_SOURCES = "/data-sources"
+CATALOGUE = "/indicators"
 ACCESSIBILITY = "/accessibility"
 NOT_FOUND = "/404"
 INDICATOR_TEMPLATE = "/indicator/<code>"
@@ -36,6 +37,7 @@ TITLES = {
     IMPORTS: "Import history",
     ABOUT: "About this dashboard",
     DATA_SOURCES: "Data sources",
+    CATALOGUE: "Indicators not in a framework",
     ACCESSIBILITY: "Accessibility statement",
     NOT_FOUND: "Page not found",
 }

@@ -34,6 +34,7 @@ PAGES = {
     "/quarter": "Quarter view – Healthy Child Programme outcomes",
     "/upload": "Load data – Healthy Child Programme outcomes",
     "/imports": "Import history – Healthy Child Programme outcomes",
+    "/indicators": "Indicators not in a framework – Healthy Child Programme outcomes",
 }
 TEMPLATED_PAGES = {"/indicator/<code>"}
 
