@@ -9,15 +9,47 @@ with nothing written.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, html
+import pandas as pd
+from dash import ALL, Input, Output, State, html
 
-from dashboard import auth, data_access, formatting
+from dashboard import auth, data_access, formatting, routes
 from dashboard.components.govuk import table
 from dashboard.components.payment.forms import error_summary
 from data import access, catalogue_edits
 
 ERRORS = "catalogue-errors"
 RESULT = "catalogue-result"
+HISTORY = "catalogue-history"
+UNMAPPED = "catalogue-unmapped"
+
+
+def part(kind: str, form: object = "catalogue") -> dict:
+    """A pattern-matching id for a part of the form, so that its callback is wholly absent from a page
+    without the form (every page but this one, and this one for anyone but an administrator)."""
+    return {"type": f"catalogue-{kind}", "form": form}
+
+
+def unmapped(found: pd.DataFrame) -> html.Table | html.P:
+    """The indicators not in a framework as a table, or a sentence saying there are none."""
+    if found.empty:
+        return html.P("Every indicator is in a framework.", className="app-body")
+    rows = [
+        (
+            html.A(str(row.name), href=routes.indicator_href(str(row.code))),
+            "" if pd.isna(row.fingertips_id) else str(int(str(row.fingertips_id))),
+            str(row.unit),
+            catalogue_edits.POLARITY_WORDS.get(str(row.polarity), str(row.polarity)),
+            str(row.source),
+        )
+        for row in found.itertuples(index=False)
+    ]
+    return table(
+        "Indicators not in a framework",
+        ("Indicator", "Fingertips ID", "Unit", "Polarity", "Where it came from"),
+        rows,
+        numeric=("Fingertips ID",),
+        caption_size="m",
+    )
 
 
 def history(code: str) -> html.Table | html.P:
@@ -78,10 +110,11 @@ def save(
             reason=_text(reason),
         )
     except (ValueError, LookupError, access.PermissionDenied, data_access.DataUnavailable) as problem:
-        return error_summary([("", str(problem))], id=ERRORS), None, dash.no_update
+        return error_summary([("", str(problem))], id=ERRORS), None, dash.no_update, dash.no_update
     where = ", ".join(version.entry.nodes) or "no framework"
     words = f"Saved as version {version.version}: {code} now serves {where}."
-    return None, html.P(words, className="app-body app-catalogue-form__saved"), history(_text(code))
+    saved = html.P(words, className="app-body app-catalogue-form__saved")
+    return None, saved, history(_text(code)), unmapped(data_access.not_in_a_framework())
 
 
 def register() -> None:
@@ -89,17 +122,28 @@ def register() -> None:
     dash.callback(
         Output(ERRORS, "children"),
         Output(RESULT, "children"),
-        Output("catalogue-history", "children"),
-        Input("catalogue-save", "n_clicks"),
-        State("catalogue-code", "data"),
-        State("catalogue-nodes", "value"),
-        State("catalogue-polarity", "value"),
-        State("catalogue-short-name", "value"),
-        State("catalogue-target", "value"),
-        State("catalogue-reason", "value"),
+        Output(HISTORY, "children"),
+        Output(UNMAPPED, "children"),
+        Input(part("save", ALL), "n_clicks"),
+        State(part("code", ALL), "data"),
+        State(part("nodes", ALL), "value"),
+        State(part("polarity", ALL), "value"),
+        State(part("short-name", ALL), "value"),
+        State(part("target", ALL), "value"),
+        State(part("reason", ALL), "value"),
         prevent_initial_call=True,
     )(_save)
 
 
-def _save(_clicks, code, nodes, polarity, short_name, target, reason):
-    return save(code, nodes, polarity, short_name, target, reason)
+def _first(values: object) -> object:
+    """The one value a pattern-matching state holds on the page (None when the form is absent)."""
+    return values[0] if isinstance(values, list) and values else None
+
+
+def _save(clicks, code, nodes, polarity, short_name, target, reason):
+    if not any(isinstance(c, int) and c > 0 for c in (clicks if isinstance(clicks, list) else [])):
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
+    ticked = [
+        n for group in (nodes if isinstance(nodes, list) else []) if isinstance(group, list) for n in group
+    ]
+    return save(_first(code), ticked, _first(polarity), _first(short_name), _first(target), _first(reason))

@@ -13,13 +13,16 @@ import dash
 from dash import dcc, html
 
 from dashboard import auth, catalogue_callbacks, data_access, routes
+from dashboard.catalogue_callbacks import part
 from dashboard.components.attributes import extra
-from dashboard.components.govuk import select, table
+from dashboard.components.govuk import select
 from dashboard.components.notices import data_unavailable
+from dashboard.components.payment.forms import dom_id
 from data import access, catalogue_edits
 
 TITLE = routes.TITLES[routes.CATALOGUE]
 FORM = "catalogue-form"
+HISTORY = catalogue_callbacks.HISTORY
 
 dash.register_page(
     __name__,
@@ -32,48 +35,58 @@ dash.register_page(
 catalogue_callbacks.register()
 
 
-def _unmapped_table(unmapped) -> html.Table:
-    rows = [
-        (
-            html.A(row.name, href=routes.indicator_href(row.code)),
-            "" if row.fingertips_id is None else str(int(row.fingertips_id)),
-            row.unit,
-            catalogue_edits.POLARITY_WORDS.get(row.polarity, row.polarity),
-            row.source,
-        )
-        for row in unmapped.itertuples(index=False)
-    ]
-    return table(
-        "Indicators not in a framework",
-        ("Indicator", "Fingertips ID", "Unit", "Polarity", "Where it came from"),
-        rows,
-        numeric=("Fingertips ID",),
-        caption_size="m",
-    )
-
-
-def _node_options() -> list[dict]:
-    options = []
-    for framework in data_access.frameworks().itertuples(index=False):
-        for node in data_access.framework_nodes(str(framework.code)).itertuples(index=False):
-            options.append(
-                {
-                    "label": f"{framework.short_title}: {node.code} {node.title}",
-                    "value": f"{framework.code}:{node.code}",
-                }
-            )
-    return options
-
-
-def _field(label: str, field_id: str, component, hint: str = "") -> html.Div:
+def _field(label: str, field_id: dict, component, hint: str = "") -> html.Div:
+    dom = dom_id(field_id)
     return html.Div(
         [
-            html.Label(label, htmlFor=field_id, className="app-label"),
-            *([html.Div(hint, className="app-hint", id=f"{field_id}-hint")] if hint else []),
+            html.Label(label, htmlFor=dom, className="app-label"),
+            *([html.Div(hint, className="app-hint")] if hint else []),
             component,
         ],
         className="app-form-group",
     )
+
+
+def _fieldset(legend: str, children: list, hint: str = "") -> html.Fieldset:
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="app-fieldset__legend"),
+            *([html.P(hint, className="app-hint")] if hint else []),
+            *children,
+        ],
+        className="app-fieldset app-form-group",
+    )
+
+
+def _choices(id: dict, options: list[dict], value: list[str]) -> html.Div:
+    """Tick boxes, drawn plainly (see ``assets/choices.js``)."""
+    return html.Div(
+        dcc.Checklist(
+            options=options,
+            value=value,
+            id=id,
+            className="app-checkboxes",
+            inputClassName="app-checkboxes__input",
+            labelClassName="app-checkboxes__item",
+        ),
+        className="app-plain-checkboxes",
+    )
+
+
+def _node_fields(chosen: tuple[str, ...]) -> list:
+    """A heading and tick boxes per framework, one box per domain or outcome."""
+    fields: list = []
+    for framework in data_access.frameworks().itertuples(index=False):
+        code = str(framework.code)
+        options = [
+            {"label": f"{node.code} {node.title}", "value": f"{code}:{node.code}"}
+            for node in data_access.framework_nodes(code).itertuples(index=False)
+        ]
+        fields += [
+            html.H3(str(framework.short_title), className="app-heading-s"),
+            _choices(part("nodes", code), options, [n for n in chosen if n.startswith(f"{code}:")]),
+        ]
+    return fields
 
 
 def _form(code: str, codes: list[tuple[str, str]]) -> html.Section:
@@ -88,7 +101,7 @@ def _form(code: str, codes: list[tuple[str, str]]) -> html.Section:
             ),
             html.Div(id=catalogue_callbacks.ERRORS),
             html.Div(id=catalogue_callbacks.RESULT, role="status"),
-            dcc.Store(id="catalogue-code", data=code),
+            dcc.Store(id=part("code"), data=code),
             html.Form(
                 [
                     select("catalogue-choice", "code", "Indicator", codes, code),
@@ -98,31 +111,32 @@ def _form(code: str, codes: list[tuple[str, str]]) -> html.Section:
                 action=routes.href(routes.CATALOGUE),
                 className="app-catalogue-form__choice",
             ),
-            _field(
+            _fieldset(
                 "Framework outcomes and high-impact areas it serves",
-                "catalogue-nodes",
-                dcc.Dropdown(
-                    id="catalogue-nodes", options=_node_options(), value=list(entry.nodes), multi=True
-                ),
-                "Choose one or more; leave empty to keep it out of every framework.",
+                _node_fields(entry.nodes),
+                "Tick one or more; tick none to keep it out of every framework.",
             ),
-            _field(
+            _fieldset(
                 "Which direction is better",
-                "catalogue-polarity",
-                dcc.RadioItems(
-                    id="catalogue-polarity",
-                    options=polarity_options,
-                    value=entry.polarity,
-                    className="app-radios",
-                    inputClassName="app-radios__input",
-                    labelClassName="app-radios__label",
-                ),
+                [
+                    html.Div(
+                        dcc.RadioItems(
+                            id=part("polarity"),
+                            options=polarity_options,
+                            value=entry.polarity,
+                            className="app-radios",
+                            inputClassName="app-radios__input",
+                            labelClassName="app-radios__label",
+                        ),
+                        className="app-plain-checkboxes",
+                    )
+                ],
             ),
             _field(
                 "Short name",
-                "catalogue-short-name",
+                part("short-name"),
                 dcc.Input(
-                    id="catalogue-short-name",
+                    id=part("short-name"),
                     type="text",
                     value=entry.short_name,
                     maxLength=40,
@@ -132,21 +146,19 @@ def _form(code: str, codes: list[tuple[str, str]]) -> html.Section:
             ),
             _field(
                 "Target for every area (optional)",
-                "catalogue-target",
-                dcc.Input(
-                    id="catalogue-target", type="text", value="", className="app-input app-input--short"
-                ),
+                part("target"),
+                dcc.Input(id=part("target"), type="text", value="", className="app-input app-input--short"),
                 "In the indicator's unit, for example 120 or 95.5. Leave blank for no target.",
             ),
             _field(
                 "Why (kept with the change)",
-                "catalogue-reason",
-                dcc.Textarea(id="catalogue-reason", value="", className="app-textarea"),
+                part("reason"),
+                dcc.Textarea(id=part("reason"), value="", className="app-textarea"),
                 "For example: agreed at the March contract meeting.",
             ),
-            html.Button("Save", id="catalogue-save", n_clicks=0, className="app-button"),
+            html.Button("Save", id=part("save"), n_clicks=0, className="app-button", type="button"),
             html.H3("History", className="app-heading-m"),
-            html.Div(catalogue_callbacks.history(code), id="catalogue-history"),
+            html.Div(catalogue_callbacks.history(code), id=HISTORY),
         ],
         id=FORM,
         className="app-catalogue-form",
@@ -171,16 +183,14 @@ def layout(**query: str) -> html.Div:
             className="app-body-l",
         )
     )
-    if unmapped.empty:
-        children.append(
-            html.P("Every indicator is in a framework.", className="app-body", id="catalogue-none")
-        )
-    else:
-        children.append(_unmapped_table(unmapped))
+    children.append(html.Div(catalogue_callbacks.unmapped(unmapped), id=catalogue_callbacks.UNMAPPED))
     wanted = query.get("code") or (unmapped["code"].iloc[0] if not unmapped.empty else None)
     codes = [(str(c), str(n)) for c, n in zip(catalogue["code"], catalogue["name"], strict=True)]
     if wanted not in {c for c, _ in codes}:
         wanted = codes[0][0] if codes else None
+    if access.can(user, access.MANAGE_CATALOGUE) and wanted is not None:
+        children.append(_form(wanted, codes))
+        return html.Div(children, className="app-page app-page--catalogue")
     if not access.can(user, access.MANAGE_CATALOGUE):
         children.append(
             html.P(
@@ -189,6 +199,6 @@ def layout(**query: str) -> html.Div:
                 id="catalogue-not-allowed",
             )
         )
-    elif wanted is not None:
-        children.append(_form(wanted, codes))
+    # The empty regions keep the page's callback whole, whoever's page Dash checks its callbacks against.
+    children += [html.Div(id=i) for i in (catalogue_callbacks.ERRORS, catalogue_callbacks.RESULT, HISTORY)]
     return html.Div(children, className="app-page app-page--catalogue")

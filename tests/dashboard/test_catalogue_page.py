@@ -67,11 +67,12 @@ def test_the_new_indicator_shows_under_not_in_a_framework(app, monkeypatch):
 def test_an_administrator_maps_it_and_the_scorecard_follows(app, engine, monkeypatch):
     signed_in_as(monkeypatch, "Asha Patel", "admin")
     page = pages.render(app, "/indicators", code=CODE)
-    assert by_id(page, "catalogue-code").data == CODE
-    errors, saved, history = _save(app)
+    assert by_id(page, catalogue.part("code")).data == CODE
+    errors, saved, history, listed = _save(app)
     assert errors is None
     assert text(saved) == f"Saved as version 2: {CODE} now serves cyp-outcomes:2.1."
     assert "Asha Patel" in text(history) and "Agreed at the March contract meeting" in text(history)
+    assert text(listed) == "Every indicator is in a framework."
     scorecard = pages.render(app, "/", area=CAMBS)
     assert "Asthma admissions, under 19s" in text(by_id(scorecard, "scorecard-domain-2-table"))
     assert not pages.find(scorecard, lambda c: getattr(c, "id", None) == "scorecard-not-in-a-framework")
@@ -80,9 +81,9 @@ def test_an_administrator_maps_it_and_the_scorecard_follows(app, engine, monkeyp
 
 def test_a_bad_target_and_a_viewer_are_refused_in_words(app, engine, monkeypatch):
     signed_in_as(monkeypatch, "Asha Patel", "admin")
-    errors, saved, _ = _save(app, target="about 120")
+    errors, saved, *_ = _save(app, target="about 120")
     assert "The target must be a number, like 95.5; 'about 120' is not." in text(errors) and saved is None
     signed_in_as(monkeypatch, "Kim Lee", "officer")
-    errors, saved, _ = _save(app)
+    errors, saved, *_ = _save(app)
     assert "Only an administrator can map indicators into a framework" in text(errors)
     assert count_rows(engine, schema.catalogue_edits) == 0
