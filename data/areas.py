@@ -111,6 +111,20 @@ def home() -> HomeAreas:
     return HomeAreas(areas, default_area, region, None if together is None else str(together))
 
 
+def region_of(code: str) -> str | None:
+    """The region an area lies in (a district's through its county), so that any area is compared with its
+    own region rather than the home region; None for England, a region itself, or an area with no region."""
+    parents = dict(zip(_bundled_areas()["code"], _bundled_areas()["parent_code"], strict=True))
+    seen = {code}
+    current = parents.get(code)
+    while isinstance(current, str) and current not in seen:
+        if area_type_of(current) == "region":
+            return current
+        seen.add(current)
+        current = parents.get(current)
+    return None
+
+
 # The areas the commissioners report on, in the order people expect to see them (read at start-up).
 LOCAL_AREAS = home().areas
 HOME_REGION = home().region

@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import process_changes, queries
-from data.areas import ENGLAND, HOME_REGION
+from data.areas import ENGLAND, region_of
 from data.scorecard_row import ScorecardRow, to_rows
 from metrics import compare, rag, spc, spc_table, travel, trend
 
@@ -57,6 +57,7 @@ SCORECARD_COLUMNS = (
     "benchmark_source",
     "region_value",
     "region_benchmark",
+    "region_name",
     "trend",
     "trend_reason",
     "spc_variation",
@@ -176,7 +177,7 @@ def scorecard(
     *,
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
-    region_area: str = HOME_REGION,
+    region_area: str | None = None,
 ) -> pd.DataFrame:
     """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
 
@@ -187,8 +188,10 @@ def scorecard(
     a recorded process change, SPC is judged on the current phase alone (:func:`current_phase`), so
     ``spc_points`` counts the figures since the latest change.
     """
+    region = region_area or region_of(area_code)
     catalogue = queries.indicator_catalogue(engine)
-    series = queries.headline_series(engine, area_codes=[area_code, benchmark_area, region_area])
+    codes = [area_code, benchmark_area, *([region] if region else [])]
+    series = queries.headline_series(engine, area_codes=codes)
     if as_at is not None and not series.empty:
         series = series[pd.to_datetime(series["period_end"]) <= pd.Timestamp(as_at)]
     area_series = series[series["area_code"] == area_code]
@@ -201,7 +204,13 @@ def scorecard(
     frame["england_value"] = _benchmark_values(series, latest, benchmark_area, "england_value").where(
         comparable
     )
-    frame["region_value"] = _benchmark_values(series, latest, region_area, "region_value").where(comparable)
+    if region:
+        frame["region_value"] = _benchmark_values(series, latest, region, "region_value").where(comparable)
+        names = queries.list_areas(engine).set_index("code")["name"]
+        frame["region_name"] = str(names.get(region, region))
+    else:
+        frame["region_value"] = np.nan
+        frame["region_name"] = None
 
     targets = applicable_targets(queries.current_targets(engine), latest, area_code)
     frame["target"] = targets["target"]
@@ -276,7 +285,7 @@ def scorecard_rows(
     *,
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
-    region_area: str = HOME_REGION,
+    region_area: str | None = None,
 ) -> list[ScorecardRow]:
     """:func:`scorecard` as typed records, one :class:`ScorecardRow` per catalogue indicator."""
     frame = scorecard(engine, area_code, as_at=as_at, benchmark_area=benchmark_area, region_area=region_area)

@@ -25,17 +25,18 @@ from dashboard.components.govuk import details
 from dashboard.indicator.context import Context
 from dashboard.indicator.process_changes import process_changes_section
 from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
-from data.areas import ENGLAND, HOME_REGION, LOCAL_AREAS
+from data.areas import ENGLAND, LOCAL_AREAS, region_of
 from metrics.spc import phase_starts, xmr_phased
 
 VIEW_CHOICES = (("trend", "Trend over time"), ("spc", "Statistical process control (SPC)"))
 
 
 def _benchmarks(ctx: Context) -> list[str]:
-    """England and the region, except for counts (which depend on the size of the place)."""
+    """England and the area's own region, except for counts (which depend on the size of the place)."""
     if ctx.indicator["value_type"] == "count":
         return []
-    return [ENGLAND, HOME_REGION]
+    region = region_of(ctx.area)
+    return [ENGLAND, region] if region else [ENGLAND]
 
 
 def chosen_areas(ctx: Context) -> list[str] | None:
