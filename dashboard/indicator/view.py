@@ -14,6 +14,9 @@ from data.areas import home
 
 VIEWS = ("trend", "spc")
 CI_CHOICES = ("on", "off")
+COMPARE_CHOICES = ("local", "region", "type")
+"""The areas the compare view and the funnel plot show (``compare``): the home areas, every authority of the
+area's tier in its own region, or every authority of its tier in England."""
 KEEPS_FOCUS = "app-keeps-focus"
 """Links that change the view in place: after the page is rebuilt, the focus returns to the control with the
 same id, where the reader was, rather than to the top of the page (``dashboard/assets/indicator.js``)."""
@@ -34,18 +37,22 @@ class View:
     with_areas: tuple[str, ...] | None = None
     """The other areas the reader chose for the trend chart, in the link's order (``with``); None when the
     link chooses none, so the chart shows its default lines (England and the region)."""
+    compare: str = "local"
+    """Which areas the compare view and funnel plot show (:data:`COMPARE_CHOICES`)."""
 
     def href(self, **changes: str) -> str:
         """The link to this view with ``changes`` (area, view, ci, and ``with`` as comma-separated codes)
         applied."""
         values = {"area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
         values["with"] = with_value(self.with_areas)
+        values["compare"] = self.compare
         values |= changes
         filters = {
             "area": values["area"],
             "view": None if values["view"] == "trend" else values["view"],
             "ci": None if values["ci"] == "on" else values["ci"],
             "with": values["with"] or None,
+            "compare": None if values["compare"] == "local" else values["compare"],
         }
         return routes.indicator_href(self.code, filters)
 
@@ -54,6 +61,8 @@ class View:
         data = {"code": self.code, "area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
         if self.with_areas is not None:
             data["with"] = with_value(self.with_areas)
+        if self.compare != "local":
+            data["compare"] = self.compare
         return data
 
 
@@ -108,7 +117,7 @@ def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: C
     if isinstance(query.get("ci"), list | tuple) and query["ci"]:
         query["ci"] = query["ci"][0]
     areas = set(known_areas) | set(home().areas)
-    allowed = {"area": areas, "view": set(VIEWS), "ci": set(CI_CHOICES)}
+    allowed = {"area": areas, "view": set(VIEWS), "ci": set(CI_CHOICES), "compare": set(COMPARE_CHOICES)}
     filters = urlstate.parse(query, allowed)
     default_area = home().default_area
     default = default_area if default_area in areas_with_data or not areas_with_data else areas_with_data[0]
@@ -121,4 +130,5 @@ def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: C
         ci=filters.get("ci", "on") == "on",
         ignored=filters.ignored + ignored_with,
         with_areas=with_areas,
+        compare=filters.get("compare", "local"),
     )
