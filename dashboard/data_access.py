@@ -17,6 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache, clear_all
+from data import area_sets as saved_area_sets
 from data import (
     catalogue_edits,
     contracts,
@@ -672,3 +673,17 @@ def edit_catalogue(user: User, indicator_code: str, **changes) -> catalogue_edit
     """Map an indicator into a framework or edit its entry as ``user`` (data.catalogue_edits.edit): an
     administrator only; then forget every cached read, as every page lists indicators."""
     return _write(catalogue_edits.edit, user, indicator_code, _forget=clear_all, **changes)
+
+
+# --- Saved sets of areas to compare with (data.area_sets) ---------------------------------------------------
+
+
+@cache.memoize()
+def area_sets() -> dict[str, tuple[str, ...]]:
+    """Every saved set of areas by name."""
+    return _read(saved_area_sets.saved_sets)
+
+
+def save_area_set(user: User, name: str, area_codes: list[str]) -> tuple[str, ...]:
+    """Save a named set of areas as ``user`` (anyone signed in), then forget every cached read."""
+    return _write(saved_area_sets.save, user, name, area_codes, _forget=clear_all)

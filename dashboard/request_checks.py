@@ -163,7 +163,7 @@ STORE_SHAPES: dict[str, Callable[[Any], bool]] = {
         }
     ),
     "indicator-view": _fields(
-        {"code": _is_name}, {key: _is_optional_text for key in ("area", "view", "ci", "with")}
+        {"code": _is_name}, {key: _is_optional_text for key in ("area", "view", "ci", "with", "compare")}
     ),
     "payment-change-context": _fields(SCHEME),
     "payment-agree-context": _fields(SCHEME),

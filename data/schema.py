@@ -17,8 +17,8 @@ import sqlalchemy as sa
 SCHEMA_VERSION = 4
 UPGRADABLE_FROM = frozenset({1, 2, 3})
 """Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
-added process_changes, version 4 catalogue_edits) and adds the columns of :data:`ADDED_COLUMNS_SINCE`
-(nullable, so every existing row stays as it was)."""
+added process_changes, version 4 catalogue_edits and area_sets) and adds the columns of
+:data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was)."""
 ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
     # Version 3: each figure's quality flag and where its limits came from; an import's flagged rows and the
     # earlier import of the same file it repeats.
@@ -438,6 +438,17 @@ catalogue_edits = sa.Table(
     sa.Column("edited_by", sa.Text, nullable=False),
     sa.Column("edited_at", sa.DateTime, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+)
+
+# Named sets of areas a signed-in user saved to compare with (statistical neighbours, say): the codes as a
+# JSON list, who saved the set and when. Saving again under the same name by the same person replaces it.
+area_sets = sa.Table(
+    "area_sets",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("area_codes", sa.Text, nullable=False),
+    sa.Column("saved_by", sa.Text, nullable=False),
+    sa.Column("saved_at", sa.DateTime, nullable=False),
 )
 
 OBSERVATION_KEY = (

@@ -23,8 +23,9 @@ from dashboard.components.charts.funnel import (
 from dashboard.components.charts.map import map_figure, map_summary
 from dashboard.components.charts.panel import chart_block, graph_image
 from dashboard.formatting import number
+from dashboard.indicator.area_set_callbacks import area_set_form
 from dashboard.indicator.context import Context
-from dashboard.indicator.view import KEEPS_FOCUS
+from dashboard.indicator.view import KEEPS_FOCUS, SET_PREFIX
 from data import boundaries
 from data.areas import (
     CAMBRIDGESHIRE,
@@ -79,6 +80,8 @@ def _in_period(frame: pd.DataFrame, period: pd.Series) -> pd.DataFrame:
 
 def set_words(ctx: Context, kind: str) -> str:
     """The comparison set ``kind`` of the reader's area in words."""
+    if kind.startswith(SET_PREFIX):
+        return f"the areas in the set \u201c{kind.removeprefix(SET_PREFIX)}\u201d"
     tier = tier_of(ctx.area) or "upper"
     if kind == "type":
         return f"all {SET_TIER_WORDS[tier]} in England"
@@ -89,7 +92,11 @@ def set_words(ctx: Context, kind: str) -> str:
 def _set_comparison(ctx: Context, kind: str) -> Comparison | None:
     """The authorities of the area's tier in its region, or in England, for the latest period the area (or,
     if it has none, any of them) has a figure for."""
-    codes = comparison_set(ctx.area, kind)
+    if kind.startswith(SET_PREFIX):
+        saved = data_access.area_sets().get(kind.removeprefix(SET_PREFIX), ())
+        codes = tuple(dict.fromkeys((ctx.area, *saved)))
+    else:
+        codes = comparison_set(ctx.area, kind)
     if not codes:
         return None
     series = data_access.indicator_series(str(ctx.indicator["code"]), codes)
@@ -106,7 +113,7 @@ def _set_comparison(ctx: Context, kind: str) -> Comparison | None:
     return Comparison(
         rows=rows,
         period=str(newest["period_label"]),
-        tier=tier_of(ctx.area),
+        tier=None if kind.startswith(SET_PREFIX) else tier_of(ctx.area),
         england=england_value,
         missing=[code for code in codes if code not in set(rows["area_code"])],
         where=set_words(ctx, kind),
@@ -119,7 +126,7 @@ def comparison(ctx: Context) -> Comparison | None:
     area has a figure for, the Cambridgeshire districts and Peterborough when at least two districts have
     one, else Cambridgeshire and Peterborough (the reader's own area joins them if it has a figure for that
     period); or the authorities of the area's tier in its own region, or in all England."""
-    if ctx.view.compare in ("region", "type"):
+    if ctx.view.compare != "local":
         return _set_comparison(ctx, ctx.view.compare)
     local = ctx.series[ctx.series["area_code"].isin(LOCAL_AREAS) & ctx.series["value"].notna()]
     if local.empty:
@@ -281,6 +288,7 @@ def _set_choice(ctx: Context) -> html.Nav:
     kinds = [("local", "Cambridgeshire and Peterborough")]
     if tier_of(ctx.area):
         kinds += [("region", set_words(ctx, "region")), ("type", set_words(ctx, "type"))]
+    kinds += [(f"{SET_PREFIX}{name}", f"saved set \u201c{name}\u201d") for name in data_access.area_sets()]
     items = []
     for kind, words in kinds:
         label = words[:1].upper() + words[1:]
@@ -334,6 +342,9 @@ def compare_section(ctx: Context) -> html.Section:
         body = [html.Div(panels, className="app-indicator-chart__panels"), *_notes(ctx, found)]
         children.append(chart_block(chart, ctx.indicator, body=body))
         children.append(_funnel_block(ctx, found))
+    form = area_set_form(ctx.view, ctx.names)
+    if form is not None:
+        children.append(form)
     return html.Section(
         children,
         className="app-indicator-section",

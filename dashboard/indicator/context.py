@@ -83,7 +83,7 @@ def build_context(code: str, query: dict) -> Context | None:
     names, parents = _names_and_parents()
     series = data_access.indicator_series(code, SERIES_AREAS)
     with_data = _areas_with_data(series)
-    view = read_view(code, query, with_data, names)
+    view = read_view(code, query, with_data, names, data_access.area_sets())
     # An area outside the home set, its own region, and the areas the reader added to the trend chart.
     wanted = (view.area, region_of(view.area), *(view.with_areas or ()))
     chosen = tuple(dict.fromkeys(c for c in wanted if c and c not in SERIES_AREAS))

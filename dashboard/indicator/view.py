@@ -15,8 +15,9 @@ from data.areas import home
 VIEWS = ("trend", "spc")
 CI_CHOICES = ("on", "off")
 COMPARE_CHOICES = ("local", "region", "type")
+SET_PREFIX = "set:"
 """The areas the compare view and the funnel plot show (``compare``): the home areas, every authority of the
-area's tier in its own region, or every authority of its tier in England."""
+area's tier in its own region, or every authority of its tier in England; or a saved set, ``set:<name>``."""
 KEEPS_FOCUS = "app-keeps-focus"
 """Links that change the view in place: after the page is rebuilt, the focus returns to the control with the
 same id, where the reader was, rather than to the top of the page (``dashboard/assets/indicator.js``)."""
@@ -104,20 +105,32 @@ def read_with(
     return tuple(chosen), tuple(ignored)
 
 
-def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()) -> View:
+def read_view(
+    code: str,
+    query: dict,
+    areas_with_data: list[str],
+    known_areas: Collection[str] = (),
+    saved_sets: Collection[str] = (),
+) -> View:
     """The view from the query string: an area not in ``known_areas`` (any English area in the store; the
     home areas when none are given), an unknown view or CI setting falls back to the default (and is listed
     in ``ignored``), as does a ``with`` code that is not in ``known_areas``. The default area is the home
     setting's (Cambridgeshire), or the first home area with figures.
 
     The trend chart's form sends ``ci`` twice when its box is ticked ("on", then a hidden "off" that stands
-    for an unticked box), so only the first ``ci`` counts."""
+    for an unticked box), so only the first ``ci`` counts. ``compare`` may also name a saved set of areas
+    (``set:<name>``, one of ``saved_sets``)."""
     query = dict(query)
     raw_with = query.pop("with", None)
     if isinstance(query.get("ci"), list | tuple) and query["ci"]:
         query["ci"] = query["ci"][0]
     areas = set(known_areas) | set(home().areas)
-    allowed = {"area": areas, "view": set(VIEWS), "ci": set(CI_CHOICES), "compare": set(COMPARE_CHOICES)}
+    allowed = {
+        "area": areas,
+        "view": set(VIEWS),
+        "ci": set(CI_CHOICES),
+        "compare": {*COMPARE_CHOICES, *(f"{SET_PREFIX}{name}" for name in saved_sets)},
+    }
     filters = urlstate.parse(query, allowed)
     default_area = home().default_area
     default = default_area if default_area in areas_with_data or not areas_with_data else areas_with_data[0]

@@ -31,7 +31,7 @@ from tests.dashboard.signing_in import signed_in_client
 EXAMPLES = int(os.environ.get("KPI_FUZZ_EXAMPLES", "6"))
 # The app's server-side callbacks: each gets its own numbered test below, and the count is checked, so a
 # callback added or removed fails test_every_callback_is_fuzzed until this number is changed with it.
-CALLBACKS = 27
+CALLBACKS = 28
 UPDATE = "/_dash-update-component"
 ROUTER = ".._pages_content.children..._pages_store.data.."
 PAGES = (

@@ -8,12 +8,14 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import create_app
+from dashboard.indicator import area_set_callbacks
 from dashboard.indicator.view import read_view
 from data.db import make_engine
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
 from tests.dashboard import pages
 from tests.dashboard.pages import by_id, text
+from tests.dashboard.signing_in import signed_in_as
 from tests.data.helpers import write_csv
 
 CAMBS, PBORO, NORFOLK, SUFFOLK, MANCHESTER = "E10000003", "E06000031", "E10000020", "E10000029", "E08000003"
@@ -60,3 +62,20 @@ def test_the_default_is_the_home_areas_and_each_set_is_a_link(app):
     assert link.href == f"/indicator/{NEW_BIRTH}?area={CAMBS}&compare=region#compare-areas"
     view = read_view(NEW_BIRTH, {"area": CAMBS, "compare": "nearby"}, [CAMBS], {CAMBS})
     assert view.compare == "local" and ("compare", "nearby") in view.ignored
+
+
+def test_a_signed_in_reader_saves_a_set_and_compares_with_it(app, monkeypatch):
+    signed_in_as(monkeypatch, "Kim Lee", "viewer")
+    page = pages.render(app, f"/indicator/{NEW_BIRTH}", area=CAMBS, **{"with": f"{NORFOLK},{MANCHESTER}"})
+    assert "Areas: Cambridgeshire, Norfolk, Manchester." in text(by_id(page, "area-set-form"))
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        saved = area_set_callbacks.save_set("Neighbours", [CAMBS, NORFOLK, MANCHESTER])
+        refused = area_set_callbacks.save_set(" ", [CAMBS, NORFOLK])
+    assert text(saved).startswith("Saved “Neighbours” (3 areas).")
+    assert "Enter a name for the set" in text(refused)
+    shown = _compare(app, compare="set:Neighbours")
+    assert "Manchester" in shown and "Norfolk" in shown and "Suffolk" not in shown
+    signed_in_as(monkeypatch, "Sam Other", "admin")
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        taken = area_set_callbacks.save_set("Neighbours", [CAMBS, SUFFOLK])
+    assert "Kim Lee has already saved a set named 'Neighbours'" in text(taken)
