@@ -7,7 +7,8 @@ what the file itself says:
 
 * its name (``Indicator Name``) and Fingertips id; the code is ``fingertips-<id>``;
 * its unit and value type: from a ``Unit`` or ``Value type`` column where the file has one, else from the
-  name ("% of ...", "per 100,000"); a plain number when neither says;
+  name ("% of ...", "per 100,000"), else from its figures (a value that is its count over its denominator
+  times 100 is a percentage, times 100,000 a rate per 100,000); a plain number when none of these says;
 * its polarity: from the file's own comparisons with England where they show a direction (an area
   significantly above England called "Better" means higher is better), else ``no_judgement`` (never shown
   red or green) until an administrator sets it;
@@ -38,9 +39,12 @@ UNITS = {
     "per 1,000": ("rate", 1000),
     "per 10,000": ("rate", 10000),
     "per 100,000": ("rate", 100000),
-    "number": ("count", 1),
+    "number": ("mean", 1),
 }
-"""Each unit a file may give, with the value type and multiplier the catalogue pairs with it."""
+"""Each unit a file may give, with the value type and multiplier the catalogue pairs with it. A plain number
+is taken as a mean rather than a count: a count is never compared with England, and nothing says this is one
+(a figure without published limits is not compared anyway)."""
+_BY_MULTIPLIER = {100: "%", 1000: "per 1,000", 10000: "per 10,000", 100000: "per 100,000"}
 _UNIT_WORDS = (
     (re.compile(r"per\s*100,?000", re.I), "per 100,000"),
     (re.compile(r"per\s*10,?000", re.I), "per 10,000"),
@@ -75,11 +79,19 @@ def _column(table: pd.DataFrame, *names: str) -> pd.Series | None:
     return None
 
 
-def _unit(name: str, stated: str) -> str:
-    """The unit the file states (a ``Unit``/``Value type`` cell) or the name implies; 'number' if neither."""
+def _unit(name: str, stated: str, rows: pd.DataFrame) -> str:
+    """The unit the file states (a ``Unit``/``Value type`` cell), the name implies, or the figures show (every
+    row with a count and denominator has value = count / denominator x the same multiplier, within 1%);
+    'number' if none of these."""
     for text in (stated, name):
         for pattern, unit in _UNIT_WORDS:
             if pattern.search(text):
+                return unit
+    usable = rows[(rows["denominator"] > 0) & rows["count"].notna() & (rows["value"] > 0)]
+    if not usable.empty:
+        ratio = usable["value"] / (usable["count"] / usable["denominator"])
+        for multiplier, unit in _BY_MULTIPLIER.items():
+            if ((ratio / multiplier - 1).abs() <= 0.01).all():
                 return unit
     return "number"
 
@@ -114,7 +126,7 @@ def _most_common(cells: pd.Series, default: str) -> str:
 def _describe(ft_id: int, rows: pd.DataFrame, file_name: str, sort_order: int) -> dict:
     """The ``indicators`` row for an indicator the file describes."""
     name = _most_common(rows["name"], f"Fingertips indicator {ft_id}")
-    unit = _unit(name, _most_common(rows["unit"], ""))
+    unit = _unit(name, _most_common(rows["unit"], ""), rows)
     value_type, multiplier = UNITS[unit]
     headline = rows[rows["category"] == ""]
     headline = headline if not headline.empty else rows
@@ -161,12 +173,15 @@ def _file_rows(table: pd.DataFrame) -> pd.DataFrame:
         "category": ("category",),
         "compared": ("comparedtoenglandvalueorpercentiles",),
         "value": ("value",),
+        "count": ("count",),
+        "denominator": ("denominator",),
     }
     found = {key: _column(table, *names) for key, names in columns.items()}
     rows = pd.DataFrame({key: empty if cells is None else cells for key, cells in found.items()})
     rows["id"] = pd.to_numeric(rows["id"].str.removesuffix(".0"), errors="coerce")
     rows["area"] = rows["area"].str.upper()
-    rows["value"] = _number(rows["value"])
+    for column in ("value", "count", "denominator"):
+        rows[column] = _number(rows[column])
     return rows[rows["id"].notna()]
 
 

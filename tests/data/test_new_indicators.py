@@ -268,3 +268,23 @@ def test_the_command_line_lists_and_maps_it(tmp_path, monkeypatch, reference_sto
     assert len(history) == 2 and history[1].endswith(
         "by Asha Patel: cyp-outcomes:2.1; lower_is_better. Board decision"
     )
+
+
+def test_the_unit_comes_from_the_figures_when_the_name_does_not_say(store, tmp_path):
+    """Self-harm admissions: 212 of 24,021 is 882.6 per 100,000 (the file's value); a file with no count
+    and denominator and no unit in its name is a plain number."""
+    named = "Hospital admissions as a result of self-harm (10-24 years)"
+    rate = [row("99002", named, CAMBS, "2017/18", "882.5772", "", "", "")]
+    rate[0][HEADER.index("Count")], rate[0][HEADER.index("Denominator")] = "212", "24021"
+    import_file(store, write_csv(tmp_path / "rate.csv", HEADER, rate))
+    plain = [row("99003", "Average waiting time", CAMBS, "2019", "12.5", "", "", "")]
+    import_file(store, write_csv(tmp_path / "plain.csv", HEADER, plain))
+    added = indicator(store, "fingertips-99002")
+    assert (added["unit"], added["value_type"], added["multiplier"]) == ("per 100,000", "rate", 100000)
+    assert (
+        indicator(store, "fingertips-99003")["unit"],
+        indicator(store, "fingertips-99003")["value_type"],
+    ) == (
+        "number",
+        "mean",
+    )
