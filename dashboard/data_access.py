@@ -18,7 +18,17 @@ from flask import current_app, g, has_app_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.cache import cache, clear_all
-from data import contracts, imports, monitoring, monitoring_quality, process_changes, queries, users
+from data import area_sets as saved_area_sets
+from data import (
+    catalogue_edits,
+    contracts,
+    imports,
+    monitoring,
+    monitoring_quality,
+    process_changes,
+    queries,
+    users,
+)
 from data.access import User
 from data.catalogue import load_catalogue
 from data.importers import formats, pipeline, preview
@@ -131,15 +141,16 @@ def has_illustrative_indicators() -> bool:
 
 
 def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
-    """:func:`data.scorecard.scorecard`, built from the cached local series when the area is a home area
-    (so the scorecard page reads the store's headline figures once, not twice)."""
+    """:func:`data.scorecard.scorecard`, built from the cached local series when the area is a home area in
+    the home region (so the scorecard page reads the store's headline figures once, not twice)."""
     import datetime as dt
 
-    from data.areas import home
+    from data.areas import home, region_of
     from data.scorecard import scorecard as build_scorecard
 
     day = dt.date.fromisoformat(as_at) if as_at else None
-    series = local_series() if indicator_codes is None and area_code in home().areas else None
+    cached = area_code in home().areas and region_of(area_code) in (None, home().region)
+    series = local_series() if indicator_codes is None and cached else None
     return _read(
         lambda engine, area: build_scorecard(
             engine, area, as_at=day, indicator_codes=indicator_codes, series=series
@@ -698,3 +709,43 @@ def withdraw_process_change(user: User, change_id: str) -> ProcessChange:
 def area_series(area_codes: tuple[str, ...]) -> pd.DataFrame:
     """Headline observations for ``area_codes`` (every indicator), oldest period first."""
     return _read(lambda engine: queries.headline_series(engine, area_codes=list(area_codes)))
+
+
+# --- Indicators not in a framework, and mapping them into one (data.catalogue_edits) ------------------------
+
+
+@cache.memoize()
+def not_in_a_framework() -> pd.DataFrame:
+    """Indicators no framework node serves: code, name, short_name, unit, polarity, fingertips_id, source."""
+    return _read(catalogue_edits.not_in_a_framework)
+
+
+@cache.memoize()
+def catalogue_history(indicator_code: str) -> list[catalogue_edits.Version]:
+    """Every version of an indicator's catalogue entry, oldest first."""
+    return _read(catalogue_edits.history, indicator_code)
+
+
+def catalogue_entry(indicator_code: str) -> catalogue_edits.Entry:
+    """The indicator's entry as it stands (not cached: the edit form starts from it)."""
+    return _read(catalogue_edits.entry_of, indicator_code)
+
+
+def edit_catalogue(user: User, indicator_code: str, **changes) -> catalogue_edits.Version:
+    """Map an indicator into a framework or edit its entry as ``user`` (data.catalogue_edits.edit): an
+    administrator only; then forget every cached read, as every page lists indicators."""
+    return _write(catalogue_edits.edit, user, indicator_code, _forget=clear_all, **changes)
+
+
+# --- Saved sets of areas to compare with (data.area_sets) ---------------------------------------------------
+
+
+@cache.memoize()
+def area_sets() -> dict[str, tuple[str, ...]]:
+    """Every saved set of areas by name."""
+    return _read(saved_area_sets.saved_sets)
+
+
+def save_area_set(user: User, name: str, area_codes: list[str]) -> tuple[str, ...]:
+    """Save a named set of areas as ``user`` (anyone signed in), then forget every cached read."""
+    return _write(saved_area_sets.save, user, name, area_codes, _forget=clear_all)

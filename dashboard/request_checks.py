@@ -31,8 +31,16 @@ LOG = logging.getLogger(__name__)
 
 MAX_TEXT = 20_000
 """The longest text any form field, address or stored setting may hold (the longest note is far shorter)."""
-MAX_FILE_TEXT = 40_000_000
-"""The longest uploaded file, as the base64 ``data:`` address dcc.Upload sends (about 30 MB of file)."""
+
+
+def max_file_text() -> int:
+    """The longest uploaded file, as the base64 ``data:`` address dcc.Upload sends: the upload page's limit
+    (``KPI_UPLOAD_MAX_MB``) in base64, 4 characters for every 3 bytes, plus the start of the address."""
+    from dashboard.upload_callbacks import max_bytes  # the page's setting; imported here to avoid a cycle
+
+    return max_bytes() * 4 // 3 + 1_000
+
+
 MAX_ITEMS = 2_000
 """The most items in one list (the most rows or fields a page shows is a few hundred)."""
 MAX_DEPTH = 6
@@ -155,7 +163,8 @@ STORE_SHAPES: dict[str, Callable[[Any], bool]] = {
         }
     ),
     "indicator-view": _fields(
-        {"code": _is_name}, {key: _is_optional_text for key in ("area", "view", "ci", "with", "baseline")}
+        {"code": _is_name},
+        {key: _is_optional_text for key in ("area", "view", "ci", "with", "baseline", "compare")},
     ),
     "payment-change-context": _fields(SCHEME),
     "payment-agree-context": _fields(SCHEME),
@@ -174,7 +183,7 @@ PROPERTY_CHECKS: dict[str, Callable[[Any], bool]] = {
     "href": _is_text,
     "className": _is_text,
     "filename": _is_text,
-    "contents": lambda value: _is_text(value, MAX_FILE_TEXT),
+    "contents": lambda value: _is_text(value, max_file_text()),
     "value": _is_value,
     "id": _is_id,
     "options": _is_options,

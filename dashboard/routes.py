@@ -26,6 +26,7 @@ UPLOAD = "/upload"
 IMPORTS = "/imports"
 ABOUT = "/about"
 DATA_SOURCES = "/data-sources"
+CATALOGUE = "/indicators"
 ACCESSIBILITY = "/accessibility"
 NOT_FOUND = "/404"
 INDICATOR_TEMPLATE = "/indicator/<code>"
@@ -42,6 +43,7 @@ TITLES = {
     IMPORTS: "Import history",
     ABOUT: "About this dashboard",
     DATA_SOURCES: "Data sources",
+    CATALOGUE: "Indicators not in a framework",
     ACCESSIBILITY: "Accessibility statement",
     NOT_FOUND: "Page not found",
 }

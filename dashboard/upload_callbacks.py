@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
+import os
 from pathlib import PurePath
 
 import dash
@@ -22,9 +24,40 @@ from dashboard.components.payment.forms import error_summary
 from dashboard.components.upload.preview import preview_section
 from data.access import PermissionDenied
 
-MAX_BYTES = 20 * 1024 * 1024
-ALLOWED_TYPES = (".csv", ".xlsx")
+MAX_MB_VARIABLE = "KPI_UPLOAD_MAX_MB"
+DEFAULT_MAX_MB = 100
+ALLOWED_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+"""What ``kpi import`` reads: delimited text (Excel's "CSV" and "Unicode text" among them), workbooks, and
+DfE's Parquet files. Excel 97-2003 workbooks (.xls) are not among them: no library the product uses reads
+them, so they are refused with a sentence saying how to re-save them."""
 FILE_FIELD = "upload-file-field"
+LOG = logging.getLogger(__name__)
+
+
+def max_megabytes() -> int:
+    """The largest file the page takes, in megabytes: ``KPI_UPLOAD_MAX_MB`` (default 100); a value that is
+    not a whole number of 1 or more is logged and the default used."""
+    text = os.environ.get(MAX_MB_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_MB
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    LOG.warning("%s=%r is not a whole number of megabytes; using %d", MAX_MB_VARIABLE, text, DEFAULT_MAX_MB)
+    return DEFAULT_MAX_MB
+
+
+def max_bytes() -> int:
+    """:func:`max_megabytes` in bytes."""
+    return max_megabytes() * 1024 * 1024
+
+
+def too_big(file_name: str) -> str:
+    """The sentence for a file over the limit (the page's script shows the same before sending it)."""
+    return (
+        f"{file_name} is larger than {max_megabytes():,} MB, the most this page takes. Load it with "
+        "'kpi import' on the server, or split it into smaller files and upload each one."
+    )
+
 
 # What the callback sets: (errors, preview, outcome, token, actions hidden).
 Outputs = tuple[list, list, list, str | None, bool]
@@ -38,19 +71,23 @@ def _problem(message: str) -> Outputs:
 def _decoded(contents: str, file_name: str) -> bytes:
     """The uploaded bytes from the browser's data URL; ValueError with the words to show."""
     suffix = PurePath(file_name or "").suffix.lower()
+    if suffix == ".xls":
+        raise ValueError(
+            f"{file_name} is an Excel 97-2003 workbook (.xls), which the dashboard cannot read. Open it in "
+            "Excel and save it as an Excel Workbook (.xlsx) or CSV, then upload that."
+        )
     if suffix not in ALLOWED_TYPES:
         raise ValueError(
-            f"{file_name or 'The file'} is not a CSV or Excel (.xlsx) file. Upload the provider return "
-            "template or a Fingertips or tidy extract saved as .csv or .xlsx."
+            f"{file_name or 'The file'} is not a file the dashboard reads. Upload the provider return "
+            "template or a Fingertips or tidy extract saved as .csv, .tsv, .txt (Excel's \u201cUnicode "
+            "text\u201d) or .xlsx, or a DfE .parquet file."
         )
     try:
         content = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error) as error:
         raise ValueError(f"{file_name} could not be read from the upload. Try uploading it again.") from error
-    if len(content) > MAX_BYTES:
-        raise ValueError(
-            f"{file_name} is larger than 20 MB. Split it into smaller files and upload each one."
-        )
+    if len(content) > max_bytes():
+        raise ValueError(too_big(file_name))
     return content
 
 

@@ -7,7 +7,8 @@ counts is the one here, made by the store function itself.
 
 Roles:
 
-* ``admin``: everything: users, targets, payment schemes, extension decisions, rolling back an import;
+* ``admin``: everything: users, targets, the indicator catalogue, payment schemes, extension decisions,
+  rolling back an import;
 * ``officer``: loads data, writes commentary and remedial actions, records process changes for SPC;
 * ``viewer``: reads only (committee members).
 
@@ -31,6 +32,7 @@ MANAGE_ACTIONS = "record and update remedial actions"
 RECORD_PROCESS_CHANGE = "record or withdraw a process change"
 CHANGE_TARGETS = "change targets and the indicator catalogue"
 MANAGE_USERS = "add and disable users"
+MANAGE_CATALOGUE = "map indicators into a framework and edit the catalogue"
 
 PERMISSIONS = frozenset(
     {
@@ -43,6 +45,7 @@ PERMISSIONS = frozenset(
         RECORD_PROCESS_CHANGE,
         CHANGE_TARGETS,
         MANAGE_USERS,
+        MANAGE_CATALOGUE,
     }
 )
 

@@ -111,6 +111,59 @@ def home() -> HomeAreas:
     return HomeAreas(areas, default_area, region, None if together is None else str(together))
 
 
+@lru_cache(maxsize=1)
+def _parent_codes() -> dict[str, str]:
+    return dict(zip(_bundled_areas()["code"], _bundled_areas()["parent_code"], strict=True))
+
+
+def region_of(code: str) -> str | None:
+    """The region an area lies in (a district's through its county), so that any area is compared with its
+    own region rather than the home region; None for England, a region itself, or an area with no region."""
+    parents = _parent_codes()
+    seen = {code}
+    current = parents.get(code)
+    while isinstance(current, str) and current not in seen:
+        if area_type_of(current) == "region":
+            return current
+        seen.add(current)
+        current = parents.get(current)
+    return None
+
+
+UPPER_TIER_TYPES = ("county", "unitary authority", "metropolitan district", "London borough")
+LOWER_TIER_TYPES = ("district", "unitary authority", "metropolitan district", "London borough")
+TIER_WORDS = {"upper": "counties and unitary authorities", "lower": "districts and unitary authorities"}
+
+
+def tier_of(code: str) -> str | None:
+    """'lower' for a district, 'upper' for a county or a single-tier authority (compared, as Fingertips
+    does by default, with counties and unitary authorities); None for England, a region or a combined
+    authority."""
+    kind = area_type_of(code)
+    if kind == "district":
+        return "lower"
+    return "upper" if kind in UPPER_TIER_TYPES else None
+
+
+def comparison_set(code: str, kind: str) -> tuple[str, ...]:
+    """The areas an area is compared with: ``kind`` 'region' gives every authority of its tier in its own
+    region, 'type' every authority of its tier in England; each in name order, the area among them. Empty
+    for an area with no tier (England, a region)."""
+    tier = tier_of(code)
+    if tier is None:
+        return ()
+    types = UPPER_TIER_TYPES if tier == "upper" else LOWER_TIER_TYPES
+    areas = _bundled_areas()
+    same = areas[areas["area_type"].isin(types)].sort_values("name")
+    codes = tuple(str(c) for c in same["code"])
+    if kind == "type":
+        return codes
+    if kind == "region":
+        region = region_of(code)
+        return tuple(c for c in codes if region_of(c) == region)
+    raise ValueError(f"kind must be 'region' or 'type', not {kind!r}")
+
+
 # The areas the commissioners report on, in the order people expect to see them (read at start-up).
 LOCAL_AREAS = home().areas
 HOME_REGION = home().region

@@ -280,6 +280,87 @@ def user_disable(name: str) -> None:
     click.echo(f"{name} can no longer sign in.")
 
 
+# --- Indicators not in a framework, and mapping them into one ---------------------------------------------
+
+
+@main.group(help="List indicators not in a framework; map one into a framework (administrators).")
+def indicator() -> None:
+    """Command group."""
+
+
+@indicator.command("unmapped", help="List the indicators that serve no framework outcome.")
+def indicator_unmapped() -> None:
+    from data import catalogue_edits
+
+    found = catalogue_edits.not_in_a_framework(_existing_store(read_only=True))
+    if found.empty:
+        click.echo("Every indicator is in a framework.")
+    for row in found.itertuples(index=False):
+        click.echo(f"{row.code}: {row.name} ({row.unit}; {row.source})")
+
+
+@indicator.command("map", help="Map an indicator into framework outcomes, with its polarity and a target.")
+@click.argument("code")
+@click.option(
+    "--to", "nodes", multiple=True, help="A framework node, e.g. cyp-outcomes:2.1 (repeat for more)."
+)
+@click.option(
+    "--polarity",
+    required=True,
+    type=click.Choice(["higher_is_better", "lower_is_better", "no_judgement"]),
+)
+@click.option("--reason", required=True, help="Why, in a sentence (kept with the change).")
+@click.option("--target", type=float, default=None, help="A target for every area.")
+@click.option("--name", default=None, help="A new name.")
+@click.option("--short-name", default=None, help="A new short name (at most 40 characters).")
+@click.option("--definition", default=None, help="A new plain-English definition.")
+def indicator_map(
+    code: str,
+    nodes: tuple[str, ...],
+    polarity: str,
+    reason: str,
+    target: float | None,
+    name: str | None,
+    short_name: str | None,
+    definition: str | None,
+) -> None:
+    from data import access, catalogue_edits
+
+    try:
+        version = catalogue_edits.edit(
+            _existing_store(),
+            access.command_line_user(),
+            code,
+            nodes=list(nodes),
+            polarity=polarity,
+            reason=reason,
+            target=target,
+            name=name,
+            short_name=short_name,
+            definition=definition,
+        )
+    except (ValueError, LookupError, PermissionError) as problem:
+        raise click.ClickException(str(problem)) from problem
+    where = ", ".join(version.entry.nodes) or "no framework"
+    click.echo(f"{code}: version {version.version} saved, mapped to {where}.")
+
+
+@indicator.command("history", help="Every version of an indicator's catalogue entry: who, when and why.")
+@click.argument("code")
+def indicator_history(code: str) -> None:
+    from data import catalogue_edits
+
+    versions = catalogue_edits.history(_existing_store(read_only=True), code)
+    if not versions:
+        click.echo(f"{code} has not been edited.")
+    for v in versions:
+        where = ", ".join(v.entry.nodes) or "no framework"
+        click.echo(
+            f"Version {v.version}, {v.edited_at:%d %b %Y %H:%M} by {v.edited_by}: {where}; "
+            f"{v.entry.polarity}. {v.reason}"
+        )
+
+
 # --- Backing up and restoring the store -------------------------------------------------------------------
 
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 SCHEMA_VERSION = 4
 UPGRADABLE_FROM = frozenset({1, 2, 3})
 """Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
-added process_changes), adds the columns of :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row
-stays as it was) and builds the indexes of :data:`ADDED_INDEXES_SINCE`."""
+added process_changes, version 4 catalogue_edits and area_sets), adds the columns of
+:data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was) and builds the indexes of
+:data:`ADDED_INDEXES_SINCE`."""
 ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
     # Version 3: each figure's quality flag and where its limits came from; an import's flagged rows and the
     # earlier import of the same file it repeats.
@@ -423,6 +424,37 @@ process_changes = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("withdrawn_by", sa.Text),
     sa.Column("withdrawn_at", sa.DateTime),
+)
+
+# --- Catalogue edits made in the store (data/catalogue_edits.py) -----------------------------------------
+# One row per version of an indicator's editable catalogue entry: its names, definition, polarity and the
+# framework nodes it serves (JSON list of "framework:node"). Never edited in place: an edit adds a version,
+# and version 1 is the entry as it stood before its first edit. The latest version is laid over the shipped
+# catalogue each time ``kpi seed`` refreshes it, so an edit made on screen survives a new release.
+catalogue_edits = sa.Table(
+    "catalogue_edits",
+    metadata,
+    sa.Column("indicator_code", sa.String(64), sa.ForeignKey("indicators.code"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("short_name", sa.Text, nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("polarity", sa.String(24), nullable=False),
+    sa.Column("nodes", sa.Text, nullable=False),
+    sa.Column("edited_by", sa.Text, nullable=False),
+    sa.Column("edited_at", sa.DateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+# Named sets of areas a signed-in user saved to compare with (statistical neighbours, say): the codes as a
+# JSON list, who saved the set and when. Saving again under the same name by the same person replaces it.
+area_sets = sa.Table(
+    "area_sets",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("area_codes", sa.Text, nullable=False),
+    sa.Column("saved_by", sa.Text, nullable=False),
+    sa.Column("saved_at", sa.DateTime, nullable=False),
 )
 
 # Indexes for the pages' queries. The primary key already serves every read of one indicator (it starts with

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import process_changes, queries
-from data.areas import ENGLAND, HOME_REGION
+from data.areas import ENGLAND, region_of
 from data.db import kept_open
 from data.scorecard_row import ScorecardRow, to_rows
 from metrics import compare, rag, spc, spc_table, travel, trend
@@ -63,6 +63,7 @@ SCORECARD_COLUMNS = (
     "benchmark_source",
     "region_value",
     "region_benchmark",
+    "region_name",
     "trend",
     "trend_reason",
     "spc_variation",
@@ -204,7 +205,7 @@ def scorecard(
     *,
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
-    region_area: str = HOME_REGION,
+    region_area: str | None = None,
     indicator_codes: Sequence[str] | None = None,
     series: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -222,6 +223,8 @@ def scorecard(
     a recorded process change, SPC is judged on the current phase alone (:func:`current_phase`), so
     ``spc_points`` counts the figures since the latest change.
     """
+    region = region_area or region_of(area_code)
+    codes = [area_code, benchmark_area, *([region] if region else [])]
     with kept_open(engine):
         catalogue = queries.indicator_catalogue(engine)
         if indicator_codes is not None:
@@ -229,12 +232,12 @@ def scorecard(
         if series is None:
             series = queries.headline_series(
                 engine,
-                area_codes=[area_code, benchmark_area, region_area],
+                area_codes=codes,
                 indicator_codes=None if indicator_codes is None else list(indicator_codes),
             )
         targets = queries.current_targets(engine)
         changes = process_changes.change_dates(engine, area_code)
-    wanted = series["area_code"].isin([area_code, benchmark_area, region_area])
+    wanted = series["area_code"].isin(codes)
     if indicator_codes is not None:
         wanted &= series["indicator_code"].isin(indicator_codes)
     series = series[wanted]
@@ -250,7 +253,13 @@ def scorecard(
     frame["england_value"] = _benchmark_values(series, latest, benchmark_area, "england_value").where(
         comparable
     )
-    frame["region_value"] = _benchmark_values(series, latest, region_area, "region_value").where(comparable)
+    if region:
+        frame["region_value"] = _benchmark_values(series, latest, region, "region_value").where(comparable)
+        names = queries.list_areas(engine).set_index("code")["name"]
+        frame["region_name"] = str(names.get(region, region))
+    else:
+        frame["region_value"] = np.nan
+        frame["region_name"] = None
 
     targets = applicable_targets(targets, latest, area_code)
     frame["target"] = targets["target"]
@@ -328,7 +337,7 @@ def scorecard_rows(
     *,
     as_at: dt.date | None = None,
     benchmark_area: str = ENGLAND,
-    region_area: str = HOME_REGION,
+    region_area: str | None = None,
 ) -> list[ScorecardRow]:
     """:func:`scorecard` as typed records, one :class:`ScorecardRow` per catalogue indicator."""
     frame = scorecard(engine, area_code, as_at=as_at, benchmark_area=benchmark_area, region_area=region_area)

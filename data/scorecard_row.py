@@ -75,6 +75,7 @@ class ScorecardRow:
     benchmark_source: str
     region_value: float | None
     region_benchmark: str
+    region_name: str | None  # the area's own region (None for England or a region itself)
     # Over time
     trend: str
     trend_reason: TrendReason

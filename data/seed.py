@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from data import schema
+from data import catalogue_edits, schema
 from data.areas import BUNDLED, bundled_areas
 from data.catalogue import Catalogue, load_catalogue
 from data.contracts import seed_contracts
@@ -140,6 +140,7 @@ def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dic
                 _remove_stale_links(conn, table, rows)
             counts[table.name] = sum(_sync(conn, table, rows))
         counts["targets"] = _add_shipped_targets(conn, catalogue)
+        counts["catalogue_edits"] = catalogue_edits.reapply(conn)
         redated = redate_observations(conn)  # an indicator's year type may have changed
         if redated:
             counts["observations"] = redated

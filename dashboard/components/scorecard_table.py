@@ -39,7 +39,6 @@ COLUMNS = (
     "Statistical process control",
 )
 NUMERIC_COLUMNS = ("Latest figure", "Target")
-REGION_NAME = "East of England"
 
 
 # --- Numbers --------------------------------------------------------------------------------------------
@@ -206,9 +205,10 @@ def _benchmark_cell(row: ScorecardRow) -> html.Td:
     ]
     region = row.region_value
     if region is not None:
-        region_text = f"{REGION_NAME} {format_value(region, row.unit, row.value_type)}"
+        region_name = row.region_name or "the region"
+        region_text = f"{region_name} {format_value(region, row.unit, row.value_type)}"
         if row.region_benchmark != "not compared":
-            tag = status.status_tag(status.benchmark(row.region_benchmark, against=REGION_NAME), small=True)
+            tag = status.status_tag(status.benchmark(row.region_benchmark, against=region_name), small=True)
             content += [tag, *_note(region_text + ".")]
         else:
             content += _note(region_text + "; not compared.")

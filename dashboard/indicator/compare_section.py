@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from dash import html
 
+from dashboard import data_access
 from dashboard.components.attributes import extra
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.compare import compare_chart, compare_data
@@ -22,9 +23,23 @@ from dashboard.components.charts.funnel import (
 from dashboard.components.charts.map import map_figure, map_summary
 from dashboard.components.charts.panel import chart_block, graph_image
 from dashboard.formatting import number
+from dashboard.indicator.area_set_callbacks import area_set_form
 from dashboard.indicator.context import Context
+from dashboard.indicator.view import KEEPS_FOCUS, SET_PREFIX
 from data import boundaries
-from data.areas import CAMBRIDGESHIRE, CAMBRIDGESHIRE_DISTRICTS, ENGLAND, LOCAL_AREAS, PETERBOROUGH
+from data.areas import (
+    CAMBRIDGESHIRE,
+    CAMBRIDGESHIRE_DISTRICTS,
+    ENGLAND,
+    LOCAL_AREAS,
+    PETERBOROUGH,
+    comparison_set,
+    region_of,
+    tier_of,
+)
+from data.areas import (
+    TIER_WORDS as SET_TIER_WORDS,
+)
 
 LOWER_TIER = (*CAMBRIDGESHIRE_DISTRICTS, PETERBOROUGH)
 UPPER_TIER = (CAMBRIDGESHIRE, PETERBOROUGH)
@@ -44,9 +59,15 @@ class Comparison:
     tier: str | None
     england: float | None
     missing: list[str]
+    where: str = ""
+    """The compared areas in words ("counties and unitary authorities in the East of England")."""
+    whole_set: bool = False
+    """True for a comparison set (the area's tier in its region or England), every one of which is mapped."""
 
     def on_map(self) -> list[str]:
         """The compared areas that are drawn on the map (those of its tier)."""
+        if self.whole_set:
+            return [str(code) for code in self.rows["area_code"]]
         return [code for code in self.rows["area_code"] if code in TIER_AREAS.get(self.tier or "", ())]
 
 
@@ -57,10 +78,56 @@ def _in_period(frame: pd.DataFrame, period: pd.Series) -> pd.DataFrame:
     ]
 
 
+def set_words(ctx: Context, kind: str) -> str:
+    """The comparison set ``kind`` of the reader's area in words."""
+    if kind.startswith(SET_PREFIX):
+        return f"the areas in the set \u201c{kind.removeprefix(SET_PREFIX)}\u201d"
+    tier = tier_of(ctx.area) or "upper"
+    if kind == "type":
+        return f"all {SET_TIER_WORDS[tier]} in England"
+    region = region_of(ctx.area)
+    return f"{SET_TIER_WORDS[tier]} in {ctx.names.get(region or '', 'the region')}"
+
+
+def _set_comparison(ctx: Context, kind: str) -> Comparison | None:
+    """The authorities of the area's tier in its region, or in England, for the latest period the area (or,
+    if it has none, any of them) has a figure for."""
+    if kind.startswith(SET_PREFIX):
+        saved = data_access.area_sets().get(kind.removeprefix(SET_PREFIX), ())
+        codes = tuple(dict.fromkeys((ctx.area, *saved)))
+    else:
+        codes = comparison_set(ctx.area, kind)
+    if not codes:
+        return None
+    series = data_access.indicator_series(str(ctx.indicator["code"]), codes)
+    held = series[series["value"].notna()]
+    if held.empty:
+        return None
+    own = held[held["area_code"] == ctx.area]
+    newest = (own if not own.empty else held).sort_values(["period_end", "period_start"]).iloc[-1]
+    rows = _in_period(held, newest)
+    england = _in_period(ctx.series[ctx.series["area_code"] == ENGLAND], newest)
+    england_value = number(england["value"].iloc[0]) if len(england) else None
+    if ctx.indicator["value_type"] == "count":
+        england_value = None
+    return Comparison(
+        rows=rows,
+        period=str(newest["period_label"]),
+        tier=None if kind.startswith(SET_PREFIX) else tier_of(ctx.area),
+        england=england_value,
+        missing=[code for code in codes if code not in set(rows["area_code"])],
+        where=set_words(ctx, kind),
+        whole_set=True,
+    )
+
+
 def comparison(ctx: Context) -> Comparison | None:
-    """The areas to compare, for the latest period any local area has a figure for: the Cambridgeshire
-    districts and Peterborough when at least two districts have one, else Cambridgeshire and Peterborough.
-    The reader's own area joins them if it has a figure for that period."""
+    """The areas to compare, as the link chooses (``compare``): by default, for the latest period any local
+    area has a figure for, the Cambridgeshire districts and Peterborough when at least two districts have
+    one, else Cambridgeshire and Peterborough (the reader's own area joins them if it has a figure for that
+    period); or the authorities of the area's tier in its own region, or in all England."""
+    if ctx.view.compare != "local":
+        return _set_comparison(ctx, ctx.view.compare)
     local = ctx.series[ctx.series["area_code"].isin(LOCAL_AREAS) & ctx.series["value"].notna()]
     if local.empty:
         return None
@@ -87,6 +154,7 @@ def comparison(ctx: Context) -> Comparison | None:
         tier=tier,
         england=england_value,
         missing=[code for code in chosen if code not in set(rows["area_code"])],
+        where=TIER_WORDS.get(tier or "", "local areas"),
     )
 
 
@@ -103,7 +171,7 @@ def compare_figures(ctx: Context, found: Comparison | None = None) -> tuple[Char
         ctx.area_name,
         period=found.period,
         england=found.england,
-        where=TIER_WORDS.get(found.tier or "", "local areas"),
+        where=found.where,
     )
     return chart, found
 
@@ -125,8 +193,7 @@ def funnel_figures(ctx: Context, found: Comparison | None = None) -> tuple[Chart
         return None, reason
     given = funnel_input(ctx.indicator, found.rows, england, found.period)
     frame = funnel_data(given, ctx.names)
-    where = TIER_WORDS.get(found.tier or "", "local areas")
-    return funnel_chart(frame, given, ctx.indicator, ctx.area, where=where), None
+    return funnel_chart(frame, given, ctx.indicator, ctx.area, where=found.where), None
 
 
 # --- The section --------------------------------------------------------------------------------------------
@@ -156,9 +223,11 @@ def _notes(ctx: Context, found: Comparison) -> list:
     notes = []
     if found.missing:
         names = [ctx.names.get(c, c) for c in found.missing]
+        total = len(names) + len(found.rows)
+        listed = ", ".join(names) if len(names) <= 12 else f"{len(names)} of the {total} areas"
         notes.append(
             html.P(
-                f"No figure for {found.period} for {', '.join(names)}.",
+                f"No figure for {found.period} for {listed}.",
                 className="app-secondary",
                 id="compare-missing",
             )
@@ -213,13 +282,52 @@ def _funnel_block(ctx: Context, found: Comparison) -> html.Div:
     return chart_block(chart, ctx.indicator, body=body)
 
 
+def _set_choice(ctx: Context) -> html.Nav:
+    """Links to the comparison sets: the local areas, the area's tier in its region, all of its tier in
+    England; the one shown is marked as current. Each is a link, so the set is in the URL."""
+    kinds = [("local", "Cambridgeshire and Peterborough")]
+    if tier_of(ctx.area):
+        kinds += [("region", set_words(ctx, "region")), ("type", set_words(ctx, "type"))]
+    kinds += [(f"{SET_PREFIX}{name}", f"saved set \u201c{name}\u201d") for name in data_access.area_sets()]
+    items = []
+    for kind, words in kinds:
+        label = words[:1].upper() + words[1:]
+        if kind == ctx.view.compare:
+            items.append(html.Li(html.Strong(label), **extra({"aria-current": "true"})))
+        else:
+            link = ctx.view.href(compare=kind) + "#compare-areas"
+            items.append(html.Li(html.A(label, href=link, id=f"compare-set-{kind}", className=KEEPS_FOCUS)))
+    return html.Nav(
+        [
+            html.P("Compare with:", className="app-body", id="compare-set-label"),
+            html.Ul(items, className="app-list"),
+        ],
+        id="compare-sets",
+        **extra({"aria-labelledby": "compare-set-label"}),
+    )
+
+
 def compare_section(ctx: Context) -> html.Section:
     """ "Compared with other areas": the bar chart and map side by side in one chart panel."""
-    children: list = [html.H2("Compared with other areas", className="app-heading-l", id="compare-heading")]
+    children: list = [
+        html.H2("Compared with other areas", className="app-heading-l", id="compare-heading"),
+        _set_choice(ctx),
+    ]
     made = compare_figures(ctx)
     if made is None:
+        where = (
+            "Cambridgeshire and Peterborough"
+            if ctx.view.compare == "local"
+            else set_words(ctx, ctx.view.compare)
+        )
         children.append(
             html.P(
+                f"There are no figures for any of the {where} to compare.",
+                className="app-body",
+                id="compare-empty",
+            )
+            if ctx.view.compare != "local"
+            else html.P(
                 "There are no figures for any area in Cambridgeshire and Peterborough to compare.",
                 className="app-body",
                 id="compare-empty",
@@ -234,6 +342,9 @@ def compare_section(ctx: Context) -> html.Section:
         body = [html.Div(panels, className="app-indicator-chart__panels"), *_notes(ctx, found)]
         children.append(chart_block(chart, ctx.indicator, body=body))
         children.append(_funnel_block(ctx, found))
+    form = area_set_form(ctx.view, ctx.names)
+    if form is not None:
+        children.append(form)
     return html.Section(
         children,
         className="app-indicator-section",

@@ -9,7 +9,7 @@ import pandas as pd
 from dashboard import data_access
 from dashboard.formatting import is_true
 from dashboard.indicator.view import View, read_view
-from data.areas import BENCHMARK_AREAS, LOCAL_AREAS
+from data.areas import BENCHMARK_AREAS, LOCAL_AREAS, region_of
 
 SERIES_AREAS = (*LOCAL_AREAS, *BENCHMARK_AREAS)
 
@@ -83,9 +83,10 @@ def build_context(code: str, query: dict) -> Context | None:
     names, parents = _names_and_parents()
     series = data_access.indicator_series(code, SERIES_AREAS)
     with_data = _areas_with_data(series)
-    view = read_view(code, query, with_data, names)
-    # An area outside the home set, and the areas the reader added to the trend chart.
-    chosen = tuple(dict.fromkeys(c for c in (view.area, *(view.with_areas or ())) if c not in SERIES_AREAS))
+    view = read_view(code, query, with_data, names, data_access.area_sets())
+    # An area outside the home set, its own region, and the areas the reader added to the trend chart.
+    wanted = (view.area, region_of(view.area), *(view.with_areas or ()))
+    chosen = tuple(dict.fromkeys(c for c in wanted if c and c not in SERIES_AREAS))
     if chosen:
         series = pd.concat([series, data_access.indicator_series(code, chosen)], ignore_index=True)
         if view.area in chosen and view.area in set(series.loc[series["value"].notna(), "area_code"]):

@@ -36,7 +36,7 @@ from dashboard.indicator.context import Context
 from dashboard.indicator.process_changes import process_changes_section
 from dashboard.indicator.rare_events_section import rare_events_section
 from dashboard.indicator.view import KEEPS_FOCUS, View, with_value
-from data.areas import ENGLAND, HOME_REGION, LOCAL_AREAS
+from data.areas import ENGLAND, LOCAL_AREAS, region_of
 from metrics.spc import phase_starts, xmr_phased
 
 VIEW_CHOICES = (("trend", "Trend over time"), ("spc", "Statistical process control (SPC)"))
@@ -46,10 +46,11 @@ longest phase."""
 
 
 def _benchmarks(ctx: Context) -> list[str]:
-    """England and the region, except for counts (which depend on the size of the place)."""
+    """England and the area's own region, except for counts (which depend on the size of the place)."""
     if ctx.indicator["value_type"] == "count":
         return []
-    return [ENGLAND, HOME_REGION]
+    region = region_of(ctx.area)
+    return [ENGLAND, region] if region else [ENGLAND]
 
 
 def chosen_areas(ctx: Context) -> list[str] | None:

@@ -158,13 +158,12 @@ def _comparison_rows(row: ScorecardRow) -> list[tuple]:
         )
     ]
     if row.region_value is not None:
-        region = status.benchmark(row.region_benchmark, against="East of England")
+        name = row.region_name or "the region"
+        region = status.benchmark(row.region_benchmark, against=name)
         reason = benchmark_reason(
-            row, value_column="region_value", comparison_column="region_benchmark", name="East of England"
+            row, value_column="region_value", comparison_column="region_benchmark", name=name
         )
-        rows.append(
-            _tag_row("Compared with East of England", status.status_tag(region), reason, "summary-region")
-        )
+        rows.append(_tag_row(f"Compared with {name}", status.status_tag(region), reason, "summary-region"))
     return rows
 
 

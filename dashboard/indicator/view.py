@@ -15,6 +15,10 @@ from data.areas import home
 
 VIEWS = ("trend", "spc")
 CI_CHOICES = ("on", "off")
+COMPARE_CHOICES = ("local", "region", "type")
+SET_PREFIX = "set:"
+"""The areas the compare view and the funnel plot show (``compare``): the home areas, every authority of the
+area's tier in its own region, or every authority of its tier in England; or a saved set, ``set:<name>``."""
 KEEPS_FOCUS = "app-keeps-focus"
 """Links that change the view in place: after the page is rebuilt, the focus returns to the control with the
 same id, where the reader was, rather than to the top of the page (``dashboard/assets/indicator.js``)."""
@@ -41,6 +45,8 @@ class View:
     baseline: int | None = None
     """On the SPC chart, the number of figures at the start of each phase that the limits are fixed on
     (``baseline``); None: every figure of the phase, as the scorecard judges."""
+    compare: str = "local"
+    """Which areas the compare view and funnel plot show (:data:`COMPARE_CHOICES`)."""
 
     def href(self, **changes: str) -> str:
         """The link to this view with ``changes`` (area, view, ci, ``with`` as comma-separated codes, and
@@ -48,6 +54,7 @@ class View:
         values = {"area": self.area, "view": self.view, "ci": "on" if self.ci else "off"}
         values["with"] = with_value(self.with_areas)
         values["baseline"] = str(self.baseline) if self.baseline else ""
+        values["compare"] = self.compare
         values |= changes
         filters = {
             "area": values["area"],
@@ -55,6 +62,7 @@ class View:
             "ci": None if values["ci"] == "on" else values["ci"],
             "with": values["with"] or None,
             "baseline": (values["baseline"] or None) if values["view"] == "spc" else None,
+            "compare": None if values["compare"] == "local" else values["compare"],
         }
         return routes.indicator_href(self.code, filters)
 
@@ -65,6 +73,8 @@ class View:
             data["with"] = with_value(self.with_areas)
         if self.baseline is not None:
             data["baseline"] = str(self.baseline)
+        if self.compare != "local":
+            data["compare"] = self.compare
         return data
 
 
@@ -118,21 +128,33 @@ def read_baseline(raw: str | Iterable[str] | None) -> tuple[int | None, tuple[tu
     return None, tuple(("baseline", v) for v in values)
 
 
-def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: Collection[str] = ()) -> View:
+def read_view(
+    code: str,
+    query: dict,
+    areas_with_data: list[str],
+    known_areas: Collection[str] = (),
+    saved_sets: Collection[str] = (),
+) -> View:
     """The view from the query string: an area not in ``known_areas`` (any English area in the store; the
     home areas when none are given), an unknown view or CI setting falls back to the default (and is listed
     in ``ignored``), as does a ``with`` code that is not in ``known_areas``. The default area is the home
     setting's (Cambridgeshire), or the first home area with figures.
 
     The trend chart's form sends ``ci`` twice when its box is ticked ("on", then a hidden "off" that stands
-    for an unticked box), so only the first ``ci`` counts."""
+    for an unticked box), so only the first ``ci`` counts. ``compare`` may also name a saved set of areas
+    (``set:<name>``, one of ``saved_sets``)."""
     query = dict(query)
     raw_with = query.pop("with", None)
     baseline, ignored_baseline = read_baseline(query.pop("baseline", None))
     if isinstance(query.get("ci"), list | tuple) and query["ci"]:
         query["ci"] = query["ci"][0]
     areas = set(known_areas) | set(home().areas)
-    allowed = {"area": areas, "view": set(VIEWS), "ci": set(CI_CHOICES)}
+    allowed = {
+        "area": areas,
+        "view": set(VIEWS),
+        "ci": set(CI_CHOICES),
+        "compare": {*COMPARE_CHOICES, *(f"{SET_PREFIX}{name}" for name in saved_sets)},
+    }
     filters = urlstate.parse(query, allowed)
     default_area = home().default_area
     default = default_area if default_area in areas_with_data or not areas_with_data else areas_with_data[0]
@@ -146,4 +168,5 @@ def read_view(code: str, query: dict, areas_with_data: list[str], known_areas: C
         ignored=filters.ignored + ignored_with + ignored_baseline,
         with_areas=with_areas,
         baseline=baseline,
+        compare=filters.get("compare", "local"),
     )

@@ -11,7 +11,7 @@ from typing import NotRequired, TypedDict
 import dash
 from dash import html
 
-from dashboard import routes
+from dashboard import data_access, routes
 from dashboard.components.attributes import extra
 from dashboard.components.govuk import details, summary_list, table
 from dashboard.components.notices import illustrative_banner
@@ -365,6 +365,40 @@ def _dataset(dataset: Dataset) -> html.Section:
     return html.Section(children, **extra({"aria-labelledby": dataset["id"]}))
 
 
+def _not_in_a_framework() -> html.Section:
+    """The indicators loaded from files the catalogue lacked, each with the file it came from."""
+    try:
+        unmapped = data_access.not_in_a_framework()
+    except data_access.DataUnavailable:
+        listed: list = [
+            html.P("The list of these indicators could not be read just now.", className="app-body")
+        ]
+    else:
+        listed = (
+            [html.Ul([html.Li(f"{row.name}: {row.source}") for row in unmapped.itertuples(index=False)])]
+            if not unmapped.empty
+            else [html.P("None: every indicator loaded is in a framework.", className="app-body")]
+        )
+    return html.Section(
+        [
+            html.H2("Not in a framework", className="app-heading-l", id="not-in-a-framework"),
+            html.P(
+                [
+                    "Indicators loaded from a file that carried them although the catalogue did not, "
+                    "described "
+                    "only by what the file said. ",
+                    html.A("See them, and map them into a framework", href=routes.href(routes.CATALOGUE)),
+                    ".",
+                ],
+                className="app-body",
+            ),
+            *listed,
+        ],
+        id="data-sources-not-in-a-framework",
+        **extra({"aria-labelledby": "not-in-a-framework"}),
+    )
+
+
 def layout(**_query) -> html.Div:
     return html.Div(
         [
@@ -387,12 +421,14 @@ def layout(**_query) -> html.Div:
             html.Ul(
                 [html.Li(html.A(d["title"], href=f"#{d['id']}")) for d in DATASETS]
                 + [
+                    html.Li(html.A("Not in a framework", href="#not-in-a-framework")),
                     html.Li(html.A("Not yet available", href="#not-yet-available")),
                     html.Li(html.A("Licences and attribution", href="#licences")),
                 ],
                 className="app-list",
             ),
             *(_dataset(d) for d in DATASETS),
+            _not_in_a_framework(),
             html.Section(
                 [
                     html.H2("Not yet available", className="app-heading-l", id="not-yet-available"),

@@ -18,7 +18,7 @@ import flask
 from dash import html
 
 from dashboard import data_access, routes
-from dashboard.indicator import callbacks
+from dashboard.indicator import area_set_callbacks, callbacks
 from dashboard.indicator.compare_section import compare_section
 from dashboard.indicator.context import build_context, indicator_record
 from dashboard.indicator.definition import definition_section
@@ -68,6 +68,7 @@ dash.register_page(
     order=5,
 )
 callbacks.register()
+area_set_callbacks.register()
 
 
 def layout(code: str | None = None, **query: str) -> html.Div:

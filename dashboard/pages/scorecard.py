@@ -40,6 +40,10 @@ from metrics import spc
 
 TITLE = routes.TITLES[routes.SCORECARD]
 LEVEL_NAMES = {"cyp-outcomes": "domain", "hcp-high-impact-areas": "group"}
+NOT_IN_A_FRAMEWORK = table.Node("not-in-a-framework", "Not in a framework")
+"""The group, after a framework's own, of indicators loaded from an export that no framework node serves
+yet (data/importers/new_indicators.py); an administrator maps them on the indicator catalogue page."""
+UNMAPPED_TITLE = "Added from an import; not yet mapped to an outcome"
 
 dash.register_page(
     __name__,
@@ -254,6 +258,10 @@ def _framework_groups(framework: str) -> list[tuple[table.Node, list[tuple[table
             codes = sorted(set(by_node.get(outcome_node.code, [])), key=lambda c: order.get(c, len(order)))
             outcomes.append((outcome_node, codes))
         groups.append((domain_node, outcomes))
+    unmapped = set(data_access.catalogue()["code"]) - set(data_access.indicator_links()["indicator_code"])
+    if unmapped:
+        codes = sorted(unmapped, key=lambda c: order.get(c, len(order)))
+        groups.append((NOT_IN_A_FRAMEWORK, [(table.Node("", UNMAPPED_TITLE), codes)]))
     return groups
 
 
@@ -265,6 +273,8 @@ def _node(row) -> table.Node:
 
 def _domain_heading(framework: str, domain) -> tuple[str, str]:
     """(heading, id) of a domain's section: ("Domain 1: Maternity", "scorecard-domain-1")."""
+    if domain == NOT_IN_A_FRAMEWORK:
+        return domain.title, f"scorecard-{domain.code}"
     level = LEVEL_NAMES.get(framework, "domain")
     return domain_heading(framework, domain.code, domain.title), f"scorecard-{level}-{domain.code}"
 
@@ -290,7 +300,7 @@ def _contents(view: View, groups) -> html.Nav:
 
 def _node_heading(node) -> str:
     title = node.title[:1].upper() + node.title[1:]
-    return f"{node.code} {title}"
+    return f"{node.code} {title}" if node.code else title
 
 
 def _series_by_indicator(series: pd.DataFrame, area: str, as_at: dt.date | None) -> dict[str, table.Series]:
@@ -384,6 +394,7 @@ def _domain_sections(view, options, groups, records, series, when, area_name, sh
                         table_groups,
                         id=f"{section_id}-table",
                     ),
+                    *([_unmapped_note()] if domain == NOT_IN_A_FRAMEWORK else []),
                 ],
                 className="app-scorecard-domain",
                 **extra({"aria-labelledby": section_id}),
@@ -393,6 +404,21 @@ def _domain_sections(view, options, groups, records, series, when, area_name, sh
 
 
 # --- Small pieces -------------------------------------------------------------------------------------------
+
+
+def _unmapped_note() -> html.P:
+    """What the "Not in a framework" group is, with the way to map its indicators."""
+    return html.P(
+        [
+            "These indicators were loaded from files that carried them; no target or framework outcome is "
+            "set "
+            "and, unless the file showed it, neither direction is judged better. ",
+            html.A("Map them into a framework", href=routes.href(routes.CATALOGUE)),
+            " (administrators).",
+        ],
+        className="app-body",
+        id="scorecard-not-in-a-framework-note",
+    )
 
 
 def _how_to_read() -> html.Details:

@@ -30,11 +30,14 @@ dash.register_page(
 )
 upload_callbacks.register()
 
-HINT = (
-    "The provider quarterly return (the template from 'kpi template'), a Fingertips data export or a tidy "
-    "indicator extract, saved as .csv or .xlsx, up to 20 MB. You will see what it would change before "
-    "anything is loaded."
-)
+
+def _hint() -> str:
+    return (
+        "The provider quarterly return (the template from 'kpi template'), a Fingertips data export or a "
+        "tidy indicator extract, saved as .csv, .tsv, .txt (Excel's \u201cUnicode text\u201d) or .xlsx, "
+        f"up to {upload_callbacks.max_megabytes():,} MB. You will see what it would change before anything "
+        "is loaded."
+    )
 
 
 def _file_field() -> html.Div:
@@ -46,20 +49,28 @@ def _file_field() -> html.Div:
                 className="app-label",
                 id="upload-file-label",
             ),
-            html.Div(HINT, className="app-hint", id="upload-file-hint"),
+            html.Div(_hint(), className="app-hint", id="upload-file-hint"),
+            # Filled in by assets/upload.js when a chosen file is over the limit (it is then never sent).
+            html.P(id="upload-too-big", className="app-error-message", hidden=True, role="alert"),
             dcc.Upload(
                 html.Div(
                     ["Drag and drop a file here, or ", html.Span("choose a file", className="app-link")]
                 ),
                 id=upload_id("file"),
                 accept=",".join(upload_callbacks.ALLOWED_TYPES),
-                max_size=upload_callbacks.MAX_BYTES,
+                max_size=upload_callbacks.max_bytes(),
                 multiple=False,
                 className="app-upload__drop",
             ),
         ],
         className="app-form-group",
         id=upload_callbacks.FILE_FIELD,
+        **extra(
+            {
+                "data-max-bytes": str(upload_callbacks.max_bytes()),
+                "data-too-big": upload_callbacks.too_big("{file}"),
+            }
+        ),
     )
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import schema
-from data.importers import bulk
+from data.importers import bulk, new_indicators
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
 from data.importers.published import ALL_FORMATS, read_any_table
@@ -82,6 +82,7 @@ class ImportResult:
     rejections: list[Rejection] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     same_file_as: EarlierImport | None = None
+    new_indicators: list[new_indicators.NewIndicator] = field(default_factory=list)
 
     @property
     def rows_flagged(self) -> int:
@@ -114,6 +115,14 @@ class ImportResult:
             flagged = f"{_rows(self.rows_flagged)} with a quality flag"
             first += f"; {flagged}" if self.status == "rejected" else f"; {flagged} loaded as published"
         lines = [first + "."]
+        if self.new_indicators:
+            added = "; ".join(str(n) for n in self.new_indicators)
+            verb = "would be added" if self.status == "rejected" else "added"
+            count = len(self.new_indicators)
+            lines.append(
+                f"{count:,} indicator{'' if count == 1 else 's'} not in the catalogue {verb} as not in a "
+                f"framework: {added}."
+            )
         earlier = self.same_file_as
         if earlier is not None:
             refused = " (refused)" if earlier.status == "rejected" else ""
@@ -378,6 +387,7 @@ def load(
     :func:`import_bytes` commits it; the upload preview (:mod:`data.importers.preview`) runs exactly this
     and rolls it back, so what a preview shows is what an import does.
     """
+    result.new_indicators = new_indicators.register(conn, table, file_format, result.file_name)
     lookups = _lookups(conn)
     earlier = _earlier_import(conn, result.sha256)
     valid, rejections, flags = validate(to_common(table, file_format), file_format, lookups)
@@ -385,6 +395,8 @@ def load(
     result.rejections, result.flags = rejections, flags
     result.rows_rejected = len(rejections)
     result.status = "rejected" if strict and (rejections or flags) else "loaded"
+    if result.status == "rejected":
+        new_indicators.forget(conn, result.new_indicators)
     _record_batch(conn, result, started, imported_by)
     if result.status == "loaded":
         result.rows_new, result.rows_updated, result.rows_unchanged = _write(

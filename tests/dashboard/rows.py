@@ -53,6 +53,7 @@ BLANK: dict[str, Any] = {
     "benchmark_source": "",
     "region_value": None,
     "region_benchmark": "not compared",
+    "region_name": "East of England",
     "trend": "cannot be calculated",
     "trend_reason": TrendReason.NO_DATA,
     "improvement": "increase",

@@ -37,6 +37,7 @@ PAGES = {
     "/meeting": "Meeting mode – Healthy Child Programme outcomes",
     "/upload": "Load data – Healthy Child Programme outcomes",
     "/imports": "Import history – Healthy Child Programme outcomes",
+    "/indicators": "Indicators not in a framework – Healthy Child Programme outcomes",
 }
 TEMPLATED_PAGES = {"/indicator/<code>"}
 

@@ -31,7 +31,7 @@ from tests.dashboard.signing_in import signed_in_client
 EXAMPLES = int(os.environ.get("KPI_FUZZ_EXAMPLES", "6"))
 # The app's server-side callbacks: each gets its own numbered test below, and the count is checked, so a
 # callback added or removed fails test_every_callback_is_fuzzed until this number is changed with it.
-CALLBACKS = 30
+CALLBACKS = 32
 UPDATE = "/_dash-update-component"
 ROUTER = ".._pages_content.children..._pages_store.data.."
 PAGES = (
@@ -47,6 +47,7 @@ PAGES = (
     "/upload",
     "/imports",
     "/data-sources",
+    "/indicators",
     "/accessibility",
     "/no-such-page",
 )

@@ -16,7 +16,7 @@ from data import schema
 from data.db import make_engine
 from data.imports import history
 from tests.conftest import copy_store
-from tests.dashboard.pages import by_id, find, render, route, text
+from tests.dashboard.pages import by_id, find, props, render, route, text
 from tests.dashboard.signing_in import signed_in_as, signed_in_client, token
 from tests.data.helpers import count_rows
 from tests.data.upload_helpers import CAMBS, PBORO, provider_codes, return_bytes, value_of
@@ -95,16 +95,43 @@ def test_cancel_writes_nothing_and_discards_the_file(app, engine, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("return.pdf", b"%PDF", "return.pdf is not a CSV or Excel (.xlsx) file."),
-        ("big.csv", b"a,b\n" + b"1,2\n" * (5 * 1024 * 1024 + 1), "big.csv is larger than 20 MB."),
+        ("return.pdf", b"%PDF", "return.pdf is not a file the dashboard reads."),
+        (
+            "return.xls",
+            b"\xd0\xcf\x11\xe0",
+            "return.xls is an Excel 97-2003 workbook (.xls), which the dashboard",
+        ),
+        (
+            "big.csv",
+            b"a,b\n" + b"1,2\n" * (2 * 1024 * 1024 + 1),
+            "big.csv is larger than 2 MB, the most this page takes. Load it with 'kpi import' on the server",
+        ),
         ("empty.csv", b"  ", "empty.csv is empty."),
     ],
 )
 def test_wrong_type_or_size_is_refused_with_a_clear_message(app, monkeypatch, name, content, message):
+    monkeypatch.setenv("KPI_UPLOAD_MAX_MB", "2")
     _as(monkeypatch, "Olu Officer", "officer")
     errors, preview, _, token, _ = _callback(app, upload_callbacks.preview_upload, _data_url(content), name)
     assert message in text(errors) and preview == [] and token is None
     assert errors[0].role == "alert"
+
+
+def test_excels_unicode_text_file_is_taken_and_the_page_says_the_limit(app, engine, monkeypatch):
+    """A provider return saved by Excel as "Unicode text" (UTF-16, tab-separated, .txt) previews like a CSV;
+    the hint gives the limit set by KPI_UPLOAD_MAX_MB."""
+    monkeypatch.setenv("KPI_UPLOAD_MAX_MB", "150")
+    _as(monkeypatch, "Olu Officer", "officer")
+    as_csv = _good_and_bad(engine).decode("utf-8-sig")
+    unicode_text = as_csv.replace(",", "\t").encode("utf-16")
+    errors, preview, _, token, _ = _callback(
+        app, upload_callbacks.preview_upload, _data_url(unicode_text), "r.txt"
+    )
+    assert errors == [] and token is not None
+    assert "1 row will load: 1 new, 0 change a figure; 1 row is rejected." in text(preview)
+    page = render(app, "/upload")
+    assert "saved as .csv, .tsv, .txt" in text(page) and "up to 150 MB" in text(page)
+    assert props(by_id(page, upload_callbacks.FILE_FIELD))["data-max-bytes"] == str(150 * 1024 * 1024)
 
 
 def test_a_viewer_sees_no_form_and_a_forged_upload_is_refused(app, engine, monkeypatch):
