@@ -79,7 +79,7 @@ def test_a_link_to_an_authority_outside_the_home_areas_shows_its_scorecard(app):
     assert not find(page, lambda c: getattr(c, "id", None) == "scorecard-ignored")
     [row] = find(page, lambda c: type(c).__name__ == "Tr" and props(c).get("data-indicator") == NEW_BIRTH)
     assert "81.2%" in text(row)
-    assert "figures to 30 June 2025" in text(by_id(page, "scorecard-lead"))
+    assert "provider returns to 30 June 2025" in text(by_id(page, "scorecard-lead"))
 
 
 def test_an_unknown_area_code_is_still_reported_as_ignored(app):

@@ -64,8 +64,9 @@ def test_an_xlsx_cell_of_text_is_never_a_formula_and_a_product_formula_is():
     buffer = io.BytesIO()
     book.save(buffer)
     read = load_workbook(io.BytesIO(buffer.getvalue())).active
-    # exactly as typed (XML reads a carriage return back as a line feed)
-    assert [read.cell(row=r, column=1).value for r in range(1, 7)] == [h.replace("\r", "\n") for h in HOSTILE]
+    # exactly as typed (a reader without lxml gives a carriage return back as a line feed)
+    cells = [str(read.cell(row=r, column=1).value) for r in range(1, 7)]
+    assert [c.replace("\r", "\n") for c in cells] == [h.replace("\r", "\n") for h in HOSTILE]
     assert all(read.cell(row=r, column=1).data_type == "s" for r in range(1, 7))
     assert all(read.cell(row=r, column=1).quotePrefix for r in range(1, 7))
     assert read["B1"].data_type == "f" and read["B2"].value == -5 and read["B2"].data_type == "n"
