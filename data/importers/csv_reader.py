@@ -25,6 +25,8 @@ from data.importers.reading_limits import Deadline, ReadingLimits
 SAMPLE_BYTES = 1024 * 1024
 SAMPLE_ROWS = 50
 DELIMITERS = (",", ";", "\t")
+CHUNK_ROWS = 100_000
+"""Rows parsed at a time: the clock is looked at after each such part of a file."""
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -50,7 +52,8 @@ def read_delimited(content: bytes, file_name: str, limits: ReadingLimits, deadli
     delimiter = _delimiter(sample, whole)
     rows = _sample_rows(sample, delimiter, whole, file_name, limits)
     headings = rows[0]
-    frame = _parse(content, encoding, delimiter, (len(headings), max(map(len, rows))), file_name, limits)
+    widths = (len(headings), max(map(len, rows)))
+    frame = _parse(content, encoding, delimiter, widths, file_name, limits, deadline)
     frame = _without_empty_unheaded_cells(frame, len(headings), file_name)
     frame.columns = pd.Index(headings)
     deadline.check()
@@ -202,18 +205,23 @@ def _parse(
     widths: tuple[int, int],
     file_name: str,
     limits: ReadingLimits,
+    deadline: Deadline,
 ) -> pd.DataFrame:
     """Every row after the headings, as text cells, by pandas' fast parser; a row with more cells than the
     widest of the first rows is refused, never cut short or used as an index.
 
-    ``widths`` are the headings' and the widest first row's (wider when rows end with delimiters).
+    ``widths`` are the headings' and the widest first row's (wider when rows end with delimiters). The file
+    is parsed :data:`CHUNK_ROWS` rows at a time, with the clock and the row limit looked at after each, so a
+    file that reads too slowly is stopped part-way rather than after it has all been read.
     """
     headings, width = widths
+    chunks: list[pd.DataFrame] = []
+    read = 0
     try:
         with warnings.catch_warnings():
             # pandas only warns when the first row is longer than the headings, and drops the rest.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
+            reader = pd.read_csv(
                 io.BytesIO(content),
                 encoding=encoding,
                 sep=delimiter,
@@ -226,14 +234,26 @@ def _parse(
                 on_bad_lines="error",
                 nrows=limits.max_rows + 1,
                 engine="c",
+                chunksize=CHUNK_ROWS,
             )
+            with reader:
+                for chunk in reader:
+                    chunks.append(chunk)
+                    read += len(chunk)
+                    deadline.check()
+    except FileProblem:
+        raise  # the time allowed ran out part-way
     except pd.errors.ParserWarning:
         raise FileProblem(f"Row 2 of {file_name} has more cells than the headings row.") from None
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         raise FileProblem(
             f"{file_name} is not a well-formed CSV file: {_parser_words(str(error), headings)}."
         ) from None
-    if len(frame) > limits.max_rows:
+    if not chunks:
+        frame = pd.DataFrame(columns=range(width), dtype=str)
+    else:
+        frame = pd.concat(chunks) if len(chunks) > 1 else chunks[0]
+    if read > limits.max_rows:
         raise FileProblem(
             f"{file_name} has more than {limits.max_rows:,} rows of data, the most one import reads; "
             "split it into smaller files."

@@ -14,8 +14,8 @@ variable                       default      what it limits
 ``KPI_IMPORT_MAX_SECONDS``     120          seconds spent reading the file (before its rows are checked)
 =============================  ===========  ==================================================================
 
-The clock is looked at every thousand rows of a workbook, and between the steps of reading a text file (its
-fast parser cannot be stopped part-way, but reads the largest file allowed in well under the time allowed).
+The clock is looked at every thousand rows of a workbook and every hundred thousand rows of a text file, so a
+file that reads too slowly is stopped part-way.
 """
 
 from __future__ import annotations

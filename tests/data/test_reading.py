@@ -261,6 +261,19 @@ def test_reading_that_runs_out_of_time_is_stopped(monkeypatch):
     )
 
 
+def test_a_text_file_that_parses_too_slowly_is_stopped_part_way(monkeypatch):
+    """The clock is looked at while a CSV is parsed, every 100,000 rows, not only once it has all been read:
+    with each look five seconds later and twelve seconds allowed, a 250,000-row file is stopped at its second
+    part (a file of one part would pass)."""
+    clock = iter(range(0, 10_000, 5))
+    monkeypatch.setattr(reading_limits.time, "monotonic", lambda: next(clock))
+    content = delimited([HEADINGS] + [ROW] * 250_000).encode()
+    message, _ = refusal(content, "slow.csv", ReadingLimits(max_seconds=12))
+    assert message == (
+        "slow.csv took more than 12 seconds to read, so reading it was stopped; split it into smaller files."
+    )
+
+
 def test_limits_come_from_the_environment_with_defaults_for_a_national_export():
     assert ReadingLimits.from_environment({}) == ReadingLimits(2_000_000, 200, 100_000, 500, 120)
     assert ReadingLimits.from_environment({"KPI_IMPORT_MAX_ROWS": "10", "KPI_IMPORT_MAX_SECONDS": " 5 "}) == (
