@@ -26,6 +26,7 @@ PAGES = (
     "/meeting?area=E10000003&screen=14",
     "/upload",
     "/imports",
+    "/indicators",
     "/about",
     "/data-sources",
     "/accessibility",
