@@ -24,10 +24,12 @@ from dashboard.components.scorecard_changes import changes_panel, find_changes
 from dashboard.components.scorecard_filters import (
     PREVIOUS_QUARTER,
     Choices,
+    Group,
     View,
     choices,
     domain_heading,
     filter_form,
+    framework_groups,
     latest_date,
     read_view,
     resolve_since,
@@ -236,39 +238,16 @@ def _sorted_section(view: View, options: Choices, shown, series, area_name: str,
 
 
 @cache.memoize()
-def _framework_groups(framework: str) -> list[tuple[table.Node, list[tuple[table.Node, list[str]]]]]:
-    """[(domain, [(outcome, [indicator codes in catalogue order])])] for ``framework`` (cached)."""
-    nodes = data_access.framework_nodes(framework)
-    links = data_access.indicator_links()
-    links = links[links["framework_code"] == framework]
-    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
-    by_node: dict[str, list[str]] = {}
-    for link in links.itertuples(index=False):
-        by_node.setdefault(str(link.node_code), []).append(str(link.indicator_code))
-    top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
-    groups = []
-    for domain in top.itertuples(index=False):
-        domain_node = _node(domain)
-        outcomes = []
-        direct = by_node.get(domain_node.code, [])
-        if direct:
-            outcomes.append((domain_node, sorted(set(direct), key=lambda c: order.get(c, len(order)))))
-        for outcome in nodes[nodes["parent_code"] == domain.code].itertuples(index=False):
-            outcome_node = _node(outcome)
-            codes = sorted(set(by_node.get(outcome_node.code, [])), key=lambda c: order.get(c, len(order)))
-            outcomes.append((outcome_node, codes))
-        groups.append((domain_node, outcomes))
+def _framework_groups(framework: str) -> list[Group]:
+    """The framework's groups (:func:`framework_groups`, shared with the summary, meeting mode and the pack),
+    then "Not in a framework" for the indicators no framework serves yet (cached)."""
+    groups = list(framework_groups(framework))
     unmapped = set(data_access.catalogue()["code"]) - set(data_access.indicator_links()["indicator_code"])
     if unmapped:
+        order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
         codes = sorted(unmapped, key=lambda c: order.get(c, len(order)))
         groups.append((NOT_IN_A_FRAMEWORK, [(table.Node("", UNMAPPED_TITLE), codes)]))
     return groups
-
-
-def _node(row) -> table.Node:
-    """A framework node read from the store, where its code and title are text, never null (data/schema.py;
-    indicator links' codes likewise)."""
-    return table.Node(str(row.code), str(row.title))
 
 
 def _domain_heading(framework: str, domain) -> tuple[str, str]:
