@@ -101,7 +101,7 @@ def _page(query: Mapping[str, str]) -> html.Div:
         else latest_date(series_for(view.area, options), view.area)
     )
     screens = deck.deck(rows, domains(view.framework), area_name)
-    number = deck.screen_number(query.get("screen"), len(screens))
+    number, screen_problem = deck.screen_number(query.get("screen"), len(screens))
     screen = screens[number - 1]
     framework = next((title for code, title in options.frameworks if code == view.framework), view.framework)
     when = f"figures to {formatting.date(as_at)}" if as_at else "no figures yet"
@@ -109,6 +109,7 @@ def _page(query: Mapping[str, str]) -> html.Div:
     return html.Div(
         [
             _top_bar(view, area_name, when, number, len(screens)),
+            *_link_notes(view, screen_problem),
             html.Div(
                 body, className=f"app-meeting__screen app-meeting__screen--{screen.kind}", id="meeting-screen"
             ),
@@ -118,6 +119,23 @@ def _page(query: Mapping[str, str]) -> html.Div:
         id="meeting",
         **extra({"data-screen": number, "data-screens": len(screens)}),
     )
+
+
+def _link_notes(view: View, screen_problem: str | None) -> list[html.P]:
+    """What the link asked for that meeting mode could not show: settings it does not recognise, and a
+    screen number out of range or not a number. Nothing when the link was right."""
+    notes = [screen_problem] if screen_problem else []
+    if view.ignored:
+        described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in view.ignored)
+        notes.append(
+            f"This link included settings meeting mode does not recognise ({described}), so it "
+            "shows the usual choices instead."
+        )
+    if not notes:
+        return []
+    return [
+        html.P(" ".join(notes), className="app-meeting__link-note", id="meeting-link-note", role="status")
+    ]
 
 
 def _link(view: View, number: int) -> str:

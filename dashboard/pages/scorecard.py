@@ -94,6 +94,7 @@ def _page(view: View, options: Choices) -> list:
             className="app-body-l",
             id="scorecard-lead",
         ),
+        _meeting_link(view, area_name),
     ]
     if view.ignored:
         children.append(
@@ -383,6 +384,26 @@ def _domain_sections(view, options, groups, records, series, when, area_name, sh
 
 
 # --- Small pieces -------------------------------------------------------------------------------------------
+
+
+def _meeting_link(view: View, area_name: str) -> html.P:
+    """ "Show this scorecard in meeting mode": the same area, framework, date and colours, one domain or
+    exception per screen for a projected screen."""
+    query = {
+        "area": view.area,
+        "framework": view.framework if view.framework != "cyp-outcomes" else None,
+        "as_at": view.as_at,
+        "palette": view.palette if view.palette != "standard" else None,
+    }
+    return html.P(
+        html.A(
+            f"Show {area_name}'s scorecard in meeting mode",
+            href=routes.href(routes.MEETING, query),
+            id="scorecard-meeting-link",
+            className="app-link",
+        ),
+        className="app-body app-scorecard-meeting app-no-print",
+    )
 
 
 def _unmapped_note() -> html.P:

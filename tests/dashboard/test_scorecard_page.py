@@ -121,6 +121,18 @@ def test_the_page_is_serialisable_with_one_h1_and_unique_ids(app):
     assert len(ids) == len(set(ids))
 
 
+def test_the_meeting_mode_link_keeps_the_area_framework_date_and_colours(app):
+    page = render(
+        app, area=PBORO, framework="hcp-high-impact-areas", as_at="2025-03-31", palette="colour-blind"
+    )
+    link = by_id(page, "scorecard-meeting-link")
+    assert text(link) == "Show Peterborough's scorecard in meeting mode"
+    assert link.href == (
+        "/meeting?area=E06000031&framework=hcp-high-impact-areas&palette=colour-blind&as_at=2025-03-31"
+    )
+    assert by_id(render(app), "scorecard-meeting-link").href == "/meeting?area=E10000003"
+
+
 # --- A row a reader looks at -----------------------------------------------------------------------------
 
 
