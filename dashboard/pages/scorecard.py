@@ -9,12 +9,13 @@ scorecard records.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 
 import dash
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, html
 
-from dashboard import data_access, formatting, routes
+from dashboard import data_access, formatting, routes, table_downloads
 from dashboard.cache import cache
 from dashboard.components import scorecard_table as table
 from dashboard.components.attributes import extra
@@ -36,6 +37,7 @@ from dashboard.components.scorecard_filters import (
     series_for,
 )
 from dashboard.factory import DESCRIPTION
+from dashboard.pack.scorecard import pack_row
 from data import scorecard_views as views
 from data.scorecard import ScorecardRow
 from metrics import spc
@@ -130,6 +132,14 @@ def _page(view: View, options: Choices) -> list:
         children.append(changes_panel(view, options, rows, codes, as_at_day, area_name))
     shown = _shown(view, options, groups, records, rows, codes, as_at_day)
     children.append(shown_sentence(view, options, len(shown), len(records), as_at_day))
+    children.append(
+        table_downloads.download_links(
+            DOWNLOAD,
+            view.link(),
+            f"these {formatting.plural(len(shown), 'indicator')}",
+            "scorecard-downloads",
+        )
+    )
     if view.sort == views.DEFAULT_SORT:
         kept = [(domain, outcomes) for domain, outcomes in groups if _any_shown(outcomes, shown, view)]
         children.append(_contents(view, kept))
@@ -381,6 +391,99 @@ def _domain_sections(view, options, groups, records, series, when, area_name, sh
             )
         )
     return sections
+
+
+# --- Download: the indicators shown, with the page's filters ---------------------------------------------
+
+DOWNLOAD = "scorecard"
+EXPORT_COLUMNS = (
+    "Domain",
+    "Indicator code",
+    "Indicator",
+    "Period",
+    "Value",
+    "Unit",
+    "Lower 95% limit",
+    "Upper 95% limit",
+    "Target",
+    "Against target",
+    "England value",
+    "Compared with England",
+    "Recent trend",
+    "Process (SPC)",
+    "Provisional",
+    "Illustrative",
+)
+
+
+def export_frame(shown: list[ScorecardRow], domain_of: dict[str, str]) -> pd.DataFrame:
+    """The indicators shown as a tidy table: figures as numbers, every judgement in the page's words."""
+    records = []
+    for row in shown:
+        written = pack_row(row)
+        records.append(
+            (
+                domain_of.get(row.indicator_code, ""),
+                row.indicator_code,
+                row.name,
+                row.period_label or "",
+                row.value,
+                row.unit,
+                row.lower95,
+                row.upper95,
+                row.target,
+                written.target_status.words,
+                row.england_value,
+                written.benchmark.words,
+                written.trend.words,
+                written.spc.words if written.spc else written.spc_why,
+                "Yes" if row.provisional else "No",
+                "Yes" if row.illustrative else "No",
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=list(EXPORT_COLUMNS))
+
+
+def download_file(query: Mapping[str, str]) -> table_downloads.TableFile:
+    """The scorecard's indicators for the view in ``query``, filtered and ordered as the page shows them."""
+    options = choices()
+    view = read_view(query, options)
+    area_name = options.names.get(view.area, view.area)
+    series = series_for(view.area, options)
+    as_at_day = dt.date.fromisoformat(view.as_at) if view.as_at else latest_date(series, view.area)
+    rows = data_access.scorecard_rows(view.area, view.as_at)
+    groups = _framework_groups(view.framework)
+    codes = [code for _, outcomes in groups for _, in_outcome in outcomes for code in in_outcome]
+    records = {row.indicator_code: row for row in rows if row.indicator_code in set(codes)}
+    shown = _shown(view, options, groups, records, rows, codes, as_at_day)
+    domain_of: dict[str, str] = {}
+    for domain, outcomes in groups:
+        for _, in_outcome in outcomes:
+            for code in in_outcome:
+                domain_of.setdefault(code, _domain_heading(view.framework, domain)[0])
+    framework = dict(options.frameworks).get(view.framework, view.framework)
+    domain_title = dict(options.domains.get(view.framework, ())).get(view.domain or "")
+    since_day = resolve_since(view.since or PREVIOUS_QUARTER, as_at_day, options.quarter_ends)
+    words = view.row_filters(frozenset()).describe(
+        domain_title, formatting.date(since_day) if since_day else None
+    )
+    about = {
+        "Title": f"Scorecard for {area_name}: {framework}"
+        + (f" (only those {'; '.join(words)})" if words else ""),
+        "Area": area_name,
+        "Period": f"Each indicator's latest period to {formatting.date(as_at_day)} (column Period)"
+        if as_at_day
+        else "Each indicator's latest period (column Period)",
+        "Unit": "As given for each indicator (column Unit)",
+        "Source": "OHID Fingertips and the other published sources named on the Data sources page; "
+        "the provider's quarterly returns (illustrative)",
+        "Licence": f"{data_access.OPEN_GOVERNMENT_LICENCE}; the provider's figures are illustrative, made up",
+    }
+    name = f"scorecard-{view.area}-{view.framework}"
+    return table_downloads.TableFile(export_frame(shown, domain_of), about, name)
+
+
+table_downloads.register_table(DOWNLOAD, download_file)
 
 
 # --- Small pieces -------------------------------------------------------------------------------------------
