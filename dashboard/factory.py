@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import dash
 import flask
 
-from dashboard import cache, data_access, layout, request_checks, routes, sessions, theme
+from dashboard import cache, data_access, layout, request_checks, routes, sessions, table_downloads, theme
 from dashboard.pack import jobs as pack_jobs
 
 if TYPE_CHECKING:
@@ -231,6 +231,7 @@ def create_app(
     cache.init_cache(server, cache_config)
     sessions.init_app(server, public=public)
     pack_jobs.register_routes(server)
+    table_downloads.register_routes(server)
     request_checks.guard_callbacks(app)
 
     server.after_request(lambda response: security_headers(app, response))

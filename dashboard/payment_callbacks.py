@@ -185,10 +185,11 @@ def export_file(
         what_if = apply_what_if(loaded.scheme, loaded.so_far, defaults)
     priced = price(what_if, loaded.assured)
     name = file_name(priced.scheme, kind, what_if=what_if.active)
-    if kind == "csv":
-        return dcc.send_string(csv_text(priced, what_if=what_if.changes), name, type="text/csv")
-    versions, audit = data_access.payment_history(context["contract"], context["year"])
     commissioner = data_access.payment_contracts().set_index("code").loc[context["contract"], "commissioner"]
+    if kind == "csv":
+        text = csv_text(priced, what_if=what_if.changes, commissioner=commissioner)
+        return dcc.send_string(text, name, type="text/csv")
+    versions, audit = data_access.payment_history(context["contract"], context["year"])
     content = workbook_bytes(
         priced, commissioner=commissioner, versions=versions, audit=audit, what_if=what_if.changes
     )

@@ -14,11 +14,16 @@ here, and:
   quote, so it stays text even when edited); only a :class:`Formula` the product built itself becomes a
   formula.
 
-The layout follows what open-data users expect of OHID Fingertips and ONS downloads, and the Government
-Analysis Function's guidance on releasing statistics in spreadsheets: a CSV has its column headings in the
-first row and tidy rows below, with no title or notes above them (``pandas.read_csv(path)`` reads it with no
-options); the descriptive block (title, area, period, unit, source, licence, date made) goes in the XLSX file
-of the same figures, in the first rows of its table sheet and on an "About" sheet (:func:`table_workbook`).
+Every file describes itself, as the Government Analysis Function's guidance on releasing statistics asks: a
+descriptive block (title, area, period, unit, source, licence, date made) comes first, then the tidy table.
+
+* A CSV starts with the block, always the same seven lines (``Title,<text>``, ``Area,<text>`` ... in
+  :data:`ABOUT_FIELDS` order, "Not stated" where the product has nothing to say), then one blank line, then
+  the column headings and one row per record. So the table always starts on line :data:`CSV_HEADINGS_LINE`
+  and ``pandas.read_csv(path, skiprows=CSV_SKIPROWS)`` reads it (:func:`csv_table_lines` does the same for
+  the :mod:`csv` module).
+* An XLSX file has the block in the first rows of its table sheet and on an "About" sheet
+  (:func:`table_workbook`).
 """
 
 from __future__ import annotations
@@ -43,7 +48,12 @@ PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 ABOUT_SHEET = "About"
 OPEN_GOVERNMENT_LICENCE = "Open Government Licence v3.0"
 ABOUT_FIELDS = ("Title", "Area", "Period", "Unit", "Source", "Licence", "Date made")
-"""The descriptive block, in the order it is written (a field with no value is left out)."""
+"""The descriptive block, in the order it is written (in an XLSX file a field with no value is left out)."""
+NOT_STATED = "Not stated"
+CSV_SKIPROWS = len(ABOUT_FIELDS) + 1
+"""Lines above a CSV's column headings: the descriptive block and one blank line (``read_csv(skiprows=)``)."""
+CSV_HEADINGS_LINE = CSV_SKIPROWS + 1
+"""The line (counting from 1) of a CSV's column headings."""
 
 
 class Formula(str):
@@ -74,29 +84,59 @@ def _csv_value(value: object) -> object:
     return neutralise(value)
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A CSV file: ``header`` in the first row, then ``rows``, every text cell neutralised, blanks empty."""
+def csv_block(about: Mapping[str, object], made: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """A CSV's descriptive block: exactly the :data:`ABOUT_FIELDS`, one (field, value) pair each, on one line
+    each (a line break in a value becomes a space), "Not stated" for a field with no value. A field the block
+    has no line for is a mistake in the caller, not something to drop silently."""
+    unknown = sorted(set(about) - set(ABOUT_FIELDS))
+    if unknown:
+        raise ValueError(f"A CSV's description has no line for {', '.join(unknown)}")
+    given = dict(about_rows(about, made))
+    return [(field, " ".join(given.get(field, NOT_STATED).split())) for field in ABOUT_FIELDS]
+
+
+def csv_table_lines(text: str) -> list[str]:
+    """The table part of a CSV this module wrote (headings first), for :class:`csv.DictReader`."""
+    return text.splitlines(keepends=True)[CSV_SKIPROWS:]
+
+
+def _write_block(writer: Any, about: Mapping[str, object]) -> None:
+    for field, value in csv_block(about):
+        writer.writerow([field, _csv_value(value)])
+    writer.writerow([])
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], about: Mapping[str, object]) -> str:
+    """A CSV file: the descriptive block of ``about`` and a blank line, then ``header`` and ``rows``, every
+    text cell neutralised, blanks empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    _write_block(writer, about)
     writer.writerow([_csv_value(h) for h in header])
     for row in rows:
         writer.writerow([_csv_value(v) for v in row])
     return buffer.getvalue()
 
 
-def records_csv(columns: Sequence[str], records: Iterable[Mapping[str, object]]) -> str:
-    """A CSV file of ``records`` (dicts), one column per name in ``columns`` (a missing key is blank)."""
-    return csv_text(columns, ([record.get(c) for c in columns] for record in records))
+def records_csv(
+    columns: Sequence[str], records: Iterable[Mapping[str, object]], about: Mapping[str, object]
+) -> str:
+    """A CSV file of ``records`` (dicts) under the block of ``about``, one column per name in ``columns`` (a
+    missing key is blank)."""
+    return csv_text(columns, ([record.get(c) for c in columns] for record in records), about)
 
 
-def frame_csv(frame: pd.DataFrame) -> str:
-    """A table as CSV, written as pandas writes it (numbers unchanged), every text cell neutralised."""
+def frame_csv(frame: pd.DataFrame, about: Mapping[str, object]) -> str:
+    """A table as CSV under the block of ``about``, the table written as pandas writes it (numbers
+    unchanged), every text cell neutralised."""
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     safe.columns = [str(neutralise(str(c))) for c in safe.columns]
-    return safe.to_csv(index=False, lineterminator="\n")
+    buffer = io.StringIO()
+    _write_block(csv.writer(buffer, lineterminator="\n"), about)
+    return buffer.getvalue() + safe.to_csv(index=False, lineterminator="\n")
 
 
 def put(sheet: Worksheet, row: int, column: int, value: object) -> Any:

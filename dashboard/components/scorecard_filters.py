@@ -21,6 +21,7 @@ from dashboard import data_access, formatting, routes, urlstate
 from dashboard.cache import cache
 from dashboard.components import status
 from dashboard.components.attributes import extra
+from dashboard.components.scorecard_table import Node
 from data.areas import AREA_GROUPS, ENGLAND, home
 from data.periods import financial_quarter_label
 from data.scorecard_views import DEFAULT_SORT, MAX_SEARCH, SORTS, Domain, RowFilters
@@ -150,31 +151,67 @@ def domain_heading(framework: str, code: str, title: str) -> str:
     return f"Domain {code}: {title}" if DOMAIN_LEVEL.get(framework, "domain") == "domain" else title
 
 
+Group = tuple[Node, list[tuple[Node, list[str]]]]
+"""A domain (or group) and its outcomes, each with its indicator codes in catalogue order."""
+
+
 @cache.memoize()
-def domain_indicators(framework: str) -> list[Domain]:
-    """The framework's domains (or groups) with the indicators listed under each or its outcomes, in
-    catalogue order: what :func:`data.scorecard_views.summary_by_domain` counts."""
+def framework_groups(framework: str) -> list[Group]:
+    """[(domain, [(outcome, [indicator codes])])] in the framework's order: the one grouping the scorecard
+    page, its summary, meeting mode and the committee pack all use. Indicators linked to a domain itself come
+    first, under the domain's own node; an indicator linked below an outcome is listed under that outcome;
+    each list is in catalogue order."""
     nodes = data_access.framework_nodes(framework)
     links = data_access.indicator_links()
     links = links[links["framework_code"] == framework]
     order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
     parent = dict(zip(nodes["code"].astype(str), nodes["parent_code"].fillna("").astype(str), strict=True))
 
-    def top(code: str) -> str:
-        seen = set()
-        while parent.get(code) and code not in seen:
-            seen.add(code)
+    def second_level(code: str) -> str:
+        """The node's ancestor just under the top (the outcome), or the top node itself."""
+        seen = {code}
+        while parent.get(parent.get(code, "")) and parent[code] not in seen:
             code = parent[code]
+            seen.add(code)
         return code
 
-    under: dict[str, set[str]] = {}
+    by_node: dict[str, set[str]] = {}
     for node, indicator in zip(
         links["node_code"].astype(str), links["indicator_code"].astype(str), strict=True
     ):
-        under.setdefault(top(node), set()).add(indicator)
+        by_node.setdefault(second_level(node), set()).add(indicator)
+
+    def ordered(code: str) -> list[str]:
+        return sorted(by_node.get(code, ()), key=lambda c: order.get(c, len(order)))
+
+    top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
+    groups: list[Group] = []
+    for code, title in zip(top["code"].astype(str), top["title"].astype(str), strict=True):
+        domain = Node(code, title)
+        outcomes = [(domain, ordered(code))] if by_node.get(code) else []
+        children = nodes[nodes["parent_code"].astype(str) == code]
+        for child, child_title in zip(
+            children["code"].astype(str), children["title"].astype(str), strict=True
+        ):
+            outcomes.append((Node(child, child_title), ordered(child)))
+        groups.append((domain, outcomes))
+    return groups
+
+
+def domain_indicators(framework: str) -> list[Domain]:
+    """The framework's domains (or groups) with the indicators listed under each or its outcomes, in
+    catalogue order (from :func:`framework_groups`): what :func:`data.scorecard_views.summary_by_domain`
+    counts."""
+    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
     return [
-        Domain(code, heading, tuple(sorted(under.get(code, ()), key=lambda c: order.get(c, len(order)))))
-        for code, heading in framework_domains(framework)
+        Domain(
+            domain.code,
+            domain_heading(framework, domain.code, domain.title),
+            tuple(
+                sorted({c for _, codes in outcomes for c in codes}, key=lambda c: order.get(c, len(order)))
+            ),
+        )
+        for domain, outcomes in framework_groups(framework)
     ]
 
 

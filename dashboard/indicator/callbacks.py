@@ -65,8 +65,9 @@ def _pressed(n_clicks: int | None, view: dict | None) -> tuple[Context, Chart]:
 
 
 def download_csv(n_clicks: int | None, view: dict | None) -> dict:
-    """Send exactly the figures the chart plots, as CSV."""
-    return csv_download(_pressed(n_clicks, view)[1])
+    """Send exactly the figures the chart plots, as CSV under their description."""
+    ctx, chart = _pressed(n_clicks, view)
+    return csv_download(chart, ctx.indicator, ctx.area_name)
 
 
 def download_xlsx(n_clicks: int | None, view: dict | None) -> dict:

@@ -73,10 +73,25 @@ def deck(
     return screens
 
 
-def screen_number(text: str | None, count: int) -> int:
-    """The screen a link asks for (1-based), within 1 to ``count``: anything unreadable is the first."""
+def screen_number(text: str | None, count: int) -> tuple[int, str | None]:
+    """The screen a link asks for (1-based), within 1 to ``count``, and, when the link's ``screen`` was not
+    a number or out of range, what was shown instead, in words (a link with no screen is the first)."""
+    count = max(count, 1)
+    if text is None or not str(text).strip():
+        return 1, None
+    asked = str(text).strip()
     try:
-        number = int(str(text or "1").strip())
+        number = int(asked)
     except ValueError:
-        return 1
-    return min(max(number, 1), max(count, 1))
+        return (
+            1,
+            f"This link asked for screen \u201c{asked}\u201d, which is not a number, so it shows screen 1.",
+        )
+    if number < 1:
+        return 1, f"This link asked for screen {number}; screens start at 1, so it shows screen 1."
+    if number > count:
+        return count, (
+            f"This link asked for screen {number}, but there are only {count} screens, "
+            f"so it shows the last one, screen {count}."
+        )
+    return number, None

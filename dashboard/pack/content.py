@@ -29,6 +29,7 @@ from dashboard.components.scorecard_filters import (
     DEFAULT_FRAMEWORK,
     PREVIOUS_QUARTER,
     choices,
+    framework_groups,
     latest_date,
     series_for,
     since_date,
@@ -41,7 +42,6 @@ from dashboard.pack.scorecard import (
     PackRow,
     StatusCount,
     domains,
-    framework_groups,
     pack_row,
     target_counts,
 )

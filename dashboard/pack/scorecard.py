@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from dashboard import data_access
 from dashboard.components import status
+from dashboard.components.scorecard_filters import DOMAIN_LEVEL, domain_heading, framework_groups
 from dashboard.components.scorecard_table import benchmark_why, headline, headline_sentence, trend_note
 from dashboard.components.summary import target_reason
 from dashboard.formatting import format_value
 from data.scorecard_row import ScorecardRow
 from metrics import spc
 
-LEVEL_NAMES = {"cyp-outcomes": "domain", "hcp-high-impact-areas": "group"}
+LEVEL_NAMES = DOMAIN_LEVEL
 
 
 @dataclass(frozen=True)
@@ -127,46 +127,15 @@ def benchmark_counts(rows: Sequence[ScorecardRow]) -> tuple[StatusCount, ...]:
     return tuple(c for c in counts if c.count)
 
 
-def framework_groups(framework: str) -> list[tuple[tuple[str, str], list[tuple[tuple[str, str], list[str]]]]]:
-    """[((domain code, title), [((outcome code, title), [indicator codes])])] in the framework's order, as
-    the scorecard page groups them (indicators in catalogue order)."""
-    nodes = data_access.framework_nodes(framework)
-    links = data_access.indicator_links()
-    links = links[links["framework_code"] == framework]
-    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
-    by_node: dict[str, list[str]] = {}
-    for link in links.itertuples(index=False):
-        by_node.setdefault(str(link.node_code), []).append(str(link.indicator_code))
-
-    def ordered(codes: list[str]) -> list[str]:
-        return sorted(set(codes), key=lambda c: order.get(c, len(order)))
-
-    top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
-    groups = []
-    for domain in top.itertuples(index=False):
-        outcomes = []
-        if by_node.get(str(domain.code)):
-            outcomes.append(((str(domain.code), str(domain.title)), ordered(by_node[str(domain.code)])))
-        for outcome in nodes[nodes["parent_code"] == domain.code].itertuples(index=False):
-            outcomes.append(
-                ((str(outcome.code), str(outcome.title)), ordered(by_node.get(str(outcome.code), [])))
-            )
-        groups.append(((str(domain.code), str(domain.title)), outcomes))
-    return groups
-
-
-def domain_heading(framework: str, code: str, title: str) -> str:
-    """ "Domain 1: Maternity", or a high-impact-area group's title, as the scorecard page heads them."""
-    return f"Domain {code}: {title}" if LEVEL_NAMES.get(framework, "domain") == "domain" else title
-
-
 def domains(framework: str, records: dict[str, ScorecardRow], area_name: str) -> tuple[Domain, ...]:
     """The framework's domains with ``records`` (the area's scorecard rows by indicator) in their outcomes."""
     domains = []
-    for (code, title), outcomes in framework_groups(framework):
+    for domain, outcomes in framework_groups(framework):
+        code, title = domain.code, domain.title
         parts = []
         domain_rows: list[ScorecardRow] = []
-        for (outcome_code, outcome_title), codes in outcomes:
+        for outcome, codes in outcomes:
+            outcome_code, outcome_title = outcome.code, outcome.title
             rows = [records[c] for c in codes if c in records]
             domain_rows += rows
             heading = f"{outcome_code} {outcome_title[:1].upper()}{outcome_title[1:]}"

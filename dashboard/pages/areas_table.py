@@ -319,11 +319,11 @@ def _framework(context: dict | None) -> str:
     prevent_initial_call=True,
 )
 def download_csv(n_clicks: int | None, context: dict | None) -> dict:
-    """The tidy table as CSV: headings in the first row, one row per indicator and area."""
+    """The tidy table as CSV under its description: one row per indicator and area."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     framework = _framework(context)
-    text = data_access.frame_csv(for_export(table_frame(framework)))
+    text = data_access.frame_csv(for_export(table_frame(framework)), _about(framework))
     return dcc.send_string(text, _file_name(framework, "csv"), type="text/csv")
 
 

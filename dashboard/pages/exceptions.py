@@ -16,14 +16,15 @@ writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import dash
 from dash import html
 
-from dashboard import auth, data_access, formatting, monitoring_callbacks, routes, urlstate
+from dashboard import auth, data_access, formatting, monitoring_callbacks, routes, table_downloads, urlstate
 from dashboard.components.attributes import extra
 from dashboard.components.govuk import select
-from dashboard.components.monitoring import forms, records
+from dashboard.components.monitoring import downloads, forms, records
 from dashboard.components.monitoring.flagged import Flagged, flagged, status_tags
 from dashboard.components.monitoring.quality import quality_section
 from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
@@ -138,10 +139,38 @@ def _latest_quarter(rows) -> str | None:
     return max(quarters, key=lambda r: r.period_end).period_label if quarters else None
 
 
-def _page(query: dict, options: Choices) -> list:
+def _read(query: Mapping[str, str], options: Choices) -> tuple[urlstate.Filters, str, str | None]:
+    """The link's filters, the area and the date (None: each indicator's latest figures)."""
     filters = urlstate.parse(query, {"area": options.allowed["area"], "as_at": options.allowed["as_at"]})
-    area = filters.get("area", DEFAULT_AREA)
-    as_at = filters.get("as_at")
+    return filters, filters.get("area", DEFAULT_AREA), filters.get("as_at")
+
+
+def download_file(query: Mapping[str, str]) -> table_downloads.TableFile:
+    """The exceptions the page lists for the area and date in ``query``, one row each."""
+    options = choices()
+    _, area, as_at = _read(query, options)
+    area_name = options.names.get(area, area)
+    day = dt.date.fromisoformat(as_at) if as_at else latest_date(data_access.local_series(), area)
+    about = {
+        "Title": f"Exceptions for {area_name}: indicators off target, significantly worse than England or "
+        "showing special-cause concern",
+        "Area": area_name,
+        "Period": f"Each indicator's latest period to {formatting.date(day)} (column Period)"
+        if day
+        else "No figures yet",
+        "Unit": "As given for each indicator (column Unit)",
+        "Source": downloads.SOURCE,
+        "Licence": downloads.LICENCE,
+    }
+    frame = downloads.exceptions_frame(flagged(data_access.scorecard_rows(area, as_at)))
+    return table_downloads.TableFile(frame, about, f"exceptions-{area}")
+
+
+table_downloads.register_table("exceptions", download_file)
+
+
+def _page(query: dict, options: Choices) -> list:
+    filters, area, as_at = _read(query, options)
     area_name = options.names.get(area, area)
     rows = data_access.scorecard_rows(area, as_at)
     found = flagged(rows)
@@ -176,6 +205,15 @@ def _page(query: dict, options: Choices) -> list:
             )
         )
     children += [_selector(area, as_at, options), who_line(user, can_write)]
+    if found:
+        children.append(
+            table_downloads.download_links(
+                "exceptions",
+                {"area": area, "as_at": as_at},
+                f"the {formatting.plural(len(found), 'exception')}",
+                "exceptions-downloads",
+            )
+        )
     if not found:
         children.append(
             html.P(

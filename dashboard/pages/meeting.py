@@ -27,7 +27,15 @@ from dashboard.components.attributes import extra
 from dashboard.components.monitoring import records
 from dashboard.components.monitoring.flagged import status_tags
 from dashboard.components.monitoring.quarter import payment_line
-from dashboard.components.scorecard_filters import FILTERS, View, choices, latest_date, read_view, series_for
+from dashboard.components.scorecard_filters import (
+    FILTERS,
+    View,
+    choices,
+    domain_indicators,
+    latest_date,
+    read_view,
+    series_for,
+)
 from dashboard.components.scorecard_table import headline, headline_sentence, value_text
 from dashboard.indicator.context import build_context
 from dashboard.indicator.over_time import trend_figures
@@ -36,7 +44,6 @@ from data.periods import financial_quarter_label
 from data.scorecard_row import ScorecardRow
 
 TITLE = routes.TITLES[routes.MEETING]
-LEVEL_NAMES = {"cyp-outcomes": "Domain"}
 CHART_HEIGHT = 380
 """The exception chart's height in pixels: the most that fits under the heading at 1366 × 768."""
 CHART_FONT = 18
@@ -79,30 +86,8 @@ def layout(**query: str) -> html.Div:
 
 def domains(framework: str) -> list[tuple[str, list[str]]]:
     """(heading, indicator codes in catalogue order) of each top-level group of ``framework``, the way the
-    scorecard groups it ("Domain 1: Maternity")."""
-    nodes = data_access.framework_nodes(framework)
-    links = data_access.indicator_links()
-    links = links[links["framework_code"] == framework]
-    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
-    parent = dict(zip(nodes["code"], nodes["parent_code"], strict=True))
-
-    def top(code: str) -> str:
-        seen = set()
-        while isinstance(parent.get(code), str) and parent[code] and code not in seen:
-            seen.add(code)
-            code = parent[code]
-        return code
-
-    codes: dict[str, list[str]] = {}
-    for link in links.itertuples(index=False):
-        codes.setdefault(top(str(link.node_code)), []).append(str(link.indicator_code))
-    level = LEVEL_NAMES.get(framework)
-    out = []
-    for node in nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")].itertuples(index=False):
-        heading = f"{level} {node.code}: {node.title}" if level else str(node.title)
-        ordered = sorted(set(codes.get(str(node.code), [])), key=lambda c: order.get(c, len(order)))
-        out.append((heading, ordered))
-    return out
+    scorecard groups it ("Domain 1: Maternity"), from the one grouping the scorecard and the pack use."""
+    return [(domain.title, list(domain.indicators)) for domain in domain_indicators(framework)]
 
 
 def _page(query: Mapping[str, str]) -> html.Div:
@@ -116,7 +101,7 @@ def _page(query: Mapping[str, str]) -> html.Div:
         else latest_date(series_for(view.area, options), view.area)
     )
     screens = deck.deck(rows, domains(view.framework), area_name)
-    number = deck.screen_number(query.get("screen"), len(screens))
+    number, screen_problem = deck.screen_number(query.get("screen"), len(screens))
     screen = screens[number - 1]
     framework = next((title for code, title in options.frameworks if code == view.framework), view.framework)
     when = f"figures to {formatting.date(as_at)}" if as_at else "no figures yet"
@@ -124,6 +109,7 @@ def _page(query: Mapping[str, str]) -> html.Div:
     return html.Div(
         [
             _top_bar(view, area_name, when, number, len(screens)),
+            *_link_notes(view, screen_problem),
             html.Div(
                 body, className=f"app-meeting__screen app-meeting__screen--{screen.kind}", id="meeting-screen"
             ),
@@ -133,6 +119,23 @@ def _page(query: Mapping[str, str]) -> html.Div:
         id="meeting",
         **extra({"data-screen": number, "data-screens": len(screens)}),
     )
+
+
+def _link_notes(view: View, screen_problem: str | None) -> list[html.P]:
+    """What the link asked for that meeting mode could not show: settings it does not recognise, and a
+    screen number out of range or not a number. Nothing when the link was right."""
+    notes = [screen_problem] if screen_problem else []
+    if view.ignored:
+        described = "; ".join(f"{name} \u201c{value}\u201d" for name, value in view.ignored)
+        notes.append(
+            f"This link included settings meeting mode does not recognise ({described}), so it "
+            "shows the usual choices instead."
+        )
+    if not notes:
+        return []
+    return [
+        html.P(" ".join(notes), className="app-meeting__link-note", id="meeting-link-note", role="status")
+    ]
 
 
 def _link(view: View, number: int) -> str:

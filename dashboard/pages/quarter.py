@@ -10,15 +10,18 @@ It only reads: commentary and actions are written on the exceptions page.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 import dash
 import pandas as pd
 from dash import html
 
-from dashboard import data_access, formatting, routes, urlstate
+from dashboard import data_access, formatting, routes, table_downloads, urlstate
 from dashboard.components import pack_button
 from dashboard.components.govuk import select
+from dashboard.components.monitoring import downloads, records
 from dashboard.components.monitoring import quarter as sections
-from dashboard.components.monitoring import records
 from dashboard.components.monitoring.flagged import flagged, status_tags
 from dashboard.components.monitoring.quality import quality_section
 from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
@@ -113,6 +116,47 @@ def _exceptions(rows, quarter: str, area: str) -> html.Section:
     return html.Section(children, id="quarter-exceptions", className="app-monitor__section")
 
 
+def _provider_rows(area: str, quarter_end: dt.date) -> list:
+    """The area's provider KPIs as at the quarter's end."""
+    return [
+        row
+        for row in data_access.scorecard_rows(area, quarter_end.isoformat())
+        if row.indicator_code in set(data_access.provider_indicator_codes())
+    ]
+
+
+def download_file(query: Mapping[str, str]) -> table_downloads.TableFile | None:
+    """The quarter view's provider KPI table for the contract and quarter in ``query``."""
+    contracts = data_access.payment_contracts()
+    codes = list(contracts["code"])
+    contract = urlstate.parse(query, {"contract": codes}).get("contract") or (codes[0] if codes else "")
+    if not contract:
+        return None
+    agreement = contracts.set_index("code").loc[contract]
+    area, area_name = str(agreement["area_code"]), str(agreement["area_name"])
+    quarters = quarters_with_figures(area)
+    labels = [label for label, _ in quarters]
+    if not labels:
+        return None
+    quarter = urlstate.parse(query, {"contract": codes, "quarter": labels}).get("quarter", labels[0])
+    quarter_end = dict(quarters)[quarter].date()
+    about = {
+        "Title": f"{area_name}: contract monitoring, {quarter}: every provider KPI",
+        "Area": area_name,
+        "Period": f"{quarter} (to {formatting.date(quarter_end)})",
+        "Unit": "As given for each KPI (column Unit)",
+        "Source": downloads.SOURCE,
+        "Licence": downloads.LICENCE,
+    }
+    frame = downloads.kpi_frame(_provider_rows(area, quarter_end), quarter)
+    return table_downloads.TableFile(
+        frame, about, f"quarter-{contract}-{quarter.replace('/', '-').replace(' ', '-')}"
+    )
+
+
+table_downloads.register_table("quarter", download_file)
+
+
 def _page(query: dict) -> list:
     contracts = data_access.payment_contracts()
     codes = list(contracts["code"])
@@ -130,11 +174,7 @@ def _page(query: dict) -> list:
         ]
     quarter = filters.get("quarter", labels[0])
     quarter_end = dict(quarters)[quarter].date()
-    rows = [
-        row
-        for row in data_access.scorecard_rows(area, quarter_end.isoformat())
-        if row.indicator_code in set(data_access.provider_indicator_codes())
-    ]
+    rows = _provider_rows(area, quarter_end)
     names = {row.indicator_code: row.short_name for row in data_access.scorecard_rows(area)}
     children: list = [
         html.H1(
@@ -175,6 +215,9 @@ def _page(query: dict) -> list:
             className="app-monitor__section",
         ),
         sections.kpi_table(rows, quarter, "standard"),
+        table_downloads.download_links(
+            "quarter", {"contract": contract, "quarter": quarter}, "the provider KPIs", "quarter-downloads"
+        ),
         _exceptions(rows, quarter, area),
         sections.actions_due_section(data_access.monitoring_actions(area), names),
         quality_section(data_access.quarter_quality(area, quarter), names, id="quarter-quality"),

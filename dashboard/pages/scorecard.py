@@ -9,12 +9,13 @@ scorecard records.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 
 import dash
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, html
 
-from dashboard import data_access, formatting, routes
+from dashboard import data_access, formatting, routes, table_downloads
 from dashboard.cache import cache
 from dashboard.components import scorecard_table as table
 from dashboard.components.attributes import extra
@@ -24,16 +25,19 @@ from dashboard.components.scorecard_changes import changes_panel, find_changes
 from dashboard.components.scorecard_filters import (
     PREVIOUS_QUARTER,
     Choices,
+    Group,
     View,
     choices,
     domain_heading,
     filter_form,
+    framework_groups,
     latest_date,
     read_view,
     resolve_since,
     series_for,
 )
 from dashboard.factory import DESCRIPTION
+from dashboard.pack.scorecard import pack_row
 from data import scorecard_views as views
 from data.scorecard import ScorecardRow
 from metrics import spc
@@ -92,6 +96,7 @@ def _page(view: View, options: Choices) -> list:
             className="app-body-l",
             id="scorecard-lead",
         ),
+        _meeting_link(view, area_name),
     ]
     if view.ignored:
         children.append(
@@ -127,6 +132,14 @@ def _page(view: View, options: Choices) -> list:
         children.append(changes_panel(view, options, rows, codes, as_at_day, area_name))
     shown = _shown(view, options, groups, records, rows, codes, as_at_day)
     children.append(shown_sentence(view, options, len(shown), len(records), as_at_day))
+    children.append(
+        table_downloads.download_links(
+            DOWNLOAD,
+            view.link(),
+            f"these {formatting.plural(len(shown), 'indicator')}",
+            "scorecard-downloads",
+        )
+    )
     if view.sort == views.DEFAULT_SORT:
         kept = [(domain, outcomes) for domain, outcomes in groups if _any_shown(outcomes, shown, view)]
         children.append(_contents(view, kept))
@@ -236,39 +249,16 @@ def _sorted_section(view: View, options: Choices, shown, series, area_name: str,
 
 
 @cache.memoize()
-def _framework_groups(framework: str) -> list[tuple[table.Node, list[tuple[table.Node, list[str]]]]]:
-    """[(domain, [(outcome, [indicator codes in catalogue order])])] for ``framework`` (cached)."""
-    nodes = data_access.framework_nodes(framework)
-    links = data_access.indicator_links()
-    links = links[links["framework_code"] == framework]
-    order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
-    by_node: dict[str, list[str]] = {}
-    for link in links.itertuples(index=False):
-        by_node.setdefault(str(link.node_code), []).append(str(link.indicator_code))
-    top = nodes[nodes["parent_code"].isna() | (nodes["parent_code"] == "")]
-    groups = []
-    for domain in top.itertuples(index=False):
-        domain_node = _node(domain)
-        outcomes = []
-        direct = by_node.get(domain_node.code, [])
-        if direct:
-            outcomes.append((domain_node, sorted(set(direct), key=lambda c: order.get(c, len(order)))))
-        for outcome in nodes[nodes["parent_code"] == domain.code].itertuples(index=False):
-            outcome_node = _node(outcome)
-            codes = sorted(set(by_node.get(outcome_node.code, [])), key=lambda c: order.get(c, len(order)))
-            outcomes.append((outcome_node, codes))
-        groups.append((domain_node, outcomes))
+def _framework_groups(framework: str) -> list[Group]:
+    """The framework's groups (:func:`framework_groups`, shared with the summary, meeting mode and the pack),
+    then "Not in a framework" for the indicators no framework serves yet (cached)."""
+    groups = list(framework_groups(framework))
     unmapped = set(data_access.catalogue()["code"]) - set(data_access.indicator_links()["indicator_code"])
     if unmapped:
+        order = {code: i for i, code in enumerate(data_access.catalogue()["code"])}
         codes = sorted(unmapped, key=lambda c: order.get(c, len(order)))
         groups.append((NOT_IN_A_FRAMEWORK, [(table.Node("", UNMAPPED_TITLE), codes)]))
     return groups
-
-
-def _node(row) -> table.Node:
-    """A framework node read from the store, where its code and title are text, never null (data/schema.py;
-    indicator links' codes likewise)."""
-    return table.Node(str(row.code), str(row.title))
 
 
 def _domain_heading(framework: str, domain) -> tuple[str, str]:
@@ -403,7 +393,120 @@ def _domain_sections(view, options, groups, records, series, when, area_name, sh
     return sections
 
 
+# --- Download: the indicators shown, with the page's filters ---------------------------------------------
+
+DOWNLOAD = "scorecard"
+EXPORT_COLUMNS = (
+    "Domain",
+    "Indicator code",
+    "Indicator",
+    "Period",
+    "Value",
+    "Unit",
+    "Lower 95% limit",
+    "Upper 95% limit",
+    "Target",
+    "Against target",
+    "England value",
+    "Compared with England",
+    "Recent trend",
+    "Process (SPC)",
+    "Provisional",
+    "Illustrative",
+)
+
+
+def export_frame(shown: list[ScorecardRow], domain_of: dict[str, str]) -> pd.DataFrame:
+    """The indicators shown as a tidy table: figures as numbers, every judgement in the page's words."""
+    records = []
+    for row in shown:
+        written = pack_row(row)
+        records.append(
+            (
+                domain_of.get(row.indicator_code, ""),
+                row.indicator_code,
+                row.name,
+                row.period_label or "",
+                row.value,
+                row.unit,
+                row.lower95,
+                row.upper95,
+                row.target,
+                written.target_status.words,
+                row.england_value,
+                written.benchmark.words,
+                written.trend.words,
+                written.spc.words if written.spc else written.spc_why,
+                "Yes" if row.provisional else "No",
+                "Yes" if row.illustrative else "No",
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=list(EXPORT_COLUMNS))
+
+
+def download_file(query: Mapping[str, str]) -> table_downloads.TableFile:
+    """The scorecard's indicators for the view in ``query``, filtered and ordered as the page shows them."""
+    options = choices()
+    view = read_view(query, options)
+    area_name = options.names.get(view.area, view.area)
+    series = series_for(view.area, options)
+    as_at_day = dt.date.fromisoformat(view.as_at) if view.as_at else latest_date(series, view.area)
+    rows = data_access.scorecard_rows(view.area, view.as_at)
+    groups = _framework_groups(view.framework)
+    codes = [code for _, outcomes in groups for _, in_outcome in outcomes for code in in_outcome]
+    records = {row.indicator_code: row for row in rows if row.indicator_code in set(codes)}
+    shown = _shown(view, options, groups, records, rows, codes, as_at_day)
+    domain_of: dict[str, str] = {}
+    for domain, outcomes in groups:
+        for _, in_outcome in outcomes:
+            for code in in_outcome:
+                domain_of.setdefault(code, _domain_heading(view.framework, domain)[0])
+    framework = dict(options.frameworks).get(view.framework, view.framework)
+    domain_title = dict(options.domains.get(view.framework, ())).get(view.domain or "")
+    since_day = resolve_since(view.since or PREVIOUS_QUARTER, as_at_day, options.quarter_ends)
+    words = view.row_filters(frozenset()).describe(
+        domain_title, formatting.date(since_day) if since_day else None
+    )
+    about = {
+        "Title": f"Scorecard for {area_name}: {framework}"
+        + (f" (only those {'; '.join(words)})" if words else ""),
+        "Area": area_name,
+        "Period": f"Each indicator's latest period to {formatting.date(as_at_day)} (column Period)"
+        if as_at_day
+        else "Each indicator's latest period (column Period)",
+        "Unit": "As given for each indicator (column Unit)",
+        "Source": "OHID Fingertips and the other published sources named on the Data sources page; "
+        "the provider's quarterly returns (illustrative)",
+        "Licence": f"{data_access.OPEN_GOVERNMENT_LICENCE}; the provider's figures are illustrative, made up",
+    }
+    name = f"scorecard-{view.area}-{view.framework}"
+    return table_downloads.TableFile(export_frame(shown, domain_of), about, name)
+
+
+table_downloads.register_table(DOWNLOAD, download_file)
+
+
 # --- Small pieces -------------------------------------------------------------------------------------------
+
+
+def _meeting_link(view: View, area_name: str) -> html.P:
+    """ "Show this scorecard in meeting mode": the same area, framework, date and colours, one domain or
+    exception per screen for a projected screen."""
+    query = {
+        "area": view.area,
+        "framework": view.framework if view.framework != "cyp-outcomes" else None,
+        "as_at": view.as_at,
+        "palette": view.palette if view.palette != "standard" else None,
+    }
+    return html.P(
+        html.A(
+            f"Show {area_name}'s scorecard in meeting mode",
+            href=routes.href(routes.MEETING, query),
+            id="scorecard-meeting-link",
+            className="app-link",
+        ),
+        className="app-body app-scorecard-meeting app-no-print",
+    )
 
 
 def _unmapped_note() -> html.P:

@@ -1,15 +1,18 @@
 """The payment as CSV: one row per KPI with its inputs, statuses and money in pounds and pence, then a
-totals row, for anyone who would rather check the figures in their own tools than in the workbook. Written by
-:func:`data.exports.records_csv`, so a label or reason typed as a formula is written as text.
+totals row, under the same description as the workbook's About sheet, for anyone who would rather check the
+figures in their own tools than in the workbook. Written by :func:`data.exports.records_csv`, so a label or
+reason typed as a formula is written as text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
 from data.exports import records_csv
 from data.payment_export.priced import Payment, period_status, what_if_text
+from data.payment_export.xlsx import about
 
 CSV_COLUMNS = (
     "contract",
@@ -61,9 +64,16 @@ def _pence(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
-    """One row per KPI with its inputs, statuses and money in pounds and pence, then a row 'TOTAL'. A what-if
-    file has what_if 'yes' on every row and the changes in the TOTAL row's kpi column."""
+def csv_text(
+    payment: Payment,
+    *,
+    what_if: Sequence[str] = (),
+    commissioner: str = "",
+    generated_at: dt.datetime | None = None,
+) -> str:
+    """Under the workbook's description (title, area, period, unit, source, licence, date made): one row per
+    KPI with its inputs, statuses and money in pounds and pence, then a row 'TOTAL'. A what-if file has
+    what_if 'yes' on every row and the changes in the TOTAL row's kpi column."""
     scheme, result, outlook = payment.scheme, payment.result, payment.range
     common = {
         "contract": scheme.contract_code,
@@ -119,4 +129,5 @@ def csv_text(payment: Payment, *, what_if: Sequence[str] = ()) -> str:
             "forecast_best": _pence(outlook.best.earned),
         }
     )
-    return records_csv(CSV_COLUMNS, rows)
+    block = about(payment, commissioner or scheme.contract_code, what_if, generated_at or dt.datetime.now())
+    return records_csv(CSV_COLUMNS, rows, dict(block))

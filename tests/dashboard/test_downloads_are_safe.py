@@ -33,9 +33,9 @@ from openpyxl import load_workbook
 from dashboard import create_app, payment_callbacks
 from data.access import User
 from data.contracts import get_scheme, save_scheme_version
-from data.exports import PLAIN_NUMBER
+from data.exports import ABOUT_FIELDS, CSV_SKIPROWS, PLAIN_NUMBER, csv_table_lines
 from data.importers.pipeline import import_file
-from tests.dashboard.indicator.support import OBESITY, press_download
+from tests.dashboard.indicator.support import OBESITY, press_download, press_download_text
 from tests.dashboard.pages import find, render
 from tests.dashboard.payment.support import CCC, CONTEXT, YEAR, payment_store, reported_inputs
 from tests.dashboard.signing_in import signed_in_client
@@ -125,14 +125,18 @@ def client(app):
 
 def _assert_safe_csv(text: str, *, expect: tuple[str, ...] = ()) -> list[list[str]]:
     """Every cell of the CSV is safe (no text starting with a formula character unless it is just a
-    number), and each of ``expect`` is there, quoted."""
+    number), and each of ``expect`` is there, quoted; the file starts with its description (one line per
+    field, a blank line). Returns the table's rows, headings first."""
     rows = list(csv.reader(io.StringIO(text)))
     cells = [cell for row in rows for cell in row]
     unsafe = [cell for cell in cells if FORMULA_START.match(cell) and not PLAIN_NUMBER.fullmatch(cell)]
     assert not unsafe
     for hostile in expect:
         assert "'" + hostile in cells, hostile
-    return rows
+    block = rows[: CSV_SKIPROWS - 1]
+    assert [row[0] for row in block] == list(ABOUT_FIELDS) and all(len(row) == 2 and row[1] for row in block)
+    assert rows[CSV_SKIPROWS - 1] == []
+    return rows[CSV_SKIPROWS:]
 
 
 def _assert_safe_workbook(content: bytes, *, expect: tuple[str, ...]) -> None:
@@ -167,16 +171,11 @@ CHART_VIEWS = [
 @pytest.mark.parametrize(("key", "code", "area", "expect"), CHART_VIEWS)
 def test_every_indicator_chart_csv_writes_imported_notes_as_text(client, key, code, area, expect):
     view = {"code": code, "area": area, "view": "trend", "ci": "on"}
-    filename, records = press_download(client, key, view)
-    assert filename.endswith(".csv") and records
-    header = list(records[0])
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows([record[c] for c in header] for record in records)
-    _assert_safe_csv(text.getvalue(), expect=expect)
-    frame = pd.read_csv(io.StringIO(text.getvalue()))  # headings in the first row, figures as numbers
-    assert len(frame) == len(records)
+    filename, text = press_download_text(client, key, view)
+    assert filename.endswith(".csv")
+    rows = _assert_safe_csv(text, expect=expect)
+    frame = pd.read_csv(io.StringIO(text), skiprows=CSV_SKIPROWS)  # the table under its description
+    assert len(frame) == len(rows) - 1 > 0
     assert pd.api.types.is_numeric_dtype(frame.iloc[:, 1])
 
 
@@ -245,7 +244,7 @@ def _payment_file(app, engine, kind: str) -> dict:
 def test_the_payment_csv_writes_a_kpi_label_typed_as_a_formula_as_text(app, engine, client):
     sent = _payment_file(app, engine, "csv")
     rows = _assert_safe_csv(sent["content"], expect=(SUM,))
-    records = list(csv.DictReader(io.StringIO(sent["content"])))
+    records = list(csv.DictReader(csv_table_lines(sent["content"])))
     assert records[0]["kpi"] == "'" + SUM
     assert Decimal(records[-1]["earned"]) > 0 and rows[0][0] == "contract"
 
@@ -293,7 +292,7 @@ def test_the_areas_table_downloads_are_tidy_safe_and_agree(client):
     sent = _press_areas_table(client, "csv")
     assert sent["filename"] == "areas-table-cyp-outcomes.csv"
     _assert_safe_csv(sent["content"])
-    table = pd.read_csv(io.StringIO(sent["content"]))
+    table = pd.read_csv(io.StringIO(sent["content"]), skiprows=CSV_SKIPROWS)
     assert list(table.columns) == [
         "Domain",
         "Indicator code",

@@ -18,9 +18,9 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from dashboard import create_app, data_access, formatting
+from dashboard.components.scorecard_filters import framework_groups
 from dashboard.pack import build
 from dashboard.pack.content import default_since
-from dashboard.pack.scorecard import framework_groups
 from data import monitoring
 from data.access import User
 from data.areas import BUNDLED, CAMBRIDGESHIRE

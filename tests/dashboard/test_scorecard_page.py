@@ -5,22 +5,27 @@ read what a user would read: values, status words, the reasons given, headlines 
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import dash
+import pandas as pd
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import colours, create_app, data_access, formatting
 from dashboard.components import scorecard_filters, scorecard_table, sparkline
 from dashboard.layout import navigation_entries
 from data.db import make_engine
+from data.exports import CSV_SKIPROWS
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
 from tests.dashboard import pages
 from tests.dashboard.pages import by_id, find, props, text
 from tests.dashboard.rows import scorecard_row
+from tests.dashboard.signing_in import signed_in_client
 
 CAMBS, PBORO, FENLAND = "E10000003", "E06000031", "E07000010"
 NEW_BIRTH, REVIEW_6_8, ANTENATAL, MOOD = (
@@ -119,6 +124,18 @@ def test_the_page_is_serialisable_with_one_h1_and_unique_ids(app):
     ]
     ids = [c.id for c in find(page, lambda c: getattr(c, "id", None))]
     assert len(ids) == len(set(ids))
+
+
+def test_the_meeting_mode_link_keeps_the_area_framework_date_and_colours(app):
+    page = render(
+        app, area=PBORO, framework="hcp-high-impact-areas", as_at="2025-03-31", palette="colour-blind"
+    )
+    link = by_id(page, "scorecard-meeting-link")
+    assert text(link) == "Show Peterborough's scorecard in meeting mode"
+    assert link.href == (
+        "/meeting?area=E06000031&framework=hcp-high-impact-areas&palette=colour-blind&as_at=2025-03-31"
+    )
+    assert by_id(render(app), "scorecard-meeting-link").href == "/meeting?area=E10000003"
 
 
 # --- A row a reader looks at -----------------------------------------------------------------------------
@@ -483,6 +500,47 @@ def test_only_off_target_lists_the_one_off_target_row_and_says_so_with_a_clear_l
     assert [
         text(h) for h in find(page, lambda c: type(c).__name__ == "H2" and "domain" in getattr(c, "id", ""))
     ] == ["Domain 3: Children & Young People are safe from harm"]
+
+
+def test_the_downloads_hold_the_rows_the_filters_show_under_their_description(app):
+    page = render(app, domain="3", q="visit", palette="colour-blind")
+    links = by_id(page, "scorecard-downloads")
+    assert text(links) == (
+        "Download these 2 indicators (CSV) Download these 2 indicators as a spreadsheet (XLSX)"
+    )
+    client = signed_in_client(app)
+    response = client.get(by_id(page, "scorecard-downloads-csv").href)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="scorecard-E10000003-cyp-outcomes.csv"' in response.headers["Content-Disposition"]
+    content = response.get_data(as_text=True)
+    assert content.splitlines()[:2] == [
+        "Title,Scorecard for Cambridgeshire: CYP Outcomes Framework (only those in Domain 3: Children & "
+        "Young People are safe from harm; with \u201cvisit\u201d in the name)",
+        "Area,Cambridgeshire",
+    ]
+    table = pd.read_csv(io.StringIO(content), skiprows=CSV_SKIPROWS)
+    assert list(table["Indicator code"]) == [ANTENATAL, NEW_BIRTH]
+    assert set(table["Domain"]) == {"Domain 3: Children & Young People are safe from harm"}
+    assert pd.api.types.is_numeric_dtype(table["Value"])
+
+    response = client.get(by_id(page, "scorecard-downloads-xlsx").href)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.get_data()))
+    assert not [
+        c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    ]
+    figures = pd.read_excel(io.BytesIO(response.get_data()), sheet_name="Figures", skiprows=8)
+    assert list(figures["Indicator code"]) == [ANTENATAL, NEW_BIRTH]
+
+
+def test_the_off_target_download_holds_the_one_off_target_row(app):
+    client = signed_in_client(app)
+    response = client.get("/download/scorecard.csv?show=off-target")
+    table = pd.read_csv(io.StringIO(response.get_data(as_text=True)), skiprows=CSV_SKIPROWS)
+    assert list(table["Indicator code"]) == [REVIEW_6_8]
+    assert list(table["Against target"]) == ["Off target"]
+    assert client.get("/download/nothing.csv").status_code == 404
+    assert app.server.test_client().get("/download/scorecard.csv").status_code == 302  # sign in first
 
 
 def test_a_name_search_and_a_domain_narrow_the_list(app):

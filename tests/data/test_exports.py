@@ -3,6 +3,7 @@ numbers, and the files read back with pandas and openpyxl as documented."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -13,7 +14,10 @@ from openpyxl import Workbook, load_workbook
 
 from data.exports import (
     ABOUT_SHEET,
+    CSV_HEADINGS_LINE,
+    CSV_SKIPROWS,
     Formula,
+    csv_table_lines,
     csv_text,
     frame_csv,
     neutralise,
@@ -37,20 +41,51 @@ def test_numbers_and_ordinary_text_are_unchanged(value):
     assert neutralise(value) == value
 
 
-def test_a_csv_has_its_headings_first_and_keeps_negative_numbers_as_numbers():
-    text = csv_text(["Area", "Change", "Note"], [["Fenland", -1.5, "=1+1"], ["@Ely", Decimal("-2.25"), None]])
-    assert text.splitlines() == ["Area,Change,Note", "Fenland,-1.5,'=1+1", "'@Ely,-2.25,"]
-    frame = pd.read_csv(io.StringIO(text))
+ABOUT = {
+    "Title": "=Change in visits, by area",
+    "Area": "Cambridgeshire,\nPeterborough",
+    "Unit": "Percentage points",
+    "Source": "OHID Fingertips",
+    "Licence": "Open Government Licence v3.0",
+    "Date made": "30 November 2026 09:00",
+}
+
+
+def test_a_csv_has_its_description_first_then_a_blank_line_then_the_tidy_table():
+    text = csv_text(
+        ["Area", "Change", "Note"], [["Fenland", -1.5, "=1+1"], ["@Ely", Decimal("-2.25"), None]], ABOUT
+    )
+    assert text.splitlines() == [
+        'Title,"\'=Change in visits, by area"',
+        'Area,"Cambridgeshire, Peterborough"',
+        "Period,Not stated",
+        "Unit,Percentage points",
+        "Source,OHID Fingertips",
+        "Licence,Open Government Licence v3.0",
+        "Date made,30 November 2026 09:00",
+        "",
+        "Area,Change,Note",
+        "Fenland,-1.5,'=1+1",
+        "'@Ely,-2.25,",
+    ]
+    assert text.splitlines()[CSV_HEADINGS_LINE - 1] == "Area,Change,Note"
+    frame = pd.read_csv(io.StringIO(text), skiprows=CSV_SKIPROWS)
     assert list(frame["Change"]) == [-1.5, -2.25]
+    assert [r["Area"] for r in csv.DictReader(csv_table_lines(text))] == ["Fenland", "'@Ely"]
+
+
+def test_a_csv_description_with_a_field_it_has_no_line_for_is_refused():
+    with pytest.raises(ValueError, match="no line for Notes"):
+        csv_text(["Area"], [], {"Title": "x", "Notes": "y"})
 
 
 def test_a_table_as_csv_is_written_as_pandas_writes_it_with_text_neutralised():
     frame = pd.DataFrame(
         {"Period": ["2023/24", "2024/25"], "Value": [-1.0, float("nan")], "Note": ["-x", ""]}
     )
-    text = frame_csv(frame)
-    assert text == "Period,Value,Note\n2023/24,-1.0,'-x\n2024/25,,\n"
-    assert pd.read_csv(io.StringIO(text))["Value"].iloc[0] == -1.0
+    text = frame_csv(frame, ABOUT)
+    assert "".join(csv_table_lines(text)) == "Period,Value,Note\n2023/24,-1.0,'-x\n2024/25,,\n"
+    assert pd.read_csv(io.StringIO(text), skiprows=CSV_SKIPROWS)["Value"].iloc[0] == -1.0
 
 
 def test_an_xlsx_cell_of_text_is_never_a_formula_and_a_product_formula_is():

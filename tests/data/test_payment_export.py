@@ -9,6 +9,7 @@ arithmetic and "" in a comparison with text)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import operator
 import re
@@ -24,6 +25,7 @@ from openpyxl import load_workbook
 
 from data import payment_export as export
 from data.contracts import SchemeKpi, StoredScheme, audit_entries, get_scheme, scheme_history, scheme_key
+from data.exports import csv_table_lines
 from data.payment_export import Payment, csv_text, file_name, workbook_bytes
 from metrics.money import to_pennies
 
@@ -395,14 +397,21 @@ def test_a_what_if_workbook_and_csv_say_so_in_the_name_and_on_the_sheet(scheme):
         assert "C2 Q3 not yet reported → 95.0%" in book[name]["A2"].value
     assert book["Calculation"]["M13"].value == 95.0
     _assert_workbook_matches(payment, content)
-    rows = list(csv.DictReader(io.StringIO(csv_text(payment, what_if=what_if))))
+    text = csv_text(payment, what_if=what_if)
+    assert "(what-if: changes made on screen, not saved)" in text.splitlines()[0]
+    rows = list(csv.DictReader(csv_table_lines(text)))
     assert {row["what_if"] for row in rows} == {"yes"}
     assert "C2 Q3" in rows[-1]["kpi"]
 
 
 def test_the_csv_has_the_same_rows_with_pennies(scheme):
     payment = Payment.of(scheme, REPORTED, ASSURANCE)
-    rows = list(csv.DictReader(io.StringIO(csv_text(payment))))
+    text = csv_text(
+        payment, commissioner="Cambridgeshire County Council", generated_at=dt.datetime(2026, 1, 5, 9)
+    )
+    assert text.splitlines()[1:3] == ["Area,Cambridgeshire County Council", "Period,Financial year 2025/26"]
+    assert text.splitlines()[6:8] == ["Date made,05 January 2026 09:00", ""]
+    rows = list(csv.DictReader(csv_table_lines(text)))
     assert [row["kpi_code"] for row in rows] == ["C2", "6-8W", "12M", "2.5Y", "ASQ3", "VAC", "TOTAL"]
     for row, kpi in zip(rows, payment.result.kpis, strict=False):
         assert (row["at_stake"], row["earned"], row["withheld"]) == (

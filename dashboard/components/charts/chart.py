@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,10 +33,10 @@ class Chart:
     period: str = ""
     """The period the chart shows, when its table has no Period column (the comparison of areas)."""
 
-    def csv(self) -> str:
-        """The plotted figures as CSV text, one row per point or bar: headings in the first row, and text
-        such as an imported value note written so that no spreadsheet runs it as a formula."""
-        return frame_csv(self.data)
+    def csv(self, about: Mapping[str, object]) -> str:
+        """The plotted figures as CSV text under their description (``about``), one row per point or bar,
+        and text such as an imported value note written so that no spreadsheet runs it as a formula."""
+        return frame_csv(self.data, about)
 
     def periods(self) -> str:
         """The period or periods shown, in words: "2019/20 to 2023/24", or "2023/24"."""

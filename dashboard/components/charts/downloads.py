@@ -1,10 +1,10 @@
 """Downloads of exactly what a chart plots: the buttons under each chart, and what the server sends when
 one is pressed.
 
-Two files, both written by :mod:`data.exports` (so no text in them can run as a spreadsheet formula): the
-CSV, tidy with its headings in the first row as open-data users expect, and an XLSX spreadsheet of the same
-figures with their description (title, area, period, unit, source, licence and the date it was made) above
-the table and on an "About" sheet.
+Two files, both written by :mod:`data.exports` (so no text in them can run as a spreadsheet formula), both
+describing the figures (title, area, period, unit, source, licence and the date it was made): the CSV, that
+description in its first lines and then the tidy table, and an XLSX spreadsheet of the same figures with the
+description above the table and on an "About" sheet.
 
 The buttons and their :class:`dash.dcc.Download` have pattern-matching ids (``{"type": "<page>-csv",
 "chart": key}``, ``{"type": "<page>-download", "chart": key}``, and ``<page>-xlsx`` and
@@ -77,9 +77,9 @@ def csv_button(key: str, rows: int, page: str = "indicator") -> html.Div:
     )
 
 
-def csv_download(chart: Chart) -> dict:
-    """What the download button sends: exactly the chart's table, as CSV."""
-    return dcc.send_string(chart.csv(), chart.filename, type="text/csv")
+def csv_download(chart: Chart, indicator: Mapping, area_name: str) -> dict:
+    """What the download button sends: exactly the chart's table, as CSV under its description."""
+    return dcc.send_string(chart.csv(about(chart, indicator, area_name)), chart.filename, type="text/csv")
 
 
 def about(

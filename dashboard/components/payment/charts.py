@@ -33,9 +33,12 @@ SOURCE_BUDGET = (
 )
 
 
-def _csv_link(rows: Sequence[Sequence], header: Sequence[str], file_name: str, label: str, id: str) -> html.A:
-    """A link that downloads ``rows`` as a CSV file, the data carried in the link itself."""
-    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(export_csv(header, rows))
+def _csv_link(
+    rows: Sequence[Sequence], header: Sequence[str], about: dict[str, str], file_name: str, id: str
+) -> html.A:
+    """A link that downloads ``rows`` as a CSV file under their description, carried in the link itself."""
+    label = "Download the chart's figures (CSV)"
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(export_csv(header, rows, about))
     return html.A(label, href=href, download=file_name, id=id, className="app-link")
 
 
@@ -88,7 +91,7 @@ def _chart_panel(
 ) -> html.Div:
     """A payment chart in the one chart panel; its CSV (``csv_rows``, in pounds and pence), and a spreadsheet
     of the same figures under their description (``about``), are carried in the download links themselves."""
-    link = _csv_link(csv_rows, header, file_name, "Download the chart's figures (CSV)", f"chart-{key}-csv")
+    link = _csv_link(csv_rows, header, about, file_name, f"chart-{key}-csv")
     workbook = _xlsx_link(
         csv_rows, header, about, file_name.removesuffix(".csv") + ".xlsx", f"chart-{key}-xlsx"
     )

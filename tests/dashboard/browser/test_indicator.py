@@ -9,6 +9,7 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
+from data.exports import csv_table_lines
 from tests.dashboard.browser.conftest import DESKTOP, PROJECTOR
 from tests.dashboard.browser.steps import assert_accessible, screenshot_fits
 
@@ -103,7 +104,9 @@ def test_download_the_csv_and_check_its_rows(page, tmp_path):
     assert download.suggested_filename == "hv-new-birth-visit-14d-cambridgeshire-trend.csv"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("Title,") and "\nArea,Cambridgeshire\n" in text
+    rows = list(csv.DictReader(csv_table_lines(text)))
     assert len(rows) == 18
     assert rows[0]["Period"] == "2021/22 Q1" and rows[-1]["Period"] == "2025/26 Q2"
     assert [float(r["Cambridgeshire"]) for r in rows] == pytest.approx(plotted)

@@ -4,8 +4,10 @@ address names the screen; axe-core finds no serious or critical failures."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from data.exports import CSV_SKIPROWS
 from tests.dashboard.browser.steps import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -86,3 +88,45 @@ def test_a_shared_link_opens_its_screen_and_exit_returns_to_the_scorecard(page, 
     page.locator("#meeting-exit").click()
     page.wait_for_url(base_url + "/?area=E06000031")
     page.wait_for_selector("#scorecard-heading")
+
+
+def test_the_scorecard_opens_meeting_mode_and_a_wrong_screen_is_said_in_words(page, base_url, screenshot_dir):
+    page.set_viewport_size(PROJECTOR_1366)
+    page.goto("/?area=E06000031&framework=hcp-high-impact-areas")
+    page.wait_for_selector("#scorecard-meeting-link")
+    page.screenshot(path=str(screenshot_dir / "scorecard-meeting-link.png"))
+    page.locator("#scorecard-meeting-link").click()
+    page.wait_for_url(base_url + "/meeting?area=E06000031&framework=hcp-high-impact-areas")
+    _on_screen(page, 1)
+    assert "Peterborough" in page.locator(".app-meeting__context").inner_text()
+    page.goto("/meeting?area=E10000003&screen=999")
+    count = int(page.locator("#meeting").get_attribute("data-screens"))
+    _on_screen(page, count)
+    note = page.locator("#meeting-link-note").inner_text()
+    assert note == (
+        f"This link asked for screen 999, but there are only {count} screens, so it shows the last one, "
+        f"screen {count}."
+    )
+    found = page.evaluate(CLIPPED)
+    assert found == {"screenOverflow": 0, "screenOverflowSideways": 0, "pageOverflow": 0, "outside": []}
+    page.screenshot(path=str(screenshot_dir / "meeting-screen-out-of-range.png"))
+
+
+def test_the_scorecard_downloads_the_filtered_rows(page, screenshot_dir, tmp_path):
+    page.goto("/?area=E10000003&domain=3&q=visit")
+    page.wait_for_selector("#scorecard-downloads")
+    page.locator("#scorecard-downloads").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "scorecard-downloads.png"))
+    with page.expect_download() as download_info:
+        page.locator("#scorecard-downloads-csv").click()
+    path = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    table = pd.read_csv(path, skiprows=CSV_SKIPROWS)
+    shown = page.locator("#scorecard tr[data-indicator], .app-scorecard-domain tr[data-indicator]")
+    codes = [shown.nth(i).get_attribute("data-indicator") for i in range(shown.count())]
+    assert list(table["Indicator code"]) == list(dict.fromkeys(codes)) and len(table) >= 1
+    for name in ("quarter", "exceptions"):
+        page.goto(f"/{name}")
+        page.wait_for_selector(f"#{name}-downloads")
+        page.locator(f"#{name}-downloads").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_dir / f"{name}-downloads.png"))

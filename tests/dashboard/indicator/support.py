@@ -4,7 +4,6 @@ find components in it, read their text, and press a chart's download button as t
 from __future__ import annotations
 
 import csv
-import io
 import json
 import textwrap
 from pathlib import Path
@@ -15,6 +14,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from data.areas import BUNDLED
 from data.db import make_engine
+from data.exports import csv_table_lines
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
 
@@ -213,7 +213,13 @@ def table_rows(layout, table_id: str) -> list[list[str]]:
 
 
 def press_download(client, key: str, view: dict) -> tuple[str, list[dict]]:
-    """Press a chart's CSV button as the browser does: the filename and the rows of the CSV sent back."""
+    """Press a chart's CSV button as the browser does: the filename and the rows of the CSV's table."""
+    filename, text = press_download_text(client, key, view)
+    return filename, list(csv.DictReader(csv_table_lines(text)))
+
+
+def press_download_text(client, key: str, view: dict) -> tuple[str, str]:
+    """Press a chart's CSV button as the browser does: the filename and the whole file sent back."""
     button = {"chart": key, "type": "indicator-csv"}
     target = {"chart": key, "type": "indicator-download"}
     payload = {
@@ -227,4 +233,4 @@ def press_download(client, key: str, view: dict) -> tuple[str, list[dict]]:
     assert response.status_code == 200, response.data[:500]
     sent = next(iter(response.get_json()["response"].values()))["data"]
     assert sent["type"] == "text/csv"
-    return sent["filename"], list(csv.DictReader(io.StringIO(sent["content"])))
+    return sent["filename"], sent["content"]

@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+import pandas as pd
+from openpyxl import load_workbook
 
 from dashboard import monitoring_callbacks
 from dashboard.components.monitoring import forms
 from data import monitoring, schema
 from data.access import User
+from data.exports import CSV_SKIPROWS
 from tests.dashboard.monitoring.support import ANTENATAL, ANTENATAL_NOTE, CAMBS, LATEST, NEW_BIRTH, REVIEW_6_8
 from tests.dashboard.pages import by_id, find, ids, render, text, to_json
 from tests.dashboard.signing_in import NAMES, signed_in_as, signed_in_client
@@ -171,3 +176,26 @@ def test_an_officer_marks_an_action_done_and_a_viewer_cannot(app, engine, monkey
     assert "Action updated: done." in text(block)
     [action] = monitoring.actions_for(engine, CAMBS)
     assert [u.status for u in action.history] == ["open", "done"]
+
+
+def test_the_exceptions_download_lists_each_exception_with_its_reasons(app, engine):
+    page = render(app, "/exceptions", area=CAMBS)
+    client = signed_in_client(app)
+    response = client.get(by_id(page, "exceptions-downloads-csv").href)
+    assert response.status_code == 200
+    content = response.get_data(as_text=True)
+    assert content.startswith('Title,"Exceptions for Cambridgeshire: indicators off target,')
+    table = pd.read_csv(io.StringIO(content), skiprows=CSV_SKIPROWS)
+    exceptions = [item.removeprefix("exception-") for item in ids(page) if item.startswith("exception-")]
+    assert NEW_BIRTH in list(table["Indicator code"]) and REVIEW_6_8 not in list(table["Indicator code"])
+    new_birth = table.set_index("Indicator code").loc[NEW_BIRTH]
+    assert (new_birth["Value"], new_birth["Against target"]) == (85.0, "Off target")
+    assert "Off target: 7.0 points below the 92% target" in new_birth["Why it is an exception"]
+    assert len(table) == len({e for e in exceptions if e in set(table["Indicator code"])})
+    workbook = client.get(by_id(page, "exceptions-downloads-xlsx").href).get_data()
+    book = load_workbook(io.BytesIO(workbook))
+    assert not [
+        c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    ]
+    figures = pd.read_excel(io.BytesIO(workbook), sheet_name="Figures", skiprows=8)
+    assert list(figures["Indicator code"]) == list(table["Indicator code"])

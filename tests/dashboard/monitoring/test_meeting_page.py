@@ -109,9 +109,34 @@ def test_the_links_name_the_area_and_screen_and_exit_returns_to_the_scorecard(ap
     assert text(by_id(page, "meeting-count")) == "Screen 3 of 15"
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("x", 1), ("999", 15), ("15", 15)])
-def test_a_screen_number_out_of_range_shows_the_nearest_screen(app, viewer, asked, shown):
-    assert text(by_id(_screen(app, asked), "meeting-count")) == f"Screen {shown} of 15"
+@pytest.mark.parametrize(
+    ("asked", "shown", "said"),
+    [
+        ("0", 1, "This link asked for screen 0; screens start at 1, so it shows screen 1."),
+        ("x", 1, "This link asked for screen \u201cx\u201d, which is not a number, so it shows screen 1."),
+        (
+            "999",
+            15,
+            "This link asked for screen 999, but there are only 15 screens, so it shows the last one, "
+            "screen 15.",
+        ),
+    ],
+)
+def test_a_screen_number_out_of_range_or_not_a_number_is_said_in_words(app, viewer, asked, shown, said):
+    page = _screen(app, asked)
+    assert text(by_id(page, "meeting-count")) == f"Screen {shown} of 15"
+    assert text(by_id(page, "meeting-link-note")) == said
+
+
+def test_a_right_screen_number_needs_no_note(app, viewer):
+    page = _screen(app, "15")
+    assert text(by_id(page, "meeting-count")) == "Screen 15 of 15"
+    assert "meeting-link-note" not in to_json(page)
+
+
+def test_a_setting_meeting_mode_does_not_recognise_is_named(app, viewer):
+    page = _screen(app, 2, palette="rainbow")
+    assert "palette \u201crainbow\u201d" in text(by_id(page, "meeting-link-note"))
 
 
 def test_long_domains_are_split_evenly():

@@ -4,13 +4,19 @@ exceptions with what was entered on the exceptions page, data quality, and the p
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+import pandas as pd
+from openpyxl import load_workbook
 
 from dashboard import create_app
 from data import monitoring
 from data.access import User
+from data.exports import CSV_SKIPROWS
 from tests.dashboard.monitoring.support import CAMBS, CCC, LATEST, NEW_BIRTH
 from tests.dashboard.pages import by_id, render, text, to_json
 from tests.dashboard.payment.support import payment_store
+from tests.dashboard.signing_in import signed_in_client
 
 OFFICER = User("Olu Officer", frozenset({"officer"}))
 
@@ -96,3 +102,28 @@ def test_workforce_and_finance_come_from_the_bundled_return(viewer):
     )
     assert "Staff in post (WTE)" in text(by_id(page, "quarter-workforce-list"))
     assert "Spend to date" not in text(by_id(page, "quarter-kpis-table"))
+
+
+def test_the_quarter_download_is_the_kpi_table_for_that_quarter(app, viewer):
+    page = _quarter(app, contract=CCC, quarter="2025/26 Q1")
+    client = signed_in_client(app)
+    response = client.get(by_id(page, "quarter-downloads-csv").href)
+    assert response.status_code == 200
+    assert 'filename="quarter-ccc-hcp-s75-2025-26-Q1.csv"' in response.headers["Content-Disposition"]
+    content = response.get_data(as_text=True)
+    assert content.splitlines()[2] == "Period,2025/26 Q1 (to 30 June 2025)"
+    table = pd.read_csv(io.StringIO(content), skiprows=CSV_SKIPROWS).set_index("KPI")
+    shown = text(by_id(page, "quarter-kpis-table"))
+    assert all(name.removesuffix(" (illustrative)") in shown for name in table.index)
+    new_birth = table.loc["New birth visit within 14 days"]
+    assert (new_birth["Figure"], new_birth["Target"], new_birth["Against target"]) == (
+        93.0,
+        92.0,
+        "On target",
+    )
+    workbook = client.get(by_id(page, "quarter-downloads-xlsx").href).get_data()
+    book = load_workbook(io.BytesIO(workbook))
+    assert not [
+        c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert len(pd.read_excel(io.BytesIO(workbook), sheet_name="Figures", skiprows=8)) == len(table)

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from dashboard import data_access
 from dashboard.components.payment import assurance, forms, whatif
 from data.contracts import actuals_to_date, get_scheme
+from data.exports import csv_table_lines
 from metrics.payment import calculate
 from tests.dashboard.payment.support import (
     C2_INDICATOR,
@@ -279,7 +280,8 @@ def _download(app, engine, kind, change=None):
 def test_the_csv_download_has_the_pennies_of_the_calculation(app, engine):
     sent = _download(app, engine, "csv")
     assert sent["filename"] == "payment-ccc-hcp-s75-2025-26-v1.csv"
-    rows = list(csv.DictReader(io.StringIO(sent["content"])))
+    rows = list(csv.DictReader(csv_table_lines(sent["content"])))
+    assert sent["content"].startswith("Title,Performance-linked payment, agreement".replace(",", ',"', 1))
     scheme = get_scheme(engine, CCC, YEAR)
     result = calculate(scheme.to_metrics_scheme(), actuals_to_date(engine, scheme))
     for row, kpi in zip(rows, result.kpis, strict=False):
