@@ -189,7 +189,7 @@ def rejections(batch_id: str) -> None:
     if not found.rows:
         click.echo("No rejected rows for that import.")
     for number, reason in found.rows:
-        click.echo(reason if reason.startswith("Row ") else f"row {number}: {reason}")
+        click.echo(reason if reason.startswith("Row") else f"row {number}: {reason}")
 
 
 @main.command(help="Write a blank provider quarterly return (CSV or XLSX, by the file's extension).")

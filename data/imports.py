@@ -53,8 +53,9 @@ class Batch:
 
 @dataclass(frozen=True)
 class BatchRejections:
-    """An import's rejected rows, (row number, the rejection in words), and the earlier import of the same
-    file they were stored with, if that is where they are."""
+    """An import's rejected rows, (first row number, the rejection in words: one line per row, or one for
+    many rows refused for the same reason, naming them all), and the earlier import of the same file they
+    were stored with, if that is where they are."""
 
     batch_id: str
     same_file_as: str | None
@@ -119,8 +120,9 @@ def history(engine: sa.Engine, limit: int = 200) -> list[Batch]:
 
 
 def rejected_rows(engine: sa.Engine, batch_id: str) -> list[tuple[int, str]]:
-    """A batch's rejected rows: (row number, the rejection in words), in file order; for an import that
-    repeated an earlier one of the same file, the earlier import's."""
+    """A batch's rejected rows: (first row number, the rejection in words), in file order, many rows refused
+    for the same reason as one line naming their rows; for an import that repeated an earlier one of the
+    same file, the earlier import's."""
     found = rejections_of(engine, batch_id)
     return found.rows if found is not None else []
 

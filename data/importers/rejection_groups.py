@@ -1,0 +1,74 @@
+"""Storing an import's rejected rows compactly: one stored line for many rows refused for the same reason.
+
+A whole-file export of measures the catalogue lacks (DfE LAIT holds hundreds) is refused row by row with the
+same words on every row of a measure: "unknown indicator 'X'". Storing each such row separately made a full
+LAIT import keep over 600,000 copies of a few hundred sentences. Rows whose reason is word for word the same
+are therefore kept as one stored rejection once there are at least :data:`GROUP_FROM` of them, naming every
+row they cover as ranges: "Rows 2-5,001, 7,300-9,000 (6,701 rows): unknown indicator 'X'; the first is
+row 2 (England, 2016, value 5.1)". Fewer rows than that keep a line each, saying which area, period and
+figures the row held. Nothing is lost: the ranges name every row, and the whole file is kept with the import.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from data.importers.validate import Rejection
+
+GROUP_FROM = 10
+"""How many rows must share one reason before they are stored as one line."""
+
+
+@dataclass(frozen=True)
+class StoredRejection:
+    """One stored line: the first row it covers, how many rows, those rows as ranges ("2-5001,7300") and
+    the line a user reads."""
+
+    row_number: int
+    row_count: int
+    row_ranges: str
+    described: str
+
+
+def as_ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as runs of consecutive numbers: [2, 3, 4, 9] -> [(2, 4), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
+
+
+def ranges_text(runs: list[tuple[int, int]], *, thousands: bool = False) -> str:
+    """Runs written as ranges: "2-5001,7300" for storing, "2-5,001, 7,300" (``thousands``) for reading."""
+    form = "{:,}" if thousands else "{}"
+    parts = [form.format(a) if a == b else f"{form.format(a)}-{form.format(b)}" for a, b in runs]
+    return (", " if thousands else ",").join(parts)
+
+
+def grouped(rejections: list[Rejection]) -> list[StoredRejection]:
+    """The lines to store for ``rejections``, in the order of their first rows: one per reason shared by at
+    least :data:`GROUP_FROM` rows, one per row otherwise."""
+    by_reason: dict[str, list[Rejection]] = defaultdict(list)
+    for rejection in rejections:
+        by_reason[rejection.reason].append(rejection)
+    lines: list[StoredRejection] = []
+    for reason, rows in by_reason.items():
+        if len(rows) < GROUP_FROM:
+            lines += [StoredRejection(r.row_number, 1, str(r.row_number), r.described) for r in rows]
+            continue
+        first = min(rows, key=lambda r: r.row_number)
+        runs = as_ranges([r.row_number for r in rows])
+        example = f"; the first is row {first.row_number:,} ({first.where})" if first.where else ""
+        lines.append(
+            StoredRejection(
+                first.row_number,
+                len(rows),
+                ranges_text(runs),
+                f"Rows {ranges_text(runs, thousands=True)} ({len(rows):,} rows): {reason}{example}",
+            )
+        )
+    return sorted(lines, key=lambda line: line.row_number)
