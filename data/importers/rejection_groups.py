@@ -2,10 +2,11 @@
 
 A whole-file export of measures the catalogue lacks (DfE LAIT holds hundreds) is refused row by row with the
 same words on every row of a measure: "unknown indicator 'X'". Storing each such row separately made a full
-LAIT import keep over 600,000 copies of a few hundred sentences. Rows whose reason is word for word the same
-are therefore kept as one stored rejection once there are at least :data:`GROUP_FROM` of them, naming every
-row they cover as ranges: "Rows 2-5,001, 7,300-9,000 (6,701 rows): unknown indicator 'X'; the first is
-row 2 (England, 2016, value 5.1)". Fewer rows than that keep a line each, saying which area, period and
+LAIT import keep over 600,000 copies of a few hundred sentences. Rows whose first reason is word for word the
+same are therefore kept as one stored rejection once there are at least :data:`GROUP_FROM` of them, naming
+every row they cover as ranges and any further reason with its own rows: "Rows 2-5,001, 7,300-9,000 (6,701
+rows): unknown indicator 'X'; the first is row 2 (England, 2016, value 5.1). Also: unknown area code 'Y'
+(rows 12, 1,712)". Fewer rows than that keep a line each, saying which area, period and
 figures the row held. Nothing is lost: the ranges name every row, and the whole file is kept with the import.
 """
 
@@ -50,11 +51,12 @@ def ranges_text(runs: list[tuple[int, int]], *, thousands: bool = False) -> str:
 
 
 def grouped(rejections: list[Rejection]) -> list[StoredRejection]:
-    """The lines to store for ``rejections``, in the order of their first rows: one per reason shared by at
-    least :data:`GROUP_FROM` rows, one per row otherwise."""
+    """The lines to store for ``rejections``, in the order of their first rows: one per first reason shared
+    by at least :data:`GROUP_FROM` rows, one per row otherwise. A grouped line also names, with their rows,
+    any further reasons some of its rows had (an old authority's rows of an unknown measure, say)."""
     by_reason: dict[str, list[Rejection]] = defaultdict(list)
     for rejection in rejections:
-        by_reason[rejection.reason].append(rejection)
+        by_reason[rejection.reasons[0] if rejection.reasons else ""].append(rejection)
     lines: list[StoredRejection] = []
     for reason, rows in by_reason.items():
         if len(rows) < GROUP_FROM:
@@ -68,7 +70,23 @@ def grouped(rejections: list[Rejection]) -> list[StoredRejection]:
                 first.row_number,
                 len(rows),
                 ranges_text(runs),
-                f"Rows {ranges_text(runs, thousands=True)} ({len(rows):,} rows): {reason}{example}",
+                f"Rows {ranges_text(runs, thousands=True)} ({len(rows):,} rows): {reason}{example}"
+                + _further(rows),
             )
         )
     return sorted(lines, key=lambda line: line.row_number)
+
+
+def _further(rows: list[Rejection]) -> str:
+    """The reasons after the first that some of ``rows`` had, each with the rows that had it: ". Also:
+    unknown area code 'X' (rows 12, 1,712)"."""
+    further: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        for reason in row.reasons[1:]:
+            further[reason].append(row.row_number)
+    parts = []
+    for reason, numbers in further.items():
+        runs = as_ranges(numbers)
+        label = "row" if len(numbers) == 1 else "rows"
+        parts.append(f"{reason} ({label} {ranges_text(runs, thousands=True)})")
+    return f". Also: {'; '.join(parts)}" if parts else ""

@@ -34,6 +34,7 @@ def _mixed_return(tmp_path: Path, code: str) -> Path:
     """Rows 2-26 and 29-33: thirty rows of an indicator the catalogue lacks; rows 27-28: two rows whose
     count exceeds the denominator; row 34: a good row."""
     unknown = [["not-in-catalogue", CAMBS, q, 5, 10, "", ""] for q in QUARTERS[:30]]
+    unknown[26][1] = unknown[27][1] = "E99999999"  # rows 30 and 31 also name an unknown area
     over = [[code, CAMBS, "2024/25 Q1", 12, 10, "", ""], [code, PBORO, "2024/25 Q1", 11, 10, "", ""]]
     rows = [*unknown[:25], *over, *unknown[25:], [code, CAMBS, "2024/25 Q2", 9, 10, "", ""]]
     return write_csv(tmp_path / "return.csv", RETURN_HEADER, rows)
@@ -47,7 +48,8 @@ OVER_PBORO = (
 )
 GROUPED_LINE = (
     "Rows 2-26, 29-33 (30 rows): unknown indicator code 'not-in-catalogue'; "
-    "the first is row 2 (Cambridgeshire, 2015/16 Q1, count 5, denominator 10)"
+    "the first is row 2 (Cambridgeshire, 2015/16 Q1, count 5, denominator 10). "
+    "Also: unknown area code 'E99999999' (rows 30-31)"
 )
 
 
