@@ -50,42 +50,54 @@ def ranges_text(runs: list[tuple[int, int]], *, thousands: bool = False) -> str:
     return (", " if thousands else ",").join(parts)
 
 
+def groups(rejections: list[Rejection]) -> list[list[Rejection]]:
+    """``rejections`` gathered by first reason when at least :data:`GROUP_FROM` rows share it, each other row
+    alone; in the order of their first rows."""
+    by_reason: dict[str, list[Rejection]] = defaultdict(list)
+    for rejection in rejections:
+        by_reason[rejection.reasons[0] if rejection.reasons else ""].append(rejection)
+    gathered: list[list[Rejection]] = []
+    for rows in by_reason.values():
+        gathered += [rows] if len(rows) >= GROUP_FROM else [[row] for row in rows]
+    return sorted(gathered, key=lambda rows: min(r.row_number for r in rows))
+
+
+def rows_label(rows: list[Rejection]) -> str:
+    """The rows of a group for reading: "2-26, 29-33 (30 rows)"."""
+    return f"{ranges_text(as_ranges([r.row_number for r in rows]), thousands=True)} ({len(rows):,} rows)"
+
+
 def grouped(rejections: list[Rejection]) -> list[StoredRejection]:
     """The lines to store for ``rejections``, in the order of their first rows: one per first reason shared
     by at least :data:`GROUP_FROM` rows, one per row otherwise. A grouped line also names, with their rows,
     any further reasons some of its rows had (an old authority's rows of an unknown measure, say)."""
-    by_reason: dict[str, list[Rejection]] = defaultdict(list)
-    for rejection in rejections:
-        by_reason[rejection.reasons[0] if rejection.reasons else ""].append(rejection)
     lines: list[StoredRejection] = []
-    for reason, rows in by_reason.items():
-        if len(rows) < GROUP_FROM:
-            lines += [StoredRejection(r.row_number, 1, str(r.row_number), r.described) for r in rows]
-            continue
+    for rows in groups(rejections):
         first = min(rows, key=lambda r: r.row_number)
-        runs = as_ranges([r.row_number for r in rows])
+        if len(rows) == 1:
+            lines.append(StoredRejection(first.row_number, 1, str(first.row_number), first.described))
+            continue
         example = f"; the first is row {first.row_number:,} ({first.where})" if first.where else ""
         lines.append(
             StoredRejection(
                 first.row_number,
                 len(rows),
-                ranges_text(runs),
-                f"Rows {ranges_text(runs, thousands=True)} ({len(rows):,} rows): {reason}{example}"
-                + _further(rows),
+                ranges_text(as_ranges([r.row_number for r in rows])),
+                f"Rows {rows_label(rows)}: {first.reasons[0]}{example}{further(rows)}",
             )
         )
-    return sorted(lines, key=lambda line: line.row_number)
+    return lines
 
 
-def _further(rows: list[Rejection]) -> str:
+def further(rows: list[Rejection]) -> str:
     """The reasons after the first that some of ``rows`` had, each with the rows that had it: ". Also:
     unknown area code 'X' (rows 12, 1,712)"."""
-    further: dict[str, list[int]] = defaultdict(list)
+    extra: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         for reason in row.reasons[1:]:
-            further[reason].append(row.row_number)
+            extra[reason].append(row.row_number)
     parts = []
-    for reason, numbers in further.items():
+    for reason, numbers in extra.items():
         runs = as_ranges(numbers)
         label = "row" if len(numbers) == 1 else "rows"
         parts.append(f"{reason} ({label} {ranges_text(runs, thousands=True)})")

@@ -13,10 +13,12 @@ from click.testing import CliRunner
 
 from data import schema
 from data.importers.pipeline import import_file
+from data.importers.preview import preview_bytes
 from data.importers.rejection_groups import as_ranges, ranges_text
 from data.imports import rejected_rows
 from kpi import cli
 from tests.data.helpers import count_rows, provider_proportion, write_csv
+from tests.data.upload_helpers import OFFICER
 
 CAMBS, PBORO = "E10000003", "E06000031"
 RETURN_HEADER = ["indicator_code", "area_code", "period", "numerator", "denominator", "value", "provisional"]
@@ -97,3 +99,23 @@ def test_kpi_rejections_names_every_refused_row(database, tmp_path):
     batch = imported.output.split("kpi rejections ")[1].split()[0]
     listing = CliRunner().invoke(cli, ["rejections", batch])
     assert listing.output.splitlines() == [GROUPED_LINE, OVER_CAMBS, OVER_PBORO]
+
+
+def test_the_upload_preview_shows_many_rows_refused_for_one_reason_once(any_store, tmp_path):
+    code = provider_proportion(any_store)
+    preview = preview_bytes(any_store, _mixed_return(tmp_path, code).read_bytes(), "return.csv", OFFICER)
+    assert preview.summary().endswith("32 rows are rejected.")
+    assert [(r.row_number, r.rows, r.row_count) for r in preview.rejected] == [
+        (2, "2-26, 29-33 (30 rows)", 30),
+        (27, "", 1),
+        (28, "", 1),
+    ]
+    grouped = preview.rejected[0]
+    assert (grouped.area, grouped.period, grouped.figures) == (
+        "Cambridgeshire",
+        "2015/16 Q1",
+        "numerator 5, denominator 10",
+    )
+    assert grouped.reason == (
+        "unknown indicator code 'not-in-catalogue'. Also: unknown area code 'E99999999' (rows 30-31)"
+    )
