@@ -55,7 +55,7 @@ class RejectedRow:
     """How many rows this stands for: many rows refused for the same reason are shown once, with the first
     row's area, period and figures (:mod:`data.importers.rejection_groups`)."""
     rows: str = ""
-    """The rows it stands for, when more than one: "2-26, 29-33 (30 rows)"."""
+    """The rows it stands for, when more than one: "2-26, 29-33 (30 rows; the first shown)"."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def _rejected(
                 figures or "no figures",
                 f"{first.reasons[0]}{rejection_groups.further(group)}" if many else first.reason,
                 len(group),
-                rejection_groups.rows_label(group) if many else "",
+                rejection_groups.rows_label(group, "; the first shown") if many else "",
             )
         )
     return rows

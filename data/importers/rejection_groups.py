@@ -62,9 +62,11 @@ def groups(rejections: list[Rejection]) -> list[list[Rejection]]:
     return sorted(gathered, key=lambda rows: min(r.row_number for r in rows))
 
 
-def rows_label(rows: list[Rejection]) -> str:
-    """The rows of a group for reading: "2-26, 29-33 (30 rows)"."""
-    return f"{ranges_text(as_ranges([r.row_number for r in rows]), thousands=True)} ({len(rows):,} rows)"
+def rows_label(rows: list[Rejection], note: str = "") -> str:
+    """The rows of a group for reading: "2-26, 29-33 (30 rows)", with ``note`` inside the brackets."""
+    return (
+        f"{ranges_text(as_ranges([r.row_number for r in rows]), thousands=True)} ({len(rows):,} rows{note})"
+    )
 
 
 def grouped(rejections: list[Rejection]) -> list[StoredRejection]:

@@ -106,7 +106,7 @@ def test_the_upload_preview_shows_many_rows_refused_for_one_reason_once(any_stor
     preview = preview_bytes(any_store, _mixed_return(tmp_path, code).read_bytes(), "return.csv", OFFICER)
     assert preview.summary().endswith("32 rows are rejected.")
     assert [(r.row_number, r.rows, r.row_count) for r in preview.rejected] == [
-        (2, "2-26, 29-33 (30 rows)", 30),
+        (2, "2-26, 29-33 (30 rows; the first shown)", 30),
         (27, "", 1),
         (28, "", 1),
     ]
