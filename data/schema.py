@@ -163,8 +163,8 @@ rejected_rows = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("raw", sa.Text, nullable=False),
     # How many rows this line stands for and which, as ranges ("2-5001,7300"); row_number is the first and
-    # raw is that row. One line covers every row refused for word-for-word the same reason once there are
-    # many (data.importers.rejection_groups); None on lines stored before version 4 (one row each).
+    # raw is that row. One line covers every row refused for the same first reason once there are many
+    # (data.importers.rejection_groups); None on lines stored before version 4 (one row each).
     sa.Column("row_count", sa.Integer),
     sa.Column("row_ranges", sa.Text),
 )
