@@ -60,6 +60,8 @@ class BatchRejections:
     batch_id: str
     same_file_as: str | None
     rows: list[tuple[int, str]]
+    rows_rejected: int = 0
+    """How many rows the import rejected (more than ``rows`` when some share a line)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def rejections_of(engine: sa.Engine, batch_prefix: str) -> BatchRejections | Non
     batches, table = schema.import_batches, schema.rejected_rows
     with engine.connect() as conn:
         batch = conn.execute(
-            sa.select(batches.c.id, batches.c.same_file_as)
+            sa.select(batches.c.id, batches.c.same_file_as, batches.c.rows_rejected)
             .where(batches.c.id.startswith(batch_prefix, autoescape=True))
             .order_by(batches.c.started_at.desc())
         ).first()
@@ -145,7 +147,7 @@ def rejections_of(engine: sa.Engine, batch_prefix: str) -> BatchRejections | Non
             .order_by(table.c.row_number)
         )
         rows = [(int(n), str(reason)) for n, reason in conn.execute(query).tuples().all()]
-    return BatchRejections(batch.id, batch.same_file_as, rows)
+    return BatchRejections(batch.id, batch.same_file_as, rows, int(batch.rows_rejected))
 
 
 def stored_file(engine: sa.Engine, batch_id: str) -> tuple[str, str, bytes] | None:

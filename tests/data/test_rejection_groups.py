@@ -98,7 +98,12 @@ def test_kpi_rejections_names_every_refused_row(database, tmp_path):
     assert imported.exit_code == 1
     batch = imported.output.split("kpi rejections ")[1].split()[0]
     listing = CliRunner().invoke(cli, ["rejections", batch])
-    assert listing.output.splitlines() == [GROUPED_LINE, OVER_CAMBS, OVER_PBORO]
+    assert listing.output.splitlines() == [
+        "32 rejected rows, in 3 lines: rows rejected for the same reason share a line that names them all.",
+        GROUPED_LINE,
+        OVER_CAMBS,
+        OVER_PBORO,
+    ]
 
 
 def test_the_upload_preview_shows_many_rows_refused_for_one_reason_once(any_store, tmp_path):
