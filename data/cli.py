@@ -188,8 +188,13 @@ def rejections(batch_id: str) -> None:
         click.echo(f"This import read the same file as import {found.same_file_as}; its rejected rows:")
     if not found.rows:
         click.echo("No rejected rows for that import.")
+    elif found.rows_rejected > len(found.rows):
+        click.echo(
+            f"{found.rows_rejected:,} rejected rows, in {len(found.rows):,} lines: "
+            "rows rejected for the same reason share a line that names them all."
+        )
     for number, reason in found.rows:
-        click.echo(reason if reason.startswith("Row ") else f"row {number}: {reason}")
+        click.echo(reason if reason.startswith("Row") else f"row {number}: {reason}")
 
 
 @main.command(help="Write a blank provider quarterly return (CSV or XLSX, by the file's extension).")

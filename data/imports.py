@@ -53,12 +53,15 @@ class Batch:
 
 @dataclass(frozen=True)
 class BatchRejections:
-    """An import's rejected rows, (row number, the rejection in words), and the earlier import of the same
-    file they were stored with, if that is where they are."""
+    """An import's rejected rows, (first row number, the rejection in words: one line per row, or one for
+    many rows refused for the same reason, naming them all), and the earlier import of the same file they
+    were stored with, if that is where they are."""
 
     batch_id: str
     same_file_as: str | None
     rows: list[tuple[int, str]]
+    rows_rejected: int = 0
+    """How many rows the import rejected (more than ``rows`` when some share a line)."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,9 @@ def history(engine: sa.Engine, limit: int = 200) -> list[Batch]:
 
 
 def rejected_rows(engine: sa.Engine, batch_id: str) -> list[tuple[int, str]]:
-    """A batch's rejected rows: (row number, the rejection in words), in file order; for an import that
-    repeated an earlier one of the same file, the earlier import's."""
+    """A batch's rejected rows: (first row number, the rejection in words), in file order, many rows refused
+    for the same reason as one line naming their rows; for an import that repeated an earlier one of the
+    same file, the earlier import's."""
     found = rejections_of(engine, batch_id)
     return found.rows if found is not None else []
 
@@ -130,7 +134,7 @@ def rejections_of(engine: sa.Engine, batch_prefix: str) -> BatchRejections | Non
     batches, table = schema.import_batches, schema.rejected_rows
     with engine.connect() as conn:
         batch = conn.execute(
-            sa.select(batches.c.id, batches.c.same_file_as)
+            sa.select(batches.c.id, batches.c.same_file_as, batches.c.rows_rejected)
             .where(batches.c.id.startswith(batch_prefix, autoescape=True))
             .order_by(batches.c.started_at.desc())
         ).first()
@@ -143,7 +147,7 @@ def rejections_of(engine: sa.Engine, batch_prefix: str) -> BatchRejections | Non
             .order_by(table.c.row_number)
         )
         rows = [(int(n), str(reason)) for n, reason in conn.execute(query).tuples().all()]
-    return BatchRejections(batch.id, batch.same_file_as, rows)
+    return BatchRejections(batch.id, batch.same_file_as, rows, int(batch.rows_rejected))
 
 
 def stored_file(engine: sa.Engine, batch_id: str) -> tuple[str, str, bytes] | None:

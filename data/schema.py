@@ -31,6 +31,11 @@ ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
         ("import_batches", "rows_flagged"),
         ("import_batches", "same_file_as"),
     ),
+    # Version 4: a stored rejection may stand for many rows refused for the same reason.
+    4: (
+        ("rejected_rows", "row_count"),
+        ("rejected_rows", "row_ranges"),
+    ),
 }
 """The columns each version added to tables that existed before it, as (table, column)."""
 ADDED_INDEXES_SINCE: dict[int, tuple[str, ...]] = {
@@ -157,6 +162,11 @@ rejected_rows = sa.Table(
     sa.Column("row_number", sa.Integer, primary_key=True),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("raw", sa.Text, nullable=False),
+    # How many rows this line stands for and which, as ranges ("2-5001,7300"); row_number is the first and
+    # raw is that row. One line covers every row refused for the same first reason once there are many
+    # (data.importers.rejection_groups); None on lines stored before version 4 (one row each).
+    sa.Column("row_count", sa.Integer),
+    sa.Column("row_ranges", sa.Text),
 )
 
 observations = sa.Table(

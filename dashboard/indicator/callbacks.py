@@ -94,6 +94,7 @@ def register() -> None:
         State(choice("areas", MATCH), "options"),
         State(over_time.more_areas_id(ALL, MATCH), "options"),
         State("indicator-view", "data"),
+        State(choice("sets", MATCH), "value"),
         prevent_initial_call=True,
     )(over_time.apply_area_choice)
     dash.callback(

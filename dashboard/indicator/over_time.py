@@ -1,6 +1,6 @@
 """Over time: the trend chart, or the statistical process control (SPC) chart, with the links that switch
 between them and show or hide the confidence interval, and the choice of other areas to draw on the trend
-chart (its county, the region, England or any other area with figures).
+chart (its county, the region, England, any other area with figures, or the areas of a saved set).
 
 The SPC chart shows the scorecard's decisions (:class:`data.scorecard.ScorecardRow`): whether there are
 enough figures to judge (``spc_judged``), the direction of improvement, the variation and assurance. With
@@ -279,6 +279,7 @@ def more_areas_id(group: str | Wildcard, chart: str | Wildcard = "trend") -> dic
 
 
 AREAS_ID = choice_id("areas")
+SETS_ID = choice_id("sets")
 INTERVALS_ID = choice_id("intervals")
 APPLY_ID = choice_id("apply")
 LOCATION_ID = choice_id("location")
@@ -391,6 +392,7 @@ def area_form(ctx: Context) -> html.Div | html.Details:
     )
     if more:
         fields.append(details(label, more_list, id="trend-more-areas-details"))
+    fields += _set_choice(data_access.area_sets())
     has_limits = bool((ctx.series["lower95"].notna() & ctx.series["upper95"].notna()).any())
     fields.append(
         _plain(
@@ -420,6 +422,30 @@ def area_form(ctx: Context) -> html.Div | html.Details:
     if ctx.view.with_areas is None:
         return details("Compare with other areas on this chart", form, id="trend-areas-details")
     return form
+
+
+def _set_choice(saved: dict[str, tuple[str, ...]]) -> list:
+    """Tick boxes for the saved sets of areas (:mod:`data.area_sets`): ticking one adds its areas to the
+    chart. The list is always there, empty when no set is saved, because the button's callback reads it."""
+    checklist = _plain(
+        dcc.Checklist(
+            options=[
+                {"label": f"\u201c{name}\u201d ({len(codes)} areas)", "value": name}
+                for name, codes in saved.items()
+            ],
+            value=[],
+            id=SETS_ID,
+            className="app-checkboxes",
+            inputClassName="app-checkboxes__input",
+            labelClassName="app-checkboxes__item",
+        )
+    )
+    if not saved:
+        return [checklist]
+    heading = html.H3(
+        "Add the areas of a saved set", className="app-trend-areas__region", id="trend-sets-heading"
+    )
+    return [heading, checklist]
 
 
 def _left_out(ctx: Context) -> list:
@@ -458,10 +484,11 @@ def apply_area_choice(
     near_options: list | None,
     more_options: list | None,
     view: dict | None,
+    sets: list | None = None,
 ) -> str:
-    """The link for the areas and intervals ticked, the areas in the order the choice lists them (the page
-    reloads there, so the link reproduces the chart). ``more`` and ``more_options`` hold one list for each
-    region under "More areas"."""
+    """The link for the areas and intervals ticked, the areas in the order the choice lists them, then the
+    areas of each saved set ticked (``sets``, by name), each area once (the page reloads there, so the link
+    reproduces the chart). ``more`` and ``more_options`` hold one list for each region under "More areas"."""
     if not n_clicks or not view:
         raise dash.exceptions.PreventUpdate
     current = View(code=view["code"], area=view["area"], view="trend", ci=view.get("ci") != "off")
@@ -470,9 +497,14 @@ def apply_area_choice(
         option["value"]
         for option in [*(near_options or []), *(o for options in more_options or [] for o in options or [])]
     ]
-    chosen = tuple(code for code in dict.fromkeys(listed) if code in ticked)
+    chosen = [code for code in dict.fromkeys(listed) if code in ticked]
+    names = [name for name in sets if isinstance(name, str)] if isinstance(sets, list) else []
+    if names:
+        saved = data_access.area_sets()
+        chosen += [code for name in names for code in saved.get(name, ()) if code != current.area]
+    chosen = list(dict.fromkeys(chosen))
     ci = "on" in (intervals or [])
-    return current.href(ci="on" if ci else "off", **{"with": with_value(chosen)})
+    return current.href(ci="on" if ci else "off", **{"with": with_value(tuple(chosen))})
 
 
 # --- The section --------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ one whose figures differ is updated (the earlier figures kept in ``observation_r
 matches exactly is left alone, so importing the same file twice changes nothing; nor is a figure replaced by a
 rounded copy of itself with fewer details (see :func:`_less_detailed`). A published row that does not quite
 add up loads with its quality flag (see :mod:`data.importers.validate`). Rejected rows are stored with their
-reasons in ``rejected_rows``, and the file itself, with its hash, in ``import_files``; importing the same
-bytes again when that stores nothing new records the attempt with a pointer to the earlier import
+reasons in ``rejected_rows`` (many rows refused for the same reason as one line naming their rows, see
+:mod:`data.importers.rejection_groups`), and the file itself, with its hash, in ``import_files``; importing
+the same bytes again when that stores nothing new records the attempt with a pointer to the earlier import
 (``same_file_as``) instead of a second copy of the file and its rejected rows. With ``strict=True`` any
 rejected or flagged row refuses the whole file, which suits a provider return that should load complete or
 not at all.
@@ -30,7 +31,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import schema
-from data.importers import bulk, new_indicators
+from data.importers import bulk, new_indicators, rejection_groups
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
 from data.importers.published import ALL_FORMATS, read_any_table
@@ -429,7 +430,8 @@ def load(
 def _keep_file_and_rejections(
     conn: sa.Connection, result: ImportResult, table: pd.DataFrame, content: bytes
 ) -> None:
-    """Store the file's bytes and each rejected row, described, with its row as written."""
+    """Store the file's bytes and the rejected rows, described, with the row as written: one line per row,
+    or per reason shared by many rows (:mod:`data.importers.rejection_groups`)."""
     conn.execute(
         schema.import_files.insert().values(
             batch_id=result.batch_id, file_name=result.file_name, sha256=result.sha256, content=content
@@ -437,13 +439,16 @@ def _keep_file_and_rejections(
     )
     if not result.rejections:
         return
-    numbers = [r.row_number for r in result.rejections]
+    lines = rejection_groups.grouped(result.rejections)
+    numbers = [line.row_number for line in lines]
     rows = pd.DataFrame(
         {
             "batch_id": result.batch_id,
             "row_number": numbers,
-            "reason": [r.described for r in result.rejections],
+            "reason": [line.described for line in lines],
             "raw": _raw_rows(table, numbers),
+            "row_count": [line.row_count for line in lines],
+            "row_ranges": [line.row_ranges for line in lines],
         }
     )
     bulk.insert_frame(conn, schema.rejected_rows, rows)

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data import access, schema
-from data.importers import pipeline
+from data.importers import pipeline, rejection_groups
 from data.importers.formats import PROVIDER_RETURN, Format, to_common
 from data.importers.template import PROVIDER_SOURCE_PREFIX
 from data.importers.validate import KEY_FIELDS
@@ -51,6 +51,11 @@ class RejectedRow:
     period: str
     figures: str
     reason: str
+    row_count: int = 1
+    """How many rows this stands for: many rows refused for the same reason are shown once, with the first
+    row's area, period and figures (:mod:`data.importers.rejection_groups`)."""
+    rows: str = ""
+    """The rows it stands for, when more than one: "2-26, 29-33 (30 rows; the first shown)"."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ class ImportPreview:
         loading += "changes a figure" if len(self.changes) == 1 else "change a figure"
         if self.rows_unchanged:
             loading += f", {_rows(self.rows_unchanged)} already held unchanged"
-        rejected = len(self.rejected)
+        rejected = sum(r.row_count for r in self.rejected)
         text = f"{loading}; {_rows(rejected)} {'is' if rejected == 1 else 'are'} rejected"
         if self.flagged:
             text += f"; {_rows(len(self.flagged))} will load as published with a quality flag"
@@ -201,23 +206,28 @@ def _figure(row: dict, names: dict[str, str]) -> Figure:
 def _rejected(
     result: pipeline.ImportResult, common: pd.DataFrame, names: dict[str, str]
 ) -> list[RejectedRow]:
+    """The rows that would not load, many refused for the same reason shown once with their rows."""
     by_row = common.set_index("row_number")
     rows = []
-    for rejection in result.rejections:
-        cells = by_row.loc[rejection.row_number]
+    for group in rejection_groups.groups(result.rejections):
+        first = min(group, key=lambda r: r.row_number)
+        cells = by_row.loc[first.row_number]
         figures = ", ".join(
             f"{label} {cells[column]}"
             for label, column in (("value", "value"), ("numerator", "count"), ("denominator", "denominator"))
             if cells[column]
         )
         area = str(cells["area_code"])
+        many = len(group) > 1
         rows.append(
             RejectedRow(
-                rejection.row_number,
+                first.row_number,
                 names.get(area.strip().upper(), area),
                 str(cells["period"]),
                 figures or "no figures",
-                rejection.reason,
+                f"{first.reasons[0]}{rejection_groups.further(group)}" if many else first.reason,
+                len(group),
+                rejection_groups.rows_label(group, "; the first shown") if many else "",
             )
         )
     return rows

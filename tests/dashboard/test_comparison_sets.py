@@ -8,12 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import create_app
-from dashboard.indicator import area_set_callbacks
+from dashboard.indicator import area_set_callbacks, over_time
 from dashboard.indicator.view import read_view
 from data.db import make_engine
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
 from tests.dashboard import pages
+from tests.dashboard.indicator.support import figure_of
 from tests.dashboard.pages import by_id, text
 from tests.dashboard.signing_in import signed_in_as
 from tests.data.helpers import write_csv
@@ -79,3 +80,30 @@ def test_a_signed_in_reader_saves_a_set_and_compares_with_it(app, monkeypatch):
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         taken = area_set_callbacks.save_set("Neighbours", [CAMBS, SUFFOLK])
     assert "Kim Lee has already saved a set named 'Neighbours'" in text(taken)
+
+
+def test_ticking_a_saved_set_adds_its_areas_to_the_trend_chart(app, monkeypatch):
+    signed_in_as(monkeypatch, "Kim Lee", "viewer")
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        area_set_callbacks.save_set("Trend neighbours", [CAMBS, SUFFOLK, MANCHESTER])
+    page = pages.render(app, f"/indicator/{NEW_BIRTH}", area=PBORO)
+    sets = by_id(page, over_time.SETS_ID)
+    assert {"label": "\u201cTrend neighbours\u201d (3 areas)", "value": "Trend neighbours"} in sets.options
+    assert text(by_id(page, "trend-sets-heading")) == "Add the areas of a saved set"
+    view = {"code": NEW_BIRTH, "area": PBORO, "view": "trend", "ci": "on"}
+    near = [{"label": "England", "value": ENGLAND}, {"label": "Cambridgeshire", "value": CAMBS}]
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        href = over_time.apply_area_choice(1, [CAMBS], [], ["on"], near, [], view, ["Trend neighbours"])
+        unknown = over_time.apply_area_choice(1, [ENGLAND], [], ["on"], near, [], view, ["No such set", 7])
+    # Cambridgeshire, ticked and in the set, is drawn once; the set's other areas follow in its order.
+    assert href == f"/indicator/{NEW_BIRTH}?area={PBORO}&with={CAMBS},{SUFFOLK},{MANCHESTER}"
+    assert unknown == f"/indicator/{NEW_BIRTH}?area={PBORO}&with={ENGLAND}"
+    drawn = pages.render(
+        app, f"/indicator/{NEW_BIRTH}", area=PBORO, **{"with": f"{CAMBS},{SUFFOLK},{MANCHESTER}"}
+    )
+    lines = [
+        t["name"]
+        for t in figure_of(drawn, "graph-trend")["data"]
+        if str(t.get("meta", "")).startswith("line-")
+    ]
+    assert sorted(lines) == ["Cambridgeshire", "Manchester", "Peterborough", "Suffolk"]

@@ -85,9 +85,11 @@ def history_table(batches: list[ImportBatch], *, can_roll_back: bool) -> html.Di
 
 
 def rejected_section(batch: ImportBatch, rejected: list[tuple[int, str]]) -> html.Details:
-    """A batch's rejected rows, folded away: row number and every reason."""
+    """A batch's rejected rows, folded away: row number and every reason (one line for many rows refused for
+    the same reason, naming them all)."""
+    count = batch.rows_rejected
     return details(
-        f"{len(rejected):,} rejected row{'s' if len(rejected) != 1 else ''} in {batch.file_name} "
+        f"{count:,} rejected row{'s' if count != 1 else ''} in {batch.file_name} "
         f"({date_time(batch.started_at)})",
         table(
             f"Rejected rows in {batch.file_name}",

@@ -1,5 +1,7 @@
 """The preview of an upload, as the officer reads it before confirming: the counts in words first, then the
-warnings, the rejected rows, the figures that change (old and new) and the new rows, each a captioned table.
+warnings, the rejected rows (many refused for the same reason as one line naming their rows, with the first
+row's area, period and figures), the figures that change (old and new) and the new rows, each a captioned
+table.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def preview_section(preview: ImportPreview) -> html.Div:
             table(
                 "Rows that will not load",
                 ["Row", "Area", "Period", "Figures", "Reason"],
-                [[r.row_number, r.area, r.period, r.figures, r.reason] for r in preview.rejected],
+                [[r.rows or r.row_number, r.area, r.period, r.figures, r.reason] for r in preview.rejected],
                 numeric=["Row"],
                 id="upload-rejected",
             )

@@ -1,6 +1,7 @@
 """An officer asks "is breastfeeding improving in Fenland against Cambridgeshire and England?": in headless
 Chromium, open breastfeeding for Fenland, add Cambridgeshire beside the region and England, see four labelled
-lines, then read the funnel plot's list of areas outside its limits; axe-core and screenshots.
+lines, then read the funnel plot's list of areas outside its limits; add the areas of a saved set to the
+chart; axe-core and screenshots.
 
 The bundled data hold no district figures for breastfeeding, so this journey runs on a store of its own: the
 reference data and the known figures of the indicator page tests (:mod:`tests.dashboard.indicator.support`).
@@ -31,11 +32,12 @@ END_LABELS = "() => [...document.querySelectorAll('#graph-trend .annotation-text
 def breastfeeding_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard (sign-in required) on a store of the reference data and the known breastfeeding
     figures."""
+    from data import area_sets
     from data.db import make_engine
     from data.importers.pipeline import import_file
     from data.seed import seed_reference
     from tests.dashboard.indicator.support import BREASTFEEDING
-    from tests.dashboard.signing_in import add_users
+    from tests.dashboard.signing_in import SETTER_UP, add_users
 
     folder = tmp_path_factory.mktemp("breastfeeding")
     engine: sa.Engine = make_engine(f"duckdb:///{folder / 'store.duckdb'}")
@@ -44,6 +46,7 @@ def breastfeeding_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     source.write_text(BREASTFEEDING, encoding="utf-8")
     assert import_file(engine, source, imported_by="test").rows_rejected == 0
     add_users(engine)
+    area_sets.save(engine, SETTER_UP, "Fen neighbours", ["E07000010", "E07000008", "E06000031"])
     try:
         with _serving(engine, public=False) as url:
             yield url
@@ -112,3 +115,29 @@ def test_fenland_against_its_county_the_region_and_england_then_the_funnel(
     funnel.screenshot(path=str(shots / "funnel.png"))
     screenshot_fits(page, shots, "fenland-breastfeeding-desktop.png")
     assert_accessible(page, "several areas on the trend chart and the funnel plot")
+
+
+def test_ticking_a_saved_set_draws_its_areas(officer_page, breastfeeding_url, shots):
+    page = officer_page
+    signed_in(page, "viewer")
+    page.goto(FENLAND_BREASTFEEDING)
+    _wait_for_trend(page)
+    page.locator("#trend-areas-details > summary").click()
+    page.get_by_label("\u201cFen neighbours\u201d (3 areas)").check()
+    page.locator("#trend-areas-form").screenshot(path=str(shots / "choice-with-saved-set.png"))
+    page.get_by_role("button", name="Update the chart").click()
+    # The region and England, ticked by default, then the set's areas other than Fenland itself.
+    page.wait_for_url(
+        breastfeeding_url + FENLAND_BREASTFEEDING + "&with=E12000006,E92000001,E07000008,E06000031",
+        timeout=15000,
+    )
+    _wait_for_trend(page)
+    assert sorted(page.evaluate(LINE_NAMES)) == [
+        "Cambridge",
+        "East of England",
+        "England",
+        "Fenland",
+        "Peterborough",
+    ]
+    page.locator("#chart-trend").screenshot(path=str(shots / "trend-with-saved-set.png"))
+    assert_accessible(page, "a saved set's areas on the trend chart")
