@@ -66,7 +66,8 @@ def test_every_figure_has_a_count_a_denominator_and_limits_around_its_value(buil
         engine,
         "SELECT count(*) AS n FROM observations WHERE count IS NULL OR denominator IS NULL OR value IS NULL "
         "OR lower95 IS NULL OR upper95 IS NULL OR lower998 IS NULL OR upper998 IS NULL "
-        "OR NOT (lower998 <= lower95 AND lower95 <= value AND value <= upper95 AND upper95 <= upper998)",
+        "OR NOT (0 <= lower998 AND lower998 <= lower95 AND lower95 <= value AND value <= upper95 "
+        "AND upper95 <= upper998)",
     )
     assert missing["n"].iloc[0] == 0
 
