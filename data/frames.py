@@ -1,13 +1,15 @@
 """A query result as a pandas DataFrame, fetched column by column where the database can.
 
-Fetching a result as Python tuples and building a DataFrame from them took half a scorecard page's time on a
-national store (the page reads every headline figure of the home areas: about 50,000 rows). DuckDB hands over
-a whole result as columns in one step, many times faster. The frame it gives differs from the tuple-built
-one in its column types (dates as timestamps, nullable integer and true/false types), and the dashboard
-relies on those, so each column is turned back into exactly what the tuple-built frame holds: dates as
-``datetime.date`` with None for a missing one, whole numbers as int64 (float64 once one is missing), a
-column with no value at all as None throughout. A result with any other kind of column (exact decimals, for
-money, and anything else) is fetched as tuples, as on PostgreSQL.
+Fetching a result as Python tuples and building a DataFrame from them took about a third of a scorecard
+page's time on a national store (the page reads every headline figure of the home areas: about 50,000 rows,
+1.2 s); DuckDB hands over a whole result as columns in one step (0.5 s with the conversions below).
+
+The frame DuckDB gives differs from the tuple-built one in its column types (dates as timestamps, nullable
+integer and true/false types), and the dashboard relies on those, so each column is turned back into
+exactly what the tuple-built frame holds: dates as ``datetime.date`` with None for a missing one, whole
+numbers as int64 (float64 once one is missing), a column with no value at all as None throughout. A result
+with any other kind of column (exact decimals, for money, and anything else) is fetched as tuples, as on
+PostgreSQL.
 """
 
 from __future__ import annotations
