@@ -15,8 +15,8 @@ to a file this process already has open costs under a millisecond. So work that 
 row (one scorecard, one page request) holds the file open for its duration with :func:`kept_open`: the
 first read opens it, the rest join it, and it is closed when the work is done.
 
-DuckDB on its own may use 80% of the machine's memory and every core, which on the national store took the
-dashboard's process to 4.3 GB. A DuckDB file is opened with a memory limit (``KPI_DUCKDB_MEMORY_LIMIT``,
+DuckDB on its own may use 80% of the machine's memory and every core, however many workers share the
+machine. A DuckDB file is opened with a memory limit (``KPI_DUCKDB_MEMORY_LIMIT``,
 default :data:`DEFAULT_DUCKDB_MEMORY_LIMIT`) and, if ``KPI_DUCKDB_THREADS`` is set, that many threads;
 beyond the limit DuckDB works through temporary files beside the store instead of growing.
 """
