@@ -2,7 +2,8 @@
 
 Fetching a result as Python tuples and building a DataFrame from them took about a third of a scorecard
 page's time on a national store (the page reads every headline figure of the home areas: about 50,000 rows,
-1.2 s); DuckDB hands over a whole result as columns in one step (0.5 s with the conversions below).
+1.2 s); DuckDB hands over a whole result as columns in one step (0.5 s with the conversions below). For the
+hundreds of rows most reads return it is a little slower, so callers use it for large results only.
 
 The frame DuckDB gives differs from the tuple-built one in its column types (dates as timestamps, nullable
 integer and true/false types), and the dashboard relies on those, so each column is turned back into
