@@ -286,18 +286,20 @@ def breakdowns(indicator: Indicator) -> pd.DataFrame:
 
 
 def _wilson(count: np.ndarray, denominator: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score limits of a proportion, as fractions."""
+    """Wilson score limits of a proportion, as fractions (the lower one at least 0: rounding can take it just
+    below for a count of 0)."""
     p = count / denominator
     centre = (p + z * z / (2 * denominator)) / (1 + z * z / denominator)
     half = z * np.sqrt(p * (1 - p) / denominator + z * z / (4 * denominator**2)) / (1 + z * z / denominator)
-    return centre - half, centre + half
+    return np.maximum(centre - half, 0.0), centre + half
 
 
 def _poisson(count: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Byar's approximate limits of a count."""
+    """Byar's approximate limits of a count (the lower one at least 0: the approximation goes below it for a
+    count of 1 at 99.8%, which the importer rightly refuses)."""
     lower = count * (1 - 1 / (9 * np.maximum(count, 1)) - z / (3 * np.sqrt(np.maximum(count, 1)))) ** 3
     upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * np.sqrt(count + 1))) ** 3
-    return np.where(count > 0, lower, 0.0), upper
+    return np.where(count > 0, np.maximum(lower, 0.0), 0.0), upper
 
 
 def figures(indicator: Indicator, areas: pd.DataFrame, seed: int) -> pd.DataFrame:

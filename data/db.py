@@ -14,6 +14,11 @@ Opening the file from cold costs 15 ms on a quiet machine and 60-250 ms on a bus
 to a file this process already has open costs under a millisecond. So work that reads several times in a
 row (one scorecard, one page request) holds the file open for its duration with :func:`kept_open`: the
 first read opens it, the rest join it, and it is closed when the work is done.
+
+DuckDB on its own may use 80% of the machine's memory and every core, however many workers share the
+machine. A DuckDB file is opened with a memory limit (``KPI_DUCKDB_MEMORY_LIMIT``,
+default :data:`DEFAULT_DUCKDB_MEMORY_LIMIT`) and, if ``KPI_DUCKDB_THREADS`` is set, that many threads;
+beyond the limit DuckDB works through temporary files beside the store instead of growing.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ IN_MEMORY_URLS = ("duckdb://", "duckdb:///:memory:")
 # How long opening a DuckDB file waits for another process to close it, and how often it tries.
 LOCK_WAIT_SECONDS = 5.0
 LOCK_RETRY_SECONDS = 0.05
+
+# DuckDB's own settings for a store file (see the module's notes).
+DUCKDB_MEMORY_LIMIT_VARIABLE = "KPI_DUCKDB_MEMORY_LIMIT"
+DUCKDB_THREADS_VARIABLE = "KPI_DUCKDB_THREADS"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 class DuckDBFilePool(sa.pool.NullPool):
@@ -104,12 +114,29 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine
     if url in IN_MEMORY_URLS:
         return sa.create_engine(url, poolclass=sa.pool.StaticPool)
     if url.startswith("duckdb"):
-        engine = sa.create_engine(
-            url, poolclass=DuckDBFilePool, connect_args={"read_only": True} if read_only else {}
-        )
+        connect_args: dict[str, Any] = {"config": duckdb_config()}
+        if read_only:
+            connect_args["read_only"] = True
+        engine = sa.create_engine(url, poolclass=DuckDBFilePool, connect_args=connect_args)
         sa.event.listen(engine, "do_connect", _connect_waiting_for_lock)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def duckdb_config() -> dict[str, str | int]:
+    """DuckDB's settings for a store file: the memory limit, and the threads if set (see the module's
+    notes). A threads value that is not a whole number above 0 is refused in words."""
+    config: dict[str, str | int] = {
+        "memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_VARIABLE) or DEFAULT_DUCKDB_MEMORY_LIMIT
+    }
+    threads = os.environ.get(DUCKDB_THREADS_VARIABLE, "").strip()
+    if threads:
+        if not threads.isdigit() or int(threads) < 1:
+            raise ValueError(
+                f"{DUCKDB_THREADS_VARIABLE} must be a whole number of threads (1 or more), not {threads!r}"
+            )
+        config["threads"] = int(threads)
+    return config
 
 
 @cache

@@ -6,6 +6,10 @@ and limits, the same rows on every build) and the measurements must report what 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -66,7 +70,8 @@ def test_every_figure_has_a_count_a_denominator_and_limits_around_its_value(buil
         engine,
         "SELECT count(*) AS n FROM observations WHERE count IS NULL OR denominator IS NULL OR value IS NULL "
         "OR lower95 IS NULL OR upper95 IS NULL OR lower998 IS NULL OR upper998 IS NULL "
-        "OR NOT (lower998 <= lower95 AND lower95 <= value AND value <= upper95 AND upper95 <= upper998)",
+        "OR NOT (0 <= lower998 AND lower998 <= lower95 AND lower95 <= value AND value <= upper95 "
+        "AND upper95 <= upper998)",
     )
     assert missing["n"].iloc[0] == 0
 
@@ -150,3 +155,12 @@ def test_the_measurements_report_what_the_results_table_reads(built, tmp_path):
 def test_a_slow_page_is_timed_fewer_times_but_at_least_three():
     assert len(measure.timed(lambda: None, 10)) == 10
     assert len(measure.timed(lambda: sum(range(10_000)), 10, budget=0.0)) == measure.MIN_REPEATS
+
+
+def test_the_probe_reports_its_own_peak_memory_not_that_of_the_program_that_started_it():
+    held = b"x" * (300 * 2**20)  # the benchmark holds the store it has just built
+    code = "from bench.probe import peak_rss_mb; print(peak_rss_mb())"
+    root = Path(__file__).parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert float(done.stdout) < 200
+    assert len(held) == 300 * 2**20

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from data import schema
@@ -35,3 +36,37 @@ def test_reads_in_a_block_share_one_opening_and_the_file_is_let_go_after(tmp_pat
     assert DuckDBFilePool._holding.get() is None
     assert _another_program_can_write(path)
     engine.dispose()
+
+
+def _setting(engine: sa.Engine, name: str) -> str:
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT current_setting(:name)"), {"name": name}).scalar_one()
+
+
+def test_a_store_file_is_opened_with_a_memory_limit_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("KPI_DUCKDB_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("KPI_DUCKDB_THREADS", raising=False)
+    engine = make_engine(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    # DuckDB reports 1GB as 953.6 MiB (it counts in powers of 1024).
+    assert _setting(engine, "memory_limit") == "953.6 MiB"
+    engine.dispose()
+
+
+def test_the_memory_limit_and_threads_are_settings_and_hold_for_a_read_only_opening(tmp_path, monkeypatch):
+    path = tmp_path / "store.duckdb"
+    schema.create_schema(make_engine(f"duckdb:///{path}"))
+    monkeypatch.setenv("KPI_DUCKDB_MEMORY_LIMIT", "512MB")
+    monkeypatch.setenv("KPI_DUCKDB_THREADS", "1")
+    engine = make_engine(f"duckdb:///{path}", read_only=True)
+
+    assert _setting(engine, "memory_limit") == "488.2 MiB"
+    assert _setting(engine, "threads") == 1
+    with engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+        conn.execute(sa.text("CREATE TABLE t (x INT)"))
+    engine.dispose()
+
+
+def test_a_threads_setting_that_is_not_a_number_is_refused_in_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPI_DUCKDB_THREADS", "lots")
+    with pytest.raises(ValueError, match="KPI_DUCKDB_THREADS must be a whole number"):
+        make_engine(f"duckdb:///{tmp_path / 'store.duckdb'}")
