@@ -16,9 +16,10 @@ row (one scorecard, one page request) holds the file open for its duration with 
 first read opens it, the rest join it, and it is closed when the work is done.
 
 DuckDB on its own may use 80% of the machine's memory and every core, however many workers share the
-machine. A DuckDB file is opened with a memory limit (``KPI_DUCKDB_MEMORY_LIMIT``,
-default :data:`DEFAULT_DUCKDB_MEMORY_LIMIT`) and, if ``KPI_DUCKDB_THREADS`` is set, that many threads;
-beyond the limit DuckDB works through temporary files beside the store instead of growing.
+machine. ``KPI_DUCKDB_MEMORY_LIMIT`` and ``KPI_DUCKDB_THREADS`` lower either for a store file; beyond the
+memory limit DuckDB works through temporary files beside the store where it can. No limit is set unless
+asked for: a store's primary-key index must fit in memory while rows are written, and on a national store
+(8 million figures) it needs more than 1 GB, so a default limit of 1 GB made such imports fail.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ LOCK_RETRY_SECONDS = 0.05
 # DuckDB's own settings for a store file (see the module's notes).
 DUCKDB_MEMORY_LIMIT_VARIABLE = "KPI_DUCKDB_MEMORY_LIMIT"
 DUCKDB_THREADS_VARIABLE = "KPI_DUCKDB_THREADS"
-DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 class DuckDBFilePool(sa.pool.NullPool):
@@ -124,11 +124,12 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine
 
 
 def duckdb_config() -> dict[str, str | int]:
-    """DuckDB's settings for a store file: the memory limit, and the threads if set (see the module's
-    notes). A threads value that is not a whole number above 0 is refused in words."""
-    config: dict[str, str | int] = {
-        "memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_VARIABLE) or DEFAULT_DUCKDB_MEMORY_LIMIT
-    }
+    """DuckDB's settings for a store file: the memory limit and the threads, each only if set (see the
+    module's notes). A threads value that is not a whole number above 0 is refused in words."""
+    config: dict[str, str | int] = {}
+    memory = os.environ.get(DUCKDB_MEMORY_LIMIT_VARIABLE, "").strip()
+    if memory:
+        config["memory_limit"] = memory
     threads = os.environ.get(DUCKDB_THREADS_VARIABLE, "").strip()
     if threads:
         if not threads.isdigit() or int(threads) < 1:
