@@ -7,7 +7,7 @@ inset text, and the phase banner for the service as a whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from dash import html
 
@@ -107,3 +107,17 @@ def ignored_settings(
             **optional_id(id),
         )
     )
+
+
+def page_or_unavailable(
+    build: Callable[[], list], *, title: str, cannot: str, id: str, class_name: str
+) -> html.Div:
+    """A page's content from ``build``, or, when the store cannot be read, its heading ``title`` and the
+    :func:`data_unavailable` error saying what it ``cannot`` do; either way in the page's ``class_name``."""
+    from dashboard import data_access
+
+    try:
+        children = build()
+    except data_access.DataUnavailable:
+        children = [html.H1(title, className="app-heading-xl"), data_unavailable(cannot, id=id)]
+    return html.Div(children, className=class_name)

@@ -21,7 +21,7 @@ from dashboard import data_access, formatting, routes
 from dashboard.components import status
 from dashboard.components.attributes import extra
 from dashboard.components.charts.downloads import XLSX_TYPE
-from dashboard.components.notices import data_unavailable, ignored_settings
+from dashboard.components.notices import ignored_settings, page_or_unavailable
 from dashboard.components.scorecard_filters import View, choices, domain_indicators, read_view
 from data.areas import ENGLAND, home
 from data.areas_table import areas_table, for_export
@@ -49,14 +49,13 @@ SHORT_WORDS = {
 
 
 def layout(**query: str) -> html.Div:
-    try:
-        children = _page(query)
-    except data_access.DataUnavailable:
-        children = [
-            html.H1(TITLE, className="app-heading-xl"),
-            data_unavailable("show the areas table", id="areas-table-data-unavailable"),
-        ]
-    return html.Div(children, className="app-page app-page--areas-table")
+    return page_or_unavailable(
+        lambda: _page(query),
+        title=TITLE,
+        cannot="show the areas table",
+        id="areas-table-data-unavailable",
+        class_name="app-page app-page--areas-table",
+    )
 
 
 def columns() -> list[tuple[str, str]]:

@@ -27,7 +27,11 @@ from dashboard.components.govuk import select
 from dashboard.components.monitoring import downloads, forms, records
 from dashboard.components.monitoring.flagged import Flagged, flagged, status_tags
 from dashboard.components.monitoring.quality import quality_section
-from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
+from dashboard.components.notices import (
+    ignored_settings,
+    illustrative_banner,
+    page_or_unavailable,
+)
 from dashboard.components.scorecard_filters import DEFAULT_AREA, Choices, choices, latest_date
 from dashboard.components.scorecard_table import value_text
 from data import access
@@ -48,14 +52,13 @@ monitoring_callbacks.register()
 
 
 def layout(**query: str) -> html.Div:
-    try:
-        children = _page(query, choices())
-    except data_access.DataUnavailable:
-        children = [
-            html.H1(TITLE, className="app-heading-xl"),
-            data_unavailable("show the exceptions", id="exceptions-data-unavailable"),
-        ]
-    return html.Div(children, className="app-page app-page--monitoring app-page--exceptions")
+    return page_or_unavailable(
+        lambda: _page(query, choices()),
+        title=TITLE,
+        cannot="show the exceptions",
+        id="exceptions-data-unavailable",
+        class_name="app-page app-page--monitoring app-page--exceptions",
+    )
 
 
 def _selector(area: str, as_at: str | None, options: Choices) -> html.Form:

@@ -24,7 +24,11 @@ from dashboard.components.monitoring import downloads, records
 from dashboard.components.monitoring import quarter as sections
 from dashboard.components.monitoring.flagged import flagged, status_tags
 from dashboard.components.monitoring.quality import quality_section
-from dashboard.components.notices import data_unavailable, ignored_settings, illustrative_banner
+from dashboard.components.notices import (
+    ignored_settings,
+    illustrative_banner,
+    page_or_unavailable,
+)
 from dashboard.components.scorecard_table import value_text
 
 TITLE = routes.TITLES[routes.QUARTER]
@@ -42,14 +46,13 @@ pack_button.register()
 
 
 def layout(**query: str) -> html.Div:
-    try:
-        children = _page(query)
-    except data_access.DataUnavailable:
-        children = [
-            html.H1(TITLE, className="app-heading-xl"),
-            data_unavailable("show the quarter view", id="quarter-data-unavailable"),
-        ]
-    return html.Div(children, className="app-page app-page--monitoring app-page--quarter")
+    return page_or_unavailable(
+        lambda: _page(query),
+        title=TITLE,
+        cannot="show the quarter view",
+        id="quarter-data-unavailable",
+        class_name="app-page app-page--monitoring app-page--quarter",
+    )
 
 
 def quarters_with_figures(area_code: str) -> list[tuple[str, pd.Timestamp]]:

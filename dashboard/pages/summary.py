@@ -21,7 +21,7 @@ from dashboard.components import status
 from dashboard.components.attributes import extra
 from dashboard.components.govuk import select
 from dashboard.components.monitoring.quarter import priced_year
-from dashboard.components.notices import data_unavailable, ignored_settings
+from dashboard.components.notices import ignored_settings, page_or_unavailable
 from dashboard.components.payment.words import reported_phrase, so_far
 from dashboard.components.scorecard_filters import DOMAIN_LEVEL, View, choices, domain_indicators, read_view
 from data import scorecard_views as views
@@ -55,14 +55,13 @@ def columns(palette: str) -> list[tuple[status.Status, str | None, Callable[[vie
 
 
 def layout(**query: str) -> html.Div:
-    try:
-        children = _page(query)
-    except data_access.DataUnavailable:
-        children = [
-            html.H1(TITLE, className="app-heading-xl"),
-            data_unavailable("show the summary", id="summary-data-unavailable"),
-        ]
-    return html.Div(children, className="app-page app-page--summary")
+    return page_or_unavailable(
+        lambda: _page(query),
+        title=TITLE,
+        cannot="show the summary",
+        id="summary-data-unavailable",
+        class_name="app-page app-page--summary",
+    )
 
 
 def _page(query: dict) -> list:
