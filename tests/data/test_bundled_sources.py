@@ -69,6 +69,24 @@ def test_local_framework_indicators_without_a_real_cambridgeshire_figure(cambrid
     assert int(cambridgeshire["illustrative"].sum()) == 18  # provider KPIs, counted apart
 
 
+def _closing_note_indicators() -> dict[str, str]:
+    """Indicator code -> the public source named for it, from the closing table of PROVENANCE.md."""
+    text = (BUNDLED / "PROVENANCE.md").read_text(encoding="utf-8")
+    note = text.split("### What still has no public Cambridgeshire figure here", 1)[1].split("\n#", 1)[0]
+    rows = [line.strip("|").split("|") for line in note.splitlines() if line.startswith("| ")]
+    return {
+        code.strip(): source.strip()
+        for codes, source in rows[1:]  # the first row is the table's heading
+        for code in codes.split(",")
+    }
+
+
+def test_closing_note_names_a_source_for_each_indicator_still_without_a_figure():
+    named = _closing_note_indicators()
+    assert set(named) == STILL_WITHOUT_A_FIGURE
+    assert all("Fingertips" in source for source in named.values())
+
+
 @pytest.mark.parametrize(
     ("indicator", "area", "period", "value"),
     [
