@@ -12,7 +12,12 @@ what the file itself says:
 * its polarity: from the file's own comparisons with England where they show a direction (an area
   significantly above England called "Better" means higher is better), else ``no_judgement`` (never shown
   red or green) until an administrator sets it;
-* its headline sex and age: the ones most rows without a breakdown carry.
+* its headline sex and age: the ones most rows without a breakdown carry;
+* its year type, from how the file writes its periods (:func:`year_type`): quarters such as ``2019/20 Q1``
+  are financial quarters; split years such as ``2019/20`` are academic years (September to August) when the
+  name says it is a school-year measure (NCMP's Reception and Year 6, pupils, school readiness), else
+  financial years; plain years such as ``2019`` are calendar years. The summary says which and why, and an
+  administrator may change it (:mod:`data.catalogue_edits`), which re-dates the stored figures.
 
 Such an indicator serves no framework outcome until an administrator maps it (:mod:`data.catalogue_edits`);
 the pages list it under "Not in a framework". Only Fingertips exports are registered this way: the other
@@ -52,6 +57,14 @@ _UNIT_WORDS = (
     (re.compile(r"%|percent|proportion", re.I), "%"),
 )
 _POLARITY_WORDS = {"better": 1, "worse": -1}
+_SCHOOL_YEAR = re.compile(
+    r"\b(reception|year\s*(6|six|1|one|11)|pupils?|school|key\s*stage|ks[1-4]|gcse|eyfs|early\s*years\s*"
+    r"foundation|good\s*level\s*of\s*development|ncmp|academic\s*year|(4-5|10-11)\s*y(ea)?rs?)\b",
+    re.I,
+)
+_QUARTER = re.compile(r"^\d{4}\s*/\s*\d{2,4}\s*Q[1-4]$", re.I)
+_SPLIT_YEAR = re.compile(r"^\d{4}\s*/\s*\d{2,4}(\s*-\s*\d{2,4}\s*/\s*\d{2,4})?$")
+_PLAIN_YEAR = re.compile(r"^\d{4}(\s*-\s*\d{2,4})?(\s*Q[1-4])?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,10 +77,41 @@ class NewIndicator:
     unit: str
     polarity: str
     rows: int
+    year_type: str = "financial"
+    year_type_reason: str = ""
 
     def __str__(self) -> str:
-        """'Fingertips 93085 "Smoking in early pregnancy" (%, 852 rows)'."""
-        return f'Fingertips {self.fingertips_id} "{self.name}" ({self.unit}, {self.rows:,} rows)'
+        """'Fingertips 93085 "Smoking in early pregnancy" (%, 852 rows; financial years, as its periods are
+        written like 2019/20 and its name names no school year)'."""
+        years = f"; {self.year_type} years, as {self.year_type_reason}" if self.year_type_reason else ""
+        return f'Fingertips {self.fingertips_id} "{self.name}" ({self.unit}, {self.rows:,} rows{years})'
+
+
+def year_type(name: str, periods: pd.Series) -> tuple[str, str]:
+    """The year type an indicator's periods and name show, with the reason in words for the summary.
+
+    Quarters of split years (``2019/20 Q1``) are financial quarters; split years (``2019/20``) are academic
+    years when the name says the measure counts a school year (Reception, Year 6, pupils, school readiness),
+    else financial years; plain years (``2019``, ``2017 - 19``) are calendar years. A file whose periods are
+    none of these is taken as financial years, as the catalogue's own indicators mostly are.
+    """
+    labels = periods[periods != ""].drop_duplicates()
+    example = next(iter(labels), "")
+    quarters = labels[labels.str.match(_QUARTER)]
+    if not quarters.empty:
+        return "financial", f"its periods are financial quarters such as {quarters.iloc[0]}"
+    split = labels[labels.str.match(_SPLIT_YEAR)]
+    if not split.empty:
+        school = _SCHOOL_YEAR.search(name)
+        if school:
+            return "academic", (
+                f"its periods are written like {split.iloc[0]} and its name says it counts a school year "
+                f"(\u201c{school.group(0)}\u201d)"
+            )
+        return "financial", f"its periods are written like {split.iloc[0]} and its name names no school year"
+    if not labels.empty and labels.str.match(_PLAIN_YEAR).all():
+        return "calendar", f"its periods are plain years such as {example}"
+    return "financial", "its periods show no other kind of year (the usual kind in this catalogue)"
 
 
 def _column(table: pd.DataFrame, *names: str) -> pd.Series | None:
@@ -123,14 +167,15 @@ def _most_common(cells: pd.Series, default: str) -> str:
     return str(cells.mode().iloc[0]) if not cells.empty else default
 
 
-def _describe(ft_id: int, rows: pd.DataFrame, file_name: str, sort_order: int) -> dict:
-    """The ``indicators`` row for an indicator the file describes."""
+def _describe(ft_id: int, rows: pd.DataFrame, file_name: str, sort_order: int) -> tuple[dict, str]:
+    """The ``indicators`` row for an indicator the file describes, and why its year type was chosen."""
     name = _most_common(rows["name"], f"Fingertips indicator {ft_id}")
     unit = _unit(name, _most_common(rows["unit"], ""), rows)
     value_type, multiplier = UNITS[unit]
     headline = rows[rows["category"] == ""]
     headline = headline if not headline.empty else rows
     quarterly = rows["period"].str.contains("Q[1-4]", regex=True).any()
+    years, why = year_type(name, rows["period"])
     short = name if len(name) <= SHORT_NAME_CHARS else name[: SHORT_NAME_CHARS - 1] + "\u2026"
     return {
         "code": f"{CODE_PREFIX}{ft_id}",
@@ -147,7 +192,7 @@ def _describe(ft_id: int, rows: pd.DataFrame, file_name: str, sort_order: int) -
         "multiplier": multiplier,
         "polarity": _polarity(rows),
         "frequency": "quarterly" if quarterly else "annual",
-        "year_type": "financial",
+        "year_type": years,
         "age": _most_common(headline["age"], ""),
         "sex": _most_common(headline["sex"], "Persons"),
         "source": f"OHID Fingertips, indicator {ft_id} (from the file {file_name})",
@@ -155,7 +200,7 @@ def _describe(ft_id: int, rows: pd.DataFrame, file_name: str, sort_order: int) -
         "kpi_code": None,
         "illustrative": False,
         "sort_order": sort_order,
-    }
+    }, why
 
 
 def _file_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -209,10 +254,19 @@ def register(
         if ft_id in known:
             continue
         order += 1
-        entry = _describe(ft_id, group, file_name, order)
+        entry, why = _describe(ft_id, group, file_name, order)
         conn.execute(ind.insert().values(entry))
         added.append(
-            NewIndicator(entry["code"], ft_id, entry["name"], entry["unit"], entry["polarity"], len(group))
+            NewIndicator(
+                entry["code"],
+                ft_id,
+                entry["name"],
+                entry["unit"],
+                entry["polarity"],
+                len(group),
+                entry["year_type"],
+                why,
+            )
         )
     return added
 
