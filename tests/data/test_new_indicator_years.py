@@ -53,7 +53,7 @@ def test_a_school_year_measure_is_dated_september_to_august_and_the_summary_says
     assert _dates(store, "fingertips-90316") == {("2019/20", dt.date(2019, 9, 1), dt.date(2020, 8, 31))}
     assert (
         "2 rows; academic years, as its periods are written like 2019/20 and its name says it counts a "
-        "school year (\u201cReception\u201d))." in result.summary()
+        "school year (\u201cReception\u201d); a plain number, as the file gives no unit" in result.summary()
     )
 
 
