@@ -19,9 +19,17 @@ what the file itself says:
   financial years; plain years such as ``2019`` are calendar years. The summary says which and why, and an
   administrator may change it (:mod:`data.catalogue_edits`), which re-dates the stored figures.
 
+A tidy extract names each indicator by its text and measure (``indicator``, ``measure``); one that no alias
+in the catalogue names is added the same way, with a code made from its name (``tidy-<words of the name>``)
+and an alias (its text and measure) so its rows, and the next file of it, find it. Its unit comes from the
+measure (or a ``unit`` column holding one) or the name, its polarity from a ``significance`` or
+``compared_to_England`` column beside England's own rows. What a file does not say is assumed and the summary
+says so ("a plain number, as the file gives no unit").
+
 Such an indicator serves no framework outcome until an administrator maps it (:mod:`data.catalogue_edits`);
-the pages list it under "Not in a framework". Only Fingertips exports are registered this way: the other
-formats name indicators by text that says too little to describe one.
+the pages list it under "Not in a framework". Only these two formats are registered this way: a provider
+return's indicator codes are the contract's, so an unknown one is a mistake, and the other public sources
+(DfE LAIT, ELS, SDG) name many measures by codes that say too little to describe one.
 """
 
 from __future__ import annotations
