@@ -70,10 +70,26 @@ def receive() -> flask.Response:
     user = auth.current_user()
     if not access.can(user, access.IMPORT_DATA):
         return _plain("Only an officer or an administrator can load data.", 403)
-    request = flask.request
     limit = upload_callbacks.max_bytes()
-    if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD:
+    size = flask.request.content_length
+    if size is not None and size > limit + FORM_OVERHEAD:
         return _plain(upload_callbacks.too_big("The file"), 413)
+    try:
+        kept = _take(user.name, limit)
+    except pending_uploads.TooBig as too_big:
+        return _plain(upload_callbacks.too_big(str(too_big)), 413)
+    except Refused as refused:
+        return _plain(str(refused), refused.status)
+    except RequestEntityTooLarge:  # many parts, or a long text field: not what the page sends
+        return _plain("The upload carried more than one file; upload the file on its own.", 413)
+    except ValueError:
+        return _plain("The file could not be read from the upload. Try uploading it again.", 400)
+    return flask.jsonify(token=kept.token, file_name=kept.file_name)
+
+
+def _take(who: str, limit: int) -> pending_uploads.Pending:
+    """Read the request's form, writing its file to disk as it arrives; the file kept for ``who``. Whatever
+    stops it (a refusal, the limit, a broken form or connection) leaves nothing of the file behind."""
     arriving: list[pending_uploads.Incoming] = []
 
     def to_disk(
@@ -88,7 +104,7 @@ def receive() -> flask.Response:
             raise Refused(415, refusal)
         if arriving:
             raise Refused(400, "Upload one file at a time.")
-        arriving.append(pending_uploads.Incoming(name, user.name, limit))
+        arriving.append(pending_uploads.Incoming(name, who, limit))
         return arriving[-1]
 
     parser = FormDataParser(
@@ -97,28 +113,18 @@ def receive() -> flask.Response:
         max_form_parts=10,
         silent=False,
     )
+    request = flask.request
     try:
         _, _, files = parser.parse(
             request.stream, request.mimetype, request.content_length, request.mimetype_params
         )
         if FIELD not in files or not arriving:
             raise Refused(400, "Choose a file to upload.")
-        pending = arriving[0].keep()
-    except pending_uploads.TooBig as too_big:
-        return _refuse(arriving, 413, upload_callbacks.too_big(str(too_big)))
-    except Refused as refused:
-        return _refuse(arriving, refused.status, str(refused))
-    except RequestEntityTooLarge:  # many parts, or a long text field: not what the page sends
-        return _refuse(arriving, 413, "The upload carried more than one file; upload the file on its own.")
-    except ValueError:
-        return _refuse(arriving, 400, "The file could not be read from the upload. Try uploading it again.")
-    return flask.jsonify(token=pending.token, file_name=pending.file_name)
-
-
-def _refuse(arriving: list[pending_uploads.Incoming], status: int, message: str) -> flask.Response:
-    for incoming in arriving:
-        incoming.abandon()
-    return _plain(message, status)
+        return arriving[0].keep()
+    except BaseException:
+        for incoming in arriving:
+            incoming.abandon()
+        raise
 
 
 def register_routes(server: flask.Flask) -> None:
