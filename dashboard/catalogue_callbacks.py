@@ -39,13 +39,14 @@ def unmapped(found: pd.DataFrame) -> html.Table | html.P:
             "" if pd.isna(row.fingertips_id) else str(int(str(row.fingertips_id))),
             str(row.unit),
             catalogue_edits.POLARITY_WORDS.get(str(row.polarity), str(row.polarity)),
+            catalogue_edits.YEAR_TYPE_WORDS.get(str(row.year_type), str(row.year_type)),
             str(row.source),
         )
         for row in found.itertuples(index=False)
     ]
     return table(
         "Indicators not in a framework",
-        ("Indicator", "Fingertips ID", "Unit", "Polarity", "Where it came from"),
+        ("Indicator", "Fingertips ID", "Unit", "Polarity", "Years", "Where it came from"),
         rows,
         numeric=("Fingertips ID",),
         caption_size="m",

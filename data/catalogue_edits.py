@@ -327,7 +327,7 @@ def reapply(conn: sa.Connection) -> int:
 
 def not_in_a_framework(engine: sa.Engine) -> pd.DataFrame:
     """Indicators that serve no framework node, in catalogue order: code, name, short_name, unit, polarity,
-    fingertips_id, source."""
+    year_type, fingertips_id, source."""
     query = (
         sa.select(
             ind.c.code,
@@ -335,6 +335,7 @@ def not_in_a_framework(engine: sa.Engine) -> pd.DataFrame:
             ind.c.short_name,
             ind.c.unit,
             ind.c.polarity,
+            ind.c.year_type,
             ind.c.fingertips_id,
             ind.c.source,
         )

@@ -301,7 +301,7 @@ def indicator_unmapped() -> None:
     if found.empty:
         click.echo("Every indicator is in a framework.")
     for row in found.itertuples(index=False):
-        click.echo(f"{row.code}: {row.name} ({row.unit}; {row.source})")
+        click.echo(f"{row.code}: {row.name} ({row.unit}; {row.year_type} years; {row.source})")
 
 
 @indicator.command("map", help="Map an indicator into framework outcomes, with its polarity and a target.")

@@ -63,6 +63,7 @@ def test_the_new_indicator_shows_under_not_in_a_framework(app, monkeypatch):
     assert f"{ASTHMA} per 100,000: OHID Fingertips, indicator 92196 (from the file asthma.csv)" in sources
     listed = pages.render(app, "/indicators")
     assert "Lower is better" in text(listed)  # from the file's own comparisons with England
+    assert "Financial years (April to March)" in text(listed)  # its periods are written like 2022/23
     assert "Only an administrator can map" in text(by_id(listed, "catalogue-not-allowed"))
 
 

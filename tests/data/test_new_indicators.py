@@ -247,7 +247,7 @@ def test_the_command_line_lists_and_maps_it(tmp_path, monkeypatch, reference_sto
     imported = runner.invoke(cli, ["import", str(asthma_file(tmp_path))])
     assert "1 indicator not in the catalogue added as not in a framework" in imported.output
     listed = runner.invoke(cli, ["indicator", "unmapped"])
-    assert f"fingertips-92196: {ASTHMA} per 100,000 (per 100,000;" in listed.output
+    assert f"fingertips-92196: {ASTHMA} per 100,000 (per 100,000; financial years;" in listed.output
     mapping = [
         "indicator",
         "map",
