@@ -39,13 +39,14 @@ def unmapped(found: pd.DataFrame) -> html.Table | html.P:
             "" if pd.isna(row.fingertips_id) else str(int(str(row.fingertips_id))),
             str(row.unit),
             catalogue_edits.POLARITY_WORDS.get(str(row.polarity), str(row.polarity)),
+            catalogue_edits.YEAR_TYPE_WORDS.get(str(row.year_type), str(row.year_type)),
             str(row.source),
         )
         for row in found.itertuples(index=False)
     ]
     return table(
         "Indicators not in a framework",
-        ("Indicator", "Fingertips ID", "Unit", "Polarity", "Where it came from"),
+        ("Indicator", "Fingertips ID", "Unit", "Polarity", "Years", "Where it came from"),
         rows,
         numeric=("Fingertips ID",),
         caption_size="m",
@@ -64,13 +65,14 @@ def history(code: str) -> html.Table | html.P:
             v.edited_by,
             ", ".join(v.entry.nodes) or "None",
             catalogue_edits.POLARITY_WORDS.get(v.entry.polarity, v.entry.polarity),
+            catalogue_edits.YEAR_TYPE_WORDS.get(v.entry.year_type, "Not recorded"),
             v.reason,
         )
         for v in versions
     ]
     return table(
         "Every version of this indicator's entry",
-        ("Version", "When", "Who", "Framework outcomes", "Polarity", "Why"),
+        ("Version", "When", "Who", "Framework outcomes", "Polarity", "Years", "Why"),
         rows,
         numeric=("Version",),
         caption_size="s",
@@ -95,7 +97,13 @@ def _number(text: str) -> float | None:
 
 
 def save(
-    code: object, nodes: object, polarity: object, short_name: object, target: object, reason: object
+    code: object,
+    nodes: object,
+    polarity: object,
+    short_name: object,
+    target: object,
+    reason: object,
+    year_type: object = None,
 ) -> tuple:
     """Save the form as the signed-in user: (error summary or None, confirmation or None, history)."""
     chosen = [n for n in nodes if isinstance(n, str)] if isinstance(nodes, list) else []
@@ -108,11 +116,18 @@ def save(
             short_name=_text(short_name),
             target=_number(_text(target)),
             reason=_text(reason),
+            year_type=_text(year_type) or None,
         )
     except (ValueError, LookupError, access.PermissionDenied, data_access.DataUnavailable) as problem:
         return error_summary([("", str(problem))], id=ERRORS), None, dash.no_update, dash.no_update
     where = ", ".join(version.entry.nodes) or "no framework"
     words = f"Saved as version {version.version}: {code} now serves {where}."
+    if version.figures_redated:
+        moved = version.figures_redated
+        words += (
+            f" {moved:,} stored figure{'' if moved == 1 else 's'} moved to their dates as "
+            f"{version.entry.year_type} years."
+        )
     saved = html.P(words, className="app-body app-catalogue-form__saved")
     return None, saved, history(_text(code)), unmapped(data_access.not_in_a_framework())
 
@@ -131,6 +146,7 @@ def register() -> None:
         State(part("short-name", ALL), "value"),
         State(part("target", ALL), "value"),
         State(part("reason", ALL), "value"),
+        State(part("year-type", ALL), "value"),
         prevent_initial_call=True,
     )(_save)
 
@@ -140,10 +156,18 @@ def _first(values: object) -> object:
     return values[0] if isinstance(values, list) and values else None
 
 
-def _save(clicks, code, nodes, polarity, short_name, target, reason):
+def _save(clicks, code, nodes, polarity, short_name, target, reason, year_type):
     if not any(isinstance(c, int) and c > 0 for c in (clicks if isinstance(clicks, list) else [])):
         return dash.no_update, dash.no_update, dash.no_update, dash.no_update
     ticked = [
         n for group in (nodes if isinstance(nodes, list) else []) if isinstance(group, list) for n in group
     ]
-    return save(_first(code), ticked, _first(polarity), _first(short_name), _first(target), _first(reason))
+    return save(
+        _first(code),
+        ticked,
+        _first(polarity),
+        _first(short_name),
+        _first(target),
+        _first(reason),
+        _first(year_type),
+    )

@@ -1,6 +1,7 @@
 """CSRF protection: every POST must carry the session's secret token, so a page elsewhere cannot post here.
 
-A form carries the token in a hidden ``csrf_token`` field. Dash callbacks use the double-submit cookie that
+A form carries the token in a hidden ``csrf_token`` field. Dash callbacks, and the upload page's script
+sending a file to ``/_upload``, use the double-submit cookie that
 dash-renderer already supports: it copies the ``_csrf_token`` cookie's value into an ``X-CSRFToken`` header
 on every ``/_dash-update-component`` request (``csrf_token_name`` and ``csrf_header_name`` in its config,
 these names by default). The server compares the header with the token kept in the signed session; another
@@ -41,7 +42,11 @@ def check() -> flask.Response | None:
     if flask.request.method in SAFE_METHODS:
         token()
         return None
-    sent = flask.request.headers.get(HEADER) or flask.request.form.get(FIELD) or ""
+    request = flask.request
+    # A file upload's form is never read here: that would take in the whole file before the upload route
+    # could check its size. Its token comes in the header.
+    in_form = request.mimetype == "application/x-www-form-urlencoded"
+    sent = request.headers.get(HEADER) or (request.form.get(FIELD) if in_form else None) or ""
     expected = flask.session.get(SESSION_KEY) or ""
     if expected and hmac.compare_digest(sent.encode(), expected.encode()):
         return None

@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 import dash
 import flask
 
-from dashboard import cache, data_access, layout, request_checks, routes, sessions, table_downloads, theme
+from dashboard import (
+    cache,
+    data_access,
+    layout,
+    request_checks,
+    routes,
+    sessions,
+    table_downloads,
+    theme,
+    upload_route,
+)
 from dashboard.pack import jobs as pack_jobs
 
 if TYPE_CHECKING:
@@ -232,6 +242,7 @@ def create_app(
     sessions.init_app(server, public=public)
     pack_jobs.register_routes(server)
     table_downloads.register_routes(server)
+    upload_route.register_routes(server)
     request_checks.guard_callbacks(app)
 
     server.after_request(lambda response: security_headers(app, response))

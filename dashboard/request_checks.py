@@ -33,14 +33,6 @@ MAX_TEXT = 20_000
 """The longest text any form field, address or stored setting may hold (the longest note is far shorter)."""
 
 
-def max_file_text() -> int:
-    """The longest uploaded file, as the base64 ``data:`` address dcc.Upload sends: the upload page's limit
-    (``KPI_UPLOAD_MAX_MB``) in base64, 4 characters for every 3 bytes, plus the start of the address."""
-    from dashboard.upload_callbacks import max_bytes  # the page's setting; imported here to avoid a cycle
-
-    return max_bytes() * 4 // 3 + 1_000
-
-
 MAX_ITEMS = 2_000
 """The most items in one list (the most rows or fields a page shows is a few hundred)."""
 MAX_DEPTH = 6
@@ -171,6 +163,7 @@ STORE_SHAPES: dict[str, Callable[[Any], bool]] = {
     "payment-setup-context": _fields({**SCHEME, "rows": _is_rows}),
     "payment-uplift-context": _fields({"contract": _is_name, "from_year": _is_name, "to_year": _is_name}),
     "upload-token": _is_optional_text,
+    "upload-received": _fields({"token": _is_optional_text, "file_name": _is_optional_text}),
     "_pages_store": lambda value: value is None or isinstance(value, dict),
 }
 """What each store the pages fill holds: the known fields, each of its type; anything else was not sent by
@@ -182,8 +175,6 @@ PROPERTY_CHECKS: dict[str, Callable[[Any], bool]] = {
     "search": _is_text,
     "href": _is_text,
     "className": _is_text,
-    "filename": _is_text,
-    "contents": lambda value: _is_text(value, max_file_text()),
     "value": _is_value,
     "id": _is_id,
     "options": _is_options,

@@ -1,19 +1,19 @@
-"""The upload page's callbacks: a file arrives and is previewed; Confirm loads it; Cancel discards it.
+"""The upload page's callbacks: a file that has arrived is previewed; Confirm loads it; Cancel discards it.
 
-One callback serves all three, so the page's parts (error summary, preview, outcome, the waiting file's
-token and the Confirm/Cancel buttons) are always set together. Each step asks :func:`dashboard.auth.
-current_user` who is acting and passes the user to the store, which checks the permission itself; a refusal
-is shown in the error summary and nothing is written. The browser holds only the waiting file's token:
-the bytes stay on the server (:mod:`dashboard.pending_uploads`).
+The file itself is sent to the upload route (:mod:`dashboard.upload_route`), which streams it to disk and
+answers with a token; the page's script puts ``{token, file_name}`` in the page's ``upload-received`` store,
+which starts the preview. One callback serves all three steps, so the page's parts (error summary, preview,
+outcome, the waiting file's token and the Confirm/Cancel buttons) are always set together. Each step asks
+:func:`dashboard.auth.current_user` who is acting: only the person who sent a file may preview or load it,
+and the store checks the permission itself; a refusal is shown in the error summary and nothing is written.
+The browser holds only the waiting file's token: the bytes stay on the server
+(:mod:`dashboard.pending_uploads`).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import os
-from pathlib import PurePath
 
 import dash
 from dash import ALL, Input, Output, State, html
@@ -68,54 +68,44 @@ def _problem(message: str) -> Outputs:
     return [error_summary([(FILE_FIELD, message)], id="upload-error-summary")], [], [], None, True
 
 
-def _decoded(contents: str, file_name: str) -> bytes:
-    """The uploaded bytes from the browser's data URL; ValueError with the words to show."""
-    suffix = PurePath(file_name or "").suffix.lower()
-    if suffix == ".xls":
+def _waiting(token: object, who: str) -> pending_uploads.Pending:
+    """The file waiting under ``token`` for ``who``; ValueError with the words to show."""
+    pending = pending_uploads.find(token if isinstance(token, str) else "")
+    if pending is None:
         raise ValueError(
-            f"{file_name} is an Excel 97-2003 workbook (.xls), which the dashboard cannot read. Open it in "
-            "Excel and save it as an Excel Workbook (.xlsx) or CSV, then upload that."
+            "There is no file waiting to be loaded: it was loaded or cancelled. Upload it again."
         )
-    if suffix not in ALLOWED_TYPES:
-        raise ValueError(
-            f"{file_name or 'The file'} is not a file the dashboard reads. Upload the provider return "
-            "template or a Fingertips or tidy extract saved as .csv, .tsv, .txt (Excel's \u201cUnicode "
-            "text\u201d) or .xlsx, or a DfE .parquet file."
-        )
-    try:
-        content = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error) as error:
-        raise ValueError(f"{file_name} could not be read from the upload. Try uploading it again.") from error
-    if len(content) > max_bytes():
-        raise ValueError(too_big(file_name))
-    return content
+    if pending.uploaded_by != who:
+        raise ValueError(f"This file was uploaded by {pending.uploaded_by}; only they can check and load it.")
+    return pending
 
 
-def preview_upload(contents: str | None, file_name: str | None) -> Outputs:
-    """Put the uploaded file aside and show what loading it would do."""
-    if not contents or not file_name:
+def preview_upload(received: object) -> Outputs:
+    """Show what loading the file that has just arrived (``{token, file_name}``) would do; a file the store
+    cannot read or the user may not load is discarded."""
+    token = received.get("token") if isinstance(received, dict) else None
+    if not token:
         return _problem("Choose a file to upload.")
     user = auth.current_user()
     try:
-        content = _decoded(contents, file_name)
-        shown = data_access.preview_upload(user, content, file_name)
+        pending = _waiting(token, user.name)
+    except ValueError as refused:
+        return _problem(str(refused))
+    try:
+        shown = data_access.preview_upload(user, pending.content, pending.file_name)
     except (ValueError, PermissionDenied) as refused:  # FileProblem is a ValueError
+        pending_uploads.discard(pending.token)
         return _problem(str(refused))
     except data_access.DataUnavailable:
         return _problem("The dashboard could not read its data store, so the file could not be checked.")
-    pending = pending_uploads.keep(content, file_name, user.name)
     return [], [preview_section(shown)], [], pending.token, False
 
 
 def confirm_upload(token: str | None) -> Outputs:
     """Load the waiting file, if it is exactly what was previewed and by the same person."""
     user = auth.current_user()
-    pending = pending_uploads.find(token or "")
-    if pending is None:
-        return _problem("There is no file waiting to be loaded: it was loaded or cancelled. Upload it again.")
-    if pending.uploaded_by != user.name:
-        return _problem(f"This file was previewed by {pending.uploaded_by}; only they can load it.")
     try:
+        pending = _waiting(token, user.name)
         result = data_access.load_upload(user, pending.content, pending.file_name, pending.sha256)
     except (ValueError, PermissionDenied) as refused:
         return _problem(str(refused))
@@ -158,13 +148,13 @@ def upload_id(kind: str, form: object = "upload") -> dict:
     return {"type": f"upload-{kind}", "form": form}
 
 
-def _on_action(contents, _confirm, _cancel, file_names, token) -> Outputs:
+def _on_action(received, _confirm, _cancel, token) -> Outputs:
     trigger = dash.ctx.triggered_id or {}
     if trigger.get("type") == "upload-confirm":
         return confirm_upload(token)
     if trigger.get("type") == "upload-cancel":
         return cancel_upload(token)
-    return preview_upload((contents or [None])[0], (file_names or [None])[0])
+    return preview_upload((received or [None])[0])
 
 
 def register() -> None:
@@ -175,10 +165,9 @@ def register() -> None:
         Output("upload-outcome", "children"),
         Output("upload-token", "data"),
         Output("upload-actions", "hidden"),
-        Input(upload_id("file", ALL), "contents"),
+        Input(upload_id("received", ALL), "data"),
         Input(upload_id("confirm", ALL), "n_clicks"),
         Input(upload_id("cancel", ALL), "n_clicks"),
-        State(upload_id("file", ALL), "filename"),
         State("upload-token", "data"),
         prevent_initial_call=True,
     )(_on_action)

@@ -1,17 +1,20 @@
-"""Editing the indicator catalogue in the store: mapping an indicator into a framework, its polarity, names,
-definition and target, versioned like targets.
+"""Editing the indicator catalogue in the store: mapping an indicator into a framework, its polarity, year
+type, names, definition and target, versioned like targets.
 
 An indicator added from an export (:mod:`data.importers.new_indicators`) serves no framework outcome and has
 no judged direction. An administrator maps it here, without editing the shipped YAML: each edit adds a
 version to ``catalogue_edits`` (who, when, why, and the whole editable entry as it then stood), the first edit
 of an indicator also keeping, as version 1, the entry as it was before; nothing is edited in place. The edit
 and its ``audit_log`` entry are one transaction, and a target given with it becomes a new version in
-``targets``. ``kpi seed`` refreshes the shipped catalogue and then lays each indicator's latest edit over it
-(:func:`reapply`), so an edit survives a new release.
+``targets``. Changing the year type (financial, academic or calendar years) moves the indicator's stored
+figures to the dates their period labels then mean, in the same transaction (:mod:`data.redating`), and the
+audit entry says how many moved. ``kpi seed`` refreshes the shipped catalogue and then lays each
+indicator's latest edit over it (:func:`reapply`), so an edit survives a new release.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -23,6 +26,8 @@ import sqlalchemy as sa
 
 from data import access, schema
 from data.catalogue import POLARITIES
+from data.periods import YEAR_TYPES
+from data.redating import redate_observations
 
 MAX_REASON = 500
 MAX_NAME = 300
@@ -33,6 +38,11 @@ POLARITY_WORDS = {
     "higher_is_better": "Higher is better",
     "lower_is_better": "Lower is better",
     "no_judgement": "No judgement (neither direction is better)",
+}
+YEAR_TYPE_WORDS = {
+    "financial": "Financial years (April to March)",
+    "academic": "Academic years (September to August)",
+    "calendar": "Calendar years (January to December)",
 }
 
 ind, links, edits = schema.indicators, schema.indicator_nodes, schema.catalogue_edits
@@ -51,17 +61,20 @@ class Entry:
     definition: str
     polarity: str
     nodes: tuple[str, ...]  # "framework:node", sorted
+    year_type: str = ""  # 'financial' | 'academic' | 'calendar'; "" in a version saved before it was kept
 
 
 @dataclass(frozen=True)
 class Version:
-    """One version of an indicator's entry, with who made it, when and why."""
+    """One version of an indicator's entry, with who made it, when and why (and, as :func:`edit` returns it,
+    how many stored figures its change of year type moved to new dates)."""
 
     version: int
     entry: Entry
     edited_by: str
     edited_at: dt.datetime
     reason: str
+    figures_redated: int = 0
 
 
 def _text(value: str | None, label: str, limit: int) -> str:
@@ -76,7 +89,7 @@ def _text(value: str | None, label: str, limit: int) -> str:
 def current_entry(conn: sa.Connection, indicator_code: str) -> Entry:
     """The indicator's entry as the store holds it now; LookupError naming the code when there is none."""
     row = conn.execute(
-        sa.select(ind.c.name, ind.c.short_name, ind.c.definition, ind.c.polarity).where(
+        sa.select(ind.c.name, ind.c.short_name, ind.c.definition, ind.c.polarity, ind.c.year_type).where(
             ind.c.code == indicator_code
         )
     ).first()
@@ -85,8 +98,9 @@ def current_entry(conn: sa.Connection, indicator_code: str) -> Entry:
     nodes = conn.execute(
         sa.select(links.c.framework_code, links.c.node_code).where(links.c.indicator_code == indicator_code)
     ).all()
-    name, short_name, definition, polarity = row
-    return Entry(name, short_name, definition, polarity, tuple(sorted(f"{fw}:{node}" for fw, node in nodes)))
+    name, short_name, definition, polarity, year_type = row
+    where = tuple(sorted(f"{fw}:{node}" for fw, node in nodes))
+    return Entry(name, short_name, definition, polarity, where, year_type)
 
 
 def entry_of(engine: sa.Engine, indicator_code: str) -> Entry:
@@ -117,14 +131,17 @@ def _check_target(target: float | None) -> float | None:
 
 
 def _write_entry(conn: sa.Connection, code: str, entry: Entry) -> None:
-    """Make the store's indicator row and framework links say what ``entry`` says."""
-    conn.execute(
-        ind.update()
-        .where(ind.c.code == code)
-        .values(
-            name=entry.name, short_name=entry.short_name, definition=entry.definition, polarity=entry.polarity
-        )
-    )
+    """Make the store's indicator row and framework links say what ``entry`` says (its year type too, when
+    the entry records one)."""
+    values = {
+        "name": entry.name,
+        "short_name": entry.short_name,
+        "definition": entry.definition,
+        "polarity": entry.polarity,
+    }
+    if entry.year_type:
+        values["year_type"] = entry.year_type
+    conn.execute(ind.update().where(ind.c.code == code).values(values))
     conn.execute(links.delete().where(links.c.indicator_code == code))
     if entry.nodes:
         conn.execute(
@@ -189,17 +206,21 @@ def edit(
     short_name: str | None = None,
     definition: str | None = None,
     target: float | None = None,
+    year_type: str | None = None,
 ) -> Version:
     """Record a new version of an indicator's entry and make the store say it; return the version.
 
     ``nodes`` are "framework:node" codes ("cyp-outcomes:2.1"); an empty list takes the indicator out of every
-    framework. Names and definition left as None stay as they are. A ``target`` applies to every area from
-    the earliest period. Refused, with nothing written, unless the user may manage the catalogue.
+    framework. Names, definition and year type left as None stay as they are. A ``target`` applies to every
+    area from the earliest period. A new ``year_type`` moves the indicator's stored figures to the dates it
+    gives their periods. Refused, with nothing written, unless the user may manage the catalogue.
     """
     access.require(user, access.MANAGE_CATALOGUE)
     why = _text(reason, "reason for the change", MAX_REASON)
     if polarity not in POLARITIES:
         raise CatalogueEditError("Choose whether higher or lower is better, or neither.")
+    if year_type is not None and year_type not in YEAR_TYPES:
+        raise CatalogueEditError("Choose whether its years are financial, academic or calendar years.")
     checked_target = _check_target(target)
     with engine.begin() as conn:
         before = current_entry(conn, indicator_code)
@@ -213,6 +234,7 @@ def edit(
             ),
             polarity=polarity,
             nodes=_check_nodes(conn, nodes),
+            year_type=before.year_type if year_type is None else year_type,
         )
         latest = conn.execute(
             sa.select(sa.func.max(edits.c.version)).where(edits.c.indicator_code == indicator_code)
@@ -222,6 +244,7 @@ def edit(
             latest = 1
         _add_version(conn, indicator_code, latest + 1, after, user.name, why)
         _write_entry(conn, indicator_code, after)
+        moved = redate_observations(conn, [indicator_code]) if after.year_type != before.year_type else 0
         if checked_target is not None:
             _add_target(conn, indicator_code, checked_target, user.name, why)
         conn.execute(
@@ -233,11 +256,11 @@ def edit(
                 entity="indicator",
                 entity_key=indicator_code,
                 before=json.dumps(asdict(before)),
-                after=json.dumps(asdict(after) | {"target": checked_target}),
+                after=json.dumps(asdict(after) | {"target": checked_target, "figures_redated": moved}),
                 reason=why,
             )
         )
-    return history(engine, indicator_code)[-1]
+    return dataclasses.replace(history(engine, indicator_code)[-1], figures_redated=moved)
 
 
 def history(engine: sa.Engine, indicator_code: str) -> list[Version]:
@@ -251,7 +274,12 @@ def history(engine: sa.Engine, indicator_code: str) -> list[Version]:
 
 def _version(row) -> Version:
     entry = Entry(
-        row["name"], row["short_name"], row["definition"], row["polarity"], tuple(json.loads(row["nodes"]))
+        row["name"],
+        row["short_name"],
+        row["definition"],
+        row["polarity"],
+        tuple(json.loads(row["nodes"])),
+        row["year_type"] or "",
     )
     return Version(row["version"], entry, row["edited_by"], row["edited_at"], row["reason"])
 
@@ -285,8 +313,13 @@ def reapply(conn: sa.Connection) -> int:
     changed = 0
     for row in rows:
         code, entry = row["indicator_code"], _version(row).entry
-        entry = Entry(**(asdict(entry) | {"nodes": tuple(n for n in entry.nodes if n in known)}))
-        if current_entry(conn, code) != entry:
+        now = current_entry(conn, code)
+        kept = {
+            "nodes": tuple(n for n in entry.nodes if n in known),
+            "year_type": entry.year_type or now.year_type,
+        }
+        entry = Entry(**(asdict(entry) | kept))
+        if now != entry:
             _write_entry(conn, code, entry)
             changed += 1
     return changed
@@ -294,7 +327,7 @@ def reapply(conn: sa.Connection) -> int:
 
 def not_in_a_framework(engine: sa.Engine) -> pd.DataFrame:
     """Indicators that serve no framework node, in catalogue order: code, name, short_name, unit, polarity,
-    fingertips_id, source."""
+    year_type, fingertips_id, source."""
     query = (
         sa.select(
             ind.c.code,
@@ -302,6 +335,7 @@ def not_in_a_framework(engine: sa.Engine) -> pd.DataFrame:
             ind.c.short_name,
             ind.c.unit,
             ind.c.polarity,
+            ind.c.year_type,
             ind.c.fingertips_id,
             ind.c.source,
         )

@@ -301,7 +301,7 @@ def indicator_unmapped() -> None:
     if found.empty:
         click.echo("Every indicator is in a framework.")
     for row in found.itertuples(index=False):
-        click.echo(f"{row.code}: {row.name} ({row.unit}; {row.source})")
+        click.echo(f"{row.code}: {row.name} ({row.unit}; {row.year_type} years; {row.source})")
 
 
 @indicator.command("map", help="Map an indicator into framework outcomes, with its polarity and a target.")
@@ -319,6 +319,13 @@ def indicator_unmapped() -> None:
 @click.option("--name", default=None, help="A new name.")
 @click.option("--short-name", default=None, help="A new short name (at most 40 characters).")
 @click.option("--definition", default=None, help="A new plain-English definition.")
+@click.option(
+    "--year-type",
+    type=click.Choice(["financial", "academic", "calendar"]),
+    default=None,
+    help="What a period such as 2022/23 means: April-March, September-August (school years), or calendar "
+    "years. Its stored figures move to the dates this gives them.",
+)
 def indicator_map(
     code: str,
     nodes: tuple[str, ...],
@@ -328,6 +335,7 @@ def indicator_map(
     name: str | None,
     short_name: str | None,
     definition: str | None,
+    year_type: str | None,
 ) -> None:
     from data import access, catalogue_edits
 
@@ -343,11 +351,16 @@ def indicator_map(
             name=name,
             short_name=short_name,
             definition=definition,
+            year_type=year_type,
         )
     except (ValueError, LookupError, PermissionError) as problem:
         raise click.ClickException(str(problem)) from problem
     where = ", ".join(version.entry.nodes) or "no framework"
-    click.echo(f"{code}: version {version.version} saved, mapped to {where}.")
+    years = ""
+    if year_type is not None:
+        moved = version.figures_redated
+        years = f"; {year_type} years: {moved:,} figure{'' if moved == 1 else 's'} moved to their dates"
+    click.echo(f"{code}: version {version.version} saved, mapped to {where}{years}.")
 
 
 @indicator.command("history", help="Every version of an indicator's catalogue entry: who, when and why.")
@@ -360,9 +373,10 @@ def indicator_history(code: str) -> None:
         click.echo(f"{code} has not been edited.")
     for v in versions:
         where = ", ".join(v.entry.nodes) or "no framework"
+        years = f"; {v.entry.year_type} years" if v.entry.year_type else ""
         click.echo(
             f"Version {v.version}, {v.edited_at:%d %b %Y %H:%M} by {v.edited_by}: {where}; "
-            f"{v.entry.polarity}. {v.reason}"
+            f"{v.entry.polarity}{years}. {v.reason}"
         )
 
 

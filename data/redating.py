@@ -16,21 +16,27 @@ from data.periods import PeriodError, parse_period
 _BREAKDOWN = ("indicator_code", "area_code", "sex", "age", "category_type", "category")
 
 
-def redate_observations(conn: sa.Connection) -> int:
+def redate_observations(conn: sa.Connection, codes: list[str] | None = None) -> int:
     """Move every stored figure (and earlier revision) whose dates do not match its label read with its
     indicator's year type; return how many figures moved.
+
+    Without ``codes`` only indicators of academic or calendar years are looked at (figures are stored on
+    financial-year dates unless their indicator says otherwise, so ``kpi seed`` need not read every figure);
+    with ``codes``, every figure of those indicators, whatever their year type now (one changed back to
+    financial years, say).
 
     A figure whose true dates another copy of it already holds is removed rather than moved: the copy on the
     true dates was loaded later, from a file read with the right year type.
     """
     ind = schema.indicators
     year_types = dict(conn.execute(sa.select(ind.c.code, ind.c.year_type)).tuples().all())
+    wanted = [c for c, t in year_types.items() if t != "financial"] if codes is None else list(codes)
     moved = 0
     for table in (schema.observations, schema.observation_revisions):
         groups = conn.execute(
             sa.select(table.c.indicator_code, table.c.period_label, table.c.period_start, table.c.period_end)
             .distinct()
-            .where(table.c.indicator_code.in_([c for c, t in year_types.items() if t != "financial"]))
+            .where(table.c.indicator_code.in_(wanted))
         ).tuples()
         for code, label, start, end in list(groups):
             try:

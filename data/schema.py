@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 4
-UPGRADABLE_FROM = frozenset({1, 2, 3})
+SCHEMA_VERSION = 6
+UPGRADABLE_FROM = frozenset({1, 2, 3, 4, 5})
 """Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
 added process_changes, version 4 catalogue_edits and area_sets), adds the columns of
 :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was) and builds the indexes of
@@ -36,6 +36,8 @@ ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
         ("rejected_rows", "row_count"),
         ("rejected_rows", "row_ranges"),
     ),
+    # Version 6: a catalogue edit may change an indicator's year type (empty in versions made before).
+    6: (("catalogue_edits", "year_type"),),
 }
 """The columns each version added to tables that existed before it, as (table, column)."""
 ADDED_INDEXES_SINCE: dict[int, tuple[str, ...]] = {
@@ -451,6 +453,7 @@ catalogue_edits = sa.Table(
     sa.Column("definition", sa.Text, nullable=False),
     sa.Column("polarity", sa.String(24), nullable=False),
     sa.Column("nodes", sa.Text, nullable=False),
+    sa.Column("year_type", sa.String(16)),  # NULL in a version saved before year types could be edited
     sa.Column("edited_by", sa.Text, nullable=False),
     sa.Column("edited_at", sa.DateTime, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),

@@ -100,12 +100,14 @@ def _catalogue_rows(catalogue: Catalogue) -> dict[sa.Table, list[dict]]:
     }
 
 
-def _remove_stale_links(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Drop mapping rows the catalogue no longer has (links carry no data of their own)."""
+def _remove_stale_links(conn: sa.Connection, table: sa.Table, rows: list[dict], shipped: set[str]) -> None:
+    """Drop mapping rows the catalogue no longer has (links carry no data of their own). The alias of an
+    indicator the shipped catalogue lacks (one a tidy extract added) is the store's own and stays."""
     key = [c.name for c in table.primary_key.columns]
     wanted = {tuple(r[k] for k in key) for r in rows}
     for row in conn.execute(sa.select(table)).mappings().all():
-        if tuple(row[k] for k in key) not in wanted:
+        own = table is schema.indicator_aliases and row["indicator_code"] not in shipped
+        if tuple(row[k] for k in key) not in wanted and not own:
             conn.execute(table.delete().where(sa.and_(*(table.c[k] == row[k] for k in key))))
 
 
@@ -137,7 +139,7 @@ def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dic
         counts["areas"] = sum(_sync(conn, schema.areas, areas.to_dict("records")))
         for table, rows in _catalogue_rows(catalogue).items():
             if table in (schema.indicator_nodes, schema.indicator_aliases):
-                _remove_stale_links(conn, table, rows)
+                _remove_stale_links(conn, table, rows, {i.code for i in catalogue.indicators})
             counts[table.name] = sum(_sync(conn, table, rows))
         counts["targets"] = _add_shipped_targets(conn, catalogue)
         counts["catalogue_edits"] = catalogue_edits.reapply(conn)

@@ -132,6 +132,27 @@ def _form(code: str, codes: list[tuple[str, str]]) -> html.Section:
                     )
                 ],
             ),
+            _fieldset(
+                "What a year such as 2022/23 means",
+                [
+                    html.Div(
+                        dcc.RadioItems(
+                            id=part("year-type"),
+                            options=[
+                                {"label": words, "value": value}
+                                for value, words in catalogue_edits.YEAR_TYPE_WORDS.items()
+                            ],
+                            value=entry.year_type,
+                            className="app-radios",
+                            inputClassName="app-radios__input",
+                            labelClassName="app-radios__label",
+                        ),
+                        className="app-plain-checkboxes",
+                    )
+                ],
+                "School-year measures (NCMP, pupils, school readiness) use academic years. Changing it moves "
+                "the indicator's stored figures to the dates it gives them.",
+            ),
             _field(
                 "Short name",
                 part("short-name"),

@@ -11,10 +11,9 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import auth, routes, upload_callbacks, urlstate
+from dashboard import auth, routes, upload_callbacks, upload_route, urlstate
 from dashboard.components.attributes import extra
 from dashboard.components.notices import ignored_settings
-from dashboard.components.payment.forms import dom_id
 from dashboard.upload_callbacks import upload_id
 from data import access
 
@@ -41,32 +40,31 @@ def _hint() -> str:
 
 
 def _file_field() -> html.Div:
+    """The file field. ``assets/upload.js`` draws its input and sends the chosen file to the upload route
+    as soon as it is chosen, saying in words how much has been sent, then puts the token it gets back in
+    the ``upload-received`` store, which starts the preview. A file over the limit is never sent."""
     return html.Div(
         [
             html.Label(
-                "Upload a file",
-                htmlFor=dom_id(upload_id("file")),
-                className="app-label",
-                id="upload-file-label",
+                "Upload a file", htmlFor="upload-file-input", className="app-label", id="upload-file-label"
             ),
             html.Div(_hint(), className="app-hint", id="upload-file-hint"),
-            # Filled in by assets/upload.js when a chosen file is over the limit (it is then never sent).
-            html.P(id="upload-too-big", className="app-error-message", hidden=True, role="alert"),
-            dcc.Upload(
-                html.Div(
-                    ["Drag and drop a file here, or ", html.Span("choose a file", className="app-link")]
-                ),
-                id=upload_id("file"),
-                accept=",".join(upload_callbacks.ALLOWED_TYPES),
-                max_size=upload_callbacks.max_bytes(),
-                multiple=False,
+            # Filled in by assets/upload.js when the file is over the limit or the server refuses it.
+            html.P(id="upload-file-error", className="app-error-message", hidden=True, role="alert"),
+            # assets/upload.js puts the file input here (Dash has no component for a plain one).
+            html.Div(
                 className="app-upload__drop",
+                id="upload-file-drop",
+                **extra({"data-accept": ",".join(upload_callbacks.ALLOWED_TYPES)}),
             ),
+            html.P(id="upload-progress", className="app-body app-upload__progress", role="status"),
+            dcc.Store(id=upload_id("received")),
         ],
         className="app-form-group",
         id=upload_callbacks.FILE_FIELD,
         **extra(
             {
+                "data-upload-url": routes.href(upload_route.UPLOAD),
                 "data-max-bytes": str(upload_callbacks.max_bytes()),
                 "data-too-big": upload_callbacks.too_big("{file}"),
             }

@@ -248,7 +248,7 @@ def test_every_callback_is_fuzzed(dependencies):
         "payment-defaults",
         "indicator-view",
         "_pages_location",
-        "upload-file",
+        "upload-received",
     } <= _names(dependencies)
 
 

@@ -4,6 +4,8 @@ scorecard then lists it under that outcome; anyone else is refused by the server
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash
 import pytest
 import sqlalchemy as sa
@@ -61,6 +63,7 @@ def test_the_new_indicator_shows_under_not_in_a_framework(app, monkeypatch):
     assert f"{ASTHMA} per 100,000: OHID Fingertips, indicator 92196 (from the file asthma.csv)" in sources
     listed = pages.render(app, "/indicators")
     assert "Lower is better" in text(listed)  # from the file's own comparisons with England
+    assert "Financial years (April to March)" in text(listed)  # its periods are written like 2022/23
     assert "Only an administrator can map" in text(by_id(listed, "catalogue-not-allowed"))
 
 
@@ -87,3 +90,25 @@ def test_a_bad_target_and_a_viewer_are_refused_in_words(app, engine, monkeypatch
     errors, saved, *_ = _save(app)
     assert "Only an administrator can map indicators into a framework" in text(errors)
     assert count_rows(engine, schema.catalogue_edits) == 0
+
+
+def test_an_administrator_sets_academic_years_and_the_figures_move(app, engine, monkeypatch):
+    signed_in_as(monkeypatch, "Asha Patel", "admin")
+    page = pages.render(app, "/indicators", code=CODE)
+    assert by_id(page, catalogue.part("year-type")).value == "financial"
+    errors, saved, history, _ = _save(app, year_type="academic")
+    assert errors is None
+    assert text(saved) == (
+        f"Saved as version 2: {CODE} now serves cyp-outcomes:2.1. 3 stored figures moved to their dates as "
+        "academic years."
+    )
+    assert "Academic years (September to August)" in text(history)
+    with engine.connect() as conn:
+        starts = set(
+            conn.execute(
+                sa.select(schema.observations.c.period_start).where(
+                    schema.observations.c.indicator_code == CODE
+                )
+            ).scalars()
+        )
+    assert starts == {dt.date(2022, 9, 1)}

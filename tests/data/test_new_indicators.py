@@ -102,7 +102,8 @@ def test_an_uncatalogued_indicator_loads_as_not_in_a_framework(any_store, tmp_pa
     assert stored.loc[CAMBS, "value"] == pytest.approx(101.5)
     assert result.summary().splitlines()[1] == (
         "1 indicator not in the catalogue added as not in a framework: "
-        f'Fingertips 92196 "{ASTHMA} per 100,000" (per 100,000, 3 rows).'
+        f'Fingertips 92196 "{ASTHMA} per 100,000" (per 100,000, 3 rows; financial years, as its periods '
+        "are written like 2022/23 and its name names no school year)."
     )
     listed = catalogue_edits.not_in_a_framework(any_store)
     assert "fingertips-92196" in set(listed["code"])
@@ -246,7 +247,7 @@ def test_the_command_line_lists_and_maps_it(tmp_path, monkeypatch, reference_sto
     imported = runner.invoke(cli, ["import", str(asthma_file(tmp_path))])
     assert "1 indicator not in the catalogue added as not in a framework" in imported.output
     listed = runner.invoke(cli, ["indicator", "unmapped"])
-    assert f"fingertips-92196: {ASTHMA} per 100,000 (per 100,000;" in listed.output
+    assert f"fingertips-92196: {ASTHMA} per 100,000 (per 100,000; financial years;" in listed.output
     mapping = [
         "indicator",
         "map",
@@ -266,7 +267,14 @@ def test_the_command_line_lists_and_maps_it(tmp_path, monkeypatch, reference_sto
     assert mapped.output == "fingertips-92196: version 2 saved, mapped to cyp-outcomes:2.1.\n"
     history = runner.invoke(cli, ["indicator", "history", "fingertips-92196"]).output.splitlines()
     assert len(history) == 2 and history[1].endswith(
-        "by Asha Patel: cyp-outcomes:2.1; lower_is_better. Board decision"
+        "by Asha Patel: cyp-outcomes:2.1; lower_is_better; financial years. Board decision"
+    )
+    academic = ["indicator", "map", "fingertips-92196", "--to", "cyp-outcomes:2.1", "--polarity"]
+    academic += ["lower_is_better", "--year-type", "academic", "--reason", "Counted by school year"]
+    moved = runner.invoke(cli, academic)
+    assert moved.output == (
+        "fingertips-92196: version 3 saved, mapped to cyp-outcomes:2.1; academic years: 3 figures moved to "
+        "their dates.\n"
     )
 
 

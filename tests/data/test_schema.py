@@ -90,3 +90,30 @@ def test_a_version_3_store_gains_the_page_index_on_postgresql(any_store):
             "category_type",
             "indicator_code",
         ]
+
+
+def test_a_version_4_store_keeps_its_catalogue_edits_and_gains_their_year_type(any_store):
+    """Release 6 keeps the year type with each catalogue edit; an older store's edits are kept, their year
+    type empty (the indicator's own year type stands)."""
+    edits = schema.catalogue_edits
+    with any_store.begin() as conn:
+        conn.execute(schema.schema_version.delete())
+        conn.execute(
+            schema.schema_version.insert().values(version=4, applied_at=schema.dt.datetime(2026, 11, 1))
+        )
+        conn.exec_driver_sql("ALTER TABLE catalogue_edits DROP COLUMN year_type")
+        code = conn.execute(sa.select(schema.indicators.c.code).limit(1)).scalar()
+        conn.execute(
+            sa.text(
+                "INSERT INTO catalogue_edits (indicator_code, version, name, short_name, definition, "
+                "polarity, nodes, edited_by, edited_at, reason) VALUES (:code, 1, 'n', 's', 'd', "
+                "'no_judgement', '[]', 'catalogue', :at, 'r')"
+            ),
+            {"code": code, "at": schema.dt.datetime(2026, 11, 1, 9)},
+        )
+
+    schema.create_schema(any_store)
+
+    with any_store.connect() as conn:
+        kept = conn.execute(sa.select(edits.c.indicator_code, edits.c.year_type)).all()
+    assert kept == [(code, None)]

@@ -76,6 +76,7 @@ def test_upload_check_confirm_then_roll_back(page, browser, database_url, monkey
         "input[type=file]", files=[{"name": "return.csv", "mimeType": "text/csv", "buffer": content}]
     )
     page.wait_for_selector("#upload-counts")
+    assert page.locator("#upload-progress").inner_text() == "Sent return.csv (1 KB)."
     assert page.locator("#upload-counts").inner_text() == (
         "1 row will load: 0 new, 1 changes a figure; 2 rows are rejected."
     )
