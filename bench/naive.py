@@ -100,6 +100,15 @@ def _is_headline(rows: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _among(column: pd.Series, wanted: Sequence[str]) -> np.ndarray:
+    """Which of ``column``'s values are among ``wanted``: by the category numbers when the column holds
+    categories (as the held table's text columns do), much faster than comparing the text."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        numbers = column.cat.categories.get_indexer(list(wanted))
+        return np.isin(column.cat.codes.to_numpy(), numbers[numbers >= 0])
+    return column.isin(list(wanted)).to_numpy()
+
+
 def _number(value: Any) -> float | None:
     """A figure as a query returns it: a float, or None where it is missing."""
     return None if pd.isna(value) else float(value)
@@ -121,13 +130,13 @@ class HeldTable:
     def _filtered(
         self, areas: Sequence[str] | None = None, indicators: Sequence[str] | None = None
     ) -> pd.DataFrame:
-        frame = self.frame
-        mask = np.ones(len(frame), dtype=bool)
-        if areas is not None:
-            mask &= frame["area_code"].isin(list(areas)).to_numpy()
-        if indicators is not None:
-            mask &= frame["indicator_code"].isin(list(indicators)).to_numpy()
-        return frame[mask]
+        """The held rows of ``indicators`` in ``areas`` (all when None): the indicators first, as fewer
+        rows are left after them."""
+        rows = self.frame
+        for column, wanted in (("indicator_code", indicators), ("area_code", areas)):
+            if wanted is not None:
+                rows = rows[_among(rows[column], wanted)]
+        return rows
 
     def _headline(self, rows: pd.DataFrame) -> pd.DataFrame:
         return rows[_is_headline(rows, self.keys)]
