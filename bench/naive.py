@@ -104,7 +104,7 @@ def _among(column: pd.Series, wanted: Sequence[str]) -> np.ndarray:
     """Which of ``column``'s values are among ``wanted``: by the category numbers when the column holds
     categories (as the held table's text columns do), much faster than comparing the text."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        numbers = column.cat.categories.get_indexer(list(wanted))
+        numbers = column.cat.categories.get_indexer(pd.Index(list(wanted)))
         return np.isin(column.cat.codes.to_numpy(), numbers[numbers >= 0])
     return column.isin(list(wanted)).to_numpy()
 
