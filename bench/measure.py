@@ -230,15 +230,19 @@ def floor_calls(engine: sa.Engine, scenario: Scenario) -> dict[str, Callable[[],
 
 def _read_part(engine: sa.Engine, low: str, high: str) -> pd.DataFrame:
     """PostgreSQL's observations of the indicators whose codes run from ``low`` to ``high``, through
-    ``COPY ... TO STDOUT`` read by pandas."""
-    numbers = [c.name for c in schema.observations.columns if isinstance(c.type, sa.Double)]
+    ``COPY ... TO STDOUT`` read by pandas, with the values a query returns: a missing value (written as
+    ``\\N``, so that it differs from empty text) as missing, true/false as booleans, text as text and
+    every number exactly as stored."""
+    columns = schema.observations.columns
+    text = [c.name for c in columns if isinstance(c.type, sa.String)]
+    numbers = [c.name for c in columns if isinstance(c.type, sa.Double)]
     low, high = (code.replace("'", "''") for code in (low, high))
     select = f"SELECT * FROM observations WHERE indicator_code BETWEEN '{low}' AND '{high}'"
     raw = engine.raw_connection()
     try:
         driver: Any = raw.driver_connection
         buffer = io.BytesIO()
-        with driver.cursor().copy(f"COPY ({select}) TO STDOUT (FORMAT csv, HEADER)") as copy:
+        with driver.cursor().copy(f"COPY ({select}) TO STDOUT (FORMAT csv, HEADER, NULL '\\N')") as copy:
             for block in copy:
                 buffer.write(block)
     finally:
@@ -247,8 +251,11 @@ def _read_part(engine: sa.Engine, low: str, high: str) -> pd.DataFrame:
     return pd.read_csv(
         buffer,
         keep_default_na=False,
-        na_values={c: [""] for c in numbers},
-        dtype={"value_note": str},
+        na_values=[r"\N"],
+        dtype={**dict.fromkeys(text, str), **dict.fromkeys(numbers, "float64")},
+        true_values=["t"],
+        false_values=["f"],
+        float_precision="round_trip",
         parse_dates=["period_start", "period_end"],
     )
 

@@ -14,7 +14,8 @@ import plotly
 import pytest
 import sqlalchemy as sa
 
-from bench import measure, naive, report
+from bench import measure, naive, national, report
+from tests.bench.conftest import SCALE
 
 # A download link carries its file inline, and the file (a zip) records when it was made.
 INLINE_FILE = re.compile(r"base64,[A-Za-z0-9+/=]+")
@@ -139,3 +140,16 @@ def test_a_naive_page_that_failed_is_shown_as_not_measured():
     )
     row = next(line for line in report.markdown(results).splitlines() if line.startswith("| Scorecard"))
     assert "failed: KeyError: 'x' | – | 30 | met, met, not measured |" in row
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_naive_pages_are_the_pages_the_product_builds(postgres_server):
+    engine = postgres_server.fresh_store()
+    national.build_store(engine, scale=SCALE)
+    scenario = measure.choose_scenario(engine)
+    app = measure.uncached_app(engine)
+    held = naive.HeldTable(measure.load_observations(engine), engine)
+    product, naive_pages = measure.page_calls(app, scenario), naive.naive_page_calls(app, scenario, held)
+    for name, call in product.items():
+        assert _built(naive_pages[name]()) == _built(call()), name
+    engine.dispose()
