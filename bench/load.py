@@ -9,9 +9,10 @@ CSRF token the shell set). Each user starts at a different place in the same rou
 home area, and the indicator page of each of the first indicators the default area has figures for. A user
 finishes the page it is on when the time is up, so every shell has its page request.
 
-It reports requests a second, the median, 95th and 99th percentiles of the response times (all requests,
-and by kind), and the errors (any answer but 200, or no answer within ``--timeout`` seconds), writes them to
-``--output`` (``bench/load_results.json``) and prints them as one line of Markdown. The figures are what
+It reports requests a second (over the whole run, until the last user's page is answered), the median,
+95th and 99th percentiles of the response times (all requests, and by kind), and the errors (any answer but
+200, or no answer within ``--timeout`` seconds), keeps them in ``--output`` (``bench/load_results.json``,
+beside the latest run of every other setting) and prints them as one line of Markdown. The figures are what
 the server manages on this machine with the simulated users on it too: the users' threads take a share of
 the cores.
 """

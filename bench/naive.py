@@ -16,8 +16,13 @@ stand-in in place of each function through which the pages read observations:
 Each stand-in returns what the function it replaces returns (the same rows, order and column types), so
 the page built is the same page; the tests check that, and that no SQL reading the observations table is
 sent while the naive pages are built. The small tables (the catalogue, areas, targets, agreements) are read
-by the page as usual. The product is not changed: the stand-ins are in place only inside the ``with``
-block.
+by the page as usual; the stand-ins themselves need each indicator's headline sex and age and the list of
+areas, which are read once with the table. The product is not changed: the stand-ins are in place only
+inside the ``with`` block.
+
+A page that starts reading something else built from the observations (a summary computed at import, say)
+fails the tests (see :data:`STORE_TABLES`) until a stand-in here answers that read from the held table too,
+by the page's own computation from the series: the naive approach computes everything per request.
 """
 
 from __future__ import annotations
