@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 DATABASE := data/hcp_outcomes.duckdb
 STORE_INPUTS := $(wildcard data/catalogue/*.yaml) $(wildcard data/bundled/*/*.csv)
 
-.PHONY: run test install seed browser lint bench bench-small fuzz
+.PHONY: run test install seed browser lint bench bench-small bench-load fuzz
 
 run: install $(DATABASE)
 	$(UV) run kpi serve
@@ -61,6 +61,14 @@ bench: install
 
 bench-small: install
 	$(UV) run python scripts/benchmark.py
+
+# The load test (bench/load.py): `kpi serve` on a store, simulated users opening scorecard and indicator pages
+# as a browser does; writes bench/load_results.json. LOAD_URL names the store (default the bundled one);
+# LOAD_ARGS e.g. "--users 20 --seconds 60 --workers 2 --redis-url redis://127.0.0.1:6379/0".
+LOAD_URL ?= duckdb:///$(DATABASE)
+LOAD_ARGS ?= --users 20 --seconds 60
+bench-load: install $(DATABASE)
+	$(UV) run python -m bench.load --database-url "$(LOAD_URL)" $(LOAD_ARGS)
 
 # The fuzz tests run a few examples in `make test`; this runs them with many more (KPI_FUZZ_EXAMPLES each).
 FUZZ_EXAMPLES ?= 5000

@@ -16,23 +16,45 @@ PAGE_NAMES = {
 GOAL_P95_MS, GOAL_FLOOR_RATIO, GOAL_NAIVE_RATIO = 250.0, 3.0, 10.0
 
 
-def ratios(pages: dict[str, dict], floors: dict[str, dict], naive: dict[str, dict]) -> dict[str, dict]:
-    """For each page measured: page p95 / floor p95 and naive p95 / page p95 (and the same on medians)."""
+def _over(top: dict | None, bottom: dict | None, key: str) -> float | None:
+    """``top[key] / bottom[key]``, or None when either was not measured."""
+    if not top or not bottom or key not in top or key not in bottom:
+        return None
+    return top[key] / bottom[key]
+
+
+def ratios(
+    pages: dict[str, dict], floors: dict[str, dict], naive: dict[str, dict], rows_only: dict[str, dict]
+) -> dict[str, dict]:
+    """For each page measured: page p95 / floor p95, naive page p95 / page p95 (the ten-times goal) and
+    "rows only" p95 / page p95, and the same on medians (None where a figure is missing)."""
     found: dict[str, dict] = {}
     for name, page in pages.items():
         if "p95_ms" not in page or name not in floors:
             continue
         found[name] = {
-            "page_over_floor_p95": page["p95_ms"] / floors[name]["p95_ms"],
-            "page_over_floor_p50": page["p50_ms"] / floors[name]["p50_ms"],
-            "naive_over_page_p95": naive[name]["p95_ms"] / page["p95_ms"],
-            "naive_over_page_p50": naive[name]["p50_ms"] / page["p50_ms"],
+            f"{label}_{p}": _over(top, bottom, f"{p}_ms")
+            for label, top, bottom in (
+                ("page_over_floor", page, floors.get(name)),
+                ("naive_over_page", naive.get(name), page),
+                ("rows_only_over_page", rows_only.get(name), page),
+            )
+            for p in ("p95", "p50")
         }
     return found
 
 
 def _verdict(met: bool) -> str:
     return "met" if met else "missed"
+
+
+def _ms(figures: dict) -> str:
+    """A reference's p95 in milliseconds, or what stopped it being measured."""
+    return f"{figures['p95_ms']:,.0f}" if "p95_ms" in figures else figures.get("note", "–")
+
+
+def _times(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}×"
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -49,40 +71,46 @@ def markdown(results: dict[str, Any]) -> str:
         f"breakdowns), generated in {store['observations_seconds']:.0f} s "
         f"({store['observations_per_second']:,.0f} rows/s) at scale {store['scale']}, seed {store['seed']}.",
         "",
-        "| Page (uncached server work) | p50 ms | p95 ms | floor p95 ms | page ÷ floor | naive p95 ms "
-        "| naive ÷ page | goal p95 ≤ 250 ms, ≤ 3× floor, ≥ 10× naive |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| Page (uncached server work) | p50 ms | p95 ms | floor p95 ms | page ÷ floor | naive page p95 ms "
+        "| naive ÷ page | rows only p95 ms | goal p95 ≤ 250 ms, ≤ 3× floor, ≥ 10× naive |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, page in results["pages"].items():
+        label = PAGE_NAMES.get(name, name)
         if "p95_ms" not in page:
-            lines.append(f"| {PAGE_NAMES.get(name, name)} | – | – | – | – | – | – | {page.get('note', '')} |")
+            lines.append(f"| {label} | – | – | – | – | – | – | – | {page.get('note', '')} |")
             continue
         ratio = results["ratios"].get(name)
         if ratio is None:
             lines.append(
-                f"| {PAGE_NAMES.get(name, name)} | {page['p50_ms']:,.0f} | {page['p95_ms']:,.0f} "
-                "| – | – | – | – | no reference |"
+                f"| {label} | {page['p50_ms']:,.0f} | {page['p95_ms']:,.0f} "
+                "| – | – | – | – | – | no reference |"
             )
             continue
-        floor, naive = results["floors"][name], results["naive"][name]
+        floor = results["floors"][name]
+        naive, rows = results["naive"].get(name, {}), results["rows_only"].get(name, {})
         goals = (
-            page["p95_ms"] <= GOAL_P95_MS,
-            ratio["page_over_floor_p95"] <= GOAL_FLOOR_RATIO,
-            ratio["naive_over_page_p95"] >= GOAL_NAIVE_RATIO,
+            _verdict(page["p95_ms"] <= GOAL_P95_MS),
+            _verdict(ratio["page_over_floor_p95"] <= GOAL_FLOOR_RATIO),
+            "not measured"
+            if ratio["naive_over_page_p95"] is None
+            else _verdict(ratio["naive_over_page_p95"] >= GOAL_NAIVE_RATIO),
         )
         lines.append(
-            f"| {PAGE_NAMES.get(name, name)} | {page['p50_ms']:,.0f} | {page['p95_ms']:,.0f} "
-            f"| {floor['p95_ms']:,.1f} | {ratio['page_over_floor_p95']:.1f}× | {naive['p95_ms']:,.0f} "
-            f"| {ratio['naive_over_page_p95']:.2f}× | {', '.join(_verdict(g) for g in goals)} |"
+            f"| {label} | {page['p50_ms']:,.0f} | {page['p95_ms']:,.0f} "
+            f"| {floor['p95_ms']:,.1f} | {ratio['page_over_floor_p95']:.1f}× | {_ms(naive)} "
+            f"| {_times(ratio['naive_over_page_p95'])} | {_ms(rows)} | {', '.join(goals)} |"
         )
     start, load = results["cold_start"], results["naive_load"]
     lines += [
         "",
         f"Repeats per figure: up to {results['repeats']} after one warm-up, fewer (at least 3) for a page "
         f"whose repeats took over {results['page_budget']:.0f} s (see `repeats` in results.json). The naive "
-        "baseline's one-off load "
-        f"of the whole table into pandas took {load['seconds']:.1f} s ({load['rows']:,} rows, "
-        f"{load['memory_mb']:,.0f} MB).",
+        "page is the page's own work (the same layout, statuses, trends, SPC and charts) with every read "
+        "of the observations answered by filtering the whole table held in pandas instead of by SQL; the "
+        'ten-times goal is judged against it. "Rows only" is that filtering alone, to the floor\'s rows, '
+        "with none of the page's work. The one-off load of the whole table into pandas, which both use, took "
+        f"{load['seconds']:.1f} s ({load['rows']:,} rows, {load['memory_mb']:,.0f} MB).",
         "",
     ]
     if "cold_start_seconds" in start:

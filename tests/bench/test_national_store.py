@@ -11,25 +11,15 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import sqlalchemy as sa
 
-from bench import fingertips, measure, national, report
+from bench import fingertips, measure, naive, national, report
 from data import schema
 from data.areas import ENGLAND, bundled_areas, home
 from data.db import make_engine
 from data.importers.pipeline import import_file
 from data.periods import parse_period
-
-SCALE = 0.02
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[sa.Engine, dict]:
-    path = tmp_path_factory.mktemp("national") / "national.duckdb"
-    engine = make_engine(f"duckdb:///{path}")
-    made = national.build_store(engine, scale=SCALE)
-    return engine, made
+from tests.bench.conftest import SCALE
 
 
 def _frame(engine: sa.Engine, sql: str) -> pd.DataFrame:
@@ -123,7 +113,7 @@ def test_the_fingertips_export_imports_whole_as_new_rows(built, tmp_path):
     assert (result.rows_read, result.rows_new, result.rows_rejected) == (300, 300, 0)
 
 
-def test_the_measurements_report_what_the_results_table_reads(built, tmp_path):
+def test_the_measurements_report_what_the_results_table_reads(built):
     engine, _ = built
     scenario = measure.choose_scenario(engine)
     app = measure.uncached_app(engine)
@@ -133,22 +123,29 @@ def test_the_measurements_report_what_the_results_table_reads(built, tmp_path):
     }
     floor_calls = measure.floor_calls(engine, scenario)
     frame = measure.load_observations(engine)
-    naive_calls = measure.naive_calls(frame, measure.catalogue_frame(engine), scenario)
-    assert set(pages) == set(floor_calls) == set(naive_calls)
+    naive_calls = naive.naive_page_calls(app, scenario, naive.HeldTable(frame, engine))
+    row_calls = measure.row_filter_calls(frame, measure.catalogue_frame(engine), scenario)
+    assert set(pages) == set(floor_calls) == set(naive_calls) == set(row_calls)
     for name in pages:
         assert set(pages[name]) == {"p50_ms", "p95_ms", "min_ms", "max_ms", "repeats"}
         assert pages[name]["repeats"] == 2
         rows = len(floor_calls[name]())
-        assert rows > 0 and rows == len(naive_calls[name]()), name
+        assert rows > 0 and rows == len(row_calls[name]()), name
     floors = {name: measure.summary(measure.timed(call, 2)) for name, call in floor_calls.items()}
-    naive = {name: measure.summary(measure.timed(call, 2)) for name, call in naive_calls.items()}
-    ratios = report.ratios(pages, floors, naive)
+    naive_pages = {name: measure.summary(measure.timed(call, 2)) for name, call in naive_calls.items()}
+    rows_only = {name: measure.summary(measure.timed(call, 2)) for name, call in row_calls.items()}
+    ratios = report.ratios(pages, floors, naive_pages, rows_only)
     assert set(ratios["scorecard"]) == {
         "page_over_floor_p95",
         "page_over_floor_p50",
         "naive_over_page_p95",
         "naive_over_page_p50",
+        "rows_only_over_page_p95",
+        "rows_only_over_page_p50",
     }
+    assert ratios["scorecard"]["naive_over_page_p95"] == (
+        naive_pages["scorecard"]["p95_ms"] / pages["scorecard"]["p95_ms"]
+    )
     assert len(frame) == _frame(engine, "SELECT count(*) AS n FROM observations")["n"].iloc[0]
 
 
