@@ -2,8 +2,8 @@
 
 Building a figure from graph objects checks every property as it is set, which took most of the time the
 indicator page spent on its charts; the browser is sent the same JSON either way. A plain figure carries
-the product's template (:mod:`dashboard.theme`) itself, as a graph-object figure takes it from Plotly's
-default, and a trace leaves out the properties given as None, as a graph object does.
+Plotly's default template (the product's, :mod:`dashboard.theme`) itself, as a graph-object figure does,
+and a trace leaves out the properties given as None, as a graph object does.
 """
 
 from __future__ import annotations
@@ -14,13 +14,18 @@ from typing import Any
 
 import plotly.io as pio
 
-from dashboard import theme
+
+def template() -> dict | None:
+    """Plotly's default template (the product's, :mod:`dashboard.theme`, once the app has registered it) as
+    plain data, as a graph-object figure takes it; None when there is no default."""
+    name = pio.templates.default
+    return _template(name) if name else None
 
 
 @functools.cache
-def template() -> dict:
-    """The product's Plotly template as plain data (one copy, shared by every figure: never changed)."""
-    return pio.templates[theme.TEMPLATE_NAME].to_plotly_json()
+def _template(name: str) -> dict:
+    """The template ``name`` as plain data (one copy, shared by every figure: never changed)."""
+    return pio.templates[name].to_plotly_json()
 
 
 def trace(kind: str, **properties: Any) -> dict:
@@ -33,7 +38,8 @@ def figure(data: Sequence[dict], layout: Mapping[str, Any]) -> dict:
     """A figure of the traces ``data`` with ``layout``, carrying the product's template. An empty list of
     shapes or annotations is left out, as a graph-object figure leaves it out."""
     kept = {key: value for key, value in layout.items() if not (isinstance(value, list) and not value)}
-    return {"data": list(data), "layout": {"template": template(), **kept}}
+    styled = template()
+    return {"data": list(data), "layout": kept if styled is None else {"template": styled, **kept}}
 
 
 def updated(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict:
