@@ -39,7 +39,7 @@ def data_generation(engine: sa.Engine) -> str:
     changes = schema.process_changes
     counted = [*((table, sa.func.count()) for table in TABLES), (changes, sa.func.count())]
     counted.append((changes, sa.func.count(changes.c.withdrawn_at)))
-    parts = [
+    parts: list[sa.Select] = [
         sa.select(sa.literal_column(str(place)).label("place"), count.label("rows")).select_from(table)
         for place, (table, count) in enumerate(counted)
     ]
