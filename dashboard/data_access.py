@@ -258,7 +258,7 @@ def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]
     scheme, _ = payment_scheme(contract, year, version)
     if scheme is None:
         return {}, {}
-    return _read(contracts.actuals_to_date, scheme), _read(contracts.actuals_for_scheme, scheme)
+    return _read(contracts.scheme_actuals, scheme)
 
 
 @cache.memoize()

@@ -24,6 +24,7 @@ from dash import dcc, html
 from dashboard import data_access, formatting, routes
 from dashboard.components import status
 from dashboard.components.attributes import extra
+from dashboard.components.charts.plain import with_layout
 from dashboard.components.monitoring import records
 from dashboard.components.monitoring.flagged import status_tags
 from dashboard.components.monitoring.quarter import payment_line
@@ -396,9 +397,11 @@ def _chart(row: ScorecardRow, view: View) -> list:
         return [
             html.P("No chart: the area has no figures for this indicator.", className="app-meeting__text")
         ]
-    figure = chart.figure
-    figure.update_layout(
-        height=CHART_HEIGHT, font={"size": CHART_FONT}, margin={"l": 8, "r": 16, "t": 48, "b": 8}
+    figure = with_layout(
+        chart.figure,
+        height=CHART_HEIGHT,
+        font={"size": CHART_FONT},
+        margin={"l": 8, "r": 16, "t": 48, "b": 8},
     )
     return [
         html.P(chart.headline, className="app-meeting__chart-headline", id="meeting-chart-headline"),

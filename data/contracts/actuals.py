@@ -153,7 +153,20 @@ def actuals_to_date(engine: sa.Engine, scheme: StoredScheme) -> dict[str, list[f
     indicators. Quarterly KPIs get their values up to that quarter (None for a gap before it); an annual
     KPI gets its figure only once its year is complete (all four quarters, or a whole-year figure).
     """
+    return _to_date(scheme, _reported(engine, scheme))
+
+
+def scheme_actuals(
+    engine: sa.Engine, scheme: StoredScheme
+) -> tuple[dict[str, list[float | None]], dict[str, list[float | None]]]:
+    """(:func:`actuals_to_date`, :func:`actuals_for_scheme`) from one read of the reported figures: the
+    payment page shows both."""
     reported = _reported(engine, scheme)
+    return _to_date(scheme, reported), _actuals(scheme, reported)
+
+
+def _to_date(scheme: StoredScheme, reported: dict[str, _Reported]) -> dict[str, list[float | None]]:
+    """Each KPI's figures reported so far (see :func:`actuals_to_date`)."""
     returned = [q for r in reported.values() for q, row in enumerate(r.quarters, start=1) if row is not None]
     quarters_in = max(returned, default=0)
     full = _actuals(scheme, reported)

@@ -26,10 +26,12 @@ from data.contracts import (
     new_year_from_uplift,
     record_extension_decision,
     save_scheme_version,
+    scheme_actuals,
     scheme_history,
     scheme_key,
     seed_contracts,
 )
+from data.contracts import actuals as actuals_module
 from data.importers.pipeline import import_file
 from metrics.payment import calculate
 from tests.data.helpers import count_rows, write_csv
@@ -395,6 +397,26 @@ def test_actuals_to_date_leave_unreported_quarters_to_the_forecast(store, tmp_pa
     assert so_far["C2"] == pytest.approx([100 * 1365 / 1545, None])  # Q2 is in for others, so C2's is a gap
     assert so_far["VAC"] == pytest.approx([None, 6.4])
     assert so_far["ASQ3"] == []  # an annual KPI waits for its whole year
+
+
+def test_the_payment_page_gets_both_kinds_of_actuals_from_one_read(store, tmp_path, monkeypatch):
+    _import_return(
+        store,
+        tmp_path,
+        [
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
+            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 6.4, "no", ""],
+        ],
+    )
+    scheme = get_scheme(store, CCC, YEAR)
+    expected = actuals_to_date(store, scheme), actuals_for_scheme(store, scheme)
+    reads = []
+    read = actuals_module._reported
+    monkeypatch.setattr(actuals_module, "_reported", lambda *given: reads.append(given) or read(*given))
+    assert scheme_actuals(store, scheme) == expected
+    assert expected[0]["ASQ3"] == [] and expected[1]["ASQ3"] == pytest.approx([100 * 1402 / 1408])
+    assert len(reads) == 1
 
 
 def test_annual_figure_is_the_mean_of_values_when_quarters_have_no_counts(store, tmp_path):

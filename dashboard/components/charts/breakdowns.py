@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import colours
+from dashboard.components.charts import plain
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.figure_parts import GRID_COLOUR, base_layout, floats, value_axis
 from dashboard.components.charts.words import (
@@ -122,13 +122,14 @@ def _interval(frame: pd.DataFrame, values: list) -> dict:
     }
 
 
-def inequality_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> go.Figure:
+def inequality_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> dict:
     """Horizontal grouped bars: the area (dark blue) and England (grey) for each group, first group on top."""
-    figure = go.Figure()
+    traces = []
     groups = list(frame["Group"])
     series = [(area_name, colours.OUR_AREA)] + ([("England", colours.THE_REST)] if "England" in frame else [])
     for column, colour in series:
         trace = {
+            "type": "bar",
             "x": floats(frame[column]),
             "y": groups,
             "orientation": "h",
@@ -143,9 +144,10 @@ def inequality_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -
         }
         if column == area_name and "Lower 95% limit" in frame:
             trace["error_x"] = _interval(frame, floats(frame[column]))
-        figure.add_trace(go.Bar(**trace))
-    figure.update_layout(
-        **base_layout(
+        traces.append(trace)
+    return plain.figure(
+        traces,
+        base_layout(
             height=max(280, 90 + 60 * len(groups)),
             barmode="group",
             bargap=0.25,
@@ -164,9 +166,8 @@ def inequality_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -
                 "title": {"text": ""},
                 "ticks": "",
             },
-        )
+        ),
     )
-    return figure
 
 
 # --- The words ------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ class Chart:
     source: str
     summary: str
     """What the chart shows, in words, for screen readers."""
-    figure: go.Figure
+    figure: go.Figure | dict
     data: pd.DataFrame
     """Exactly what is plotted, one row per point or bar: the table view and the CSV download."""
     caption: str

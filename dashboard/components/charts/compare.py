@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import colours
 from dashboard.components import status
+from dashboard.components.charts import plain
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.figure_parts import GRID_COLOUR, REFERENCE_LINE, base_layout, floats, records
 from dashboard.components.charts.figure_parts import value_axis as value_axis_of
@@ -138,6 +138,7 @@ def _bars(areas: pd.DataFrame, labels: list[str], indicator: Mapping, our_area: 
         part = areas.iloc[idx]
         values = floats(part["Value"])
         trace = {
+            "type": "bar",
             "x": values,
             "y": [labels[i] for i in idx],
             "orientation": "h",
@@ -156,16 +157,17 @@ def _bars(areas: pd.DataFrame, labels: list[str], indicator: Mapping, our_area: 
             trace["error_x"] = _whiskers(
                 values, floats(part["Lower 95% limit"]), floats(part["Upper 95% limit"])
             )
-        traces.append(go.Bar(**trace))
+        traces.append(trace)
     return traces
 
 
-def _england_line(england: float, indicator: Mapping) -> tuple[dict, go.Scatter]:
+def _england_line(england: float, indicator: Mapping) -> tuple[dict, dict]:
     """England as a dashed vertical line (a shape, so it spans the whole chart) and an empty trace that
     names it in the legend."""
     line = {"color": REFERENCE_LINE, "width": 3, "dash": "dash"}
     shape = {"type": "line", "xref": "x", "yref": "paper", "x0": england, "x1": england, "y0": 0, "y1": 1}
-    legend = go.Scatter(
+    legend = plain.trace(
+        "scatter",
         x=[None],
         y=[None],
         mode="lines",
@@ -178,7 +180,7 @@ def _england_line(england: float, indicator: Mapping) -> tuple[dict, go.Scatter]
 
 def compare_figure(
     frame: pd.DataFrame, indicator: Mapping, our_area: str, our_name: str, england: float | None
-) -> go.Figure:
+) -> dict:
     """Horizontal bars, highest at the top, each labelled with its value and whiskered with its interval;
     England (when compared) as a dashed line."""
     areas = frame[frame["comparison"] != "benchmark"]
@@ -186,7 +188,7 @@ def compare_figure(
         f"{a}  {value_text(v, indicator)}"
         for a, v in zip(areas["Area"].tolist(), areas["Value"], strict=True)
     ]
-    figure = go.Figure(_bars(areas, labels, indicator, our_area, our_name))
+    traces = _bars(areas, labels, indicator, our_area, our_name)
     uppers = floats(areas["Upper 95% limit"]) if "Lower 95% limit" in areas else []
     highest = max(
         [v for v in floats(areas["Value"]) if v is not None]
@@ -197,10 +199,11 @@ def compare_figure(
     if england is not None:
         shape, legend = _england_line(england, indicator)
         shapes.append(shape)
-        figure.add_trace(legend)
+        traces.append(legend)
     axis = {"range": [0, highest * 1.1 if highest > 0 else 1], "showgrid": True, "gridcolor": GRID_COLOUR}
-    figure.update_layout(
-        **base_layout(
+    return plain.figure(
+        traces,
+        base_layout(
             height=max(260, 70 + 52 * len(areas)),
             barmode="overlay",
             hovermode="closest",
@@ -216,9 +219,8 @@ def compare_figure(
                 "title": {"text": ""},
                 "ticks": "",
             },
-        )
+        ),
     )
-    return figure
 
 
 # --- The words ------------------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import colours
+from dashboard.components.charts import plain
 from dashboard.formatting import axis_title, format_value, number
 
 CI_BAND = "rgba(18, 67, 109, 0.2)"
@@ -119,7 +119,7 @@ def period_axis(mids: Sequence[pd.Timestamp], labels: Iterable[str]) -> dict:
 # --- Parts drawn on more than one chart -------------------------------------------------------------------
 
 
-def target_step(frame: pd.DataFrame, indicator: Mapping) -> go.Scatter | None:
+def target_step(frame: pd.DataFrame, indicator: Mapping) -> dict | None:
     """The target in force, as a step: flat across each period, changing where the target changed."""
     if "Target" not in frame:
         return None
@@ -138,7 +138,8 @@ def target_step(frame: pd.DataFrame, indicator: Mapping) -> go.Scatter | None:
         xs += [iso(row["period_start"]), iso(end)]
         ys += [target, target]
         texts += [text, text]
-    return go.Scatter(
+    return plain.trace(
+        "scatter",
         x=xs,
         y=ys,
         mode="lines",

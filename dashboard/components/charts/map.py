@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import colours
 from dashboard.components import status
+from dashboard.components.charts import plain
 from dashboard.components.charts.figure_parts import TEXT_HALO
 from dashboard.components.charts.words import slug, value_text
 
@@ -30,10 +30,11 @@ NO_BASE_MAP = {
 """A plain geo layout: no base map and no tiles, so nothing is fetched from the internet."""
 
 
-def _labels(shown: pd.DataFrame, features: Mapping, indicator: Mapping) -> go.Scattergeo:
+def _labels(shown: pd.DataFrame, features: Mapping, indicator: Mapping) -> dict:
     """Each area's name and figure at its label point."""
     codes = shown["area_code"].tolist()
-    return go.Scattergeo(
+    return plain.trace(
+        "scattergeo",
         lon=[features[c]["properties"]["label_lon"] for c in codes],
         lat=[features[c]["properties"]["label_lat"] for c in codes],
         text=[
@@ -48,14 +49,15 @@ def _labels(shown: pd.DataFrame, features: Mapping, indicator: Mapping) -> go.Sc
     )
 
 
-def _areas(shown: pd.DataFrame, present: list[str], indicator: Mapping) -> go.Choropleth:
+def _areas(shown: pd.DataFrame, present: list[str], indicator: Mapping) -> dict:
     """The areas filled in one flat band of colour per comparison (z = the comparison's place + 0.5)."""
     colourscale = []
     for i, key in enumerate(present):
         colour = status.benchmark(key).background
         colourscale += [[i / len(present), colour], [(i + 1) / len(present), colour]]
     hover = zip(shown["Area"].tolist(), shown["Value"].tolist(), shown["Compared with England"], strict=True)
-    return go.Choropleth(
+    return plain.trace(
+        "choropleth",
         locations=shown["area_code"].tolist(),
         z=[present.index(k) + 0.5 for k in shown["comparison"]],
         zmin=0,
@@ -81,10 +83,11 @@ def _outline(geometry: dict) -> tuple[list, list]:
     return lon, lat
 
 
-def _our_outline(geometry: dict, name: str) -> go.Scattergeo:
+def _our_outline(geometry: dict, name: str) -> dict:
     """The reader's area drawn round in a thick dark line."""
     lon, lat = _outline(geometry)
-    return go.Scattergeo(
+    return plain.trace(
+        "scattergeo",
         lon=lon,
         lat=lat,
         mode="lines",
@@ -96,10 +99,11 @@ def _our_outline(geometry: dict, name: str) -> go.Scattergeo:
     )
 
 
-def _legend(present: list[str], our_name: str | None) -> list[go.Scattergeo]:
+def _legend(present: list[str], our_name: str | None) -> list[dict]:
     """The legend: each comparison in words beside its colour, and the reader's area as an outlined square."""
     keys = [
-        go.Scattergeo(
+        plain.trace(
+            "scattergeo",
             lon=[None],
             lat=[None],
             mode="markers",
@@ -117,7 +121,8 @@ def _legend(present: list[str], our_name: str | None) -> list[go.Scattergeo]:
     ]
     if our_name is not None:
         keys.append(
-            go.Scattergeo(
+            plain.trace(
+                "scattergeo",
                 lon=[None],
                 lat=[None],
                 mode="markers",
@@ -139,26 +144,28 @@ def map_figure(frame: pd.DataFrame, geojson: dict, indicator: Mapping, our_area:
     first trace on a map names a location mode, as a choropleth does, and not when it is a trace placed by
     longitude and latitude.
 
-    Returned as a plain figure dictionary with the boundaries added after Plotly has checked the rest, so
-    that the GeoJSON is neither copied nor validated on every request (it is most of the figure's size).
+    A plain figure (:mod:`dashboard.components.charts.plain`): the GeoJSON, most of its size, is neither
+    copied nor checked on every request.
     """
     features = {f["id"]: f for f in geojson["features"]}
     shown = frame[frame["area_code"].isin(features)].reset_index(drop=True)
     codes = shown["area_code"].tolist()
     present = [key for key in status.BENCHMARK_KEYS if key in set(shown["comparison"])]
     our_name = shown["Area"].tolist()[codes.index(our_area)] if our_area in codes else None
-    figure = go.Figure([_labels(shown, features, indicator), _areas(shown, present, indicator)])
+    traces = [_labels(shown, features, indicator), _areas(shown, present, indicator)]
     if our_name is not None:
-        figure.add_trace(_our_outline(features[our_area]["geometry"], our_name))
-    figure.add_traces(_legend(present, our_name))
-    figure.update_geos(**NO_BASE_MAP)
-    figure.update_layout(
-        height=MAP_HEIGHT,
-        dragmode=False,
-        margin={"l": 0, "r": 0, "t": 56, "b": 0},
-        legend={"itemclick": False, "itemdoubleclick": False},
+        traces.append(_our_outline(features[our_area]["geometry"], our_name))
+    traces += _legend(present, our_name)
+    result = plain.figure(
+        traces,
+        {
+            "geo": dict(NO_BASE_MAP),
+            "height": MAP_HEIGHT,
+            "dragmode": False,
+            "margin": {"l": 0, "r": 0, "t": 56, "b": 0},
+            "legend": {"itemclick": False, "itemdoubleclick": False},
+        },
     )
-    result = figure.to_plotly_json()
     result["data"][1]["geojson"] = {"type": "FeatureCollection", "features": [features[c] for c in codes]}
     return result
 

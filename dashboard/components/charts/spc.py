@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 from dash.development.base_component import Component
 
 from dashboard import colours
 from dashboard.components import status
+from dashboard.components.charts import plain
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.figure_parts import (
     LIMIT_LINE,
@@ -163,9 +163,10 @@ def _with_flags(data: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 # --- The figure -----------------------------------------------------------------------------------------
 
 
-def _figures_trace(x: list[str], values: list, hover: list[str], name: str) -> go.Scatter:
+def _figures_trace(x: list[str], values: list, hover: list[str], name: str) -> dict:
     """The figures in Making Data Count grey, joined in time order."""
-    return go.Scatter(
+    return plain.trace(
+        "scatter",
         x=x,
         y=values,
         mode="lines+markers",
@@ -185,7 +186,7 @@ def _phase_rows(data: pd.DataFrame) -> list[tuple[int, int]]:
     return [(start, end - 1) for start, end in zip(starts, [*starts[1:], len(data)], strict=True)]
 
 
-def _reference_traces(data: pd.DataFrame, indicator: Mapping) -> list[go.Scatter]:
+def _reference_traces(data: pd.DataFrame, indicator: Mapping) -> list[dict]:
     """The process limits (dashed) and the mean, across each phase."""
     xs: list[str | None] = []
     uppers: list[float | None] = []
@@ -208,7 +209,8 @@ def _reference_traces(data: pd.DataFrame, indicator: Mapping) -> list[go.Scatter
         upper_text += [f"Process limit: {value_text(row['Upper process limit'], indicator)}"] * 2
         lower_text += [f"Process limit: {value_text(row['Lower process limit'], indicator)}"] * 2
         mean_text += [f"Mean: {value_text(row['Mean'], indicator)}"] * 2
-    limits = go.Scatter(
+    limits = plain.trace(
+        "scatter",
         x=[*xs, None, *xs],
         y=[*uppers, None, *lowers],
         mode="lines",
@@ -218,7 +220,8 @@ def _reference_traces(data: pd.DataFrame, indicator: Mapping) -> list[go.Scatter
         hoverinfo="text",
         meta="limits",
     )
-    mean = go.Scatter(
+    mean = plain.trace(
+        "scatter",
         x=xs,
         y=means,
         mode="lines",
@@ -307,7 +310,8 @@ def _special_cause_traces(x: list[str], values: list, hover: list[str], point_ty
         if point_type == "common_cause" or not chosen:
             continue
         traces.append(
-            go.Scatter(
+            plain.trace(
+                "scatter",
                 x=[x[i] for i in chosen],
                 y=[values[i] for i in chosen],
                 mode="markers",
@@ -331,7 +335,7 @@ def spc_figure(
     area_name: str,
     phases: Sequence[SpcResult],
     breaks: Sequence[PhaseBreak] = (),
-) -> go.Figure:
+) -> dict:
     """Limits and mean for each phase, target, the figures in grey, special-cause points coloured on top,
     and a labelled line where each new phase starts."""
     x = period_positions(data)
@@ -340,15 +344,14 @@ def spc_figure(
         f"<b>{p}</b><br>{area_name}: {value_text(v, indicator)}<br>{w}"
         for p, v, w in zip(data["Period"].tolist(), values, data["Point"], strict=True)
     ]
-    figure = go.Figure(_reference_traces(data, indicator))
+    traces = _reference_traces(data, indicator)
     step = target_step(data, indicator)
     if step is not None:
-        figure.add_trace(step)
-    figure.add_trace(_figures_trace(x, values, hover, "Figures (common cause)"))
+        traces.append(step)
+    traces.append(_figures_trace(x, values, hover, "Figures (common cause)"))
     point_types = [t for phase in phases for t in phase.point_types]
-    figure.add_traces(_special_cause_traces(x, values, hover, point_types))
-    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks, area_name))
-    return figure
+    traces += _special_cause_traces(x, values, hover, point_types)
+    return plain.figure(traces, _with_breaks(time_layout(data, indicator), data, breaks, area_name))
 
 
 # --- The words ------------------------------------------------------------------------------------------
@@ -537,8 +540,10 @@ def too_few_chart(
         f"<b>{p}</b><br>{area_name}: {value_text(v, indicator)}"
         for p, v in zip(data["Period"].tolist(), values, strict=True)
     ]
-    figure = go.Figure(_figures_trace(period_positions(data), values, hover, "Figures"))
-    figure.update_layout(**_with_breaks(time_layout(data, indicator), data, breaks, area_name))
+    figure = plain.figure(
+        [_figures_trace(period_positions(data), values, hover, "Figures")],
+        _with_breaks(time_layout(data, indicator), data, breaks, area_name),
+    )
     public = data.drop(columns=["period_start", "period_end"])
     words = status.too_few_for_spc(points)
     since = f" since the process change in {breaks[-1].period}" if breaks else ""

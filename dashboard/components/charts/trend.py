@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import colours
+from dashboard.components.charts import plain
 from dashboard.components.charts.chart import Chart
 from dashboard.components.charts.figure_parts import (
     CI_BAND,
@@ -172,7 +172,7 @@ def _hover_lines(frame: pd.DataFrame, column: str, indicator: Mapping) -> list[s
     ]
 
 
-def _band_trace(x: list[str], lower: list, upper: list) -> tuple[go.Scatter | None, go.Scatter | None]:
+def _band_trace(x: list[str], lower: list, upper: list) -> tuple[dict | None, dict | None]:
     """The 95% confidence interval: a light band over runs of two or more points, whiskers on points that
     stand alone. Only the first of the two carries the legend entry, so it is labelled once."""
     present = [lo is not None and up is not None for lo, up in zip(lower, upper, strict=True)]
@@ -186,7 +186,8 @@ def _band_trace(x: list[str], lower: list, upper: list) -> tuple[go.Scatter | No
         band_y += upper[first : last + 1] + lower[first : last + 1][::-1] + [None]
     band = None
     if band_x:
-        band = go.Scatter(
+        band = plain.trace(
+            "scatter",
             x=band_x,
             y=band_y,
             fill="toself",
@@ -201,7 +202,8 @@ def _band_trace(x: list[str], lower: list, upper: list) -> tuple[go.Scatter | No
     whiskers = None
     if lone:
         values = [(lower[i] + upper[i]) / 2 for i in lone]
-        whiskers = go.Scatter(
+        whiskers = plain.trace(
+            "scatter",
             x=[x[i] for i in lone],
             y=values,
             mode="markers",
@@ -224,7 +226,7 @@ def _band_trace(x: list[str], lower: list, upper: list) -> tuple[go.Scatter | No
     return band, whiskers
 
 
-def _benchmark_trace(frame: pd.DataFrame, column: str, colour: str, indicator: Mapping) -> go.Scatter:
+def _benchmark_trace(frame: pd.DataFrame, column: str, colour: str, indicator: Mapping) -> dict:
     """England's or the region's figures as a line, broken where a period is missing."""
     x = period_positions(frame)
     starts, ends = list(frame["period_start"]), list(frame["period_end"])
@@ -233,7 +235,8 @@ def _benchmark_trace(frame: pd.DataFrame, column: str, colour: str, indicator: M
         f"<b>{p}</b><br>{column}: {value_text(v, indicator)}"
         for p, v in zip(frame["Period"], frame[column], strict=True)
     ]
-    return go.Scatter(
+    return plain.trace(
+        "scatter",
         x=gx,
         y=gy,
         mode="lines+markers",
@@ -246,12 +249,13 @@ def _benchmark_trace(frame: pd.DataFrame, column: str, colour: str, indicator: M
     )
 
 
-def _area_trace(frame: pd.DataFrame, area_name: str, indicator: Mapping) -> go.Scatter:
+def _area_trace(frame: pd.DataFrame, area_name: str, indicator: Mapping) -> dict:
     """The area's own figures: the dark blue line, broken where a period is missing."""
     x = period_positions(frame)
     starts, ends = list(frame["period_start"]), list(frame["period_end"])
     gx, gy = with_gaps(x, floats(frame[area_name]), starts, ends)
-    return go.Scatter(
+    return plain.trace(
+        "scatter",
         x=gx,
         y=gy,
         mode="lines+markers",
@@ -264,37 +268,32 @@ def _area_trace(frame: pd.DataFrame, area_name: str, indicator: Mapping) -> go.S
     )
 
 
-def trend_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> go.Figure:
+def trend_figure(frame: pd.DataFrame, indicator: Mapping, area_name: str) -> dict:
     """The band, the benchmark lines, the target step and the area's line, in that order (last on top)."""
-    figure = go.Figure()
+    traces: list[dict | None] = []
     if "Lower 95% limit" in frame:
-        band, whiskers = _band_trace(
+        traces += _band_trace(
             period_positions(frame), floats(frame["Lower 95% limit"]), floats(frame["Upper 95% limit"])
         )
-        for trace in (band, whiskers):
-            if trace is not None:
-                figure.add_trace(trace)
     present = [c for c in frame.columns if c in BENCHMARK_COLUMNS]
     for column, colour in zip(present, (ENGLAND_LINE, REGION_LINE), strict=False):
-        figure.add_trace(_benchmark_trace(frame, column, colour, indicator))
-    step = target_step(frame, indicator)
-    if step is not None:
-        figure.add_trace(step)
-    figure.add_trace(_area_trace(frame, area_name, indicator))
-    flagged = _flagged_trace(frame, area_name)
-    if flagged is not None:
-        figure.add_trace(flagged)
-    figure.update_layout(**time_layout(frame, indicator))
-    return figure
+        traces.append(_benchmark_trace(frame, column, colour, indicator))
+    traces += [
+        target_step(frame, indicator),
+        _area_trace(frame, area_name, indicator),
+        _flagged_trace(frame, area_name),
+    ]
+    return plain.figure([t for t in traces if t is not None], time_layout(frame, indicator))
 
 
-def _flagged_trace(frame: pd.DataFrame, area_name: str) -> go.Scatter | None:
+def _flagged_trace(frame: pd.DataFrame, area_name: str) -> dict | None:
     """A ring round each figure loaded with a data quality flag (its words are in the hover and the table)."""
     if "Data quality" not in frame:
         return None
     flagged = [i for i, note in enumerate(frame["Data quality"]) if note]
     x, values = period_positions(frame), floats(frame[area_name])
-    return go.Scatter(
+    return plain.trace(
+        "scatter",
         x=[x[i] for i in flagged],
         y=[values[i] for i in flagged],
         mode="markers",

@@ -51,8 +51,8 @@ def test_the_chart_rings_the_flagged_figure():
     frame = trend_data(
         _series(), INDICATOR, ENGLAND, {ENGLAND: "England"}, benchmarks=(), targets=None, ci=True
     )
-    [ring] = [t for t in trend_figure(frame, INDICATOR, "England").data if t.meta == "quality-flag"]
-    assert list(ring.y) == [16.1] and len(ring.x) == 1
+    [ring] = [t for t in trend_figure(frame, INDICATOR, "England")["data"] if t.get("meta") == "quality-flag"]
+    assert list(ring["y"]) == [16.1] and len(ring["x"]) == 1
 
 
 def test_a_series_without_flags_or_calculated_limits_adds_no_columns():

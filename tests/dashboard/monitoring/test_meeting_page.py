@@ -63,7 +63,7 @@ def test_an_exception_shows_its_chart_status_and_none_recorded(app, viewer):
     assert "Off target: 7.0 points below the 92% target" in words
     assert by_id(screen, "meeting-no-commentary") and by_id(screen, "meeting-no-actions")
     figure = by_id(screen, "meeting-graph").figure
-    assert figure.layout.height == 380
+    assert figure["layout"]["height"] == 380
     assert "has fallen significantly" in text(by_id(screen, "meeting-chart-headline"))
 
 
