@@ -8,7 +8,6 @@ non-English code in a file is rejected with its reason rather than guessed at.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +25,11 @@ BOUNDARY_FILES = {
     "CTYUA23CD": BUNDLED / "ons-boundaries" / "ctyua_dec2023_uk_bsc.geojson",
     "RGN23CD": BUNDLED / "ons-boundaries" / "rgn_dec2023_en_buc.geojson",
 }
+"""The ONS boundary files whose area names the dashboard uses (by the field holding the code): a later file's
+name for a code replaces an earlier one's."""
+AREA_NAMES_FILE = BUNDLED / "ons-boundaries" / "area_names.csv"
+"""Every feature's code and name from :data:`BOUNDARY_FILES`, in their order, with the file it is from:
+the names without reading 7.5 MB of boundaries, which took most of a new dashboard's first page."""
 
 ENGLAND = "E92000001"
 EAST_OF_ENGLAND = "E12000006"
@@ -172,13 +176,8 @@ BENCHMARK_AREAS = (ENGLAND, HOME_REGION)
 
 
 def _boundary_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for code_field, path in BOUNDARY_FILES.items():
-        name_field = code_field[:-2] + "NM"
-        for feature in json.loads(Path(path).read_text(encoding="utf-8"))["features"]:
-            props = feature["properties"]
-            names[props[code_field]] = props[name_field]
-    return names
+    listed = pd.read_csv(AREA_NAMES_FILE, dtype=str, keep_default_na=False)
+    return dict(zip(listed["code"], listed["name"], strict=True))
 
 
 def _parents(hierarchy: pd.DataFrame) -> dict[str, str]:

@@ -47,8 +47,8 @@ class DataCommands(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.ClickException:
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own ends, such as a command's --help: no store was touched
         except Exception as error:
             from data.db import is_locked_error, lock_holder
 

@@ -34,13 +34,14 @@ import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+from data.column_letters import column_letter
+
+if TYPE_CHECKING:  # openpyxl is slow to import: it is imported only when a workbook is written
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula when it begins a cell."""
@@ -172,6 +173,8 @@ def about_rows(about: Mapping[str, object], made: dt.datetime | None = None) -> 
 
 def write_about_sheet(sheet: Worksheet, about: Sequence[tuple[str, str]], heading: str = "") -> None:
     """The "About" sheet: an optional heading, then one field and its value per row."""
+    from openpyxl.styles import Font
+
     row = 1
     if heading:
         put(sheet, 1, 1, heading).font = Font(bold=True, size=14)
@@ -186,9 +189,11 @@ def write_about_sheet(sheet: Worksheet, about: Sequence[tuple[str, str]], headin
 
 def write_table(sheet: Worksheet, frame: pd.DataFrame, first_row: int = 1) -> None:
     """A table from ``first_row``: its headings in bold, then one row per record."""
+    from openpyxl.styles import Font
+
     for i, column in enumerate(frame.columns, start=1):
         put(sheet, first_row, i, str(column)).font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(str(column)) + 2))
+        sheet.column_dimensions[column_letter(i)].width = max(12, min(40, len(str(column)) + 2))
     for r, values in enumerate(frame.itertuples(index=False, name=None), start=first_row + 1):
         for i, value in enumerate(values, start=1):
             put(sheet, r, i, value)
@@ -198,6 +203,10 @@ def table_workbook(frame: pd.DataFrame, about: Mapping[str, object], sheet_title
     """An XLSX file of one table: the descriptive block in the first rows of its sheet, a blank row, the
     headings and the rows; and the block again on an "About" sheet. Read it back with
     ``pandas.read_excel(path, sheet_name=sheet_title, skiprows=len(about) + 1)``; see :func:`table_start`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
     block = about_rows(about)
     book = Workbook()
     sheet = book.active if isinstance(book.active, Worksheet) else book.create_sheet(index=0)

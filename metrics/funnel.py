@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.special import gammaincinv, ndtri  # ndtri is scipy.stats.norm.ppf, without importing scipy.stats
 
-from metrics.stats import Figures, FloatArray, as_float_array, byars_limits, exact_poisson_limits
+from metrics.stats import Figures, FloatArray, as_float_array, byars_limits, exact_poisson_limits, z_value
 
 LEVELS = (0.95, 0.998)
 """The two control limits: about 2 and 3 standard deviations."""
@@ -56,11 +54,6 @@ class Limits:
     x_upper998: FloatArray | None = None
 
 
-def _z(level: float) -> float:
-    """The one-sided normal quantile of a two-sided level: 1.96 for 95%, 3.09 for 99.8%."""
-    return float(ndtri(0.5 + level / 2))
-
-
 # --- Proportions --------------------------------------------------------------------------------------------
 
 
@@ -72,7 +65,7 @@ def proportion_limit(denominators: Figures, average: float, level: float, side: 
     proportion. Where no proportion reaches the average (tiny denominators) the result is NaN.
     """
     n = as_float_array(denominators)
-    z2 = _z(level) ** 2
+    z2 = z_value(level) ** 2  # 1.96 for 95%, 3.09 for 99.8%
     p = float(average)
     first = p * (n / z2 + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -149,6 +142,8 @@ def derived_denominators(
 def _curve_populations(events: FloatArray, average: float, level: float) -> tuple[FloatArray, FloatArray]:
     """For each number of events, the populations at which the exact Poisson interval of that count just
     touches ``average``: its upper limit (the lower curve) and its lower limit (the upper curve)."""
+    from scipy.special import gammaincinv  # imported here: SciPy is slow to import and rarely needed
+
     alpha = 1 - level
     upper_count = np.asarray(gammaincinv(events + 1, 1 - alpha / 2), dtype=np.float64)
     lower_count = np.asarray(gammaincinv(events, alpha / 2), dtype=np.float64)
@@ -184,6 +179,9 @@ def rate_limits(events: Figures, average: float, multiplier: float, *, years_of_
 def _events_on_curve(expected: float, level: float, side: str) -> float:
     """The (fractional) number of events whose exact limit equals ``expected``: its upper limit for the
     lower curve (``side='low'``), its lower limit for the upper curve. 0 when no count reaches it."""
+    from scipy.optimize import brentq  # imported here: SciPy is slow to import and rarely needed
+    from scipy.special import gammaincinv
+
     alpha = 1 - level
     if side == "low":
 

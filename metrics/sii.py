@@ -19,16 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as scipy_stats
 
-from metrics.stats import FloatArray, as_float_array
+from metrics.stats import FloatArray, as_float_array, z_value
 
 VALUE_TYPES = ("other", "rate", "proportion")
 """'other' (e.g. life expectancy, no transformation), 'rate' (simulated on the log scale), 'proportion'
 (between 0 and 1, simulated on the logit scale)."""
 REPETITIONS = 100_000
 """Simulations for the interval, as ``phe_sii``'s default."""
-SE_FROM_LIMITS_Z = float(scipy_stats.norm.ppf(0.975))
+SE_FROM_LIMITS_Z = z_value(0.95)
 """Standard errors are recovered from 95% limits (``phe_sii`` assumes the limits given are 95% ones)."""
 FEWEST_GROUPS, MOST_GROUPS = 5, 100
 

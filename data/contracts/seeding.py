@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from data.catalogue import CatalogueError
+from data.catalogue import CatalogueError, yaml_document
 from data.contracts import audit
 from data.contracts.records import (
     AGREED,
@@ -100,7 +100,7 @@ def load_contracts(path: Path = CONTRACTS_FILE) -> _Shipped:
     """Read and check the shipped agreements, extension options and schemes; a mistake raises
     :class:`CatalogueError` naming the entry, before anything is written."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml_document(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise CatalogueError(f"{path.name} is not valid YAML: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("contracts"), list):

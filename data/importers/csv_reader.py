@@ -17,8 +17,8 @@ import re
 import warnings
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
+from data.column_letters import column_letter
 from data.importers.problems import FileProblem
 from data.importers.reading_limits import Deadline, ReadingLimits
 
@@ -187,7 +187,7 @@ def _without_empty_unheaded_cells(frame: pd.DataFrame, width: int, file_name: st
         if filled.any():
             raise FileProblem(
                 f"Row {int(filled.to_numpy().argmax()) + 2} of {file_name} has a value in column "
-                f"{get_column_letter(int(column) + 1)}, which has no heading."
+                f"{column_letter(int(column) + 1)}, which has no heading."
             )
     return frame.iloc[:, :width]
 

@@ -14,8 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
+from data.column_letters import column_letter
 from data.importers.csv_reader import read_delimited
 from data.importers.formats import fold
 from data.importers.problems import FileProblem
@@ -77,7 +77,7 @@ def check_headings(headings: list[str], file_name: str) -> None:
     for numbers in columns.values():
         if len(numbers) < 2:
             continue
-        letters = [get_column_letter(n) for n in numbers]
+        letters = [column_letter(n) for n in numbers]
         listed = f"{', '.join(letters[:-1])} and {letters[-1]}"
         written = {headings[n - 1] for n in numbers}
         if len(written) == 1:
@@ -86,7 +86,7 @@ def check_headings(headings: list[str], file_name: str) -> None:
                 f"The heading '{headings[numbers[0] - 1]}' appears {times} (columns {listed}) "
                 f"in {file_name}: rename or delete all but one."
             )
-        both = " and ".join(f"'{headings[n - 1]}' (column {get_column_letter(n)})" for n in numbers)
+        both = " and ".join(f"'{headings[n - 1]}' (column {column_letter(n)})" for n in numbers)
         raise FileProblem(
             f"The headings {both} in {file_name} are the same heading written more than once: "
             "rename or delete all but one."

@@ -13,10 +13,6 @@ import csv
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from data.areas import LOCAL_AREAS, bundled_areas
 from data.catalogue import Catalogue, load_catalogue
 from data.importers.formats import PROVIDER_RETURN_HEADER
@@ -86,6 +82,10 @@ def write_blank_template(path: Path, catalogue: Catalogue | None = None) -> Path
         with path.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerow(PROVIDER_RETURN_HEADER)
         return path
+    from openpyxl import Workbook  # imported only here, as openpyxl is slow to import
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     indicators = provider_indicators(catalogue or load_catalogue())
     areas = _local_areas()
     workbook = Workbook()

@@ -13,9 +13,8 @@ import zipfile
 from collections.abc import Iterator
 
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
+from data.column_letters import column_letter
 from data.importers.problems import FileProblem
 from data.importers.reading_limits import Deadline, ReadingLimits
 
@@ -28,6 +27,8 @@ def read_workbook(content: bytes, file_name: str, limits: ReadingLimits, deadlin
     """The rows of the sheet named ``Return`` if there is one, else the first sheet, as text cells headed by
     the first row that holds anything. Empty rows are left out; raises :class:`FileProblem` when the file is
     not a workbook we can read, or passes a reading limit."""
+    from openpyxl import load_workbook  # imported only here, as openpyxl is slow to import
+
     _check_unpacked_size(content, file_name, limits)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -50,7 +51,7 @@ def read_workbook(content: bytes, file_name: str, limits: ReadingLimits, deadlin
     for number, row in body:
         if len(row) > width:
             raise FileProblem(
-                f"Row {number} of {file_name} has a value in column {get_column_letter(len(row))}, which has "
+                f"Row {number} of {file_name} has a value in column {column_letter(len(row))}, which has "
                 "no heading."
             )
     return pd.DataFrame([row + [""] * (width - len(row)) for _, row in body], columns=headings)
@@ -101,7 +102,7 @@ def _rows(
 def _filled(values: tuple, number: int, file_name: str, limits: ReadingLimits) -> list[str]:
     """A row's cells as text up to its last filled one (empty when nothing is filled), within the limits."""
     if len(values) > limits.max_columns and values[limits.max_columns] not in EMPTY:
-        last = get_column_letter(limits.max_columns)
+        last = column_letter(limits.max_columns)
         raise FileProblem(
             f"Row {number} of {file_name} has values beyond column {last}: "
             f"one import reads at most {limits.max_columns:,} columns."
@@ -114,7 +115,7 @@ def _filled(values: tuple, number: int, file_name: str, limits: ReadingLimits) -
     for column, text in enumerate(cells, start=1):
         if len(text) > limits.max_cell_chars:
             raise FileProblem(
-                f"Cell {get_column_letter(column)}{number} of {file_name} holds more than "
+                f"Cell {column_letter(column)}{number} of {file_name} holds more than "
                 f"{limits.max_cell_chars:,} characters, the most one cell may hold."
             )
     return cells

@@ -18,20 +18,22 @@ written as text, and only the workings built here (:class:`data.exports.Formula`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from data.column_letters import column_letter
 from data.contracts import StoredScheme
 from data.exports import ABOUT_SHEET, Formula, about_rows, put, write_about_sheet
 from data.payment_export.priced import WHAT_IF_LABEL, Payment, period_status, what_if_text
+
+if TYPE_CHECKING:  # openpyxl is slow to import: it is imported only when a workbook is written
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
 
 CALCULATION, FORECAST, AUDIT = "Calculation", "Forecast", "Audit history"
 
@@ -49,12 +51,39 @@ ASSURANCE_WORDS = {
 _POUNDS = '"£"#,##0.00'
 _PERCENT = "0.0%"
 _ACHIEVEMENT = "0.0000%"
-_BOLD = Font(bold=True)
-_HEADING = Font(bold=True, size=14)
-_WARNING = Font(bold=True, color="801650")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs: pale yellow, as finance templates mark them
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class _Styles(NamedTuple):
+    """The fonts, fills and wrapping the sheets use."""
+
+    plain: Font
+    bold: Font
+    italic: Font
+    heading: Font
+    warning: Font
+    input_fill: PatternFill
+    header_fill: PatternFill
+    wrap: Alignment
+
+
+@functools.cache
+def _style() -> _Styles:
+    """The workbook's fonts, fills and wrapping, made when the first workbook is written."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return _Styles(
+        plain=Font(),
+        bold=Font(bold=True),
+        italic=Font(italic=True),
+        heading=Font(bold=True, size=14),
+        warning=Font(bold=True, color="801650"),
+        input_fill=PatternFill(
+            "solid", fgColor="FFF2CC"
+        ),  # inputs: pale yellow, as finance templates mark them
+        header_fill=PatternFill("solid", fgColor="D9E1F2"),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+    )
+
 
 # Calculation sheet: where things are. Rows are 1-based, as in Excel.
 BUDGET_ROW, SHARE_ROW, AT_RISK_ROW, FIXED_ROW = 7, 8, 9, 10
@@ -95,7 +124,7 @@ CALCULATION_COLUMNS = (
     ("s4", "Q4 status", 16),
 )
 COLUMN_NUMBER = {key: i for i, (key, _, _) in enumerate(CALCULATION_COLUMNS, start=1)}
-COLUMN = {key: get_column_letter(i) for key, i in COLUMN_NUMBER.items()}
+COLUMN = {key: column_letter(i) for key, i in COLUMN_NUMBER.items()}
 
 FORECAST_COLUMNS = (
     ("code", "Code", 10),
@@ -125,7 +154,7 @@ MONEY_FORECAST_COLUMNS = (
     "difference",
 )
 FCOLUMN_NUMBER = {key: i for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1)}
-FCOLUMN = {key: get_column_letter(i) for key, i in FCOLUMN_NUMBER.items()}
+FCOLUMN = {key: column_letter(i) for key, i in FCOLUMN_NUMBER.items()}
 FORECAST_HEADER_ROW = 6
 
 CALCULATION_NOTES = (
@@ -169,8 +198,9 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, int]], row: int)
     """A sheet's column headers, with their widths, and the panes frozen below them."""
     for i, (_, title, width) in enumerate(columns, start=1):
         cell = put(sheet, row, i, title)
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
-        sheet.column_dimensions[get_column_letter(i)].width = width
+        style = _style()
+        cell.font, cell.fill, cell.alignment = style.bold, style.header_fill, style.wrap
+        sheet.column_dimensions[column_letter(i)].width = width
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3).coordinate
 
 
@@ -179,11 +209,11 @@ def _top(
 ) -> None:
     """The lines at the top of a sheet: its title, whether it is a what-if, and which scheme."""
     scheme = payment.scheme
-    put(sheet, 1, 1, title).font = _HEADING
-    put(sheet, 2, 1, what_if_text(what_if)).font = _WARNING if what_if else Font(italic=True)
+    put(sheet, 1, 1, title).font = _style().heading
+    put(sheet, 2, 1, what_if_text(what_if)).font = _style().warning if what_if else _style().italic
     illustrative = _illustrative_text(scheme)
     if illustrative:
-        put(sheet, 3, 1, illustrative).font = _WARNING
+        put(sheet, 3, 1, illustrative).font = _style().warning
     put(
         sheet,
         4,
@@ -198,7 +228,7 @@ def _inputs(sheet: Worksheet, payment: Payment) -> None:
     """The budget and share (inputs), and at risk and fixed as formulas on them."""
     scheme = payment.scheme
     for column, heading in enumerate(("Inputs and workings", "Value", "How it is worked out"), start=2):
-        put(sheet, 6, column, heading).font = _BOLD
+        put(sheet, 6, column, heading).font = _style().bold
     rows = (
         (BUDGET_ROW, "Budget (£)", scheme.budget, "Input: the year's budget", _POUNDS),
         (SHARE_ROW, "Share at risk", scheme.share, "Input: the share paid only on performance", "0.00%"),
@@ -210,7 +240,7 @@ def _inputs(sheet: Worksheet, payment: Payment) -> None:
         cell = put(sheet, row, 3, value)
         cell.number_format = number_format
         if not isinstance(value, Formula):
-            cell.fill = _INPUT_FILL
+            cell.fill = _style().input_fill
         put(sheet, row, 4, how)
 
 
@@ -271,7 +301,7 @@ def _kpi_row(sheet: Worksheet, payment: Payment, index: int) -> None:
             continue
         cell = put(sheet, FIRST_KPI_ROW + index, i, cells[key])
         if key in ("weight", "target", "floor") or key.startswith("v"):
-            cell.fill = _INPUT_FILL
+            cell.fill = _style().input_fill
         number_format = _number_format(key)
         if number_format:
             cell.number_format = number_format
@@ -280,7 +310,7 @@ def _kpi_row(sheet: Worksheet, payment: Payment, index: int) -> None:
 def _totals(sheet: Worksheet, payment: Payment, total: int) -> None:
     """The totals row, and the two checks beneath it that come to zero."""
     c, last = COLUMN, total - 1
-    put(sheet, total, 1, "Total").font = _BOLD
+    put(sheet, total, 1, "Total").font = _style().bold
     totals = {
         "weight": Formula(f"=SUM({c['weight']}{FIRST_KPI_ROW}:{c['weight']}{last})"),
         "at_stake": Formula(f"={_AT_RISK}"),
@@ -291,7 +321,7 @@ def _totals(sheet: Worksheet, payment: Payment, total: int) -> None:
     }
     for key, value in totals.items():
         cell = put(sheet, total, COLUMN_NUMBER[key], value)
-        cell.font = _BOLD
+        cell.font = _style().bold
         cell.number_format = _PERCENT if key == "weight" else _POUNDS
     checks = (
         (
@@ -309,7 +339,7 @@ def _totals(sheet: Worksheet, payment: Payment, total: int) -> None:
 def _notes(sheet: Worksheet, notes: Sequence[str], first_row: int) -> None:
     """Notes under the workings, the first one a bold heading."""
     for offset, text in enumerate(notes):
-        put(sheet, first_row + offset, 2, text).font = _BOLD if offset == 0 else Font()
+        put(sheet, first_row + offset, 2, text).font = _style().bold if offset == 0 else _style().plain
 
 
 def _calculation_sheet(
@@ -377,19 +407,19 @@ def _forecast_sheet(
         for i, (key, _, _) in enumerate(FORECAST_COLUMNS, start=1):
             cell = put(sheet, r, i, cells[key])
             if key in ("assurance", "reported"):
-                cell.fill = _INPUT_FILL
+                cell.fill = _style().input_fill
             if key in ("achieved", "assumed"):
                 cell.number_format = _ACHIEVEMENT if key == "assumed" else "0.0000"
             elif key in MONEY_FORECAST_COLUMNS:
                 cell.number_format = _POUNDS
     total = last + 1
-    put(sheet, total, 1, "Total").font = _BOLD
+    put(sheet, total, 1, "Total").font = _style().bold
     totals = {key: Formula(f"=SUM({f[key]}{first}:{f[key]}{last})") for key in ("worst", "expected", "best")}
     totals["withheld_so_far"] = Formula(f"={at_risk}-{f['best']}{total}")
     totals["to_assess"] = Formula(f"={f['best']}{total}-{f['worst']}{total}")
     for key, formula in totals.items():
         cell = put(sheet, total, FCOLUMN_NUMBER[key], formula)
-        cell.font, cell.number_format = _BOLD, _POUNDS
+        cell.font, cell.number_format = _style().bold, _POUNDS
     put(
         sheet, total, FCOLUMN_NUMBER["dashboard_expected"], payment.range.expected.earned
     ).number_format = _POUNDS
@@ -406,7 +436,7 @@ def _audit_sheet(
     sheet: Worksheet, versions: Sequence[StoredScheme], audit: pd.DataFrame | None, what_if: Sequence[str]
 ) -> None:
     """Write the Audit history sheet: every version of the scheme, then the audit log."""
-    put(sheet, 1, 1, "Audit history of the scheme").font = _HEADING
+    put(sheet, 1, 1, "Audit history of the scheme").font = _style().heading
     put(
         sheet,
         2,
@@ -417,7 +447,7 @@ def _audit_sheet(
         else "The versions and audit log as stored.",
     )
     row = 4
-    put(sheet, row, 1, "Versions").font = _BOLD
+    put(sheet, row, 1, "Versions").font = _style().bold
     headers = (
         "Version",
         "Status",
@@ -434,8 +464,9 @@ def _audit_sheet(
     row += 1
     for i, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = put(sheet, row, i, title)
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
-        sheet.column_dimensions[get_column_letter(i)].width = width
+        style = _style()
+        cell.font, cell.fill, cell.alignment = style.bold, style.header_fill, style.wrap
+        sheet.column_dimensions[column_letter(i)].width = width
     for version in versions:
         row += 1
         values: tuple[CellValue, ...] = (
@@ -452,16 +483,16 @@ def _audit_sheet(
         )
         for i, value in enumerate(values, start=1):
             cell = put(sheet, row, i, value)
-            cell.alignment = _WRAP
+            cell.alignment = _style().wrap
         sheet.cell(row=row, column=3).number_format = _POUNDS
         sheet.cell(row=row, column=5).number_format = "0.00%"
         sheet.cell(row=row, column=9).number_format = "d mmmm yyyy hh:mm"
     row += 2
-    put(sheet, row, 1, "Audit log, newest first").font = _BOLD
+    put(sheet, row, 1, "Audit log, newest first").font = _style().bold
     row += 1
     for i, title in enumerate(("When", "Who", "Action", "What changed", "Reason"), start=1):
         cell = put(sheet, row, i, title)
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
+        cell.font, cell.fill = _style().bold, _style().header_fill
     if audit is None or audit.empty:
         put(sheet, row + 1, 1, "No audit entries.")
         return
@@ -473,7 +504,7 @@ def _audit_sheet(
         for i, value in enumerate(
             (pd.Timestamp(changed_at).to_pydatetime(), who, action, change, reason), start=1
         ):
-            put(sheet, row, i, value).alignment = _WRAP
+            put(sheet, row, i, value).alignment = _style().wrap
         sheet.cell(row=row, column=1).number_format = "d mmmm yyyy hh:mm"
 
 
@@ -511,6 +542,9 @@ def workbook_bytes(
     """The XLSX workbook (Calculation, Forecast, Audit history, About) as bytes. ``what_if`` lists the
     changes made on screen, in words; when there are any the sheets say "WHAT-IF" at the top."""
     generated_at = generated_at or dt.datetime.now()
+    from openpyxl import Workbook  # imported only here, as openpyxl is slow to import
+    from openpyxl.worksheet.worksheet import Worksheet
+
     commissioner = commissioner or payment.scheme.contract_code
     book = Workbook()
     first = book.active  # a new workbook has one worksheet, active
