@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from data import schema
+from data import schema, series_summary
 from data.periods import PeriodError, parse_period
 
 _BREAKDOWN = ("indicator_code", "area_code", "sex", "age", "category_type", "category")
@@ -18,14 +18,15 @@ _BREAKDOWN = ("indicator_code", "area_code", "sex", "age", "category_type", "cat
 
 def redate_observations(conn: sa.Connection) -> int:
     """Move every stored figure (and earlier revision) whose dates do not match its label read with its
-    indicator's year type; return how many figures moved.
+    indicator's year type; return how many figures moved. The moved indicators' series summaries are
+    rewritten (:mod:`data.series_summary`).
 
     A figure whose true dates another copy of it already holds is removed rather than moved: the copy on the
     true dates was loaded later, from a file read with the right year type.
     """
     ind = schema.indicators
     year_types = dict(conn.execute(sa.select(ind.c.code, ind.c.year_type)).tuples().all())
-    moved = 0
+    moved, moved_codes = 0, set[str]()
     for table in (schema.observations, schema.observation_revisions):
         groups = conn.execute(
             sa.select(table.c.indicator_code, table.c.period_label, table.c.period_start, table.c.period_end)
@@ -40,6 +41,9 @@ def redate_observations(conn: sa.Connection) -> int:
             if (period.start, period.end) == (start, end):
                 continue
             moved += _move(conn, table, code, label, (start, end), (period.start, period.end))
+            if table is schema.observations:
+                moved_codes.add(code)
+    series_summary.refresh_indicators(conn, moved_codes)
     return moved
 
 
