@@ -63,11 +63,14 @@ def _headline_rows(conn: sa.Connection, keys: sa.Table | None) -> pd.DataFrame:
 
 
 EPOCH = np.datetime64("1970-01-01", "D")
+NUMBERS = (*DATES, *FLOATS)
+"""The columns held as numbers, together, in this order (dates as whole days since 1970)."""
+TEXTS = tuple(c for c in FIGURE_COLUMNS if c not in NUMBERS)
 
 
 def _days(column: pd.Series) -> np.ndarray:
     """Dates (``datetime.date`` or timestamps) as whole days since 1970."""
-    return (pd.to_datetime(column).to_numpy().astype("datetime64[D]") - EPOCH).astype("<i4")
+    return (pd.to_datetime(column).to_numpy().astype("datetime64[D]") - EPOCH).astype("<f8")
 
 
 def _text(values: list[Any]) -> Any:
@@ -76,16 +79,14 @@ def _text(values: list[Any]) -> Any:
     return {"all": first} if all(v == first for v in values) else values
 
 
-def _encoded(columns: dict[str, Any], start: int, end: int) -> str:
-    """One series' figures (rows ``start`` to ``end`` of ``columns``) as JSON: numbers and dates as the
-    base64 of their little-endian bytes (decoded in one step each), text as a list or its one value."""
+def _encoded(numbers: np.ndarray, texts: dict[str, list[Any]], start: int, end: int) -> str:
+    """One series' figures (rows ``start`` to ``end``) as JSON: the number columns as the base64 of one
+    block of little-endian doubles, a column of figures after another (decoded in one step), and each text
+    column as a list or its one value."""
     held: dict[str, Any] = {"n": end - start}
-    for name in FIGURE_COLUMNS:
-        values = columns[name]
-        if isinstance(values, np.ndarray):
-            held[name] = base64.b64encode(values[start:end].tobytes()).decode("ascii")
-        else:
-            held[name] = _text(values[start:end])
+    held["numbers"] = base64.b64encode(np.ascontiguousarray(numbers[:, start:end]).tobytes()).decode("ascii")
+    for name in TEXTS:
+        held[name] = _text(texts[name][start:end])
     return json.dumps(held, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -93,31 +94,31 @@ def _rows(figures: pd.DataFrame) -> pd.DataFrame:
     """One summary row per series in ``figures`` (sorted by series, oldest period first)."""
     if figures.empty:
         return pd.DataFrame(columns=[c.name for c in summary.columns])
-    columns: dict[str, Any] = {}
-    for name in FIGURE_COLUMNS:
-        if name in DATES:
-            columns[name] = _days(figures[name])
-        elif name in FLOATS:
-            columns[name] = figures[name].to_numpy(dtype="<f8", na_value=np.nan)
-        else:
-            columns[name] = [None if pd.isna(v) else v for v in figures[name].tolist()]
+    numbers = np.vstack(
+        [
+            _days(figures[name]) if name in DATES else figures[name].to_numpy(dtype="<f8", na_value=np.nan)
+            for name in NUMBERS
+        ]
+    ).astype("<f8")
+    texts = {name: [None if pd.isna(v) else v for v in figures[name].tolist()] for name in TEXTS}
     codes = figures["indicator_code"].to_numpy(object)
     areas = figures["area_code"].to_numpy(object)
     change = np.flatnonzero((codes[1:] != codes[:-1]) | (areas[1:] != areas[:-1])) + 1
     starts = np.concatenate([[0], change]).tolist()
     ends = np.concatenate([change, [len(figures)]]).tolist()
     has_value = figures["value"].notna().to_numpy()
+    period_end = numbers[NUMBERS.index("period_end")]
     rows = []
     for start, end in zip(starts, ends, strict=True):
         with_value = np.flatnonzero(has_value[start:end])
-        latest = EPOCH + int(columns["period_end"][start + with_value.max()]) if len(with_value) else None
+        latest = EPOCH + int(period_end[start + with_value.max()]) if len(with_value) else None
         rows.append(
             (
                 areas[start],
                 codes[start],
                 end - start,
                 None if latest is None else latest.astype(dt.date),
-                _encoded(columns, start, end),
+                _encoded(numbers, texts, start, end),
             )
         )
     return pd.DataFrame(
@@ -208,36 +209,34 @@ def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
     frame :func:`data.queries.headline_series` returns (missing numbers NaN, or None in a column with no
     number at all, as a frame built from the rows holds them)."""
     ordered = [*HEADLINE_COLUMNS, "quality_note", "limits_source"]
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in ordered}
+    blocks: list[np.ndarray] = []
+    listed: dict[str, list[Any]] = {name: [] for name in ("indicator_code", "area_code", *TEXTS)}
     for code, area, text in held:
         figures = json.loads(text)
         points = figures["n"]
-        parts["indicator_code"].append(_same(code, points))
-        parts["area_code"].append(_same(area, points))
-        for name in FIGURE_COLUMNS:
+        blocks.append(np.frombuffer(base64.b64decode(figures["numbers"]), dtype="<f8").reshape(-1, points))
+        listed["indicator_code"] += [code] * points
+        listed["area_code"] += [area] * points
+        for name in TEXTS:
             value = figures[name]
-            if name in DATES or name in FLOATS:
-                kind = "<i4" if name in DATES else "<f8"
-                parts[name].append(np.frombuffer(base64.b64decode(value), dtype=kind))
-            elif isinstance(value, dict):
-                parts[name].append(_same(value["all"], points))
-            else:
-                listed = np.empty(points, dtype=object)
-                listed[:] = value
-                parts[name].append(listed)
-    if not parts["period_end"]:
+            listed[name] += [value["all"]] * points if isinstance(value, dict) else value
+    if not blocks:
         return pd.DataFrame([], columns=ordered)
-    columns: dict[str, Any] = {name: np.concatenate(parts[name]) for name in ordered}
-    for name in DATES:
-        columns[name] = _dates(columns[name])
-    for name in FLOATS:
-        if np.isnan(columns[name]).all():
-            columns[name] = np.full(len(columns[name]), None, dtype=object)
-    if columns["provisional"].dtype == object:
-        columns["provisional"] = columns["provisional"].astype(bool)
+    numbers = np.concatenate(blocks, axis=1)
+    columns: dict[str, Any] = {name: _objects(values) for name, values in listed.items()}
+    columns["provisional"] = columns["provisional"].astype(bool)
+    for name, row in zip(NUMBERS, numbers, strict=True):
+        if name in DATES:
+            columns[name] = _dates(row.astype("<i4"))
+        elif np.isnan(row).all():
+            columns[name] = np.full(len(row), None, dtype=object)
+        else:
+            columns[name] = row
     return pd.DataFrame(columns, columns=ordered)
 
 
-def _same(value: Any, points: int) -> np.ndarray:
-    """``value`` ``points`` times, as an object array (text and true/false stay Python values)."""
-    return np.full(points, value, dtype=object)
+def _objects(values: list[Any]) -> np.ndarray:
+    """``values`` as a one-dimensional object array (text and true/false stay Python values)."""
+    made = np.empty(len(values), dtype=object)
+    made[:] = values
+    return made

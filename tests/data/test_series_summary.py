@@ -125,11 +125,11 @@ def test_an_import_a_rollback_and_a_preview_each_leave_the_summary_in_step(store
     assert_summary_matches(store, [CAMBS])
 
 
-def test_a_restored_backup_and_an_upgraded_store_have_their_summary_made_from_the_figures(store, tmp_path):
-    import_file(store, _quarterly_return(tmp_path / "a.csv", [900] * 12))
-    import_file(store, _quarterly_return(tmp_path / "p.csv", [800] * 12, area=PBORO))
+def test_a_restored_backup_and_an_upgraded_store_have_their_summary_from_the_figures(any_store, tmp_path):
+    import_file(any_store, _quarterly_return(tmp_path / "a.csv", [900] * 12))
+    import_file(any_store, _quarterly_return(tmp_path / "p.csv", [800] * 12, area=PBORO))
     path = tmp_path / "store.zip"
-    backup.backup(store, path)
+    backup.backup(any_store, path)
 
     restored = make_engine("duckdb:///:memory:")
     backup.restore(restored, path)
@@ -137,13 +137,13 @@ def test_a_restored_backup_and_an_upgraded_store_have_their_summary_made_from_th
     assert_summary_matches(restored, [CAMBS, PBORO])
 
     # A store from release 4 had no summary: the upgrade makes it from the figures.
-    with store.begin() as conn:
+    with any_store.begin() as conn:
         conn.execute(schema.schema_version.delete())
         conn.execute(schema.schema_version.insert().values(version=4, applied_at=dt.datetime(2026, 11, 1)))
-    schema.series_summary.drop(store)
-    schema.create_schema(store)
-    assert count_rows(store, schema.series_summary) == 2
-    assert_summary_matches(store, [CAMBS, PBORO])
+    schema.series_summary.drop(any_store)
+    schema.create_schema(any_store)
+    assert count_rows(any_store, schema.series_summary) == 2
+    assert_summary_matches(any_store, [CAMBS, PBORO])
 
 
 # --- Edits users make show at once --------------------------------------------------------------------------
