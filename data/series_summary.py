@@ -194,13 +194,24 @@ def headline_series(
 ) -> pd.DataFrame:
     """Headline observations for the given areas and indicators (all when None), oldest period first: the
     same frame as :func:`data.queries.headline_series`, read from the summary (one row per series)."""
-    query = sa.select(summary.c.indicator_code, summary.c.area_code, summary.c.figures)
-    if area_codes is not None:
-        query = query.where(summary.c.area_code.in_(area_codes))
+    every = sa.select(summary.c.indicator_code, summary.c.area_code, summary.c.figures)
     if indicator_codes is not None:
-        query = query.where(summary.c.indicator_code.in_(indicator_codes))
+        every = every.where(summary.c.indicator_code.in_(indicator_codes))
+    wanted: sa.Select | sa.CompoundSelect = every
+    if area_codes is not None and not area_codes:
+        return series_frame([])
+    if area_codes is not None:
+        # One equality per area: DuckDB then reads the figures of that area's rows alone, where with a list
+        # of areas it reads every row's figures before keeping those it wants (measured: a sixth the time).
+        wanted = sa.union_all(
+            *(every.where(summary.c.area_code == code) for code in dict.fromkeys(area_codes))
+        )
+    rows = wanted.subquery("wanted")
+    query = sa.select(rows.c.indicator_code, rows.c.area_code, rows.c.figures).order_by(
+        rows.c.indicator_code, rows.c.area_code
+    )
     with engine.connect() as conn:
-        held = conn.execute(query.order_by(summary.c.indicator_code, summary.c.area_code)).tuples().all()
+        held = conn.execute(query).tuples().all()
     return series_frame(held)
 
 
