@@ -12,7 +12,8 @@ has a count, a denominator, the value worked out from them and its 95% and 99.8%
 The figures come from a NumPy generator seeded with ``seed`` and the indicator's position, so a store is
 the same whatever the scale or the database. Rows are written by the database's bulk paths: DuckDB inserts
 from a registered frame with ``INSERT ... SELECT``; PostgreSQL takes a CSV through ``COPY``, written by an
-in-memory DuckDB from the same frame. At scale 1 the store holds over 8 million observations; ``scale``
+in-memory DuckDB from the same frame; then each headline series is summarised in one row, as an import
+does (:mod:`data.series_summary`). At scale 1 the store holds over 8 million observations; ``scale``
 shrinks the number of indicators and of authorities in step (rows grow with its square).
 """
 
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from data import schema
+from data import schema, series_summary
 from data.areas import ENGLAND, home
 from data.periods import financial_quarter_label
 from data.seed import seed_reference
@@ -445,6 +446,10 @@ def build_store(engine: sa.Engine, *, scale: float = 1.0, seed: int = 2026) -> d
     write = _write_duckdb if engine.dialect.name == "duckdb" else _write_postgres
     written = write(engine, chosen, areas, seed)
     timings["observations_seconds"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        series_summary.refresh_all(conn)
+    timings["summary_seconds"] = time.perf_counter() - start
     with engine.begin() as conn:
         catalogue = conn.execute(sa.select(sa.func.count()).select_from(schema.indicators)).scalar_one()
     return {

@@ -27,6 +27,7 @@ from data import (
     monitoring_quality,
     process_changes,
     queries,
+    series_summary,
     users,
 )
 from data.access import User
@@ -190,7 +191,7 @@ def local_series() -> pd.DataFrame:
     from data.areas import ENGLAND, home
 
     codes = [*home().areas, ENGLAND, home().region]
-    return _read(lambda engine: queries.headline_series(engine, area_codes=codes))
+    return _read(lambda engine: series_summary.headline_series(engine, area_codes=codes))
 
 
 # --- The indicator page --------------------------------------------------------------------------------
@@ -708,7 +709,7 @@ def withdraw_process_change(user: User, change_id: str) -> ProcessChange:
 @cache.memoize()
 def area_series(area_codes: tuple[str, ...]) -> pd.DataFrame:
     """Headline observations for ``area_codes`` (every indicator), oldest period first."""
-    return _read(lambda engine: queries.headline_series(engine, area_codes=list(area_codes)))
+    return _read(lambda engine: series_summary.headline_series(engine, area_codes=list(area_codes)))
 
 
 # --- Indicators not in a framework, and mapping them into one (data.catalogue_edits) ------------------------

@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 import sqlalchemy as sa
 
-from data import schema
+from data import schema, series_summary
 
 FORMAT = "hcp-dashboard store backup"
 FORMAT_VERSION = 1
@@ -333,6 +333,7 @@ def _restore(engine: sa.Engine, found: Backup, *, replace: bool) -> list[TableSu
         for table in tables:
             if table.name in found.contents:
                 restored.append(TableSummary(table.name, _insert(conn, table, found.rows(table))))
+        series_summary.refresh_all(conn)  # made again from the figures, whatever release made the backup
         if found.schema_version != schema.SCHEMA_VERSION:
             conn.execute(
                 schema.schema_version.insert().values(

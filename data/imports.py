@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 import sqlalchemy as sa
 
-from data import access, schema
+from data import access, schema, series_summary
 from data.importers import pipeline
 from data.importers.readers import sha256_of
 
@@ -205,11 +206,15 @@ def roll_back_batch(engine: sa.Engine, batch_id: str, user: access.User) -> tupl
     with engine.begin() as conn:
         batch = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
         _check_can_roll_back(conn, batch)
+        touched = conn.execute(
+            sa.select(obs.c.indicator_code, obs.c.area_code).distinct().where(obs.c.batch_id == batch_id)
+        ).all()
         removed = conn.execute(obs.delete().where(obs.c.batch_id == batch_id)).rowcount
         replaced = conn.execute(sa.select(rev).where(rev.c.replaced_by_batch_id == batch_id)).mappings().all()
         if replaced:
             columns = [c.name for c in obs.columns]
             conn.execute(obs.insert(), [{c: row[c] for c in columns} for row in replaced])
+        series_summary.refresh_series(conn, pd.DataFrame(touched, columns=["indicator_code", "area_code"]))
         conn.execute(batches.update().where(batches.c.id == batch_id).values(status=ROLLED_BACK))
         conn.execute(
             schema.import_rollbacks.insert().values(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from data import schema
+from data import schema, series_summary
 from data.periods import PeriodError, parse_period
 
 _BREAKDOWN = ("indicator_code", "area_code", "sex", "age", "category_type", "category")
@@ -18,7 +18,8 @@ _BREAKDOWN = ("indicator_code", "area_code", "sex", "age", "category_type", "cat
 
 def redate_observations(conn: sa.Connection, codes: list[str] | None = None) -> int:
     """Move every stored figure (and earlier revision) whose dates do not match its label read with its
-    indicator's year type; return how many figures moved.
+    indicator's year type; return how many figures moved. The moved indicators' series summaries are
+    rewritten (:mod:`data.series_summary`).
 
     Without ``codes`` only indicators of academic or calendar years are looked at (figures are stored on
     financial-year dates unless their indicator says otherwise, so ``kpi seed`` need not read every figure);
@@ -31,7 +32,7 @@ def redate_observations(conn: sa.Connection, codes: list[str] | None = None) -> 
     ind = schema.indicators
     year_types = dict(conn.execute(sa.select(ind.c.code, ind.c.year_type)).tuples().all())
     wanted = [c for c, t in year_types.items() if t != "financial"] if codes is None else list(codes)
-    moved = 0
+    moved, moved_codes = 0, set[str]()
     for table in (schema.observations, schema.observation_revisions):
         groups = conn.execute(
             sa.select(table.c.indicator_code, table.c.period_label, table.c.period_start, table.c.period_end)
@@ -46,6 +47,9 @@ def redate_observations(conn: sa.Connection, codes: list[str] | None = None) -> 
             if (period.start, period.end) == (start, end):
                 continue
             moved += _move(conn, table, code, label, (start, end), (period.start, period.end))
+            if table is schema.observations:
+                moved_codes.add(code)
+    series_summary.refresh_indicators(conn, moved_codes)
     return moved
 
 

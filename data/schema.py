@@ -17,7 +17,8 @@ import sqlalchemy as sa
 SCHEMA_VERSION = 6
 UPGRADABLE_FROM = frozenset({1, 2, 3, 4, 5})
 """Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
-added process_changes, version 4 catalogue_edits and area_sets), adds the columns of
+added process_changes, version 4 catalogue_edits and area_sets, version 5 series_summary, which it fills from
+the stored figures: see :data:`FILLED_SINCE`; version 6 the year type a catalogue edit may set), adds the columns of
 :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was) and builds the indexes of
 :data:`ADDED_INDEXES_SINCE`."""
 ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
@@ -45,6 +46,9 @@ ADDED_INDEXES_SINCE: dict[int, tuple[str, ...]] = {
     4: ("observations_by_area",),
 }
 """The indexes each version added, by name (declared in :data:`PAGE_INDEXES`)."""
+FILLED_SINCE = 5
+"""The version that added ``series_summary``: a store upgraded from an earlier one has it filled from its
+figures (:func:`data.series_summary.refresh_all`) in the upgrade's transaction."""
 
 metadata = sa.MetaData()
 
@@ -470,6 +474,26 @@ area_sets = sa.Table(
     sa.Column("saved_at", sa.DateTime, nullable=False),
 )
 
+# --- Each headline series in one row (data/series_summary.py) ---------------------------------------------
+# Every figure of one indicator's headline series for one area (no breakdown category; the sex and age the
+# catalogue names), held together so that a page showing an area reads one row per indicator instead of
+# finding its figures among millions of observations. It holds figures only, never a judgement: the targets,
+# the catalogue's polarity and the process changes that the judgements depend on are read when a page is
+# built, so an edit to them shows at once. Written only by data.series_summary, in the transaction of every
+# change to the observations. Keyed by area first: the scorecard reads one area (with England and its
+# region) for every indicator.
+series_summary = sa.Table(
+    "series_summary",
+    metadata,
+    sa.Column("area_code", sa.String(16), primary_key=True),
+    sa.Column("indicator_code", sa.String(64), primary_key=True),
+    sa.Column("points", sa.Integer, nullable=False),
+    # The end of the latest period with a value (None when every figure is a gap).
+    sa.Column("latest_period_end", sa.Date),
+    # The series as JSON: {column: [one value per figure]}, oldest period first (data.series_summary).
+    sa.Column("figures", sa.Text, nullable=False),
+)
+
 # Indexes for the pages' queries. The primary key already serves every read of one indicator (it starts with
 # indicator_code); the scorecard reads one area's headline figures for every indicator. On PostgreSQL that is
 # a B-tree index. DuckDB has none here: its zone maps and column scans serve such a read, and an ART index on
@@ -518,7 +542,8 @@ def create_schema(engine: sa.Engine) -> None:
 
     A store made by an earlier release listed in :data:`UPGRADABLE_FROM` is upgraded in place: its new
     tables are created and the columns added since its version (:data:`ADDED_COLUMNS_SINCE`) are added with
-    ``ALTER TABLE ... ADD COLUMN``, every existing row kept. Raises :class:`SchemaVersionError` if the
+    ``ALTER TABLE ... ADD COLUMN``, every existing row kept, and a table that holds what is worked out from
+    the figures is filled (:data:`FILLED_SINCE`). Raises :class:`SchemaVersionError` if the
     database holds any other version, rather than writing into a layout this release does not understand.
     """
     found = stored_version(engine)
@@ -531,6 +556,10 @@ def create_schema(engine: sa.Engine) -> None:
         if found is not None and found < SCHEMA_VERSION:
             _add_columns(conn, found)
             _add_indexes(conn, found)
+        if found is not None and found < FILLED_SINCE:
+            from data import series_summary  # it reads the tables declared here
+
+            series_summary.refresh_all(conn)
         if found != SCHEMA_VERSION:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=dt.datetime.now()))
 

@@ -6,7 +6,10 @@ the comparison with England (and the region) by the Fingertips method; the recen
 variation and assurance (on the current phase, when a process change has been recorded: see
 :mod:`data.process_changes`). Everything is computed for all indicators together from four small queries, on
 one opening of the store (:func:`data.db.kept_open`), using the table forms of the methods in :mod:`metrics`;
-a page that shows one indicator asks for that indicator alone, and the same rules give the same row.
+a page that shows one indicator asks for that indicator alone, and the same rules give the same row. The
+figures come from the series summary (:mod:`data.series_summary`: one row per indicator for each of the
+area, England and the region); the judgements are made here, on each call, so an edit to a target, the
+catalogue or the process changes shows at once.
 
 Which target applies: the latest version of each target whose ``effective_from`` is on or before the start
 of the period being judged, an area's own target taking precedence over one set for every area.
@@ -21,7 +24,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from data import process_changes, queries
+from data import process_changes, queries, series_summary
 from data.areas import ENGLAND, region_of
 from data.db import kept_open
 from data.scorecard_row import ScorecardRow, to_rows
@@ -214,7 +217,8 @@ def scorecard(
     ``indicator_codes`` limits the rows to those indicators (each row is the same as in the whole
     scorecard: nothing in a row depends on another indicator). ``series`` is the headline series
     (:func:`data.queries.headline_series`) when the caller already holds it for at least the area, the
-    benchmark and the region, and the indicators asked for; it is read here otherwise.
+    benchmark and the region, and the indicators asked for; it is read here otherwise, from the series
+    summary (:func:`data.series_summary.headline_series`, the same frame).
 
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
     short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
@@ -230,7 +234,7 @@ def scorecard(
         if indicator_codes is not None:
             catalogue = catalogue[catalogue["code"].isin(indicator_codes)].reset_index(drop=True)
         if series is None:
-            series = queries.headline_series(
+            series = series_summary.headline_series(
                 engine,
                 area_codes=codes,
                 indicator_codes=None if indicator_codes is None else list(indicator_codes),

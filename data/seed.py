@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from data import catalogue_edits, schema
+from data import catalogue_edits, schema, series_summary
 from data.areas import BUNDLED, bundled_areas
 from data.catalogue import Catalogue, load_catalogue
 from data.contracts import seed_contracts
@@ -127,12 +127,19 @@ def _add_shipped_targets(conn: sa.Connection, catalogue: Catalogue) -> int:
     return len(rows)
 
 
+def _headline_breakdowns(conn: sa.Connection) -> dict[str, tuple[str, str]]:
+    """Each indicator's headline sex and age, which pick its headline series out of its figures."""
+    ind = schema.indicators
+    return {code: (sex, age) for code, sex, age in conn.execute(sa.select(ind.c.code, ind.c.sex, ind.c.age))}
+
+
 def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dict[str, int]:
     """Create the schema and load areas, frameworks, indicators and shipped targets (one transaction)."""
     catalogue = catalogue or load_catalogue()
     schema.create_schema(engine)
     counts: dict[str, int] = {}
     with engine.begin() as conn:
+        headline_before = _headline_breakdowns(conn)
         areas = bundled_areas()
         # pandas-stubs do not allow None as the replacement, which pandas takes (and the driver needs).
         areas = areas.astype(object).where(areas.notna(), None)  # type: ignore[call-overload]
@@ -146,6 +153,11 @@ def seed_reference(engine: sa.Engine, catalogue: Catalogue | None = None) -> dic
         redated = redate_observations(conn)  # an indicator's year type may have changed
         if redated:
             counts["observations"] = redated
+        # An indicator whose headline series is now another sex or age: its series are other figures now.
+        headline_after = _headline_breakdowns(conn)
+        series_summary.refresh_indicators(
+            conn, [code for code, held in headline_after.items() if headline_before.get(code, held) != held]
+        )
 
         counts["contracts"] = seed_contracts(conn)
     return counts

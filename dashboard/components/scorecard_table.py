@@ -23,7 +23,7 @@ from dash.development.base_component import Component
 
 from dashboard.components import status
 from dashboard.components.attributes import extra
-from dashboard.components.sparkline import sparkline
+from dashboard.components.sparkline import MAX_POINTS, sparkline
 from dashboard.components.summary import target_reason
 from dashboard.formatting import format_value
 from data.scorecard import ScorecardRow
@@ -222,12 +222,12 @@ def _trend_cell(row: ScorecardRow, series: Series | None) -> html.Td:
         target_text = (
             format_value(target, row.unit, row.value_type, trim=True) if target is not None else None
         )
+        # The sparkline draws the latest MAX_POINTS figures: only those are formatted for its text.
+        values, labels = series.values[-MAX_POINTS:], series.labels[-MAX_POINTS:]
         image = sparkline(
-            series.values,
-            series.labels,
-            formatted=[
-                format_value(v, row.unit, row.value_type) if v is not None else "" for v in series.values
-            ],
+            values,
+            labels,
+            formatted=[format_value(v, row.unit, row.value_type) if v is not None else "" for v in values],
             target=target,
             target_text=target_text,
         )

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from data import schema
+from data import schema, series_summary
 from data.importers import bulk, new_indicators, rejection_groups
 from data.importers.formats import FileProblem, Format, detect_format, to_common
 from data.importers.limits import fill_missing_limits
@@ -403,6 +403,7 @@ def load(
         result.rows_new, result.rows_updated, result.rows_unchanged = _write(
             conn, valid.drop(columns="row_number"), result.batch_id
         )
+        series_summary.refresh_series(conn, valid)
     repeat = (
         earlier is not None
         and result.rows_new == result.rows_updated == 0
