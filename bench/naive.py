@@ -7,8 +7,11 @@ DataFrame holding the whole table, loaded once at start-up (:func:`bench.measure
 instead of by SQL. :func:`answered_from` does exactly that for the benchmark run only, by putting a pandas
 stand-in in place of each function through which the pages read observations:
 
-* :func:`data.queries.headline_series` (the scorecard's series, the indicator page's series and its one
-  scorecard row, one indicator across all areas, the payment page's SPC series);
+* :func:`data.queries.headline_series` (the indicator page's series and its one scorecard row, one
+  indicator across all areas, the payment page's SPC series) and
+  :func:`data.series_summary.headline_series`, the same series read from the summary computed at import
+  (the scorecard's and the local series): the naive approach has no summary, so both are the held table's
+  headline rows, filtered per request;
 * :func:`data.queries.breakdown_series` (the indicator page's inequality breakdowns);
 * :func:`data.queries.areas_with_figures` (the areas the indicator page offers to compare);
 * the payment page's reported figures (``data.contracts.actuals._reported``).
@@ -38,7 +41,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from bench.measure import Scenario, page_calls
-from data import queries
+from data import queries, series_summary
 
 STORE_TABLES = frozenset(
     {
@@ -229,6 +232,7 @@ def answered_from(held: HeldTable) -> Iterator[None]:
 
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(queries, "headline_series", held.headline_series))
+        stack.enter_context(mock.patch.object(series_summary, "headline_series", held.headline_series))
         stack.enter_context(mock.patch.object(queries, "breakdown_series", held.breakdown_series))
         stack.enter_context(mock.patch.object(queries, "areas_with_figures", held.areas_with_figures))
         stack.enter_context(mock.patch.object(actuals, "_reported", held.reported))

@@ -18,7 +18,7 @@ SCHEMA_VERSION = 6
 UPGRADABLE_FROM = frozenset({1, 2, 3, 4, 5})
 """Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
 added process_changes, version 4 catalogue_edits and area_sets, version 5 series_summary, which it fills from
-the stored figures: see :data:`FILLED_SINCE`; version 6 the year type a catalogue edit may set), adds the columns of
+the stored figures: see :data:`FILLED_SINCE`; version 6 a catalogue edit's year type), adds the columns of
 :data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was) and builds the indexes of
 :data:`ADDED_INDEXES_SINCE`."""
 ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
