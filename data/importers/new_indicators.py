@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -70,13 +71,16 @@ class NewIndicator:
         return f'Fingertips {self.fingertips_id} "{self.name}" ({self.unit}, {self.rows:,} rows)'
 
 
+def _heading(table: pd.DataFrame, *names: str) -> str | None:
+    """The file's heading whose folded form is one of ``names``, if it has one."""
+    by_fold = {fold(h): h for h in table.columns}
+    return next((by_fold[name] for name in names if name in by_fold), None)
+
+
 def _column(table: pd.DataFrame, *names: str) -> pd.Series | None:
     """The file's column whose folded heading is one of ``names``, if it has one."""
-    by_fold = {fold(h): h for h in table.columns}
-    for name in names:
-        if name in by_fold:
-            return table[by_fold[name]].fillna("").astype(str).str.strip()
-    return None
+    heading = _heading(table, *names)
+    return None if heading is None else table[heading].fillna("").astype(str).str.strip()
 
 
 def _unit(name: str, stated: str, rows: pd.DataFrame) -> str:
@@ -158,6 +162,21 @@ def _describe(ft_id: int, rows: pd.DataFrame, file_name: str, sort_order: int) -
     }
 
 
+def _ids(table: pd.DataFrame) -> pd.Series:
+    """Each row's Fingertips indicator id as a number (NaN where there is none), read once per distinct cell
+    so that a file of known indicators costs little before its rows are checked."""
+    heading = _heading(table, "indicatorid")
+    if heading is None:
+        return pd.Series(float("nan"), index=table.index)
+    codes, distinct = pd.factorize(table[heading], use_na_sentinel=True)
+    read = pd.to_numeric(
+        pd.Series(distinct, dtype=object).fillna("").astype(str).str.strip().str.removesuffix(".0"),
+        errors="coerce",
+    ).to_numpy(dtype=float)
+    ids = np.where(codes >= 0, read[np.maximum(codes, 0)] if len(read) else np.nan, np.nan)
+    return pd.Series(ids, index=table.index)
+
+
 def _file_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The columns this module reads, as text (the id and value as numbers), under short names; rows
     without an id are left to validation to reject."""
@@ -195,14 +214,14 @@ def register(
     """
     if file_format.indicator_ref_kind != "fingertips_id":
         return []
-    rows = _file_rows(table)
-    if rows.empty:
-        return []
     ind = schema.indicators
     order = conn.execute(sa.select(sa.func.max(ind.c.sort_order))).scalar()
     if order is None:
         return []  # no catalogue yet: the import says to seed the store first
     known = {int(i) for i in conn.execute(sa.select(ind.c.fingertips_id)).scalars() if i is not None}
+    rows = _file_rows(table[~_ids(table).isin(known)])
+    if rows.empty:
+        return []
     added: list[NewIndicator] = []
     for found_id, group in rows.groupby("id", sort=True):
         ft_id = int(float(str(found_id)))

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data.importers import cells
 from data.importers.formats import MISSING, PROVIDER_RETURN, Format
 from data.periods import Period, PeriodError, parse_period
 
@@ -606,7 +607,7 @@ def _clean_rows(
     resolved = _per_distinct(reference, resolve)
     code = resolved.map(lambda pair: pair[0])
     clean = pd.Series(True, index=common.index)
-    area = common["area_code"].str.strip().str.upper()
+    area = cells.upper(cells.stripped(common["area_code"]))
     clean &= area.isin(lookups.area_codes)
     year_type = code.map(indicators["year_type"]).fillna("financial")
 
@@ -624,7 +625,7 @@ def _clean_rows(
     decimals: dict[str, pd.Series] = {}
     whole_counts = file_format is PROVIDER_RETURN
     for field in NUMBER_FIELDS:
-        raw, intact = _text_array(common[field])
+        raw, intact = cells.text_array(common[field])
         text = np.strings.strip(raw)
         screened = pd.to_numeric(common[field], errors="coerce").astype("float64").to_numpy()
         unread = np.isnan(screened)
@@ -643,13 +644,13 @@ def _clean_rows(
             places = np.where(point >= 0, np.strings.str_len(text) - point - 1, 0)
             decimals[field] = pd.Series(places, index=common.index)
 
-    clean &= common["value_note"].map(len) <= MAX_NOTE_CHARS
+    clean &= cells.lengths(common["value_note"]) <= MAX_NOTE_CHARS
     for field, limit in TEXT_LIMITS.items():
-        clean &= common[field].map(len) <= limit
-    flag_text, intact = _text_array(common["provisional"])
+        clean &= cells.lengths(common[field]) <= limit
+    flag_text, intact = cells.text_array(common["provisional"])
     provisional = pd.Series(np.strings.lower(np.strings.strip(flag_text)), index=common.index)
     clean &= intact & provisional.isin(YES | NO)
-    note_text, intact = _text_array(common["value_note"])
+    note_text, intact = cells.text_array(common["value_note"])
     clean &= intact & ~np.strings.startswith(np.strings.strip(note_text), SOURCE_DEFECT)
 
     value, count, denominator = numbers["value"], numbers["count"], numbers["denominator"]
@@ -720,7 +721,7 @@ def _clean_rows(
             "value_note": note,
             "provisional": provisional[clean].isin(YES),
             "published_comparison": rows["published_comparison"].where(
-                ~rows["published_comparison"].str.lower().isin(MISSING), ""
+                ~cells.lower(rows["published_comparison"]).isin(MISSING), ""
             ),
             "limits_source": published.any(axis=1).map({True: "published", False: None}),
             "quality_note": None,
@@ -731,20 +732,13 @@ def _clean_rows(
     return observations, ~clean & ~indicator_only, rejections
 
 
-def _text_array(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A column of text cells as a NumPy string array, for NumPy's vectorised string functions, and which
-    cells it holds intact (NumPy drops a cell's trailing NUL characters; such a row goes the careful way)."""
-    text = column.to_numpy().astype(str)
-    return text, np.strings.str_len(text) == column.map(len).to_numpy()
-
-
-def _exact_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _exact_numbers(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's number exactly as Python's ``float`` reads it (as :func:`read_number` does), and which
     cells it could read."""
     try:
-        return cells.astype(float), np.ones(len(cells), dtype=bool)
+        return texts.astype(float), np.ones(len(texts), dtype=bool)
     except ValueError:
-        numbers = np.array([_float_or_nan(cell) for cell in cells], dtype=float)
+        numbers = np.array([_float_or_nan(cell) for cell in texts], dtype=float)
         return numbers, ~np.isnan(numbers)
 
 
