@@ -61,14 +61,15 @@ def _copy(conn: sa.Connection, table: sa.Table, rows: pd.DataFrame) -> None:
         copy.write(buffer.getvalue())
 
 
-def stage(conn: sa.Connection, frame: pd.DataFrame, like: sa.Table) -> sa.Table:
-    """A temporary table holding ``frame``'s rows, typed as the same columns of ``like``; drop it with
-    :func:`drop` when done (it also goes when the transaction is rolled back)."""
+def stage(conn: sa.Connection, frame: pd.DataFrame, like: sa.Table, *extra: sa.Column) -> sa.Table:
+    """A temporary table holding ``frame``'s rows, typed as the same columns of ``like`` (and as ``extra``,
+    for columns ``like`` lacks); drop it with :func:`drop` when done (it also goes when the transaction is
+    rolled back)."""
     name = f"stage_{like.name}_{uuid.uuid4().hex[:12]}"
     columns = [
         sa.Column(c.name, c.type, nullable=c.nullable) for c in like.columns if c.name in frame.columns
     ]
-    table = sa.Table(name, sa.MetaData(), *columns, prefixes=["TEMPORARY"])
+    table = sa.Table(name, sa.MetaData(), *columns, *extra, prefixes=["TEMPORARY"])
     table.create(conn)
     insert_frame(conn, table, frame)
     return table

@@ -263,7 +263,7 @@ def _parse(
         lengths = cells.lengths(frame[column])
         if len(lengths) and lengths.max() > limits.max_cell_chars:
             raise FileProblem(
-                f"Row {int(frame.index[lengths.argmax()]) + 2} of {file_name} has a cell of more than "
+                f"Row {int(frame.index[int(lengths.argmax())]) + 2} of {file_name} has a cell of more than "
                 f"{limits.max_cell_chars:,} characters, the most one cell may hold."
             )
     return frame

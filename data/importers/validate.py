@@ -604,8 +604,9 @@ def _clean_rows(
         code, problem = _resolve_indicator({"indicator_ref": ref, "measure": measure}, file_format, lookups)
         return (None, problem) if problem else (code, None)
 
-    resolved = _per_distinct(reference, resolve)
-    code = resolved.map(lambda pair: pair[0])
+    resolutions = {key: resolve(key) for key in pd.unique(reference)}
+    code = reference.map({key: found for key, (found, _) in resolutions.items()})
+    unknown = {key: problem for key, (_, problem) in resolutions.items() if problem}
     clean = pd.Series(True, index=common.index)
     area = cells.upper(cells.stripped(common["area_code"]))
     clean &= area.isin(lookups.area_codes)
@@ -629,9 +630,11 @@ def _clean_rows(
         text = np.strings.strip(raw)
         screened = pd.to_numeric(common[field], errors="coerce").astype("float64").to_numpy()
         unread = np.isnan(screened)
-        missing = unread & np.isin(np.strings.lower(text), sorted(MISSING))
+        missing = unread.copy()
+        missing[unread] = np.isin(np.strings.lower(text[unread]), sorted(MISSING))
         plain = intact & ~unread & np.isfinite(screened) & (screened < TOO_LARGE) & ~np.signbit(screened)
-        plain &= (np.strings.find(text, "e") < 0) & (np.strings.find(text, "E") < 0)
+        written = text[plain]
+        plain[plain] = (np.strings.find(written, "e") < 0) & (np.strings.find(written, "E") < 0)
         number = np.full(len(common), np.nan)
         number[plain], readable = _exact_numbers(common[field].to_numpy()[plain])
         plain[plain] = readable
@@ -647,9 +650,8 @@ def _clean_rows(
     clean &= cells.lengths(common["value_note"]) <= MAX_NOTE_CHARS
     for field, limit in TEXT_LIMITS.items():
         clean &= cells.lengths(common[field]) <= limit
-    flag_text, intact = cells.text_array(common["provisional"])
-    provisional = pd.Series(np.strings.lower(np.strings.strip(flag_text)), index=common.index)
-    clean &= intact & provisional.isin(YES | NO)
+    provisional = cells.lower(cells.stripped(common["provisional"]))
+    clean &= provisional.isin(YES | NO)
     note_text, intact = cells.text_array(common["value_note"])
     clean &= intact & ~np.strings.startswith(np.strings.strip(note_text), SOURCE_DEFECT)
 
@@ -687,7 +689,7 @@ def _clean_rows(
         )
         for number, problem, row in zip(
             common.loc[indicator_only, "row_number"],
-            [problem for _, problem in resolved[indicator_only]],
+            [unknown[key] for key in reference[indicator_only]],
             common[indicator_only].to_dict("records"),
             strict=True,
         )
