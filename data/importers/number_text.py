@@ -98,11 +98,7 @@ def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFr
     kinds: dict[str, pd.Series] = {}
     simple: dict[str, pd.Series] = {}
     for column in headings:
-        text = frame[column]
-        cells = text.to_numpy().astype(str)
-        marked = text[(np.strings.find(cells, ".") >= 0) | (np.strings.find(cells, ",") >= 0)]
-        if not marked.empty:
-            kinds[column], simple[column] = _kinds(marked)
+        kinds[column], simple[column] = _kinds(frame[column])
     examples = _first_of_each_kind(frame, kinds, headings)
     convention = POINT if _only_counts_with_thousands(kinds) else _convention(examples)
     if convention is None:
@@ -121,47 +117,64 @@ def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFr
     return frame
 
 
-def _kinds(marked: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The kind of each cell of ``marked`` (cells holding a full stop or a comma), and which cells are simple
-    decimals: an optional sign, ASCII digits, one full stop and ASCII digits, nothing else.
+def _kinds(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The kind of each cell of ``column`` that holds a full stop or a comma, and which of them are simple
+    decimals: an optional sign, ASCII digits, one full stop and at least one ASCII digit, nothing else.
 
-    Simple decimals, nearly every number in a published file, are sorted by array operations, to the kind
-    :func:`kind_of` gives them (``1.234`` could be either; ``0.123``, ``12.5`` and ``.5`` only a decimal
-    point; ``5.`` no number); every other cell is read by :func:`kind_of`, once per distinct text.
+    Simple decimals, nearly every number in a published file, are sorted by array operations on the cells'
+    bytes, to the kind :func:`kind_of` gives them (``1.234`` could be either; ``0.123``, ``12.5`` and ``.5``
+    only a decimal point); every other cell is read by :func:`kind_of`, once per distinct text.
     """
-    cells = marked.to_numpy()
-    kinds = np.full(len(cells), OTHER, dtype=object)
-    simple = np.zeros(len(cells), dtype=bool)
-    try:
-        text = cells.astype("S")
-    except UnicodeEncodeError:  # not all ASCII: every cell the careful way
-        text = None
-    if text is not None:
-        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
-        unsigned = np.strings.lstrip(text, b"+-")
-        whole, point, fraction = np.strings.partition(unsigned, b".")
-        simple = (
-            (np.strings.str_len(text) == lengths)  # no NUL characters lost in the conversion
-            & (lengths - np.strings.str_len(unsigned) <= 1)
-            & (point == b".")
-            & (np.strings.isdigit(whole) | (whole == b""))
-            & np.strings.isdigit(fraction)
-        )
-        whole_digits = np.strings.str_len(whole)
-        either = (
-            simple
-            & (np.strings.str_len(fraction) == 3)
-            & (whole_digits >= 1)
-            & (whole_digits <= 3)
-            & ~np.strings.startswith(whole, b"0")
-        )
-        kinds[simple] = POINT
-        kinds[either] = EITHER_POINT
+    values = column.to_numpy(dtype=object)
+    as_bytes = _ascii_bytes(values)
+    if as_bytes is None:  # not all plain ASCII text: every marked cell the careful way
+        marked = column[column.str.contains(r"[.,]", regex=True)]
+        simple = np.zeros(len(marked), dtype=bool)
+        kinds = np.full(len(marked), OTHER, dtype=object)
+    else:
+        cells, lengths = as_bytes
+        has_mark = ((cells == ord(".")) | (cells == ord(","))).any(axis=1)
+        marked = column[has_mark]
+        simple, either = _simple_decimals(cells[has_mark], lengths[has_mark])
+        kinds = np.where(either, EITHER_POINT, np.where(simple, POINT, OTHER)).astype(object)
     rest = ~simple
     if rest.any():
         others = marked[rest]
         kinds[rest] = others.map({value: kind_of(value) for value in pd.unique(others)}).to_numpy()
     return pd.Series(kinds, index=marked.index), pd.Series(simple, index=marked.index)
+
+
+def _ascii_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cells as a matrix of their bytes, a row per cell padded with zeros, and their lengths; None when a
+    cell is not ASCII text or holds a NUL character."""
+    try:
+        text = values.astype("S")
+    except (UnicodeEncodeError, TypeError, ValueError):
+        return None
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if (np.strings.str_len(text) != lengths).any():
+        return None
+    return text.view(np.uint8).reshape(len(text), text.dtype.itemsize), lengths
+
+
+def _simple_decimals(cells: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows of bytes are simple decimals (see :func:`_kinds`), and which of those could be either
+    (1 to 3 digits, the first not 0, then a full stop and 3 digits)."""
+    rows, width = cells.shape
+    if rows == 0 or width == 0:
+        return np.zeros(rows, dtype=bool), np.zeros(rows, dtype=bool)
+    digit = (cells >= ord("0")) & (cells <= ord("9"))
+    point = cells == ord(".")
+    signed = (cells[:, 0] == ord("+")) | (cells[:, 0] == ord("-"))
+    stray = (np.arange(width) < lengths[:, None]) & ~digit & ~point
+    stray[:, 0] &= ~signed
+    point_at = point.argmax(axis=1)
+    whole = point_at - signed
+    fraction = lengths - point_at - 1
+    simple = (point.sum(axis=1) == 1) & ~stray.any(axis=1) & (fraction >= 1)
+    first = cells[np.arange(rows), signed.astype(np.int64)]
+    either = simple & (fraction == 3) & (whole >= 1) & (whole <= 3) & (first != ord("0"))
+    return simple, either
 
 
 def _only_counts_with_thousands(kinds: Mapping[str, pd.Series]) -> bool:
