@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data.importers import cells
 from data.importers.problems import FileProblem
 
 # Kinds of number text. "either_*" cells read differently in the two conventions.
@@ -125,56 +126,22 @@ def _kinds(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     bytes, to the kind :func:`kind_of` gives them (``1.234`` could be either; ``0.123``, ``12.5`` and ``.5``
     only a decimal point); every other cell is read by :func:`kind_of`, once per distinct text.
     """
-    values = column.to_numpy(dtype=object)
-    as_bytes = _ascii_bytes(values)
-    if as_bytes is None:  # not all plain ASCII text: every marked cell the careful way
-        marked = column[column.str.contains(r"[.,]", regex=True)]
-        simple = np.zeros(len(marked), dtype=bool)
-        kinds = np.full(len(marked), OTHER, dtype=object)
-    else:
-        cells, lengths = as_bytes
-        has_mark = ((cells == ord(".")) | (cells == ord(","))).any(axis=1)
-        marked = column[has_mark]
-        simple, either = _simple_decimals(cells[has_mark], lengths[has_mark])
-        kinds = np.where(either, EITHER_POINT, np.where(simple, POINT, OTHER)).astype(object)
+    written = cells.decimals(column)
+    simple = written.written & (written.points == 1) & (written.fraction >= 1)
+    either = simple & (written.fraction == 3) & (written.whole >= 1) & (written.whole <= 3)
+    either &= written.first != ord("0")
+    marked = written.written & (written.points == 1)
+    unsorted = ~written.written
+    if unsorted.any():
+        marked[unsorted] = column[unsorted].str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
+    kinds = np.where(either, EITHER_POINT, np.where(simple, POINT, OTHER)).astype(object)[marked]
+    simple = simple[marked]
+    found = column[marked]
     rest = ~simple
     if rest.any():
-        others = marked[rest]
+        others = found[rest]
         kinds[rest] = others.map({value: kind_of(value) for value in pd.unique(others)}).to_numpy()
-    return pd.Series(kinds, index=marked.index), pd.Series(simple, index=marked.index)
-
-
-def _ascii_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The cells as a matrix of their bytes, a row per cell padded with zeros, and their lengths; None when a
-    cell is not ASCII text or holds a NUL character."""
-    try:
-        text = values.astype("S")
-    except (UnicodeEncodeError, TypeError, ValueError):
-        return None
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    if (np.strings.str_len(text) != lengths).any():
-        return None
-    return text.view(np.uint8).reshape(len(text), text.dtype.itemsize), lengths
-
-
-def _simple_decimals(cells: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which rows of bytes are simple decimals (see :func:`_kinds`), and which of those could be either
-    (1 to 3 digits, the first not 0, then a full stop and 3 digits)."""
-    rows, width = cells.shape
-    if rows == 0 or width == 0:
-        return np.zeros(rows, dtype=bool), np.zeros(rows, dtype=bool)
-    digit = (cells >= ord("0")) & (cells <= ord("9"))
-    point = cells == ord(".")
-    signed = (cells[:, 0] == ord("+")) | (cells[:, 0] == ord("-"))
-    stray = (np.arange(width) < lengths[:, None]) & ~digit & ~point
-    stray[:, 0] &= ~signed
-    point_at = point.argmax(axis=1)
-    whole = point_at - signed
-    fraction = lengths - point_at - 1
-    simple = (point.sum(axis=1) == 1) & ~stray.any(axis=1) & (fraction >= 1)
-    first = cells[np.arange(rows), signed.astype(np.int64)]
-    either = simple & (fraction == 3) & (whole >= 1) & (whole <= 3) & (first != ord("0"))
-    return simple, either
+    return pd.Series(kinds, index=found.index), pd.Series(simple, index=found.index)
 
 
 def _only_counts_with_thousands(kinds: Mapping[str, pd.Series]) -> bool:

@@ -626,26 +626,23 @@ def _clean_rows(
     decimals: dict[str, pd.Series] = {}
     whole_counts = file_format is PROVIDER_RETURN
     for field in NUMBER_FIELDS:
-        raw, intact = cells.text_array(common[field])
-        text = np.strings.strip(raw)
-        screened = pd.to_numeric(common[field], errors="coerce").astype("float64").to_numpy()
-        unread = np.isnan(screened)
-        missing = unread.copy()
-        missing[unread] = np.isin(np.strings.lower(text[unread]), sorted(MISSING))
-        plain = intact & ~unread & np.isfinite(screened) & (screened < TOO_LARGE) & ~np.signbit(screened)
-        written = text[plain]
-        plain[plain] = (np.strings.find(written, "e") < 0) & (np.strings.find(written, "E") < 0)
+        written = cells.decimals(common[field])
+        # Unsigned or '+' decimals are read here; anything else (a minus sign, an exponent, a stray
+        # character, text that is not ASCII) is missing or goes the careful way.
+        plain = written.written & (written.sign != ord("-"))
         number = np.full(len(common), np.nan)
         number[plain], readable = _exact_numbers(common[field].to_numpy()[plain])
         plain[plain] = readable
+        plain &= number < TOO_LARGE
+        missing = np.zeros(len(common), dtype=bool)
+        missing[~plain] = cells.lower(cells.stripped(common[field][~plain])).isin(MISSING).to_numpy()
+        number[~plain] = np.nan
         if whole_counts and field in ("count", "denominator"):
             plain &= number == np.round(number)
         clean &= missing | plain
         numbers[field] = pd.Series(number, index=common.index)
         if field in ("value", "count", "denominator"):
-            point = np.strings.find(text, ".")
-            places = np.where(point >= 0, np.strings.str_len(text) - point - 1, 0)
-            decimals[field] = pd.Series(places, index=common.index)
+            decimals[field] = pd.Series(np.where(plain, written.fraction, 0), index=common.index)
 
     clean &= cells.lengths(common["value_note"]) <= MAX_NOTE_CHARS
     for field, limit in TEXT_LIMITS.items():
