@@ -198,17 +198,17 @@ def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     if file_format.convert is not None:
         return file_format.convert(raw)
     by_fold = {fold(h): h for h in raw.columns}
-    common = pd.DataFrame({"row_number": range(2, len(raw) + 2)}, index=raw.index)
+    columns: dict[str, object] = {"row_number": range(2, len(raw) + 2)}
     number_headings: dict[str, str] = {}
     for field in COMMON_COLUMNS:
         source = next(
             (by_fold[alt] for alt in file_format.columns.get(field, "").split("|") if alt and alt in by_fold),
             None,
         )
-        common[field] = cells.stripped(raw[source]) if source is not None else ""
+        columns[field] = cells.stripped(raw[source]) if source is not None else ""
         if source is not None and field in NUMBER_COLUMNS:
             number_headings[field] = str(source)
-    common = number_text.plain_numbers(common, number_headings)
+    common = number_text.plain_numbers(pd.DataFrame(columns, index=raw.index), number_headings)
     if file_format is TIDY:
         # A tidy extract's breakdown column holds deprivation quintiles where present.
         has_category = ~cells.lower(common["category"]).isin(MISSING)

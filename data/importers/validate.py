@@ -560,19 +560,23 @@ def validate(
     valid = (
         pd.concat([clean, pd.DataFrame.from_records(records, columns=clean.columns)]) if records else clean
     )
-    valid = valid.sort_values("row_number").reset_index(drop=True)
+    if not valid["row_number"].is_monotonic_increasing:
+        valid = valid.sort_values("row_number")
+    valid = valid.reset_index(drop=True)
     repeated = valid.duplicated(list(KEY_FIELDS), keep=False)
-    by_number = common.set_index("row_number")
-    valid["where"] = ""
-    valid.loc[repeated, "where"] = [
-        where({"row_number": n, **by_number.loc[n].to_dict()}, lookups)
-        for n in valid.loc[repeated, "row_number"]
-    ]
-    valid, duplicates = reject_duplicates(valid)
-    rejections += duplicates
-    kept = set(valid["row_number"]) if not valid.empty else set()
+    if repeated.any():
+        by_number = common.set_index("row_number")
+        valid["where"] = ""
+        valid.loc[repeated, "where"] = [
+            where({"row_number": n, **by_number.loc[n].to_dict()}, lookups)
+            for n in valid.loc[repeated, "row_number"]
+        ]
+        valid, duplicates = reject_duplicates(valid)
+        rejections += duplicates
+        valid = valid.drop(columns="where")
+    kept = set(valid["row_number"]) if flags else set()
     return (
-        valid.drop(columns="where"),
+        valid,
         sorted(rejections, key=lambda r: r.row_number),
         [flag for number, flag in sorted(flags.items()) if number in kept],
     )
