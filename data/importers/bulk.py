@@ -3,15 +3,18 @@
 An import writes hundreds of thousands of observations; sending them as one ``INSERT`` per row took most of
 an import's time. Here each database gets its own bulk path: DuckDB reads a pandas DataFrame in place
 (``INSERT ... SELECT`` from the registered frame, and query results come back as a frame), PostgreSQL takes
-the rows as one ``COPY`` in CSV. Anything else falls back to SQLAlchemy's many-row insert. Everything runs
-on the caller's connection, inside its transaction, so an import stays all or nothing.
+the rows as one ``COPY`` in CSV (written by DuckDB, many times faster than pandas writes it). Anything else
+falls back to SQLAlchemy's many-row insert. Everything runs on the caller's connection, inside its
+transaction, so an import stays all or nothing.
 """
 
 from __future__ import annotations
 
-import io
+import tempfile
 import uuid
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
@@ -53,22 +56,47 @@ def _copy(conn: sa.Connection, table: sa.Table, rows: pd.DataFrame) -> None:
     options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(not_null_text)})" if not_null_text else "")
     name = quote(table.name)
     statement = f"COPY {name} ({', '.join(quote(c) for c in rows.columns)}) FROM STDIN ({options})"
-    buffer = io.StringIO()
-    rows.to_csv(buffer, index=False, header=False)
     raw = conn.connection.driver_connection
     assert raw is not None  # an open connection
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.write(buffer.getvalue())
+        copy.write(_csv(rows))
 
 
-def stage(conn: sa.Connection, frame: pd.DataFrame, like: sa.Table) -> sa.Table:
-    """A temporary table holding ``frame``'s rows, typed as the same columns of ``like``; drop it with
-    :func:`drop` when done (it also goes when the transaction is rolled back)."""
+def _csv(rows: pd.DataFrame) -> str:
+    """``rows`` as CSV text for ``COPY``, written by DuckDB (pandas' CSV writer took longer than the rest of
+    an import put together): numbers in the shortest form that reads back exactly, and an empty or missing
+    text cell as an empty unquoted cell, as pandas writes it."""
+    writer = duckdb.connect()
+    try:
+        writer.register("copied_rows", rows)
+        types = {
+            name: kind for name, kind, *_ in writer.execute("DESCRIBE SELECT * FROM copied_rows").fetchall()
+        }
+        cells = ", ".join(
+            f"NULLIF({_quoted(name)}, '')" if types[name] == "VARCHAR" else _quoted(name)
+            for name in rows.columns
+        )
+        with tempfile.TemporaryDirectory(prefix="kpi-copy-") as folder:
+            path = Path(folder) / "rows.csv"
+            writer.execute(f"COPY (SELECT {cells} FROM copied_rows) TO '{path}' (FORMAT csv, HEADER false)")
+            return path.read_text(encoding="utf-8")
+    finally:
+        writer.close()
+
+
+def _quoted(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def stage(conn: sa.Connection, frame: pd.DataFrame, like: sa.Table, *extra: sa.Column) -> sa.Table:
+    """A temporary table holding ``frame``'s rows, typed as the same columns of ``like`` (and as ``extra``,
+    for columns ``like`` lacks); drop it with :func:`drop` when done (it also goes when the transaction is
+    rolled back)."""
     name = f"stage_{like.name}_{uuid.uuid4().hex[:12]}"
     columns = [
         sa.Column(c.name, c.type, nullable=c.nullable) for c in like.columns if c.name in frame.columns
     ]
-    table = sa.Table(name, sa.MetaData(), *columns, prefixes=["TEMPORARY"])
+    table = sa.Table(name, sa.MetaData(), *columns, *extra, prefixes=["TEMPORARY"])
     table.create(conn)
     insert_frame(conn, table, frame)
     return table

@@ -19,6 +19,7 @@ import warnings
 import pandas as pd
 
 from data.column_letters import column_letter
+from data.importers import cells
 from data.importers.problems import FileProblem
 from data.importers.reading_limits import Deadline, ReadingLimits
 
@@ -259,10 +260,10 @@ def _parse(
             "split it into smaller files."
         )
     for column in frame.columns:
-        lengths = frame[column].str.len()
+        lengths = cells.lengths(frame[column])
         if len(lengths) and lengths.max() > limits.max_cell_chars:
             raise FileProblem(
-                f"Row {int(lengths.idxmax()) + 2} of {file_name} has a cell of more than "
+                f"Row {int(frame.index[int(lengths.argmax())]) + 2} of {file_name} has a cell of more than "
                 f"{limits.max_cell_chars:,} characters, the most one cell may hold."
             )
     return frame

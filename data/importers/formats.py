@@ -20,10 +20,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from data.importers import number_text
+from data.importers import cells, number_text
 from data.importers.problems import FileProblem as FileProblem
 
 COMMON_COLUMNS = (
@@ -189,17 +188,6 @@ def detect_format(headers: list[str], formats: tuple[Format, ...] = FORMATS) -> 
     )
 
 
-def _stripped(column: pd.Series) -> pd.Series:
-    """Each cell as text with the whitespace around it removed, as ``str.strip`` does, by NumPy's vectorised
-    string functions (pandas' own run one cell at a time); a column NumPy cannot hold intact (a cell ending
-    in a NUL character) is stripped by pandas."""
-    text = column.fillna("").astype(str)
-    cells = text.to_numpy().astype(str)
-    if not (np.strings.str_len(cells) == text.map(len).to_numpy()).all():
-        return text.str.strip()
-    return pd.Series(np.strings.strip(cells), index=text.index, dtype=object)
-
-
 def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     """Map a file's text cells onto :data:`COMMON_COLUMNS` (absent fields become empty strings).
 
@@ -210,20 +198,20 @@ def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     if file_format.convert is not None:
         return file_format.convert(raw)
     by_fold = {fold(h): h for h in raw.columns}
-    common = pd.DataFrame({"row_number": range(2, len(raw) + 2)}, index=raw.index)
+    columns: dict[str, object] = {"row_number": range(2, len(raw) + 2)}
     number_headings: dict[str, str] = {}
     for field in COMMON_COLUMNS:
         source = next(
             (by_fold[alt] for alt in file_format.columns.get(field, "").split("|") if alt and alt in by_fold),
             None,
         )
-        common[field] = _stripped(raw[source]) if source is not None else ""
+        columns[field] = cells.stripped(raw[source]) if source is not None else ""
         if source is not None and field in NUMBER_COLUMNS:
             number_headings[field] = str(source)
-    common = number_text.plain_numbers(common, number_headings)
+    common = number_text.plain_numbers(pd.DataFrame(columns, index=raw.index), number_headings)
     if file_format is TIDY:
         # A tidy extract's breakdown column holds deprivation quintiles where present.
-        has_category = ~common["category"].str.lower().isin(MISSING)
+        has_category = ~cells.lower(common["category"]).isin(MISSING)
         common.loc[has_category, "category_type"] = "Deprivation quintile"
         common.loc[~has_category, "category"] = ""
     return common.reset_index(drop=True)

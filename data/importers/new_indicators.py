@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -132,13 +133,16 @@ def year_type(name: str, periods: pd.Series) -> tuple[str, str]:
     return "financial", "its periods show no other kind of year (the usual kind in this catalogue)"
 
 
+def _heading(table: pd.DataFrame, *names: str) -> str | None:
+    """The file's heading whose folded form is one of ``names``, if it has one."""
+    by_fold = {fold(h): h for h in table.columns}
+    return next((by_fold[name] for name in names if name in by_fold), None)
+
+
 def _column(table: pd.DataFrame, *names: str) -> pd.Series | None:
     """The file's column whose folded heading is one of ``names``, if it has one."""
-    by_fold = {fold(h): h for h in table.columns}
-    for name in names:
-        if name in by_fold:
-            return table[by_fold[name]].fillna("").astype(str).str.strip()
-    return None
+    heading = _heading(table, *names)
+    return None if heading is None else table[heading].fillna("").astype(str).str.strip()
 
 
 def _unit(name: str, stated: str, rows: pd.DataFrame) -> str:
@@ -263,6 +267,21 @@ def _describe(
     return entry, added
 
 
+def _ids(table: pd.DataFrame) -> pd.Series:
+    """Each row's Fingertips indicator id as a number (NaN where there is none), read once per distinct cell
+    so that a file of known indicators costs little before its rows are checked."""
+    heading = _heading(table, "indicatorid")
+    if heading is None:
+        return pd.Series(float("nan"), index=table.index)
+    codes, distinct = pd.factorize(table[heading], use_na_sentinel=True)
+    read = pd.to_numeric(
+        pd.Series(distinct, dtype=object).fillna("").astype(str).str.strip().str.removesuffix(".0"),
+        errors="coerce",
+    ).to_numpy(dtype=float)
+    ids = np.where(codes >= 0, read[np.maximum(codes, 0)] if len(read) else np.nan, np.nan)
+    return pd.Series(ids, index=table.index)
+
+
 _COLUMNS = {
     "fingertips": {
         "id": ("indicatorid",),
@@ -327,11 +346,11 @@ def _file_rows(table: pd.DataFrame, columns: dict[str, tuple[str, ...]]) -> pd.D
 def _fingertips(conn: sa.Connection, table: pd.DataFrame) -> list[tuple[_Found, pd.DataFrame]]:
     """Each Fingertips indicator in the file that the catalogue lacks, with its rows; rows without an id
     are left to validation to reject."""
-    rows = _file_rows(table, _COLUMNS["fingertips"])
-    rows["id"] = pd.to_numeric(rows["id"].str.removesuffix(".0"), errors="coerce")
-    rows = rows[rows["id"].notna()]
     ind = schema.indicators
     known = {int(i) for i in conn.execute(sa.select(ind.c.fingertips_id)).scalars() if i is not None}
+    rows = _file_rows(table[~_ids(table).isin(known)], _COLUMNS["fingertips"])
+    rows["id"] = pd.to_numeric(rows["id"].str.removesuffix(".0"), errors="coerce")
+    rows = rows[rows["id"].notna()]
     found = []
     for found_id, group in rows.groupby("id", sort=True):
         ft_id = int(float(str(found_id)))

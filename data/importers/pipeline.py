@@ -219,9 +219,9 @@ def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _existing(conn: sa.Connection, keys: sa.Table) -> pd.DataFrame:
-    """The stored observations with the keys staged in ``keys``."""
+    """The stored observations with the keys staged in ``keys``, each with its key's ``position``."""
     obs = schema.observations
-    query = sa.select(obs).join(keys, _key_match(obs, keys))
+    query = sa.select(obs, keys.c.position).join(keys, _key_match(obs, keys))
     return _as_dates(bulk.read_frame(conn, query))
 
 
@@ -268,40 +268,48 @@ def _less_detailed(merged: pd.DataFrame) -> pd.Series:
 
 
 def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int, int, int]:
-    """Write valid observations by natural key, in bulk; return (new, updated, unchanged)."""
+    """Write valid observations by natural key, in bulk; return (new, updated, unchanged).
+
+    The file's keys are matched against the store in one join there; only the rows it already holds are
+    compared figure by figure, and every other row is written as it is.
+    """
     if valid.empty:
         return 0, 0, 0
-    valid = _as_dates(valid.copy())
-    keys = bulk.stage(conn, valid[list(KEY_FIELDS)], schema.observations)
+    valid = _as_dates(valid.reset_index(drop=True))
+    positions = valid[list(KEY_FIELDS)].assign(position=np.arange(len(valid)))
+    keys = bulk.stage(conn, positions, schema.observations, sa.Column("position", sa.Integer))
     existing = _existing(conn, keys)
     bulk.drop(conn, keys)
-    merged = valid.merge(existing, on=list(KEY_FIELDS), how="left", suffixes=("", "_old"), indicator=True)
-    is_new = merged["_merge"] == "left_only"
-    same = ~is_new
+    stored_at = existing["position"].to_numpy(dtype=np.int64)
+    earlier = existing.drop(columns=[*KEY_FIELDS, "position"])
+    earlier.columns = pd.Index([f"{c}_old" if c in valid.columns else c for c in earlier.columns])
+    merged = pd.concat([valid.iloc[stored_at].reset_index(drop=True), earlier.reset_index(drop=True)], axis=1)
+    same = pd.Series(True, index=merged.index)
     for column in VALUE_FIELDS:
         same &= _same(merged[column], merged[f"{column}_old"])
-    less_detailed = ~is_new & _less_detailed(merged)
+    less_detailed = _less_detailed(merged)
     unchanged = same | less_detailed
-    changed = ~is_new & ~unchanged
+    changed = ~unchanged
 
     obs = schema.observations
     _describe_again(conn, merged[same & ~less_detailed])
     if changed.any():
         replaced = bulk.stage(conn, merged.loc[changed, list(KEY_FIELDS)], obs)
         kept = [c.name for c in obs.columns]
-        earlier = sa.select(*obs.c, sa.literal(batch_id).label("replaced_by_batch_id")).join(
+        revised = sa.select(*obs.c, sa.literal(batch_id).label("replaced_by_batch_id")).join(
             replaced, _key_match(obs, replaced)
         )
         conn.execute(
-            schema.observation_revisions.insert().from_select([*kept, "replaced_by_batch_id"], earlier)
+            schema.observation_revisions.insert().from_select([*kept, "replaced_by_batch_id"], revised)
         )
         conn.execute(obs.delete().where(sa.exists().where(_key_match(obs, replaced))))
         bulk.drop(conn, replaced)
-    to_insert = merged[is_new | changed].copy()
-    if not to_insert.empty:
-        to_insert["batch_id"] = batch_id
+    written = np.ones(len(valid), dtype=bool)
+    written[stored_at[unchanged.to_numpy()]] = False
+    if written.any():
+        to_insert = valid[written].assign(batch_id=batch_id)
         bulk.insert_frame(conn, obs, to_insert[[c.name for c in obs.columns]])
-    return int(is_new.sum()), int(changed.sum()), int(unchanged.sum())
+    return len(valid) - len(merged), int(changed.sum()), int(unchanged.sum())
 
 
 def _describe_again(conn: sa.Connection, same: pd.DataFrame) -> None:

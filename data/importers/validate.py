@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data.importers import cells
 from data.importers.formats import MISSING, PROVIDER_RETURN, Format
 from data.periods import Period, PeriodError, parse_period
 
@@ -559,19 +560,23 @@ def validate(
     valid = (
         pd.concat([clean, pd.DataFrame.from_records(records, columns=clean.columns)]) if records else clean
     )
-    valid = valid.sort_values("row_number").reset_index(drop=True)
+    if not valid["row_number"].is_monotonic_increasing:
+        valid = valid.sort_values("row_number")
+    valid = valid.reset_index(drop=True)
     repeated = valid.duplicated(list(KEY_FIELDS), keep=False)
-    by_number = common.set_index("row_number")
-    valid["where"] = ""
-    valid.loc[repeated, "where"] = [
-        where({"row_number": n, **by_number.loc[n].to_dict()}, lookups)
-        for n in valid.loc[repeated, "row_number"]
-    ]
-    valid, duplicates = reject_duplicates(valid)
-    rejections += duplicates
-    kept = set(valid["row_number"]) if not valid.empty else set()
+    if repeated.any():
+        by_number = common.set_index("row_number")
+        valid["where"] = ""
+        valid.loc[repeated, "where"] = [
+            where({"row_number": n, **by_number.loc[n].to_dict()}, lookups)
+            for n in valid.loc[repeated, "row_number"]
+        ]
+        valid, duplicates = reject_duplicates(valid)
+        rejections += duplicates
+        valid = valid.drop(columns="where")
+    kept = set(valid["row_number"]) if flags else set()
     return (
-        valid.drop(columns="where"),
+        valid,
         sorted(rejections, key=lambda r: r.row_number),
         [flag for number, flag in sorted(flags.items()) if number in kept],
     )
@@ -603,10 +608,11 @@ def _clean_rows(
         code, problem = _resolve_indicator({"indicator_ref": ref, "measure": measure}, file_format, lookups)
         return (None, problem) if problem else (code, None)
 
-    resolved = _per_distinct(reference, resolve)
-    code = resolved.map(lambda pair: pair[0])
+    resolutions = {key: resolve(key) for key in pd.unique(reference)}
+    code = reference.map({key: found for key, (found, _) in resolutions.items()})
+    unknown = {key: problem for key, (_, problem) in resolutions.items() if problem}
     clean = pd.Series(True, index=common.index)
-    area = common["area_code"].str.strip().str.upper()
+    area = cells.upper(cells.stripped(common["area_code"]))
     clean &= area.isin(lookups.area_codes)
     year_type = code.map(indicators["year_type"]).fillna("financial")
 
@@ -624,32 +630,30 @@ def _clean_rows(
     decimals: dict[str, pd.Series] = {}
     whole_counts = file_format is PROVIDER_RETURN
     for field in NUMBER_FIELDS:
-        raw, intact = _text_array(common[field])
-        text = np.strings.strip(raw)
-        screened = pd.to_numeric(common[field], errors="coerce").astype("float64").to_numpy()
-        unread = np.isnan(screened)
-        missing = unread & np.isin(np.strings.lower(text), sorted(MISSING))
-        plain = intact & ~unread & np.isfinite(screened) & (screened < TOO_LARGE) & ~np.signbit(screened)
-        plain &= (np.strings.find(text, "e") < 0) & (np.strings.find(text, "E") < 0)
+        written = cells.decimals(common[field])
+        # Unsigned or '+' decimals are read here; anything else (a minus sign, an exponent, a stray
+        # character, text that is not ASCII) is missing or goes the careful way.
+        plain = written.written & (written.sign != ord("-"))
         number = np.full(len(common), np.nan)
         number[plain], readable = _exact_numbers(common[field].to_numpy()[plain])
         plain[plain] = readable
+        plain &= number < TOO_LARGE
+        missing = np.zeros(len(common), dtype=bool)
+        missing[~plain] = cells.lower(cells.stripped(common[field][~plain])).isin(MISSING).to_numpy()
+        number[~plain] = np.nan
         if whole_counts and field in ("count", "denominator"):
             plain &= number == np.round(number)
         clean &= missing | plain
         numbers[field] = pd.Series(number, index=common.index)
         if field in ("value", "count", "denominator"):
-            point = np.strings.find(text, ".")
-            places = np.where(point >= 0, np.strings.str_len(text) - point - 1, 0)
-            decimals[field] = pd.Series(places, index=common.index)
+            decimals[field] = pd.Series(np.where(plain, written.fraction, 0), index=common.index)
 
-    clean &= common["value_note"].map(len) <= MAX_NOTE_CHARS
+    clean &= cells.lengths(common["value_note"]) <= MAX_NOTE_CHARS
     for field, limit in TEXT_LIMITS.items():
-        clean &= common[field].map(len) <= limit
-    flag_text, intact = _text_array(common["provisional"])
-    provisional = pd.Series(np.strings.lower(np.strings.strip(flag_text)), index=common.index)
-    clean &= intact & provisional.isin(YES | NO)
-    note_text, intact = _text_array(common["value_note"])
+        clean &= cells.lengths(common[field]) <= limit
+    provisional = cells.lower(cells.stripped(common["provisional"]))
+    clean &= provisional.isin(YES | NO)
+    note_text, intact = cells.text_array(common["value_note"])
     clean &= intact & ~np.strings.startswith(np.strings.strip(note_text), SOURCE_DEFECT)
 
     value, count, denominator = numbers["value"], numbers["count"], numbers["denominator"]
@@ -686,7 +690,7 @@ def _clean_rows(
         )
         for number, problem, row in zip(
             common.loc[indicator_only, "row_number"],
-            [problem for _, problem in resolved[indicator_only]],
+            [unknown[key] for key in reference[indicator_only]],
             common[indicator_only].to_dict("records"),
             strict=True,
         )
@@ -720,7 +724,7 @@ def _clean_rows(
             "value_note": note,
             "provisional": provisional[clean].isin(YES),
             "published_comparison": rows["published_comparison"].where(
-                ~rows["published_comparison"].str.lower().isin(MISSING), ""
+                ~cells.lower(rows["published_comparison"]).isin(MISSING), ""
             ),
             "limits_source": published.any(axis=1).map({True: "published", False: None}),
             "quality_note": None,
@@ -731,20 +735,13 @@ def _clean_rows(
     return observations, ~clean & ~indicator_only, rejections
 
 
-def _text_array(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A column of text cells as a NumPy string array, for NumPy's vectorised string functions, and which
-    cells it holds intact (NumPy drops a cell's trailing NUL characters; such a row goes the careful way)."""
-    text = column.to_numpy().astype(str)
-    return text, np.strings.str_len(text) == column.map(len).to_numpy()
-
-
-def _exact_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _exact_numbers(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's number exactly as Python's ``float`` reads it (as :func:`read_number` does), and which
     cells it could read."""
     try:
-        return cells.astype(float), np.ones(len(cells), dtype=bool)
+        return texts.astype(float), np.ones(len(texts), dtype=bool)
     except ValueError:
-        numbers = np.array([_float_or_nan(cell) for cell in cells], dtype=float)
+        numbers = np.array([_float_or_nan(cell) for cell in texts], dtype=float)
         return numbers, ~np.isnan(numbers)
 
 

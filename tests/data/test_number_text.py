@@ -111,3 +111,64 @@ def test_a_file_mixing_both_conventions_is_refused_naming_a_cell_of_each():
 def test_a_file_with_no_separators_is_returned_as_it_is():
     frame = pd.DataFrame({"row_number": [2, 3], "value": ["1", ""]})
     assert number_text.plain_numbers(frame, {"value": "Value"}) is frame
+
+
+SORTED_BY_ARRAYS = [
+    "12.5",
+    "+12.5",
+    "-0.5",
+    ".5",
+    "-.5",
+    "0.123",
+    "1.234",
+    "-1.234",
+    "999.999",
+    "0999.999",
+    "1000.000",
+    "12.3456",
+    "5.",
+    "+.",
+    ".",
+    "+-1.5",
+    "--1.5",
+    " 1.5",
+    "1.5 ",
+    "1.5\x00",
+    "1.2.3",
+    "1,234.5",
+    "1.5e3",
+    "١.٥",
+    "1.٥",
+    "½.5",
+    "1.²",
+    "12.5%",
+    "1,234",
+    "94,7",
+    "1.234,5",
+]
+
+
+def test_every_number_is_sorted_into_the_kind_it_has_when_read_on_its_own():
+    cells = pd.Series(["12", "", "1e5", *SORTED_BY_ARRAYS], index=range(7, 10 + len(SORTED_BY_ARRAYS)))
+    marked = cells[3:]
+    kinds, _ = number_text._kinds(cells)
+    assert kinds.to_dict() == {i: kind_of(text) for i, text in marked.items()}
+    ascii_only = cells[cells.map(lambda text: text.isascii() and "\x00" not in text)]
+    kinds, simple = number_text._kinds(ascii_only)
+    assert kinds.to_dict() == {i: kind_of(text) for i, text in ascii_only[3:].items()}
+    assert simple[simple].index.map(ascii_only.get).tolist() == [
+        "12.5",
+        "+12.5",
+        "-0.5",
+        ".5",
+        "-.5",
+        "0.123",
+        "1.234",
+        "-1.234",
+        "999.999",
+        "0999.999",
+        "1000.000",
+        "12.3456",
+    ]
+    # A NUL character, which NumPy's byte strings drop, sends its cell the careful way.
+    assert number_text._kinds(pd.Series(["1.5", "1.5\x00", "0.5"]))[1].tolist() == [True, False, True]
