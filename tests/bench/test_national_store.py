@@ -129,8 +129,11 @@ def test_the_measurements_report_what_the_results_table_reads(built):
     for name in pages:
         assert set(pages[name]) == {"p50_ms", "p95_ms", "min_ms", "max_ms", "repeats"}
         assert pages[name]["repeats"] == 2
-        rows = len(floor_calls[name]())
-        assert rows > 0 and rows == len(row_calls[name]()), name
+        rows, filtered = floor_calls[name](), row_calls[name]()
+        if name == "scorecard":  # the floor reads one summary row per series; the filter, their figures
+            series = {(row.indicator_code, row.area_code) for row in rows}
+            assert series == set(zip(filtered["indicator_code"], filtered["area_code"], strict=True)), name
+        assert rows and (name == "scorecard" or len(rows) == len(filtered)), name
     floors = {name: measure.summary(measure.timed(call, 2)) for name, call in floor_calls.items()}
     naive_pages = {name: measure.summary(measure.timed(call, 2)) for name, call in naive_calls.items()}
     rows_only = {name: measure.summary(measure.timed(call, 2)) for name, call in row_calls.items()}
