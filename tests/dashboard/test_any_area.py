@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from dashboard import create_app
 from data import areas
 from data.db import make_engine
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
 from tests.dashboard import pages
@@ -20,16 +21,7 @@ from tests.dashboard.pages import by_id, find, props, text
 
 CAMBS, MANCHESTER, BOLTON, NORTH_WEST = "E10000003", "E08000003", "E08000001", "E12000002"
 NEW_BIRTH = "hv-new-birth-visit-14d"
-HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+HEADER = list(PROVIDER_RETURN_HEADER)
 
 
 @pytest.fixture(scope="module")

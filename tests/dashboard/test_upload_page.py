@@ -14,9 +14,7 @@ import pytest
 from dashboard import create_app, imports_callbacks, pending_uploads, upload_callbacks, upload_route
 from dashboard.components.upload.history import CANCEL, CONFIRM, ROLL_BACK
 from data import schema
-from data.db import make_engine
 from data.imports import history
-from tests.conftest import copy_store
 from tests.dashboard.pages import by_id, find, props, render, route, text
 from tests.dashboard.signing_in import NAMES, signed_in_as, signed_in_client, token
 from tests.data.helpers import count_rows
@@ -24,11 +22,9 @@ from tests.data.upload_helpers import CAMBS, PBORO, provider_codes, return_bytes
 
 
 @pytest.fixture
-def engine(reference_store_file):
-    engine = make_engine("duckdb:///:memory:")
-    copy_store(reference_store_file, engine)
-    yield engine
-    engine.dispose()
+def engine(store):
+    """An in-memory store holding the shipped catalogue (the shared ``store`` fixture)."""
+    return store
 
 
 @pytest.fixture

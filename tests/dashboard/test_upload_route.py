@@ -9,19 +9,15 @@ import io
 import pytest
 
 from dashboard import create_app, pending_uploads, upload_callbacks, upload_route
-from data.db import make_engine
-from tests.conftest import copy_store
 from tests.dashboard.pages import text
 from tests.dashboard.signing_in import NAMES, signed_in_as, signed_in_client
 from tests.data.upload_helpers import CAMBS, provider_codes, return_bytes
 
 
 @pytest.fixture
-def engine(reference_store_file):
-    engine = make_engine("duckdb:///:memory:")
-    copy_store(reference_store_file, engine)
-    yield engine
-    engine.dispose()
+def engine(store):
+    """An in-memory store holding the shipped catalogue (the shared ``store`` fixture)."""
+    return store
 
 
 @pytest.fixture

@@ -17,21 +17,13 @@ from data import schema, users
 from data.access import User
 from data.backup import BackupProblem, backup, restore
 from data.db import make_engine
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from kpi import cli
 from tests.data.helpers import EAST_OF_ENGLAND_MH, write_csv
 
 ADMIN = User("Test setup", frozenset({"admin"}))
-RETURN_HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+RETURN_HEADER = list(PROVIDER_RETURN_HEADER)
 
 
 def _fill(engine: sa.Engine, folder: Path) -> None:

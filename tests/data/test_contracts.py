@@ -32,6 +32,7 @@ from data.contracts import (
     seed_contracts,
 )
 from data.contracts import actuals as actuals_module
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from metrics.payment import calculate
 from tests.data.helpers import count_rows, write_csv
@@ -40,16 +41,7 @@ CCC, PCC = "ccc-hcp-s75", "pcc-hcp-s75"
 CAMBS, PBORO = "E10000003", "E06000031"
 YEAR = "2025/26"
 ADMIN = User("Asha Patel", frozenset({"admin"}))
-RETURN_HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+RETURN_HEADER = list(PROVIDER_RETURN_HEADER)
 WRITTEN_TABLES = (schema.payment_schemes, schema.scheme_kpis, schema.audit_log, schema.contract_extensions)
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from data import schema
 from data.importers import pipeline
-from data.importers.formats import FileProblem
+from data.importers.formats import PROVIDER_RETURN_HEADER, FileProblem
 from data.importers.pipeline import import_bytes, import_file
 from data.importers.template import write_blank_template
 from tests.data.helpers import (
@@ -25,16 +25,7 @@ from tests.data.helpers import (
 )
 
 CAMBS, PBORO, ENGLAND = "E10000003", "E06000031", "E92000001"
-RETURN_HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+RETURN_HEADER = list(PROVIDER_RETURN_HEADER)
 
 
 def test_fingertips_export_loads_with_its_published_limits(any_store, tmp_path):

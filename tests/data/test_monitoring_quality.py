@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from data import schema
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from data.monitoring_quality import (
     LATE_AFTER_DAYS,
@@ -19,16 +20,7 @@ from data.seed import SEEDED_BY, bundled_files
 from tests.data.helpers import write_csv
 
 CAMBS = "E10000003"
-HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+HEADER = list(PROVIDER_RETURN_HEADER)
 
 
 def _load(engine, tmp_path, rows, name="return.csv", by="tester"):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from data import process_changes, schema
 from data.access import PermissionDenied, User
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from data.scorecard import scorecard
 from metrics import spc
@@ -21,16 +22,7 @@ KPI = "hv-new-birth-visit-14d"
 OFFICER = User("Olu Officer", frozenset({"officer"}))
 ADMIN = User("Ada Admin", frozenset({"admin"}))
 VIEWER = User("Vic Viewer", frozenset({"viewer"}))
-HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+HEADER = list(PROVIDER_RETURN_HEADER)
 OLD_QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2021, 2022, 2023) for q in (1, 2, 3, 4)]
 NEW_QUARTERS = ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4", "2025/26 Q1", "2025/26 Q2"]
 PATHWAY = dt.date(2024, 4, 1)

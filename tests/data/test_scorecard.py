@@ -7,21 +7,13 @@ import datetime as dt
 
 import pytest
 
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from data.scorecard import scorecard
 from tests.data.helpers import write_csv
 
 CAMBS, PBORO, ENGLAND, EAST = "E10000003", "E06000031", "E92000001", "E12000006"
-RETURN_HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+RETURN_HEADER = list(PROVIDER_RETURN_HEADER)
 FINGERTIPS_HEADER = [
     "Indicator ID",
     "Area Code",

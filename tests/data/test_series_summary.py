@@ -19,6 +19,7 @@ from data import backup, catalogue_edits, imports, process_changes, queries, sch
 from data.access import User
 from data.areas import ENGLAND, home, region_of
 from data.db import make_engine
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from data.importers.preview import preview_bytes
 from data.scorecard import scorecard
@@ -27,16 +28,7 @@ from tests.data.helpers import count_rows, write_csv
 
 CAMBS, PBORO = "E10000003", "E06000031"
 ADMIN = User("Ada Admin", frozenset({"admin"}))
-RETURN_HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+RETURN_HEADER = list(PROVIDER_RETURN_HEADER)
 NEW_BIRTH = "hv-new-birth-visit-14d"
 QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2022, 2023, 2024) for q in (1, 2, 3, 4)]
 

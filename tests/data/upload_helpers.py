@@ -8,19 +8,11 @@ import io
 import sqlalchemy as sa
 
 from data import access, schema
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.template import PROVIDER_SOURCE_PREFIX
 
 CAMBS, PBORO = "E10000003", "E06000031"
-RETURN_HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+RETURN_HEADER = list(PROVIDER_RETURN_HEADER)
 ADMIN = access.User("Ada Admin", frozenset({"admin"}))
 OFFICER = access.User("Olu Officer", frozenset({"officer"}))
 VIEWER = access.User("Vic Viewer", frozenset({"viewer"}))

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from data.db import make_engine
+from data.importers.formats import PROVIDER_RETURN_HEADER
 from data.importers.pipeline import import_file
 from data.seed import seed_reference
 
@@ -26,16 +27,7 @@ NUMERATORS = {
     ANTENATAL: (600, 610, 590, 605, 600, 602),
 }
 ANTENATAL_NOTE = "Two clinics closed for refurbishment in September"
-HEADER = [
-    "indicator_code",
-    "area_code",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "provisional",
-    "value_note",
-]
+HEADER = list(PROVIDER_RETURN_HEADER)
 
 
 def monitoring_store() -> sa.Engine:
