@@ -375,16 +375,16 @@ def test_actuals_are_the_quarters_of_the_year_for_the_council_area(store, tmp_pa
     assert [p.status for p in result.kpis[0].periods] == ["partly met", "partly met", "no data", "met"]
 
 
+FIRST_QUARTERS_2025 = [
+    ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
+    ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
+    ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 6.4, "no", ""],
+]
+"""A return: two KPIs in Q1 (one of them the annual ASQ-3 KPI) and the vacancy rate in Q2."""
+
+
 def test_actuals_to_date_leave_unreported_quarters_to_the_forecast(store, tmp_path):
-    _import_return(
-        store,
-        tmp_path,
-        [
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
-            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
-            ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 6.4, "no", ""],
-        ],
-    )
+    _import_return(store, tmp_path, FIRST_QUARTERS_2025)
     so_far = actuals_to_date(store, get_scheme(store, CCC, YEAR))
     assert so_far["C2"] == pytest.approx([100 * 1365 / 1545, None])  # Q2 is in for others, so C2's is a gap
     assert so_far["VAC"] == pytest.approx([None, 6.4])
@@ -392,15 +392,7 @@ def test_actuals_to_date_leave_unreported_quarters_to_the_forecast(store, tmp_pa
 
 
 def test_the_payment_page_gets_both_kinds_of_actuals_from_one_read(store, tmp_path, monkeypatch):
-    _import_return(
-        store,
-        tmp_path,
-        [
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
-            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
-            ["wf-vacancy-rate", CAMBS, "2025/26 Q2", "", "", 6.4, "no", ""],
-        ],
-    )
+    _import_return(store, tmp_path, FIRST_QUARTERS_2025)
     scheme = get_scheme(store, CCC, YEAR)
     expected = actuals_to_date(store, scheme), actuals_for_scheme(store, scheme)
     reads = []

@@ -113,7 +113,7 @@ def test_a_file_with_no_separators_is_returned_as_it_is():
     assert number_text.plain_numbers(frame, {"value": "Value"}) is frame
 
 
-SORTED_BY_ARRAYS = [
+PLAIN_DECIMALS = [
     "12.5",
     "+12.5",
     "-0.5",
@@ -126,6 +126,10 @@ SORTED_BY_ARRAYS = [
     "0999.999",
     "1000.000",
     "12.3456",
+]
+"""Cells the array screen finds plain decimals: they need no careful reading."""
+SORTED_BY_ARRAYS = [
+    *PLAIN_DECIMALS,
     "5.",
     "+.",
     ".",
@@ -156,19 +160,6 @@ def test_every_number_is_sorted_into_the_kind_it_has_when_read_on_its_own():
     ascii_only = cells[cells.map(lambda text: text.isascii() and "\x00" not in text)]
     kinds, simple = number_text._kinds(ascii_only)
     assert kinds.to_dict() == {i: kind_of(text) for i, text in ascii_only[3:].items()}
-    assert simple[simple].index.map(ascii_only.get).tolist() == [
-        "12.5",
-        "+12.5",
-        "-0.5",
-        ".5",
-        "-.5",
-        "0.123",
-        "1.234",
-        "-1.234",
-        "999.999",
-        "0999.999",
-        "1000.000",
-        "12.3456",
-    ]
+    assert simple[simple].index.map(ascii_only.get).tolist() == PLAIN_DECIMALS
     # A NUL character, which NumPy's byte strings drop, sends its cell the careful way.
     assert number_text._kinds(pd.Series(["1.5", "1.5\x00", "0.5"]))[1].tolist() == [True, False, True]
