@@ -103,6 +103,16 @@ class ImportResult:
         """Each cause of a quality flag with how many rows had it and the first such row."""
         return _by_cause(self.flags)
 
+    def new_indicators_line(self, verb: str) -> str:
+        """The one line naming the indicators the catalogue lacked, each with its unit, rows and year type:
+        "1 indicator not in the catalogue {verb} as not in a framework: Fingertips 93085 ..."."""
+        added = "; ".join(str(n) for n in self.new_indicators)
+        count = len(self.new_indicators)
+        return (
+            f"{count:,} indicator{'' if count == 1 else 's'} not in the catalogue {verb} as not in a "
+            f"framework: {added}."
+        )
+
     def summary(self) -> str:
         """A plain-English account of the import, one line per cause, for the command line and the log."""
         if self.status == "failed":
@@ -117,13 +127,7 @@ class ImportResult:
             first += f"; {flagged}" if self.status == "rejected" else f"; {flagged} loaded as published"
         lines = [first + "."]
         if self.new_indicators:
-            added = "; ".join(str(n) for n in self.new_indicators)
-            verb = "would be added" if self.status == "rejected" else "added"
-            count = len(self.new_indicators)
-            lines.append(
-                f"{count:,} indicator{'' if count == 1 else 's'} not in the catalogue {verb} as not in a "
-                f"framework: {added}."
-            )
+            lines.append(self.new_indicators_line("would be added" if self.status == "rejected" else "added"))
         earlier = self.same_file_as
         if earlier is not None:
             refused = " (refused)" if earlier.status == "rejected" else ""

@@ -97,6 +97,8 @@ class ImportPreview:
     """One line per cause of rejection or flag: "852 rows rejected: ... (first at row 2)"."""
     earlier: str = ""
     """When the same file was imported before: which import, and that nothing new would be stored."""
+    added: str = ""
+    """When the file names indicators the catalogue lacks: the line saying which will be added, and how."""
 
     @property
     def rows_loading(self) -> int:
@@ -167,6 +169,8 @@ def _describe(
     preview.rejected = _rejected(result, common, names)
     preview.flagged = _flagged(result, common, names)
     preview.causes = [line.strip() for line in result.summary().splitlines() if line.startswith("  ")]
+    if result.new_indicators:
+        preview.added = result.new_indicators_line("will be added")
     if result.same_file_as is not None:
         preview.earlier = next(line for line in result.summary().splitlines() if line.startswith("This file"))
     before = _series_before(conn, written, replaced, result.batch_id)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from data import access, catalogue_edits, schema
 from data.importers.pipeline import import_file
+from data.importers.preview import preview_bytes
 from data.seed import seed_reference
 from kpi import cli
 from tests.data.helpers import count_rows, observations, write_csv
@@ -296,3 +297,15 @@ def test_the_unit_comes_from_the_figures_when_the_name_does_not_say(store, tmp_p
         "number",
         "mean",
     )
+
+
+def test_the_upload_preview_says_which_indicator_it_will_add_and_adds_nothing(store, tmp_path):
+    before = count_rows(store, schema.indicators)
+    content = asthma_file(tmp_path).read_bytes()
+    preview = preview_bytes(store, content, "asthma.csv", ADMIN)
+    assert preview.added == (
+        "1 indicator not in the catalogue will be added as not in a framework: "
+        f'Fingertips 92196 "{ASTHMA} per 100,000" (per 100,000, 3 rows; financial years, as its periods '
+        "are written like 2022/23 and its name names no school year)."
+    )
+    assert count_rows(store, schema.indicators) == before

@@ -38,6 +38,8 @@ def preview_section(preview: ImportPreview) -> html.Div:
             className="app-body",
         ),
     ]
+    if preview.added:
+        parts.append(html.P(preview.added, className="app-body", id="upload-added"))
     if preview.earlier:
         parts.append(html.P(preview.earlier, className="app-body", id="upload-earlier"))
     if preview.causes:
