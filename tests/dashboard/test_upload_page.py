@@ -12,6 +12,7 @@ import dash
 import pytest
 
 from dashboard import create_app, imports_callbacks, pending_uploads, upload_callbacks, upload_route
+from dashboard.components.upload import preview as upload_preview
 from dashboard.components.upload.history import CANCEL, CONFIRM, ROLL_BACK
 from data import schema
 from data.imports import history
@@ -90,6 +91,16 @@ def test_preview_then_confirm_loads_the_file(app, engine, monkeypatch):
     assert token_after is None
     with app.server.test_request_context("/"):
         assert pending_uploads.find(token) is None, "the waiting file is removed once loaded"
+
+
+def test_the_preview_writes_numerators_and_denominators_as_counts(app, engine, monkeypatch):
+    _as(monkeypatch, OFFICER, "officer")
+    code = provider_codes(engine)[0]
+    content = return_bytes([[code, CAMBS, "2025/26 Q1", 1560, 1800, "", "", ""]])
+    _, preview, _, _, _ = _callback(app, upload_callbacks.preview_upload, _sent(app, content, "r.csv"))
+    new_rows = text(by_id(preview, "upload-new"))
+    assert "1,560 1,800" in new_rows and "1560.0" not in new_rows
+    assert [upload_preview._count(n) for n in (12.25, 0.5, None)] == ["12.25", "0.5", "–"], "others as written"
 
 
 def test_cancel_writes_nothing_and_discards_the_file(app, engine, monkeypatch):

@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard.components.govuk import table, warning_text
 from dashboard.data_access import ImportPreview
-from dashboard.formatting import count, one_place
+from dashboard.formatting import count, one_place, plain_number
 
 WARNING_NAMES = {
     "outside limits": "Outside its process limits",
@@ -25,7 +25,11 @@ def _figure(value: float | None) -> str:
 
 
 def _count(value: float | None) -> str:
-    return "–" if value is None else count(value)
+    """A numerator or denominator as the file gives it: a whole number with thousands separators ("1,560",
+    not "1560.0"), any other to the places the file wrote."""
+    if value is None:
+        return "–"
+    return count(value) if float(value).is_integer() else plain_number(value)
 
 
 def preview_section(preview: ImportPreview) -> html.Div:
@@ -105,8 +109,8 @@ def preview_section(preview: ImportPreview) -> html.Div:
                         n.area,
                         n.period,
                         _figure(n.value),
-                        _figure(n.count),
-                        _figure(n.denominator),
+                        _count(n.count),
+                        _count(n.denominator),
                     ]
                     for n in preview.new
                 ],
