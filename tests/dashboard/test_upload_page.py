@@ -100,7 +100,7 @@ def test_the_preview_writes_numerators_and_denominators_as_counts(app, engine, m
     _, preview, _, _, _ = _callback(app, upload_callbacks.preview_upload, _sent(app, content, "r.csv"))
     new_rows = text(by_id(preview, "upload-new"))
     assert "1,560 1,800" in new_rows and "1560.0" not in new_rows
-    assert [upload_preview._count(n) for n in (12.25, 0.5, None)] == ["12.25", "0.5", "–"], "others as written"
+    assert [upload_preview._count(n) for n in (12.25, 0.5, None)] == ["12.25", "0.5", "–"]
 
 
 def test_cancel_writes_nothing_and_discards_the_file(app, engine, monkeypatch):
