@@ -60,11 +60,11 @@ NAVIGATION = (
     ("Load data", UPLOAD),
     ("Import history", IMPORTS),
     ("About", ABOUT),
-    ("Data sources", DATA_SOURCES),
-    ("Accessibility", ACCESSIBILITY),
 )
 """Navigation in order; an entry appears only when a page is registered at its path, and only to a user who
-may use the page (:data:`PERMISSIONS`)."""
+may use the page (:data:`PERMISSIONS`). The data sources and the accessibility statement are linked from
+every page's footer, as GOV.UK services link them, so that an administrator's menu fits on one line at a
+1366-pixel-wide screen."""
 
 PERMISSIONS = {
     UPLOAD: access.IMPORT_DATA,

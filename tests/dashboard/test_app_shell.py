@@ -196,8 +196,6 @@ READING_PAGES = [
     ("Quarter", "/quarter"),
     ("Meeting mode", "/meeting"),
     ("About", "/about"),
-    ("Data sources", "/data-sources"),
-    ("Accessibility", "/accessibility"),
 ]
 WITH_LOADING = [
     *READING_PAGES[:7],

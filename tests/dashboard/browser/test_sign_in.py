@@ -132,3 +132,17 @@ def test_an_administrator_saves_a_draft_and_signs_out(private_page):
     private_page.wait_for_url("**/sign-in")
     private_page.goto(CCC)
     assert "/sign-in?next=" in private_page.url
+
+
+def test_an_administrators_menu_is_one_line_on_a_laptop_screen(private_page):
+    signed_in(private_page, "admin")
+    private_page.set_viewport_size({"width": 1366, "height": 768})
+    private_page.goto("/")
+    menu = private_page.locator("nav[aria-label='Menu']")
+    first = menu.get_by_role("link", name="Scorecard", exact=True).bounding_box()
+    last = menu.get_by_role("link", name="About", exact=True).bounding_box()
+    assert menu.get_by_role("link", name="Load data").count() == 1, "signed in as an administrator"
+    assert first["y"] == last["y"], "every entry on the same line"
+    footer = private_page.locator("footer")
+    assert footer.get_by_role("link", name="Accessibility statement").count() == 1
+    assert footer.get_by_role("link", name="Data sources", exact=True).count() == 1
