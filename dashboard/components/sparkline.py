@@ -15,6 +15,7 @@ from urllib.parse import quote
 from dash import html
 
 from dashboard import colours
+from dashboard.components.elements import element
 
 WIDTH = 120
 HEIGHT = 36
@@ -101,7 +102,8 @@ def sparkline(
     )
     if target_text:
         alt += f", with the target of {target_text}"
-    return html.Img(
+    return element(
+        html.Img,
         src=data_uri(svg(values, target=target)),
         alt=alt + ".",
         width=WIDTH,

@@ -22,6 +22,7 @@ from dash import html
 
 from dashboard import colours
 from dashboard.components.attributes import extra
+from dashboard.components.elements import element
 from metrics import spc
 
 PALETTES = ("standard", "colour-blind")
@@ -302,9 +303,10 @@ def too_few_for_spc(points: int) -> str:
 def status_tag(status: Status, *, small: bool = False, **attributes) -> html.Strong:
     """The tag for ``status``: icon (hidden from screen readers) then words. Tags are not links. A ``small``
     tag sits beside a figure it qualifies (the East of England comparison under England's)."""
-    return html.Strong(
+    return element(
+        html.Strong,
         [
-            html.Span(status.icon, className="status-tag__icon", **extra({"aria-hidden": "true"})),
+            element(html.Span, status.icon, className="status-tag__icon", **extra({"aria-hidden": "true"})),
             status.words,
         ],
         className=f"{status.css_class} status-tag--small" if small else status.css_class,
