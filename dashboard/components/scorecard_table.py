@@ -229,12 +229,11 @@ def _trend_cell(row: ScorecardRow, series: Series | None) -> html.Td:
         target_text = (
             format_value(target, row.unit, row.value_type, trim=True) if target is not None else None
         )
-        # The sparkline draws the latest MAX_POINTS figures: only those are formatted for its text.
-        values, labels = series.values[-MAX_POINTS:], series.labels[-MAX_POINTS:]
+        # The sparkline draws the latest MAX_POINTS figures, and its text names the first and last of them.
         image = sparkline(
-            values,
-            labels,
-            formatted=[format_value(v, row.unit, row.value_type) if v is not None else "" for v in values],
+            series.values[-MAX_POINTS:],
+            series.labels[-MAX_POINTS:],
+            formatted=lambda value: format_value(value, row.unit, row.value_type),
             target=target,
             target_text=target_text,
         )
