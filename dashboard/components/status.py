@@ -305,14 +305,15 @@ def status_tag(status: Status, *, small: bool = False, **attributes) -> html.Str
     tag sits beside a figure it qualifies (the East of England comparison under England's)."""
     return element(
         html.Strong,
-        [
-            element(html.Span, status.icon, className="status-tag__icon", **extra({"aria-hidden": "true"})),
-            status.words,
-        ],
+        [element(html.Span, status.icon, className="status-tag__icon", **_HIDDEN), status.words],
         className=f"{status.css_class} status-tag--small" if small else status.css_class,
         style={"backgroundColor": status.background, "color": status.text_colour},
         **attributes,
     )
+
+
+_HIDDEN = extra({"aria-hidden": "true"})
+"""A tag's icon is hidden from screen readers: its words say it."""
 
 
 def all_statuses() -> list[Status]:
