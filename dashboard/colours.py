@@ -6,6 +6,8 @@ sheet all take their colours from here, so a council restyling the product chang
 
 from __future__ import annotations
 
+import functools
+
 # Page colours (GOV.UK Design System).
 TEXT = "#0b0c0c"
 WHITE = "#ffffff"
@@ -73,6 +75,8 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@functools.cache
 def text_colour_for(background: str) -> str:
-    """Near-black or white, whichever contrasts more with ``background``."""
+    """Near-black or white, whichever contrasts more with ``background`` (worked out once a colour: every
+    status tag asks)."""
     return max((TEXT, WHITE), key=lambda text: contrast_ratio(text, background))

@@ -23,6 +23,7 @@ from dash.development.base_component import Component
 
 from dashboard.components import status
 from dashboard.components.attributes import extra
+from dashboard.components.elements import element
 from dashboard.components.sparkline import MAX_POINTS, sparkline
 from dashboard.components.summary import target_reason
 from dashboard.formatting import format_value
@@ -141,7 +142,7 @@ def headline_sentence(counts: Headline, area_name: str) -> str:
 
 def flag_tag(words: str, kind: str) -> html.Strong:
     """A "Provisional" or "Illustrative" tag (not a status; not a link)."""
-    return html.Strong(words, className=f"app-tag app-tag--{kind}")
+    return element(html.Strong, words, className=f"app-tag app-tag--{kind}")
 
 
 def _flags(row: ScorecardRow) -> list:
@@ -150,28 +151,30 @@ def _flags(row: ScorecardRow) -> list:
         flags.append(flag_tag("Illustrative", "illustrative"))
     if row.provisional:
         flags.append(flag_tag("Provisional", "provisional"))
-    return [html.Span(flags, className="app-scorecard__flags")] if flags else []
+    return [element(html.Span, flags, className="app-scorecard__flags")] if flags else []
 
 
 def _indicator_cell(row: ScorecardRow, href: str) -> html.Th:
-    return html.Th(
-        [html.A(row.short_name, href=href, className="app-scorecard__indicator-link"), *_flags(row)],
+    return element(
+        html.Th,
+        [element(html.A, row.short_name, href=href, className="app-scorecard__indicator-link"), *_flags(row)],
         scope="row",
         className="app-table__cell app-table__cell--row-header app-scorecard__indicator",
     )
 
 
 def _note(text: str | None) -> list:
-    return [html.Span(text, className="app-scorecard__why")] if text else []
+    return [element(html.Span, text, className="app-scorecard__why")] if text else []
 
 
 def _latest_cell(row: ScorecardRow) -> html.Td:
     value = format_value(row.value, row.unit, row.value_type)
-    return html.Td(
+    return element(
+        html.Td,
         [
-            html.Span(value, className="app-scorecard__value"),
+            element(html.Span, value, className="app-scorecard__value"),
             " ",
-            html.Span(f"in {row.period_label}", className="app-scorecard__period"),
+            element(html.Span, f"in {row.period_label}", className="app-scorecard__period"),
         ],
         className="app-table__cell app-table__cell--numeric",
     )
@@ -181,21 +184,25 @@ def _target_cell(row: ScorecardRow) -> html.Td:
     target = row.target
     content: list[str | Component]
     if target is None:
-        content = [html.Span("No target", className="app-scorecard__none")]
+        content = [element(html.Span, "No target", className="app-scorecard__none")]
     else:
         content = [
-            html.Span(
-                format_value(target, row.unit, row.value_type, trim=True), className="app-scorecard__value"
+            element(
+                html.Span,
+                format_value(target, row.unit, row.value_type, trim=True),
+                className="app-scorecard__value",
             )
         ]
         if row.target_illustrative:
-            content += [" ", html.Span("illustrative target", className="app-scorecard__period")]
-    return html.Td(content, className="app-table__cell app-table__cell--numeric")
+            content += [" ", element(html.Span, "illustrative target", className="app-scorecard__period")]
+    return element(html.Td, content, className="app-table__cell app-table__cell--numeric")
 
 
 def _target_status_cell(row: ScorecardRow, palette: str) -> html.Td:
     tag = status.status_tag(status.target(row.target_status, palette=palette))
-    return html.Td([tag, *_note(target_reason(row))], className="app-table__cell app-scorecard__status")
+    return element(
+        html.Td, [tag, *_note(target_reason(row))], className="app-table__cell app-scorecard__status"
+    )
 
 
 def _benchmark_cell(row: ScorecardRow) -> html.Td:
@@ -212,7 +219,7 @@ def _benchmark_cell(row: ScorecardRow) -> html.Td:
             content += [tag, *_note(region_text + ".")]
         else:
             content += _note(region_text + "; not compared.")
-    return html.Td(content, className="app-table__cell app-scorecard__status")
+    return element(html.Td, content, className="app-table__cell app-scorecard__status")
 
 
 def _trend_cell(row: ScorecardRow, series: Series | None) -> html.Td:
@@ -222,33 +229,34 @@ def _trend_cell(row: ScorecardRow, series: Series | None) -> html.Td:
         target_text = (
             format_value(target, row.unit, row.value_type, trim=True) if target is not None else None
         )
-        # The sparkline draws the latest MAX_POINTS figures: only those are formatted for its text.
-        values, labels = series.values[-MAX_POINTS:], series.labels[-MAX_POINTS:]
+        # The sparkline draws the latest MAX_POINTS figures, and its text names the first and last of them.
         image = sparkline(
-            values,
-            labels,
-            formatted=[format_value(v, row.unit, row.value_type) if v is not None else "" for v in values],
+            series.values[-MAX_POINTS:],
+            series.labels[-MAX_POINTS:],
+            formatted=lambda value: format_value(value, row.unit, row.value_type),
             target=target,
             target_text=target_text,
         )
         if image is not None:
-            content.append(html.Span(image, className="app-scorecard__sparkline"))
+            content.append(element(html.Span, image, className="app-scorecard__sparkline"))
     content.append(status.status_tag(status.trend(row.trend)))
     content += _note(trend_note(row))
-    return html.Td(content, className="app-table__cell app-scorecard__status")
+    return element(html.Td, content, className="app-table__cell app-scorecard__status")
 
 
 def _spc_cell(row: ScorecardRow) -> html.Td:
     if not row.spc_judged or row.spc_variation is None:
-        return html.Td(
-            _note(status.too_few_for_spc(row.spc_points)), className="app-table__cell app-scorecard__status"
+        return element(
+            html.Td,
+            _note(status.too_few_for_spc(row.spc_points)),
+            className="app-table__cell app-scorecard__status",
         )
     content = [status.status_tag(status.variation(row.spc_variation))]
     if row.spc_assurance:
         content.append(status.status_tag(status.assurance(row.spc_assurance)))
     if row.spc_trial_limits:
         content += _note(f"Trial limits: {row.spc_points} figures, fewer than {spc.TRIAL_BELOW}.")
-    return html.Td(content, className="app-table__cell app-scorecard__status")
+    return element(html.Td, content, className="app-table__cell app-scorecard__status")
 
 
 # --- Rows and tables -------------------------------------------------------------------------------------
@@ -283,7 +291,8 @@ def indicator_row(
     row: ScorecardRow, *, href: str, palette: str = "standard", series: Series | None = None
 ) -> html.Tr:
     """The row for an indicator that has a figure for the area."""
-    return html.Tr(
+    return element(
+        html.Tr,
         [
             _indicator_cell(row, href),
             _latest_cell(row),
@@ -309,11 +318,18 @@ def no_data_row(
     elif nearest is None:
         text = [f"No data for {area_name}, or for the areas it is part of."]
     else:
-        text = [f"No data for {area_name}; nearest: ", html.Strong(nearest.area_name), f" ({nearest.text})."]
-    return html.Tr(
+        text = [
+            f"No data for {area_name}; nearest: ",
+            element(html.Strong, nearest.area_name),
+            f" ({nearest.text}).",
+        ]
+    return element(
+        html.Tr,
         [
             _indicator_cell(row, href),
-            html.Td(text, colSpan=len(COLUMNS) - 1, className="app-table__cell app-scorecard__no-data"),
+            element(
+                html.Td, text, colSpan=len(COLUMNS) - 1, className="app-table__cell app-scorecard__no-data"
+            ),
         ],
         className="app-table__row app-scorecard__row app-scorecard__row--no-data",
         **extra({"data-indicator": row.indicator_code}),
@@ -323,10 +339,13 @@ def no_data_row(
 def domain_table(caption: str, groups: Sequence[tuple[str, list]], *, id: str) -> html.Table:
     """A domain's table: ``groups`` are (outcome heading, rows); each outcome is a row group with its
     heading as a header cell for the group."""
-    head = html.Thead(
-        html.Tr(
+    head = element(
+        html.Thead,
+        element(
+            html.Tr,
             [
-                html.Th(
+                element(
+                    html.Th,
                     name,
                     scope="col",
                     className="app-table__header"
@@ -342,8 +361,10 @@ def domain_table(caption: str, groups: Sequence[tuple[str, list]], *, id: str) -
     bodies = []
     for heading, rows in groups:
         group_rows = rows or [
-            html.Tr(
-                html.Td(
+            element(
+                html.Tr,
+                element(
+                    html.Td,
                     "No indicator is linked to this outcome yet.",
                     colSpan=len(COLUMNS),
                     className="app-table__cell app-scorecard__no-data",
@@ -352,10 +373,13 @@ def domain_table(caption: str, groups: Sequence[tuple[str, list]], *, id: str) -
             )
         ]
         bodies.append(
-            html.Tbody(
+            element(
+                html.Tbody,
                 [
-                    html.Tr(
-                        html.Th(
+                    element(
+                        html.Tr,
+                        element(
+                            html.Th,
                             heading,
                             scope="rowgroup",
                             colSpan=len(COLUMNS),
@@ -368,8 +392,13 @@ def domain_table(caption: str, groups: Sequence[tuple[str, list]], *, id: str) -
                 className="app-table__body",
             )
         )
-    return html.Table(
-        [html.Caption(caption, className="app-table__caption app-scorecard__caption"), head, *bodies],
+    return element(
+        html.Table,
+        [
+            element(html.Caption, caption, className="app-table__caption app-scorecard__caption"),
+            head,
+            *bodies,
+        ],
         className="app-table app-scorecard",
         id=id,
     )

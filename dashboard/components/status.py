@@ -16,12 +16,14 @@ England Making Data Count colours and words.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from dash import html
 
 from dashboard import colours
 from dashboard.components.attributes import extra
+from dashboard.components.elements import element
 from metrics import spc
 
 PALETTES = ("standard", "colour-blind")
@@ -42,14 +44,19 @@ class Status:
     meaning: str
     """A plain-English sentence saying what the status means, for legends."""
 
-    @property
+    @functools.cached_property
     def text_colour(self) -> str:
         return colours.text_colour_for(self.background)
 
-    @property
+    @functools.cached_property
     def css_class(self) -> str:
         slug = self.key.replace(" ", "-").replace("_", "-")
         return f"status-tag status-tag--{self.kind} status-tag--{self.kind}-{slug}"
+
+
+_remembered = functools.lru_cache(maxsize=4096)
+"""Statuses are immutable, so each is made once for its name (and palette or benchmark) and then reused:
+a scorecard asks for about 1,300."""
 
 
 def _status(kind: str, key: str, words: str, icon: str, background: str, meaning: str) -> Status:
@@ -77,6 +84,7 @@ _TARGET = {
 }
 
 
+@_remembered
 def target(status: str, *, palette: str = "standard") -> Status:
     """A status against a target: 'green', 'amber', 'red' or 'not assessed' (from :mod:`metrics.rag`)."""
     key = _normalise(status)
@@ -134,6 +142,7 @@ _BENCHMARK = {
 }
 
 
+@_remembered
 def benchmark(comparison: str, *, against: str = "England") -> Status:
     """A comparison with a benchmark: 'better', 'similar', 'worse', 'higher', 'lower' or 'not compared'
     (from :mod:`metrics.compare`; Fingertips' published words such as 'Better' are accepted too)."""
@@ -238,6 +247,7 @@ SPC_POINT_COLOURS = {
 """Colours of SPC chart points by point type (:mod:`metrics.spc`); the target line is ``MDC_TARGET``."""
 
 
+@_remembered
 def variation(icon_name: str) -> Status:
     """The SPC variation icon of the latest point (``SpcResult.variation`` in :mod:`metrics.spc`)."""
     key = _normalise(icon_name).replace(" ", "_")
@@ -246,6 +256,7 @@ def variation(icon_name: str) -> Status:
     return _status("variation", key, *_VARIATION[key])
 
 
+@_remembered
 def assurance(icon_name: str | None) -> Status:
     """The SPC assurance icon (``SpcResult.assurance``): None means there was no target."""
     key = "none" if icon_name is None else _normalise(icon_name).replace(" ", "_")
@@ -281,6 +292,7 @@ _TREND_MEANING = {
 }
 
 
+@_remembered
 def trend(label: str) -> Status:
     """A recent-trend marker (``TrendResult.label`` in :mod:`metrics.trend`)."""
     key = _normalise(label)
@@ -302,15 +314,17 @@ def too_few_for_spc(points: int) -> str:
 def status_tag(status: Status, *, small: bool = False, **attributes) -> html.Strong:
     """The tag for ``status``: icon (hidden from screen readers) then words. Tags are not links. A ``small``
     tag sits beside a figure it qualifies (the East of England comparison under England's)."""
-    return html.Strong(
-        [
-            html.Span(status.icon, className="status-tag__icon", **extra({"aria-hidden": "true"})),
-            status.words,
-        ],
+    return element(
+        html.Strong,
+        [element(html.Span, status.icon, className="status-tag__icon", **_HIDDEN), status.words],
         className=f"{status.css_class} status-tag--small" if small else status.css_class,
         style={"backgroundColor": status.background, "color": status.text_colour},
         **attributes,
     )
+
+
+_HIDDEN = extra({"aria-hidden": "true"})
+"""A tag's icon is hidden from screen readers: its words say it."""
 
 
 def all_statuses() -> list[Status]:

@@ -300,9 +300,10 @@ def _series_by_indicator(series: pd.DataFrame, area: str, as_at: dt.date | None)
     # headline_series returns rows ordered by indicator, area and period, oldest first.
     labels: dict[str, list] = {}
     values: dict[str, list] = {}
-    for code, label, value in zip(rows["indicator_code"], rows["period_label"], rows["value"], strict=True):
+    columns = (rows["indicator_code"], rows["period_label"], rows["value"], rows["value"].isna())
+    for code, label, value, missing in zip(*(column.tolist() for column in columns), strict=True):
         labels.setdefault(code, []).append(label)
-        values.setdefault(code, []).append(None if pd.isna(value) else float(value))
+        values.setdefault(code, []).append(None if missing else float(value))
     return {code: table.Series(labels=labels[code], values=values[code]) for code in labels}
 
 
