@@ -31,6 +31,7 @@ from data import (
     users,
 )
 from data.access import User
+from data.areas import BENCHMARK_AREAS, LOCAL_AREAS
 from data.catalogue import load_catalogue
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
@@ -143,7 +144,8 @@ def has_illustrative_indicators() -> bool:
 
 def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
     """:func:`data.scorecard.scorecard`, built from the cached local series when the area is a home area in
-    the home region (so the scorecard page reads the store's headline figures once, not twice)."""
+    the home region (so the scorecard page reads the store's headline figures once, not twice), or for one
+    indicator from the series the indicator page reads of it (:data:`INDICATOR_SERIES_AREAS`)."""
     import datetime as dt
 
     from data.areas import home, region_of
@@ -151,7 +153,11 @@ def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ..
 
     day = dt.date.fromisoformat(as_at) if as_at else None
     cached = area_code in home().areas and region_of(area_code) in (None, home().region)
-    series = local_series() if indicator_codes is None and cached else None
+    series = None
+    if indicator_codes is None and cached:
+        series = local_series()
+    elif indicator_codes is not None and len(indicator_codes) == 1 and cached:
+        series = indicator_series(indicator_codes[0], INDICATOR_SERIES_AREAS)
     return _read(
         lambda engine, area: build_scorecard(
             engine, area, as_at=day, indicator_codes=indicator_codes, series=series
@@ -195,6 +201,11 @@ def local_series() -> pd.DataFrame:
 
 
 # --- The indicator page --------------------------------------------------------------------------------
+
+
+INDICATOR_SERIES_AREAS = (*LOCAL_AREAS, *BENCHMARK_AREAS)
+"""The areas the indicator page reads an indicator's series for: the home areas, England and the home
+region (the scorecard row of a home area is worked out from the same read)."""
 
 
 @cache.memoize()
