@@ -266,11 +266,25 @@ def payment_scheme(contract: str, year: str, version: int | None) -> tuple[Store
 @cache.memoize()
 def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]:
     """The provider's figures for a scheme version: (reported so far, for forecasting: periods not yet
-    reported left off; the year's figures, annual KPIs pooled from the quarters so far)."""
+    reported left off; the year's figures, annual KPIs pooled from the quarters so far), taken from the
+    series the page reads for the KPIs' assurance (:func:`_scheme_series`)."""
     scheme, _ = payment_scheme(contract, year, version)
     if scheme is None:
         return {}, {}
-    return _read(contracts.scheme_actuals, scheme)
+    codes = tuple(sorted({kpi.indicator_code for kpi in scheme.kpis}))
+    indicators = catalogue()
+    multipliers = dict(zip(indicators["code"], indicators["multiplier"], strict=True))
+    return contracts.scheme_actuals_in(scheme, _scheme_series(scheme.area_code, codes), multipliers)
+
+
+@_once_per_request
+@cache.memoize()
+def _scheme_series(area_code: str, indicator_codes: tuple[str, ...]) -> pd.DataFrame:
+    """The headline series of a scheme's indicators for its area, every period: read once for both the
+    reported figures and the assurance."""
+    return _read(
+        lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
+    )
 
 
 @cache.memoize()
@@ -278,9 +292,7 @@ def payment_series(area_code: str, indicator_codes: tuple[str, ...], year: str) 
     """Quarterly headline figures of the indicators for the area, for periods ending by the end of the
     financial year ``year`` ('2025/26'): the series each KPI's SPC assurance is worked out from."""
     up_to = pd.Timestamp(contracts.financial_year(year).end)
-    frame = _read(
-        lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
-    )
+    frame = _scheme_series(area_code, indicator_codes)
     frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= up_to)]
     columns = ["indicator_code", "period_label", "period_start", "period_end", "value"]
     return frame[columns].reset_index(drop=True)
