@@ -8,13 +8,12 @@ instead of by SQL. :func:`answered_from` does exactly that for the benchmark run
 stand-in in place of each function through which the pages read observations:
 
 * :func:`data.queries.headline_series` (the indicator page's series and its one scorecard row, one
-  indicator across all areas, the payment page's SPC series) and
+  indicator across all areas, the payment page's SPC series and reported figures) and
   :func:`data.series_summary.headline_series`, the same series read from the summary computed at import
   (the scorecard's and the local series): the naive approach has no summary, so both are the held table's
   headline rows, filtered per request;
 * :func:`data.queries.breakdown_series` (the indicator page's inequality breakdowns);
-* :func:`data.queries.areas_with_figures` (the areas the indicator page offers to compare);
-* the payment page's reported figures (``data.contracts.actuals._reported``).
+* :func:`data.queries.areas_with_figures` (the areas the indicator page offers to compare).
 
 Each stand-in returns what the function it replaces returns (the same rows, order and column types), so
 the page built is the same page; the tests check that, and that no SQL reading the observations table is
@@ -117,11 +116,6 @@ def _among(column: pd.Series, wanted: Sequence[str]) -> np.ndarray:
     return column.isin(list(wanted)).to_numpy()
 
 
-def _number(value: Any) -> float | None:
-    """A figure as a query returns it: a float, or None where it is missing."""
-    return None if pd.isna(value) else float(value)
-
-
 class HeldTable:
     """The whole observations table in ``frame``, and the catalogue's headline keys, answering the reads
     the pages make of the observations by filtering the frame."""
@@ -178,64 +172,15 @@ class HeldTable:
         merged = places.merge(held, on="code").sort_values(["name", "code"], kind="stable")
         return merged.reset_index(drop=True)
 
-    def reported(self, _engine: Any, scheme: Any) -> dict[str, Any]:
-        """The payment page's reported figures (``data.contracts.actuals._reported``), from the held table."""
-        from data.contracts import actuals
-        from data.periods import parse_period
-
-        period = actuals.financial_year(scheme.financial_year)
-        starts = [parse_period(f"{scheme.financial_year} Q{q}").start for q in range(1, 5)]
-        codes = sorted({kpi.indicator_code for kpi in scheme.kpis})
-        rows = self._headline(self._filtered([scheme.area_code], codes))
-        read = as_read(
-            rows,
-            ("indicator_code", "period_start", "period_end", "granularity", "value", "count", "denominator"),
-        )
-        read = read[
-            (read["period_start"] >= period.start)
-            & (read["period_end"] <= period.end)
-            & read["granularity"].isin(["quarter", "year"])
-        ]
-        records = [
-            actuals._Row(
-                indicator_code=code,
-                period_start=start,
-                granularity=granularity,
-                value=_number(value),
-                count=_number(count),
-                denominator=_number(denominator),
-            )
-            for code, start, granularity, value, count, denominator in zip(
-                *(read[c] for c in ("indicator_code", "period_start", "granularity")),
-                *(read[c] for c in ("value", "count", "denominator")),
-                strict=True,
-            )
-        ]
-        multipliers = dict(zip(self.keys["code"], self.keys["multiplier"], strict=True))
-        found: dict[str, Any] = {}
-        for code in codes:
-            mine = [row for row in records if row["indicator_code"] == code]
-            quarters = {row["period_start"]: row for row in mine if row["granularity"] == "quarter"}
-            whole = [r for r in mine if r["granularity"] == "year" and r["period_start"] == period.start]
-            found[code] = actuals._Reported(
-                quarters=tuple(quarters.get(start) for start in starts),
-                year=whole[0] if whole else None,
-                multiplier=multipliers[code],
-            )
-        return found
-
 
 @contextmanager
 def answered_from(held: HeldTable) -> Iterator[None]:
     """Inside the block, the pages read the observations from ``held`` instead of the store."""
-    from data.contracts import actuals
-
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(queries, "headline_series", held.headline_series))
         stack.enter_context(mock.patch.object(series_summary, "headline_series", held.headline_series))
         stack.enter_context(mock.patch.object(queries, "breakdown_series", held.breakdown_series))
         stack.enter_context(mock.patch.object(queries, "areas_with_figures", held.areas_with_figures))
-        stack.enter_context(mock.patch.object(actuals, "_reported", held.reported))
         yield
 
 

@@ -31,6 +31,7 @@ from data import (
     users,
 )
 from data.access import User
+from data.areas import BENCHMARK_AREAS, LOCAL_AREAS
 from data.catalogue import load_catalogue
 from data.importers import formats, pipeline, preview
 from data.scorecard_row import ScorecardRow, to_rows
@@ -143,7 +144,8 @@ def has_illustrative_indicators() -> bool:
 
 def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
     """:func:`data.scorecard.scorecard`, built from the cached local series when the area is a home area in
-    the home region (so the scorecard page reads the store's headline figures once, not twice)."""
+    the home region (so the scorecard page reads the store's headline figures once, not twice), or for one
+    indicator from the series the indicator page reads of it (:data:`INDICATOR_SERIES_AREAS`)."""
     import datetime as dt
 
     from data.areas import home, region_of
@@ -151,7 +153,11 @@ def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ..
 
     day = dt.date.fromisoformat(as_at) if as_at else None
     cached = area_code in home().areas and region_of(area_code) in (None, home().region)
-    series = local_series() if indicator_codes is None and cached else None
+    series = None
+    if indicator_codes is None and cached:
+        series = local_series()
+    elif indicator_codes is not None and len(indicator_codes) == 1 and cached:
+        series = indicator_series(indicator_codes[0], INDICATOR_SERIES_AREAS)
     return _read(
         lambda engine, area: build_scorecard(
             engine, area, as_at=day, indicator_codes=indicator_codes, series=series
@@ -195,6 +201,11 @@ def local_series() -> pd.DataFrame:
 
 
 # --- The indicator page --------------------------------------------------------------------------------
+
+
+INDICATOR_SERIES_AREAS = (*LOCAL_AREAS, *BENCHMARK_AREAS)
+"""The areas the indicator page reads an indicator's series for: the home areas, England and the home
+region (the scorecard row of a home area is worked out from the same read)."""
 
 
 @cache.memoize()
@@ -255,11 +266,25 @@ def payment_scheme(contract: str, year: str, version: int | None) -> tuple[Store
 @cache.memoize()
 def payment_actuals(contract: str, year: str, version: int) -> tuple[dict, dict]:
     """The provider's figures for a scheme version: (reported so far, for forecasting: periods not yet
-    reported left off; the year's figures, annual KPIs pooled from the quarters so far)."""
+    reported left off; the year's figures, annual KPIs pooled from the quarters so far), taken from the
+    series the page reads for the KPIs' assurance (:func:`_scheme_series`)."""
     scheme, _ = payment_scheme(contract, year, version)
     if scheme is None:
         return {}, {}
-    return _read(contracts.scheme_actuals, scheme)
+    codes = tuple(sorted({kpi.indicator_code for kpi in scheme.kpis}))
+    indicators = catalogue()
+    multipliers = dict(zip(indicators["code"], indicators["multiplier"], strict=True))
+    return contracts.scheme_actuals_in(scheme, _scheme_series(scheme.area_code, codes), multipliers)
+
+
+@_once_per_request
+@cache.memoize()
+def _scheme_series(area_code: str, indicator_codes: tuple[str, ...]) -> pd.DataFrame:
+    """The headline series of a scheme's indicators for its area, every period: read once for both the
+    reported figures and the assurance."""
+    return _read(
+        lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
+    )
 
 
 @cache.memoize()
@@ -267,9 +292,7 @@ def payment_series(area_code: str, indicator_codes: tuple[str, ...], year: str) 
     """Quarterly headline figures of the indicators for the area, for periods ending by the end of the
     financial year ``year`` ('2025/26'): the series each KPI's SPC assurance is worked out from."""
     up_to = pd.Timestamp(contracts.financial_year(year).end)
-    frame = _read(
-        lambda e: queries.headline_series(e, area_codes=[area_code], indicator_codes=list(indicator_codes))
-    )
+    frame = _scheme_series(area_code, indicator_codes)
     frame = frame[(frame["granularity"] == "quarter") & (pd.to_datetime(frame["period_end"]) <= up_to)]
     columns = ["indicator_code", "period_label", "period_start", "period_end", "value"]
     return frame[columns].reset_index(drop=True)

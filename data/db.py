@@ -13,7 +13,8 @@ to :data:`LOCK_WAIT_SECONDS`, so that the dashboard and the ``kpi`` command take
 Opening the file from cold costs 15 ms on a quiet machine and 60-250 ms on a busy one, while a connection
 to a file this process already has open costs under a millisecond. So work that reads several times in a
 row (one scorecard, one page request) holds the file open for its duration with :func:`kept_open`: the
-first read opens it, the rest join it, and it is closed when the work is done.
+first read opens it, the rest join it (taking up the connections earlier reads finished with, rather than
+a new one each), and it is closed when the work is done.
 
 DuckDB on its own may use 80% of the machine's memory and every core, however many workers share the
 machine. ``KPI_DUCKDB_MEMORY_LIMIT`` and ``KPI_DUCKDB_THREADS`` lower either for a store file; beyond the
@@ -31,6 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,20 @@ DUCKDB_MEMORY_LIMIT_VARIABLE = "KPI_DUCKDB_MEMORY_LIMIT"
 DUCKDB_THREADS_VARIABLE = "KPI_DUCKDB_THREADS"
 
 
+@dataclass
+class _Held:
+    """A DuckDB file held open by :func:`kept_open`: the connection holding it, and the connections the
+    block's reads have finished with, which its next reads take up again rather than open anew."""
+
+    holder: Any
+    idle: list[sa.pool.ConnectionPoolEntry] = field(default_factory=list)
+
+    def close(self) -> None:
+        for record in self.idle:
+            record.close()
+        self.holder.close()
+
+
 class DuckDBFilePool(sa.pool.NullPool):
     """No connections kept between uses, and one thread at a time opening or closing one.
 
@@ -58,42 +74,52 @@ class DuckDBFilePool(sa.pool.NullPool):
     last of them closes; a thread opening the file while another is shutting it down fails ("Unique file
     handle conflict"). Taking turns avoids that: an open either joins the database still in use or starts
     it afresh once the shutdown has finished.
+
+    Inside :func:`kept_open` a connection given back is kept for the block's next read (rolled back, as
+    any pool's is), as an ordinary pool keeps it, and closed when the block ends.
     """
 
     _turns = threading.RLock()
-    _holding: ContextVar[dict[sa.pool.Pool, Any] | None] = ContextVar("duckdb_files_held", default=None)
-    """Inside :func:`kept_open`: for each file read so far in the block, the connection holding it open;
-    None outside."""
+    _holding: ContextVar[dict[sa.pool.Pool, _Held] | None] = ContextVar("duckdb_files_held", default=None)
+    """Inside :func:`kept_open`: for each file read so far in the block, what holds it open; None outside."""
 
     def _do_get(self) -> sa.pool.ConnectionPoolEntry:
         with self._turns:
             held = self._holding.get()
-            if held is not None and self not in held:
-                held[self] = self._creator()  # type: ignore[call-arg]
+            if held is not None:
+                if self not in held:
+                    held[self] = _Held(self._creator())  # type: ignore[call-arg]
+                elif held[self].idle:
+                    return held[self].idle.pop()
             return super()._do_get()
 
     def _do_return_conn(self, record: sa.pool.ConnectionPoolEntry) -> None:
         with self._turns:
+            held = self._holding.get()
+            if held is not None and self in held and record.dbapi_connection is not None:
+                held[self].idle.append(record)
+                return
             super()._do_return_conn(record)
 
 
 @contextmanager
 def kept_open(engine: sa.Engine) -> Iterator[None]:
     """Within the block, a DuckDB file is opened at most once: the first read opens it and holds it open,
-    later reads join it (see the module's notes), and it is closed at the end. Elsewhere (PostgreSQL, an
-    in-memory database, which already keep their connections) it does nothing."""
+    later reads join it, taking up the connections earlier reads finished with (see the module's notes),
+    and all are closed at the end. Elsewhere (PostgreSQL, an in-memory database, which already keep their
+    connections) it does nothing."""
     if not isinstance(engine.pool, DuckDBFilePool) or DuckDBFilePool._holding.get() is not None:
         yield
         return
-    held: dict[sa.pool.Pool, Any] = {}
+    held: dict[sa.pool.Pool, _Held] = {}
     token = DuckDBFilePool._holding.set(held)
     try:
         yield
     finally:
         DuckDBFilePool._holding.reset(token)
         with DuckDBFilePool._turns:
-            for connection in held.values():
-                connection.close()
+            for kept in held.values():
+                kept.close()
 
 
 def database_url() -> str:

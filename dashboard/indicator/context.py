@@ -9,9 +9,9 @@ import pandas as pd
 from dashboard import data_access
 from dashboard.formatting import is_true
 from dashboard.indicator.view import View, read_view
-from data.areas import BENCHMARK_AREAS, LOCAL_AREAS, region_of
+from data.areas import LOCAL_AREAS, region_of
 
-SERIES_AREAS = (*LOCAL_AREAS, *BENCHMARK_AREAS)
+SERIES_AREAS = data_access.INDICATOR_SERIES_AREAS
 
 
 @dataclass

@@ -18,7 +18,7 @@ Every write takes the :class:`~data.access.User` making it and calls :func:`data
 opening its transaction; the change and its ``audit_log`` row are written in one transaction.
 """
 
-from data.contracts.actuals import actuals_for_scheme, actuals_to_date, scheme_actuals
+from data.contracts.actuals import actuals_for_scheme, actuals_to_date, scheme_actuals, scheme_actuals_in
 from data.contracts.agreements import list_contracts, list_extensions, record_extension_decision
 from data.contracts.audit import audit_entries, describe_change
 from data.contracts.records import (
@@ -85,6 +85,7 @@ __all__ = [
     "record_extension_decision",
     "save_scheme_version",
     "scheme_actuals",
+    "scheme_actuals_in",
     "scheme_history",
     "scheme_key",
     "seed_contracts",

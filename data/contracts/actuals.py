@@ -8,9 +8,11 @@ pooled from the quarters reported so far).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
+import pandas as pd
 import sqlalchemy as sa
 
 from data.contracts.records import StoredScheme, financial_year, ind, obs
@@ -40,8 +42,7 @@ class _Reported:
 def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
     """The headline figures for the scheme's indicators and area in its financial year, by indicator."""
     period = financial_year(scheme.financial_year)
-    quarter_starts = [parse_period(f"{scheme.financial_year} Q{q}").start for q in range(1, 5)]
-    codes = sorted({kpi.indicator_code for kpi in scheme.kpis})
+    codes = _codes(scheme)
     query = (
         sa.select(
             obs.c.indicator_code,
@@ -85,8 +86,21 @@ def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
         multipliers: dict[str, int] = dict(
             conn.execute(sa.select(ind.c.code, ind.c.multiplier).where(ind.c.code.in_(codes))).tuples().all()
         )
+    return _by_indicator(scheme, rows, multipliers)
+
+
+def _codes(scheme: StoredScheme) -> list[str]:
+    return sorted({kpi.indicator_code for kpi in scheme.kpis})
+
+
+def _by_indicator(
+    scheme: StoredScheme, rows: Sequence[_Row], multipliers: Mapping[str, int]
+) -> dict[str, _Reported]:
+    """Each of the scheme's indicators' rows for the year: each quarter's (or None) and the whole year's."""
+    period = financial_year(scheme.financial_year)
+    quarter_starts = [parse_period(f"{scheme.financial_year} Q{q}").start for q in range(1, 5)]
     reported: dict[str, _Reported] = {}
-    for code in codes:
+    for code in _codes(scheme):
         mine = [row for row in rows if row["indicator_code"] == code]
         by_start = {row["period_start"]: row for row in mine if row["granularity"] == "quarter"}
         whole = [row for row in mine if row["granularity"] == "year" and row["period_start"] == period.start]
@@ -96,6 +110,53 @@ def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
             multiplier=multipliers[code],
         )
     return reported
+
+
+def _reported_in(
+    scheme: StoredScheme, series: pd.DataFrame, multipliers: Mapping[str, int]
+) -> dict[str, _Reported]:
+    """What :func:`_reported` reads, taken from the headline series of the scheme's indicators for its area
+    (:func:`data.queries.headline_series`, every period), already read: the rows of the financial year's
+    quarters and whole year, with a missing figure as None and each date as a date."""
+    period = financial_year(scheme.financial_year)
+    starts = [_date(day) for day in series["period_start"]]
+    ends = [_date(day) for day in series["period_end"]]
+    rows = [
+        _Row(
+            indicator_code=str(code),
+            period_start=start,
+            granularity=str(granularity),
+            value=_number(value),
+            count=_number(count),
+            denominator=_number(denominator),
+        )
+        for code, area, start, end, granularity, value, count, denominator in zip(
+            series["indicator_code"],
+            series["area_code"],
+            starts,
+            ends,
+            series["granularity"],
+            series["value"],
+            series["count"],
+            series["denominator"],
+            strict=True,
+        )
+        if area == scheme.area_code
+        and granularity in ("quarter", "year")
+        and start >= period.start
+        and end <= period.end
+    ]
+    return _by_indicator(scheme, rows, {code: int(multipliers[code]) for code in _codes(scheme)})
+
+
+def _date(day: object) -> dt.date:
+    """A stored date as a date, whether the frame holds it as a date or a timestamp."""
+    return day.date() if isinstance(day, dt.datetime) else day  # type: ignore[return-value]
+
+
+def _number(figure: object) -> float | None:
+    """A stored figure as the float it is, or None where it is missing."""
+    return None if figure is None or figure != figure else float(figure)  # type: ignore[arg-type]
 
 
 def _value(row: _Row | None) -> float | None:
@@ -162,6 +223,16 @@ def scheme_actuals(
     """(:func:`actuals_to_date`, :func:`actuals_for_scheme`) from one read of the reported figures: the
     payment page shows both."""
     reported = _reported(engine, scheme)
+    return _to_date(scheme, reported), _actuals(scheme, reported)
+
+
+def scheme_actuals_in(
+    scheme: StoredScheme, series: pd.DataFrame, multipliers: Mapping[str, int]
+) -> tuple[dict[str, list[float | None]], dict[str, list[float | None]]]:
+    """:func:`scheme_actuals` from the headline series of the scheme's indicators for its area, every
+    period (:func:`data.queries.headline_series`), and the indicators' multipliers, when they have been read
+    already: the payment page reads that series for the KPIs' assurance, so the figures are read once."""
+    reported = _reported_in(scheme, series, multipliers)
     return _to_date(scheme, reported), _actuals(scheme, reported)
 
 

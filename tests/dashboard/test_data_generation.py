@@ -17,8 +17,9 @@ import sqlalchemy as sa
 
 from dashboard import cache as dashboard_cache
 from dashboard import create_app, data_access
+from data import generation
 from data.db import make_engine
-from data.generation import data_generation
+from data.generation import counted_generation, data_generation
 from data.importers.pipeline import import_bytes
 from data.importers.readers import sha256_of
 from tests.dashboard.pages import by_id, render, text
@@ -169,6 +170,73 @@ def test_the_generation_moves_with_every_kind_of_change(store_url):
     after_commentary = data_generation(engine)
     assert len({before, after_load, after_rollback, after_commentary}) == 4
     engine.dispose()
+
+
+@pytest.fixture
+def store_file(reference_store_file, tmp_path):
+    """A reference-seeded DuckDB store file that several engines can open."""
+    path = tmp_path / "settled.duckdb"
+    path.write_bytes(reference_store_file.read_bytes())
+    return path
+
+
+def _counting(monkeypatch) -> list[str]:
+    """Every time the stamp is counted by a query (the file opened for it), noted in the list returned."""
+    counted: list[str] = []
+    real = generation.counted_generation
+    monkeypatch.setattr(generation, "counted_generation", lambda engine: counted.append("") or real(engine))
+    return counted
+
+
+def test_an_unchanged_store_file_gives_its_stamp_without_being_opened(store_file, monkeypatch):
+    monkeypatch.setattr(generation, "SETTLED_SECONDS", 0.0)  # the file's times are trusted at once
+    counted = _counting(monkeypatch)
+    reader, writer = make_engine(f"duckdb:///{store_file}"), make_engine(f"duckdb:///{store_file}")
+    before = data_generation(reader)
+    assert data_generation(reader) == data_generation(reader) == before
+    assert len(counted) == 1, "the file has not changed: the stamp is counted once"
+    code = provider_codes(writer)[0]
+    loaded = import_bytes(writer, return_bytes([[code, CAMBS, "2025/26 Q1", 9, 10, "", "", ""]]), "a.csv")
+    after_load = data_generation(reader)
+    from data.imports import roll_back_batch
+
+    roll_back_batch(writer, loaded.batch_id, ADMIN)
+    after_rollback = data_generation(reader)
+    from data.monitoring import add_commentary
+
+    add_commentary(
+        writer,
+        OFFICER,
+        indicator_code=code,
+        area_code=CAMBS,
+        period_label="2025/26 Q1",
+        kind="commissioner",
+        text="Checked with the provider.",
+    )
+    after_commentary = data_generation(reader)
+    assert len({before, after_load, after_rollback, after_commentary}) == 4, "each change is seen"
+    assert after_commentary == counted_generation(reader)
+    for engine in (reader, writer):
+        engine.dispose()
+
+
+def test_a_store_file_changed_within_the_settling_time_is_always_counted(store_file, monkeypatch):
+    counted = _counting(monkeypatch)
+    engine = make_engine(f"duckdb:///{store_file}")
+    changed = max(store_file.stat().st_mtime_ns, store_file.stat().st_ctime_ns)
+    settling = int(generation.SETTLED_SECONDS * 1e9)
+    assert generation.file_state(store_file, now_ns=changed + settling // 2) is None
+    assert generation.file_state(store_file, now_ns=changed + settling) is not None
+    data_generation(engine)
+    data_generation(engine)
+    assert len(counted) == 2, "just written: its times could still match a change to come"
+    engine.dispose()
+
+
+def test_in_memory_stores_are_always_counted(store, monkeypatch):
+    counted = _counting(monkeypatch)
+    assert data_generation(store) == data_generation(store)
+    assert len(counted) == 2
 
 
 def test_a_store_that_cannot_be_read_keeps_the_pages_working(monkeypatch):

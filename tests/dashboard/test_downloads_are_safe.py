@@ -9,7 +9,8 @@ The downloads (:data:`DOWNLOADS` lists them, and a test checks the app offers no
   ``indicator-download`` and ``indicator-xlsx-download`` callbacks);
 * the payment page's calculation as CSV and as XLSX with its audit history (the ``payment-download``
   callback);
-* the payment page's chart CSVs and spreadsheets (budget split and forecast), carried in their links.
+* the payment page's chart CSVs (budget split and forecast), carried in their links, and spreadsheets, written
+  by the download route when their links are followed.
 
 The blank provider return (``kpi template``) is left out: it holds only the product's own headings.
 """
@@ -31,6 +32,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from dashboard import create_app, payment_callbacks
+from dashboard.table_downloads import XLSX_TYPE
 from data.access import User
 from data.contracts import get_scheme, save_scheme_version
 from data.exports import ABOUT_FIELDS, CSV_SKIPROWS, PLAIN_NUMBER, csv_table_lines
@@ -333,7 +335,12 @@ def test_the_payment_chart_spreadsheets_carry_their_description_and_the_figures_
         "chart-payment-budget-xlsx": f"budget-split-{CCC}-{YEAR.replace('/', '-')}-v1.xlsx",
         "chart-payment-forecast-xlsx": f"payment-forecast-{CCC}-{YEAR.replace('/', '-')}-v1.xlsx",
     }
-    budget = base64.b64decode(next(link for link in links if "budget" in link.id).href.split(",", 1)[1])
+    sent = client.get(next(link for link in links if "budget" in link.id).href)
+    assert sent.status_code == 200 and sent.mimetype == XLSX_TYPE
+    assert sent.headers["Content-Disposition"] == (
+        f'attachment; filename="budget-split-{CCC}-{YEAR.replace("/", "-")}-v1.xlsx"'
+    )
+    budget = sent.data
     _assert_safe_workbook(budget, expect=())
     book = load_workbook(io.BytesIO(budget))
     assert not [c for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
@@ -352,3 +359,14 @@ def test_the_payment_chart_spreadsheets_carry_their_description_and_the_figures_
     assert amounts["Whole budget"] == pytest.approx(9_126_108)
     assert amounts["At risk"] == pytest.approx(273_783.24)
     assert amounts["Paid regardless"] + amounts["At risk"] == pytest.approx(amounts["Whole budget"])
+
+
+def test_a_payment_chart_spreadsheet_link_whose_figures_were_not_signed_here_is_not_found(app, client):
+    layout = render(app, "/payment", contract=CCC, year=YEAR)
+    [link] = find(layout, lambda c: getattr(c, "id", "") == "chart-payment-budget-xlsx")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(link.href).query)
+    figures = query["figures"][0]
+    tampered = figures[:-3] + ("AAA" if not figures.endswith("AAA") else "BBB")
+    assert client.get(link.href).status_code == 200
+    assert client.get(f"/download/payment-chart.xlsx?figures={tampered}").status_code == 404
+    assert client.get("/download/payment-chart.xlsx").status_code == 404

@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -401,6 +402,46 @@ def test_the_payment_page_gets_both_kinds_of_actuals_from_one_read(store, tmp_pa
     assert scheme_actuals(store, scheme) == expected
     assert expected[0]["ASQ3"] == [] and expected[1]["ASQ3"] == pytest.approx([100 * 1402 / 1408])
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize("annual", [False, True])
+def test_the_actuals_from_the_series_already_read_are_those_read_for_the_scheme(store, tmp_path, annual):
+    """The payment page takes the reported figures from the headline series it reads for the assurance:
+    the same figures, gaps, pooled years and whole-year figures as the scheme's own read."""
+    from data.contracts import scheme_actuals_in
+    from data.queries import headline_series, indicator_catalogue
+
+    _import_return(
+        store,
+        tmp_path,
+        [
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q2", 1465, 1607, "", "yes", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q4", 1500, 1600, "", "yes", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 10, 100, "", "no", ""],
+            ["hv-new-birth-visit-14d", CAMBS, "2026/27 Q1", 20, 100, "", "no", ""],
+            ["hv-new-birth-visit-14d", PBORO, "2025/26 Q3", 10, 100, "", "no", ""],
+            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
+            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q2", 1429, 1443, "", "no", ""],
+            ["hv-2-year-review-asq3", CAMBS, "2025/26", 2800, 2900, "", "no", ""],
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
+            ["wf-vacancy-rate", CAMBS, "2025/26 Q3", "", "", 5.9, "no", ""],
+        ],
+    )
+    scheme = get_scheme(store, CCC, YEAR)
+    if annual:
+        scheme = replace(scheme, kpis=tuple(replace(k, basis="annual") for k in scheme.kpis))
+    codes = sorted({kpi.indicator_code for kpi in scheme.kpis})
+    series = headline_series(store, area_codes=[scheme.area_code], indicator_codes=codes)
+    catalogue = indicator_catalogue(store)
+    multipliers = dict(zip(catalogue["code"], catalogue["multiplier"], strict=True))
+    read = scheme_actuals(store, scheme)
+    assert any(figure is not None for figures in read[1].values() for figure in figures)
+    assert scheme_actuals_in(scheme, series, multipliers) == read
+    as_timestamps = series.assign(
+        period_start=pd.to_datetime(series["period_start"]), period_end=pd.to_datetime(series["period_end"])
+    )
+    assert scheme_actuals_in(scheme, as_timestamps, multipliers) == read
 
 
 def test_annual_figure_is_the_mean_of_values_when_quarters_have_no_counts(store, tmp_path):

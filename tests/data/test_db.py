@@ -39,6 +39,37 @@ def test_reads_in_a_block_share_one_opening_and_the_file_is_let_go_after(tmp_pat
     engine.dispose()
 
 
+def test_reads_in_a_block_take_up_the_connections_earlier_reads_finished_with(tmp_path):
+    path = tmp_path / "store.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    schema.create_schema(engine)
+    opened: list[object] = []
+    sa.event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+    version = sa.select(sa.func.max(schema.schema_version.c.version))
+
+    with kept_open(engine):
+        for _ in range(5):
+            with engine.connect() as conn:
+                assert conn.execute(version).scalar() == schema.SCHEMA_VERSION
+        assert len(opened) == 1, "one after another, the reads share one connection"
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE t (x INT)"))
+            conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+        with engine.connect() as first, engine.connect() as second:
+            assert first.execute(sa.text("SELECT x FROM t")).scalar() == 1, "a write shows to the next read"
+            assert second.execute(version).scalar() == schema.SCHEMA_VERSION
+        assert len(opened) == 2, "two reads at once have a connection each"
+        with engine.connect() as conn:
+            conn.execute(sa.text("INSERT INTO t VALUES (2)"))  # left uncommitted: rolled back when given back
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
+
+    assert _another_program_can_write(path), "every connection of the block is closed at its end"
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
+    engine.dispose()
+
+
 def _setting(engine: sa.Engine, name: str) -> str:
     with engine.connect() as conn:
         return conn.execute(sa.text("SELECT current_setting(:name)"), {"name": name}).scalar_one()

@@ -31,6 +31,48 @@ def test_half_up_returns_an_exact_decimal():
     assert rounding.fixed(1234.5, 1, thousands=False) == "1234.5"
 
 
+def _many_figures() -> list[float]:
+    """Halves at every place, negatives, zeros, tiny and huge figures, and random ones at many scales."""
+    import random
+
+    chosen = random.Random(2026)
+    figures = [
+        0.0,
+        -0.0,
+        0.05,
+        -0.05,
+        0.045,
+        1e-20,
+        -1e-20,
+        1e15 + 0.5,
+        1e300,
+        -1e300,
+        5e-324,
+        1.7976931348623157e308,
+    ]
+    figures += [whole / 2 for whole in range(-41, 42)]
+    figures += [n / 1000 + 0.0005 for n in range(-2000, 2000, 7)]
+    figures += [chosen.uniform(-1, 1) * 10 ** chosen.randint(-8, 16) for _ in range(20_000)]
+    figures += [round(chosen.uniform(-1000, 1000), chosen.randint(0, 4)) for _ in range(20_000)]
+    return figures
+
+
+def test_half_up_gives_exactly_what_the_exact_rule_gives():
+    from metrics.money import round_half_up
+
+    for figure in _many_figures():
+        for places in (0, 1, 2, 3):
+            exact = round_half_up(Decimal(repr(figure)), places)
+            quick = rounding.half_up(figure, places)
+            assert (str(quick), quick.as_tuple()) == (str(exact), exact.as_tuple()), (figure, places)
+
+
+def test_half_up_refuses_what_is_not_a_figure_as_the_exact_rule_does():
+    for figure in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(ValueError, match="finite"):
+            rounding.half_up(figure, 1)
+
+
 @pytest.mark.parametrize(
     ("polarity", "improvement"),
     [("higher_is_better", "increase"), ("lower_is_better", "decrease"), ("no_judgement", "neutral")],

@@ -8,22 +8,24 @@ faster than graph objects.
 
 from __future__ import annotations
 
-import base64
 import functools
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+import flask
 import pandas as pd
 import plotly.io as pio
 from dash import dcc, html
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from dashboard import colours, theme
-from dashboard.components.charts.downloads import ILLUSTRATIVE_LICENCE, XLSX_TYPE
+from dashboard.components.charts.downloads import ILLUSTRATIVE_LICENCE
 from dashboard.components.charts.panel import chart_panel
 from dashboard.components.payment.words import forecast_sentence, reported_phrase, so_far
-from dashboard.data_access import OPEN_GOVERNMENT_LICENCE, export_csv, table_workbook
+from dashboard.data_access import OPEN_GOVERNMENT_LICENCE, export_csv
 from dashboard.formatting import percent, possessive
+from dashboard.table_downloads import TableFile, download_href, register_table
 from data.payment_export import Payment
 from metrics.money import format_pounds
 
@@ -31,6 +33,8 @@ SOURCE_BUDGET = (
     "Cambridgeshire County Council, Children and Young People Committee, 8 October 2024 "
     "(recommendation c, paragraph 4.8)"
 )
+FIGURES_TABLE = "payment-chart"
+"""The download route's name for a payment chart's figures (``/download/payment-chart.xlsx``)."""
 
 
 def _csv_link(
@@ -42,20 +46,48 @@ def _csv_link(
     return html.A(label, href=href, download=file_name, id=id, className="app-link")
 
 
+def _signer() -> URLSafeSerializer:
+    """Signs a chart's figures into its spreadsheet link with the app's secret key, so that the download
+    route writes only figures a page of this dashboard put there."""
+    return URLSafeSerializer(flask.current_app.config["SECRET_KEY"], salt=FIGURES_TABLE)
+
+
 def _xlsx_link(
     rows: Sequence[Sequence], header: Sequence[str], about: dict[str, str], file_name: str, id: str
 ) -> html.A:
     """A link that downloads ``rows`` (name, amount in pounds) as a spreadsheet with its description above
-    the table and on an "About" sheet, the file carried in the link itself."""
-    frame = pd.DataFrame([(name, Decimal(amount)) for name, amount in rows], columns=list(header))
-    content = base64.b64encode(table_workbook(frame, about)).decode("ascii")
+    the table and on an "About" sheet. The link carries the figures and their description, signed, and the
+    spreadsheet is written only when the link is followed (:func:`figures_file`), not on every view."""
+    figures = {
+        "header": list(header),
+        "rows": [[str(name), str(amount)] for name, amount in rows],
+        "about": about,
+        "name": file_name.removesuffix(".xlsx"),
+    }
     return html.A(
         "Download the chart's figures with their description (XLSX)",
-        href=f"data:{XLSX_TYPE};base64,{content}",
+        href=download_href(FIGURES_TABLE, "xlsx", {"figures": _signer().dumps(figures)}),
         download=file_name,
         id=id,
         className="app-link",
     )
+
+
+def figures_file(query: Mapping[str, str]) -> TableFile | None:
+    """The spreadsheet a chart's link asks for: its figures (amounts as exact pounds) under their
+    description, from the link's signed ``figures`` (None, so not found, when they are missing or not
+    signed by this dashboard)."""
+    try:
+        figures = _signer().loads(query.get("figures", ""))
+    except BadSignature:
+        return None
+    frame = pd.DataFrame(
+        [(name, Decimal(amount)) for name, amount in figures["rows"]], columns=list(figures["header"])
+    )
+    return TableFile(frame=frame, about=figures["about"], name=figures["name"])
+
+
+register_table(FIGURES_TABLE, figures_file)
 
 
 def _about(title: str, area_name: str, year: str, source: str, illustrative: bool) -> dict[str, str]:
@@ -89,8 +121,9 @@ def _chart_panel(
     file_name: str,
     about: dict[str, str],
 ) -> html.Div:
-    """A payment chart in the one chart panel; its CSV (``csv_rows``, in pounds and pence), and a spreadsheet
-    of the same figures under their description (``about``), are carried in the download links themselves."""
+    """A payment chart in the one chart panel; its CSV (``csv_rows``, in pounds and pence) is carried in its
+    download link, and a spreadsheet of the same figures under their description (``about``) is written when
+    its link is followed."""
     link = _csv_link(csv_rows, header, about, file_name, f"chart-{key}-csv")
     workbook = _xlsx_link(
         csv_rows, header, about, file_name.removesuffix(".csv") + ".xlsx", f"chart-{key}-xlsx"
