@@ -22,7 +22,7 @@ import base64
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -108,10 +108,11 @@ def _rows(figures: pd.DataFrame) -> pd.DataFrame:
     ends = np.concatenate([change, [len(figures)]]).tolist()
     has_value = figures["value"].notna().to_numpy()
     period_end = numbers[NUMBERS.index("period_end")]
+    granularity = texts["granularity"]
     rows = []
     for start, end in zip(starts, ends, strict=True):
-        with_value = np.flatnonzero(has_value[start:end])
-        latest = EPOCH + int(period_end[start + with_value.max()]) if len(with_value) else None
+        with_value = start + np.flatnonzero(has_value[start:end])
+        latest = EPOCH + int(period_end[with_value.max()]) if len(with_value) else None
         rows.append(
             (
                 areas[start],
@@ -119,11 +120,25 @@ def _rows(figures: pd.DataFrame) -> pd.DataFrame:
                 end - start,
                 None if latest is None else latest.astype(dt.date),
                 _encoded(numbers, texts, start, end),
+                _period_ends(period_end[with_value], [granularity[i] for i in with_value]),
             )
         )
     return pd.DataFrame(
-        rows, columns=["area_code", "indicator_code", "points", "latest_period_end", "figures"]
+        rows, columns=["area_code", "indicator_code", "points", "latest_period_end", "figures", "period_ends"]
     )
+
+
+def _period_ends(days: np.ndarray, granularities: list[str]) -> str:
+    """The distinct ends of a series' periods with a value (``days`` since 1970, with each figure's
+    granularity) as JSON {granularity: [ISO dates, oldest first]}."""
+    by_granularity: dict[str, set[int]] = {}
+    for day, granularity in zip(days.astype(int).tolist(), granularities, strict=True):
+        by_granularity.setdefault(granularity, set()).add(day)
+    held = {
+        granularity: [(EPOCH + day).astype(dt.date).isoformat() for day in sorted(found)]
+        for granularity, found in sorted(by_granularity.items())
+    }
+    return json.dumps(held, separators=(",", ":"))
 
 
 def refresh_series(conn: sa.Connection, series: pd.DataFrame) -> int:
@@ -213,6 +228,31 @@ def headline_series(
     with engine.connect() as conn:
         held = conn.execute(query).tuples().all()
     return series_frame(held)
+
+
+class PeriodEnds(NamedTuple):
+    """The ends of the periods one series has a value for, by granularity, as ISO dates (which sort as the
+    dates do), oldest first."""
+
+    area_code: str
+    indicator_code: str
+    ends: dict[str, list[str]]
+
+
+def period_ends(engine: sa.Engine, area_codes: Iterable[str]) -> list[PeriodEnds]:
+    """The period ends of every headline series of the areas (a series with no value has none), read
+    without the figures: what the pages offer as dates to show the figures at."""
+    codes = list(dict.fromkeys(area_codes))
+    if not codes:
+        return []
+    every = sa.select(summary.c.area_code, summary.c.indicator_code, summary.c.period_ends)
+    # One equality per area, as in headline_series.
+    query = sa.union_all(*(every.where(summary.c.area_code == code) for code in codes))
+    with engine.connect() as conn:
+        held = conn.execute(query).tuples().all()
+    # One JSON text for every row: parsed in one call rather than one per row (a third of the time).
+    parsed = json.loads("[" + ",".join(ends for _, _, ends in held) + "]")
+    return [PeriodEnds(area, code, ends) for (area, code, _), ends in zip(held, parsed, strict=True)]
 
 
 def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
