@@ -19,9 +19,11 @@ the benchmark's generator (:func:`refresh_all`). :func:`headline_series` returns
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import json
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -258,23 +260,27 @@ def period_ends(engine: sa.Engine, area_codes: Iterable[str]) -> list[PeriodEnds
 def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
     """The figures of summary rows given as (indicator_code, area_code, figures), in that order, as the
     frame :func:`data.queries.headline_series` returns (missing numbers NaN, or None in a column with no
-    number at all, as a frame built from the rows holds them)."""
+    number at all, as a frame built from the rows holds them). Every row's JSON is parsed in one call and
+    each column is made whole, rather than row by row."""
     ordered = [*HEADLINE_COLUMNS, "quality_note", "limits_source"]
-    blocks: list[np.ndarray] = []
-    listed: dict[str, list[Any]] = {name: [] for name in ("indicator_code", "area_code", *TEXTS)}
-    for code, area, text in held:
-        figures = json.loads(text)
-        points = figures["n"]
-        blocks.append(np.frombuffer(base64.b64decode(figures["numbers"]), dtype="<f8").reshape(-1, points))
-        listed["indicator_code"] += [code] * points
-        listed["area_code"] += [area] * points
-        for name in TEXTS:
-            value = figures[name]
-            listed[name] += [value["all"]] * points if isinstance(value, dict) else value
-    if not blocks:
+    rows = list(held)
+    if not rows:
         return pd.DataFrame([], columns=ordered)
-    numbers = np.concatenate(blocks, axis=1)
-    columns: dict[str, Any] = {name: _objects(values) for name, values in listed.items()}
+    parsed = json.loads("[" + ",".join(text for _, _, text in rows) + "]")
+    points = np.array([figures["n"] for figures in parsed], dtype=np.int64)
+    numbers = np.concatenate(
+        [
+            np.frombuffer(binascii.a2b_base64(figures["numbers"]), dtype="<f8").reshape(-1, figures["n"])
+            for figures in parsed
+        ],
+        axis=1,
+    )
+    columns: dict[str, Any] = {
+        "indicator_code": np.repeat(_objects([code for code, _, _ in rows]), points),
+        "area_code": np.repeat(_objects([area for _, area, _ in rows]), points),
+    }
+    for name in TEXTS:
+        columns[name] = _text_column([figures[name] for figures in parsed], points)
     columns["provisional"] = columns["provisional"].astype(bool)
     for name, row in zip(NUMBERS, numbers, strict=True):
         if name in DATES:
@@ -284,6 +290,21 @@ def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
         else:
             columns[name] = row
     return pd.DataFrame(columns, columns=ordered)
+
+
+def _text_column(held: list[Any], points: np.ndarray) -> np.ndarray:
+    """One text column of every series (each its one value, as ``{"all": value}``, or its list; see
+    :func:`_text`) as one object array of ``points`` values per series."""
+    if all(isinstance(value, dict) for value in held):
+        return np.repeat(_objects([value["all"] for value in held]), points)
+    return _objects(
+        list(
+            chain.from_iterable(
+                [value["all"]] * count if isinstance(value, dict) else value
+                for value, count in zip(held, points.tolist(), strict=True)
+            )
+        )
+    )
 
 
 def _objects(values: list[Any]) -> np.ndarray:
