@@ -143,8 +143,8 @@ def has_illustrative_indicators() -> bool:
 
 def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
     """:func:`data.scorecard.scorecard`, built from the series the page reads for the area
-    (:func:`page_series`, which holds the area, England and its region), so the scorecard page reads the
-    store's headline figures once, not twice."""
+    (:func:`page_series`, which holds the area, England and its region) and the catalogue and areas the
+    page reads, so the scorecard page reads each of them once, not twice."""
     import datetime as dt
 
     from data.scorecard import scorecard as build_scorecard
@@ -153,7 +153,13 @@ def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ..
     series = page_series(area_code) if indicator_codes is None else None
     return _read(
         lambda engine, area: build_scorecard(
-            engine, area, as_at=day, indicator_codes=indicator_codes, series=series
+            engine,
+            area,
+            as_at=day,
+            indicator_codes=indicator_codes,
+            series=series,
+            catalogue=catalogue(),
+            areas=areas(),
         ),
         area_code,
     )

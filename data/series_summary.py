@@ -289,7 +289,8 @@ def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
             columns[name] = np.full(len(row), None, dtype=object)
         else:
             columns[name] = row
-    return pd.DataFrame(columns, columns=ordered)
+    # The arrays are made here for the frame alone: it holds them as they are rather than copying them.
+    return pd.DataFrame(columns, columns=ordered, copy=False)
 
 
 def _text_column(held: list[Any], points: np.ndarray) -> np.ndarray:
