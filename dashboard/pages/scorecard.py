@@ -312,7 +312,8 @@ def _nearest_finder(
 ):
     """A function giving the nearest area above ``area`` (its county, region, then England) with a figure
     for an indicator, and one saying whether any area has a figure for an indicator (worked out when first
-    asked: only rows without data ask)."""
+    asked: only rows without data ask). ``series`` holds each area's series oldest period first
+    (:func:`dashboard.data_access.page_series`), so each one's latest figure is its last row."""
     above: list[str] = []
     parent = options.parents.get(area)
     while parent and parent not in above and parent != area:
@@ -321,7 +322,7 @@ def _nearest_finder(
     rows = series[series["value"].notna() & series["area_code"].isin(above)]
     if as_at is not None:
         rows = rows[pd.to_datetime(rows["period_end"]).dt.date <= as_at]
-    latest = rows.sort_values(["period_end", "period_start"]).groupby(["indicator_code", "area_code"]).tail(1)
+    latest = rows.drop_duplicates(["indicator_code", "area_code"], keep="last")
     columns = (latest[name] for name in ("indicator_code", "area_code", "value", "period_label"))
     figures = {(code, place): (value, period) for code, place, value, period in zip(*columns, strict=True)}
 

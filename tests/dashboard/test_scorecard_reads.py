@@ -188,3 +188,15 @@ def test_an_indicator_with_no_figure_anywhere_says_so_and_one_held_elsewhere_nam
             scorecard_filters.series_for(lancashire), options, lancashire, None, {}
         )
         assert pendle_nearest(REVIEW_6_8) is None  # Pendle is below Lancashire, not above it
+
+
+def test_the_comparisons_above_meet_nearest_figures_and_indicators_with_none_loaded(app):
+    """The bundled data gives a district nearest figures (its county's) and leaves some indicators with no
+    figures anywhere, so the comparisons above cover both."""
+    fenland = "E07000010"
+    with app.server.test_request_context("/"):
+        options = scorecard_filters.choices()
+        codes = list(data_access.catalogue()["code"])
+        nearest, is_held = _nearest_finder(scorecard_filters.series_for(fenland), options, fenland, None, {})
+        assert any(nearest(code) is not None for code in codes)
+        assert not all(is_held(code) for code in codes)
