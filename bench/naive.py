@@ -11,7 +11,8 @@ stand-in in place of each function through which the pages read observations:
   indicator across all areas, the payment page's SPC series and reported figures) and
   :func:`data.series_summary.headline_series`, the same series read from the summary computed at import
   (the scorecard's and the local series): the naive approach has no summary, so both are the held table's
-  headline rows, filtered per request;
+  headline rows, filtered per request; and :func:`data.series_summary.period_ends` (the dates the
+  scorecard's filters offer), worked out per request from the same rows;
 * :func:`data.queries.breakdown_series` (the indicator page's inequality breakdowns);
 * :func:`data.queries.areas_with_figures` (the areas the indicator page offers to compare).
 
@@ -153,6 +154,23 @@ class HeldTable:
         order = ["indicator_code", "area_code", "period_end", "period_start"]
         return read.sort_values(order, kind="stable").reset_index(drop=True)
 
+    def period_ends(self, _engine: Any, area_codes: Sequence[str]) -> list[series_summary.PeriodEnds]:
+        """:func:`data.series_summary.period_ends`, from the held table's headline rows with a value (a
+        series with none is left out, where the summary gives it no period ends: the same answers)."""
+        rows = self._headline(self._filtered(list(area_codes), None))
+        read = as_read(
+            rows[rows["value"].notna()], ("area_code", "indicator_code", "period_end", "granularity")
+        )
+        found: dict[tuple[str, str], dict[str, set[str]]] = {}
+        for area, code, end, granularity in zip(
+            *(read[c] for c in ("area_code", "indicator_code", "period_end", "granularity")), strict=True
+        ):
+            found.setdefault((area, code), {}).setdefault(granularity, set()).add(end.isoformat())
+        return [
+            series_summary.PeriodEnds(area, code, {g: sorted(days) for g, days in sorted(ends.items())})
+            for (area, code), ends in found.items()
+        ]
+
     def breakdown_series(
         self, _engine: Any, indicator_code: str, area_codes: list[str] | None = None
     ) -> pd.DataFrame:
@@ -179,6 +197,7 @@ def answered_from(held: HeldTable) -> Iterator[None]:
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(queries, "headline_series", held.headline_series))
         stack.enter_context(mock.patch.object(series_summary, "headline_series", held.headline_series))
+        stack.enter_context(mock.patch.object(series_summary, "period_ends", held.period_ends))
         stack.enter_context(mock.patch.object(queries, "breakdown_series", held.breakdown_series))
         stack.enter_context(mock.patch.object(queries, "areas_with_figures", held.areas_with_figures))
         yield

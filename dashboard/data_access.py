@@ -143,24 +143,35 @@ def has_illustrative_indicators() -> bool:
 
 
 def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
-    """:func:`data.scorecard.scorecard`, built from the cached local series when the area is a home area in
-    the home region (so the scorecard page reads the store's headline figures once, not twice), or for one
-    indicator from the series the indicator page reads of it (:data:`INDICATOR_SERIES_AREAS`)."""
+    """:func:`data.scorecard.scorecard`, built from the series the page reads for the area
+    (:func:`page_series`, which holds the area, England and its region), or for one indicator of a home area
+    from the series the indicator page reads of it (:data:`INDICATOR_SERIES_AREAS`), and the catalogue and
+    areas the page reads, so the page reads each of them once, not twice."""
     import datetime as dt
 
     from data.areas import home, region_of
     from data.scorecard import scorecard as build_scorecard
 
     day = dt.date.fromisoformat(as_at) if as_at else None
-    cached = area_code in home().areas and region_of(area_code) in (None, home().region)
-    series = None
-    if indicator_codes is None and cached:
-        series = local_series()
-    elif indicator_codes is not None and len(indicator_codes) == 1 and cached:
+    if indicator_codes is None:
+        series = page_series(area_code)
+    elif (
+        len(indicator_codes) == 1
+        and area_code in home().areas
+        and region_of(area_code) in (None, home().region)
+    ):
         series = indicator_series(indicator_codes[0], INDICATOR_SERIES_AREAS)
+    else:
+        series = None
     return _read(
         lambda engine, area: build_scorecard(
-            engine, area, as_at=day, indicator_codes=indicator_codes, series=series
+            engine,
+            area,
+            as_at=day,
+            indicator_codes=indicator_codes,
+            series=series,
+            catalogue=catalogue(),
+            areas=areas(),
         ),
         area_code,
     )
@@ -193,11 +204,57 @@ def scorecard_row(area_code: str, indicator_code: str, as_at: str | None = None)
 @cache.memoize()
 def local_series() -> pd.DataFrame:
     """Headline observations for the local areas, England and the East of England, oldest period first
-    (for sparklines, the periods a reader can choose, and the nearest area with data)."""
+    (for the pages that show every local area)."""
     from data.areas import ENGLAND, home
 
     codes = [*home().areas, ENGLAND, home().region]
     return _read(lambda engine: series_summary.headline_series(engine, area_codes=codes))
+
+
+def series_areas(area_code: str) -> tuple[str, ...]:
+    """The areas whose headline series a page about ``area_code`` reads: the area; the areas above it that
+    hold local figures (each home area, the home region and England) or, for an area outside the home
+    set, every area above it up to the first of those; England; and the area's own region."""
+    from data.areas import ENGLAND, home, region_of
+
+    settings = home()
+    local = {*settings.areas, ENGLAND, settings.region}
+    frame = areas()
+    parents = {
+        code: parent
+        for code, parent in zip(frame["code"], frame["parent_code"], strict=False)
+        if isinstance(parent, str) and parent
+    }
+    wanted, seen = [area_code], {area_code}
+    outside = area_code not in local
+    code = parents.get(area_code)
+    while code and code not in seen:
+        seen.add(code)
+        if code in local or outside:
+            wanted.append(code)
+        outside = outside and code not in local
+        code = parents.get(code)
+    return tuple(dict.fromkeys([*wanted, ENGLAND, *filter(None, [region_of(area_code)])]))
+
+
+@_once_per_request
+@cache.memoize()
+def page_series(area_code: str) -> pd.DataFrame:
+    """Headline observations of :func:`series_areas` for ``area_code``, oldest period first: the area's
+    scorecard, sparklines and latest date, and the nearest area above it with a figure."""
+    codes = list(series_areas(area_code))
+    return _read(lambda engine: series_summary.headline_series(engine, area_codes=codes))
+
+
+PeriodEnds = series_summary.PeriodEnds
+
+
+@_once_per_request
+@cache.memoize()
+def period_ends(area_codes: tuple[str, ...]) -> list[PeriodEnds]:
+    """The period ends of every headline series of ``area_codes``, read without their figures: the dates
+    the pages offer (those of the home areas), and which indicators have figures loaded."""
+    return _read(lambda engine: series_summary.period_ends(engine, area_codes))
 
 
 # --- The indicator page --------------------------------------------------------------------------------
@@ -724,15 +781,6 @@ def record_process_change(
 def withdraw_process_change(user: User, change_id: str) -> ProcessChange:
     """Withdraw a process change as ``user`` (kept in the history, no longer splitting the limits)."""
     return _process_change_write(process_changes.withdraw, user, change_id)
-
-
-# --- Any English area (the scorecard for an area outside the home set) --------------------------------------
-
-
-@cache.memoize()
-def area_series(area_codes: tuple[str, ...]) -> pd.DataFrame:
-    """Headline observations for ``area_codes`` (every indicator), oldest period first."""
-    return _read(lambda engine: series_summary.headline_series(engine, area_codes=list(area_codes)))
 
 
 # --- Indicators not in a framework, and mapping them into one (data.catalogue_edits) ------------------------

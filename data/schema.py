@@ -14,13 +14,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 6
-UPGRADABLE_FROM = frozenset({1, 2, 3, 4, 5})
+SCHEMA_VERSION = 7
+UPGRADABLE_FROM = frozenset({1, 2, 3, 4, 5, 6})
 """Versions a store may hold that this release upgrades in place: it creates the tables added since (version 3
 added process_changes, version 4 catalogue_edits and area_sets, version 5 series_summary, which it fills from
-the stored figures: see :data:`FILLED_SINCE`; version 6 a catalogue edit's year type), adds the columns of
-:data:`ADDED_COLUMNS_SINCE` (nullable, so every existing row stays as it was) and builds the indexes of
-:data:`ADDED_INDEXES_SINCE`."""
+the stored figures: see :data:`FILLED_SINCE`; version 6 a catalogue edit's year type; version 7 each
+summarised series' period ends), adds the columns of :data:`ADDED_COLUMNS_SINCE` (nullable, so every
+existing row stays as it was) and builds the indexes of :data:`ADDED_INDEXES_SINCE`."""
 ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
     # Version 3: each figure's quality flag and where its limits came from; an import's flagged rows and the
     # earlier import of the same file it repeats.
@@ -39,6 +39,8 @@ ADDED_COLUMNS_SINCE: dict[int, tuple[tuple[str, str], ...]] = {
     ),
     # Version 6: a catalogue edit may change an indicator's year type (empty in versions made before).
     6: (("catalogue_edits", "year_type"),),
+    # Version 7: the ends of the periods each summarised series has a figure for (filled on upgrade).
+    7: (("series_summary", "period_ends"),),
 }
 """The columns each version added to tables that existed before it, as (table, column)."""
 ADDED_INDEXES_SINCE: dict[int, tuple[str, ...]] = {
@@ -46,9 +48,10 @@ ADDED_INDEXES_SINCE: dict[int, tuple[str, ...]] = {
     4: ("observations_by_area",),
 }
 """The indexes each version added, by name (declared in :data:`PAGE_INDEXES`)."""
-FILLED_SINCE = 5
-"""The version that added ``series_summary``: a store upgraded from an earlier one has it filled from its
-figures (:func:`data.series_summary.refresh_all`) in the upgrade's transaction."""
+FILLED_SINCE = 7
+"""The latest version that changed what ``series_summary`` holds (version 5 added it, version 7 its period
+ends): a store upgraded from an earlier one has it filled afresh from its figures
+(:func:`data.series_summary.refresh_all`) in the upgrade's transaction."""
 
 metadata = sa.MetaData()
 
@@ -492,6 +495,9 @@ series_summary = sa.Table(
     sa.Column("latest_period_end", sa.Date),
     # The series as JSON: {column: [one value per figure]}, oldest period first (data.series_summary).
     sa.Column("figures", sa.Text, nullable=False),
+    # The ends of the periods with a value, as JSON {granularity: [ISO dates, oldest first]}: what the pages
+    # offer as dates to show the figures at, read without the figures (filled by every write since version 7).
+    sa.Column("period_ends", sa.Text),
 )
 
 # Indexes for the pages' queries. The primary key already serves every read of one indicator (it starts with

@@ -211,6 +211,8 @@ def scorecard(
     region_area: str | None = None,
     indicator_codes: Sequence[str] | None = None,
     series: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
+    areas: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
 
@@ -218,7 +220,9 @@ def scorecard(
     scorecard: nothing in a row depends on another indicator). ``series`` is the headline series
     (:func:`data.queries.headline_series`) when the caller already holds it for at least the area, the
     benchmark and the region, and the indicators asked for; it is read here otherwise, from the series
-    summary (:func:`data.series_summary.headline_series`, the same frame).
+    summary (:func:`data.series_summary.headline_series`, the same frame). ``catalogue``
+    (:func:`data.queries.indicator_catalogue`) and ``areas`` (:func:`data.queries.list_areas`) are those
+    tables when the caller has read them already; they are read here otherwise.
 
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
     short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
@@ -230,7 +234,8 @@ def scorecard(
     region = region_area or region_of(area_code)
     codes = [area_code, benchmark_area, *([region] if region else [])]
     with kept_open(engine):
-        catalogue = queries.indicator_catalogue(engine)
+        if catalogue is None:
+            catalogue = queries.indicator_catalogue(engine)
         if indicator_codes is not None:
             catalogue = catalogue[catalogue["code"].isin(indicator_codes)].reset_index(drop=True)
         if series is None:
@@ -259,7 +264,7 @@ def scorecard(
     )
     if region:
         frame["region_value"] = _benchmark_values(series, latest, region, "region_value").where(comparable)
-        names = queries.list_areas(engine).set_index("code")["name"]
+        names = (queries.list_areas(engine) if areas is None else areas).set_index("code")["name"]
         frame["region_name"] = str(names.get(region, region))
     else:
         frame["region_value"] = np.nan

@@ -147,10 +147,23 @@ def _convert(name: str, value: Any) -> Any:
 
 
 def to_rows(frame: pd.DataFrame, area_code: str) -> list[ScorecardRow]:
-    """The scorecard frame as records, in its order; ``area_code`` is the area the frame is for."""
+    """The scorecard frame as records, in its order; ``area_code`` is the area the frame is for. Each
+    column is converted whole (:func:`_column`), which gives the values :func:`_convert` gives one by one."""
     columns = [name for name in _FIELDS if name != "area_code"]
-    records = frame.reindex(columns=columns).to_dict("records")
+    present = frame.reindex(columns=columns)
+    converted = [_column(name, present[name]) for name in columns]
     return [
-        ScorecardRow(area_code=area_code, **{name: _convert(name, record[name]) for name in columns})
-        for record in records
+        ScorecardRow(area_code=area_code, **dict(zip(columns, values, strict=True)))
+        for values in zip(*converted, strict=True)
     ]
+
+
+def _column(name: str, column: pd.Series) -> list[Any]:
+    """One column's values as the record holds them: numbers as floats, true/false as booleans, missing
+    values as None (False for a true/false field), every value as :func:`_convert` makes it."""
+    if name in _FLOATS:
+        numbers = column.to_numpy(dtype=float, na_value=math.nan).tolist()
+        return [None if math.isnan(number) else number for number in numbers]
+    if name in _BOOLS and column.dtype == bool:
+        return column.tolist()
+    return [_convert(name, value) for value in column.tolist()]

@@ -19,10 +19,12 @@ the benchmark's generator (:func:`refresh_all`). :func:`headline_series` returns
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -108,10 +110,11 @@ def _rows(figures: pd.DataFrame) -> pd.DataFrame:
     ends = np.concatenate([change, [len(figures)]]).tolist()
     has_value = figures["value"].notna().to_numpy()
     period_end = numbers[NUMBERS.index("period_end")]
+    granularity = texts["granularity"]
     rows = []
     for start, end in zip(starts, ends, strict=True):
-        with_value = np.flatnonzero(has_value[start:end])
-        latest = EPOCH + int(period_end[start + with_value.max()]) if len(with_value) else None
+        with_value = start + np.flatnonzero(has_value[start:end])
+        latest = EPOCH + int(period_end[with_value.max()]) if len(with_value) else None
         rows.append(
             (
                 areas[start],
@@ -119,11 +122,25 @@ def _rows(figures: pd.DataFrame) -> pd.DataFrame:
                 end - start,
                 None if latest is None else latest.astype(dt.date),
                 _encoded(numbers, texts, start, end),
+                _period_ends(period_end[with_value], [granularity[i] for i in with_value]),
             )
         )
     return pd.DataFrame(
-        rows, columns=["area_code", "indicator_code", "points", "latest_period_end", "figures"]
+        rows, columns=["area_code", "indicator_code", "points", "latest_period_end", "figures", "period_ends"]
     )
+
+
+def _period_ends(days: np.ndarray, granularities: list[str]) -> str:
+    """The distinct ends of a series' periods with a value (``days`` since 1970, with each figure's
+    granularity) as JSON {granularity: [ISO dates, oldest first]}."""
+    by_granularity: dict[str, set[int]] = {}
+    for day, granularity in zip(days.astype(int).tolist(), granularities, strict=True):
+        by_granularity.setdefault(granularity, set()).add(day)
+    held = {
+        granularity: [(EPOCH + day).astype(dt.date).isoformat() for day in sorted(found)]
+        for granularity, found in sorted(by_granularity.items())
+    }
+    return json.dumps(held, separators=(",", ":"))
 
 
 def refresh_series(conn: sa.Connection, series: pd.DataFrame) -> int:
@@ -215,26 +232,55 @@ def headline_series(
     return series_frame(held)
 
 
+class PeriodEnds(NamedTuple):
+    """The ends of the periods one series has a value for, by granularity, as ISO dates (which sort as the
+    dates do), oldest first."""
+
+    area_code: str
+    indicator_code: str
+    ends: dict[str, list[str]]
+
+
+def period_ends(engine: sa.Engine, area_codes: Iterable[str]) -> list[PeriodEnds]:
+    """The period ends of every headline series of the areas (a series with no value has none), read
+    without the figures: what the pages offer as dates to show the figures at."""
+    codes = list(dict.fromkeys(area_codes))
+    if not codes:
+        return []
+    every = sa.select(summary.c.area_code, summary.c.indicator_code, summary.c.period_ends)
+    # One equality per area, as in headline_series.
+    query = sa.union_all(*(every.where(summary.c.area_code == code) for code in codes))
+    with engine.connect() as conn:
+        held = conn.execute(query).tuples().all()
+    # One JSON text for every row: parsed in one call rather than one per row (a third of the time).
+    parsed = json.loads("[" + ",".join(ends for _, _, ends in held) + "]")
+    return [PeriodEnds(area, code, ends) for (area, code, _), ends in zip(held, parsed, strict=True)]
+
+
 def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
     """The figures of summary rows given as (indicator_code, area_code, figures), in that order, as the
     frame :func:`data.queries.headline_series` returns (missing numbers NaN, or None in a column with no
-    number at all, as a frame built from the rows holds them)."""
+    number at all, as a frame built from the rows holds them). Every row's JSON is parsed in one call and
+    each column is made whole, rather than row by row."""
     ordered = [*HEADLINE_COLUMNS, "quality_note", "limits_source"]
-    blocks: list[np.ndarray] = []
-    listed: dict[str, list[Any]] = {name: [] for name in ("indicator_code", "area_code", *TEXTS)}
-    for code, area, text in held:
-        figures = json.loads(text)
-        points = figures["n"]
-        blocks.append(np.frombuffer(base64.b64decode(figures["numbers"]), dtype="<f8").reshape(-1, points))
-        listed["indicator_code"] += [code] * points
-        listed["area_code"] += [area] * points
-        for name in TEXTS:
-            value = figures[name]
-            listed[name] += [value["all"]] * points if isinstance(value, dict) else value
-    if not blocks:
+    rows = list(held)
+    if not rows:
         return pd.DataFrame([], columns=ordered)
-    numbers = np.concatenate(blocks, axis=1)
-    columns: dict[str, Any] = {name: _objects(values) for name, values in listed.items()}
+    parsed = json.loads("[" + ",".join(text for _, _, text in rows) + "]")
+    points = np.array([figures["n"] for figures in parsed], dtype=np.int64)
+    numbers = np.concatenate(
+        [
+            np.frombuffer(binascii.a2b_base64(figures["numbers"]), dtype="<f8").reshape(-1, figures["n"])
+            for figures in parsed
+        ],
+        axis=1,
+    )
+    columns: dict[str, Any] = {
+        "indicator_code": np.repeat(_objects([code for code, _, _ in rows]), points),
+        "area_code": np.repeat(_objects([area for _, area, _ in rows]), points),
+    }
+    for name in TEXTS:
+        columns[name] = _text_column([figures[name] for figures in parsed], points)
     columns["provisional"] = columns["provisional"].astype(bool)
     for name, row in zip(NUMBERS, numbers, strict=True):
         if name in DATES:
@@ -243,7 +289,23 @@ def series_frame(held: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
             columns[name] = np.full(len(row), None, dtype=object)
         else:
             columns[name] = row
-    return pd.DataFrame(columns, columns=ordered)
+    # The arrays are made here for the frame alone: it holds them as they are rather than copying them.
+    return pd.DataFrame(columns, columns=ordered, copy=False)
+
+
+def _text_column(held: list[Any], points: np.ndarray) -> np.ndarray:
+    """One text column of every series (each its one value, as ``{"all": value}``, or its list; see
+    :func:`_text`) as one object array of ``points`` values per series."""
+    if all(isinstance(value, dict) for value in held):
+        return np.repeat(_objects([value["all"] for value in held]), points)
+    return _objects(
+        list(
+            chain.from_iterable(
+                [value["all"]] * count if isinstance(value, dict) else value
+                for value, count in zip(held, points.tolist(), strict=True)
+            )
+        )
+    )
 
 
 def _objects(values: list[Any]) -> np.ndarray:

@@ -112,9 +112,7 @@ def choices() -> Choices:
 def _choice_data() -> dict:
     settings = home()
     areas = data_access.areas()
-    series = data_access.local_series()
-    local = series[series["area_code"].isin(settings.areas) & series["value"].notna()]
-    with_data = set(local["area_code"])
+    ends, quarter_ends, with_data = local_dates(data_access.period_ends(settings.areas))
     names = dict(zip(areas["code"], areas["name"], strict=False))
     # Every home area, but the home areas together only where figures exist for them together.
     area_choices = [
@@ -122,9 +120,7 @@ def _choice_data() -> dict:
         for code in settings.areas
         if code in names and (code != settings.together or code in with_data)
     ]
-    ends = pd.to_datetime(local["period_end"]).dt.date
-    quarter_ends = set(ends[local["granularity"] == "quarter"])
-    dates = [(day.isoformat(), date_label(day, quarter_ends)) for day in sorted(set(ends), reverse=True)]
+    dates = [(day.isoformat(), date_label(day, quarter_ends)) for day in sorted(ends, reverse=True)]
     frameworks = data_access.frameworks()
     parents = {
         code: parent
@@ -141,6 +137,22 @@ def _choice_data() -> dict:
         "other_areas": _other_areas(areas, set(settings.areas)),
         "domains": {code: framework_domains(code) for code in frameworks["code"]},
     }
+
+
+def local_dates(held: Iterable[data_access.PeriodEnds]) -> tuple[set[dt.date], set[dt.date], set[str]]:
+    """(every period end with a figure, the ends of quarterly figures, the areas with a figure) of the
+    series in ``held``."""
+    ends: set[str] = set()
+    quarters: set[str] = set()
+    with_data: set[str] = set()
+    for series in held:
+        for granularity, days in series.ends.items():
+            ends.update(days)
+            if granularity == "quarter":
+                quarters.update(days)
+            if days:
+                with_data.add(series.area_code)
+    return {dt.date.fromisoformat(d) for d in ends}, {dt.date.fromisoformat(d) for d in quarters}, with_data
 
 
 DOMAIN_LEVEL = {"cyp-outcomes": "domain", "hcp-high-impact-areas": "group"}
@@ -322,20 +334,30 @@ def read_view(query, options: Choices) -> View:
     )
 
 
-def series_for(area: str, options: Choices) -> pd.DataFrame:
-    """The local series (home areas, England, the region), plus for an area outside the home set its own
-    figures and those of the areas above it, so any English area shows its sparklines and nearest figures."""
-    series = data_access.local_series()
+def series_for(area: str) -> pd.DataFrame:
+    """The headline series a page about ``area`` shows (:func:`dashboard.data_access.series_areas`): its own,
+    and those of the areas above it that hold figures, England and its region, so any English area shows its
+    sparklines and nearest figures."""
+    return data_access.page_series(area)
+
+
+def held_anywhere(series: pd.DataFrame, as_at: dt.date | None) -> set[str]:
+    """The indicators with a figure (for a period ending by ``as_at``, when given) for a home area, England,
+    the home region or an area in ``series``: those for which some figures have been loaded."""
+    rows = series[series["value"].notna()]
+    if as_at is not None:
+        rows = rows[pd.to_datetime(rows["period_end"]).dt.date <= as_at]
+    held = set(rows["indicator_code"])
     settings = home()
-    shown = {*settings.areas, settings.region, ENGLAND}
-    chain: list[str] = []
-    code: str | None = area
-    while code and code not in shown and code not in chain:
-        chain.append(code)
-        code = options.parents.get(code)
-    if not chain:
-        return series
-    return pd.concat([series, data_access.area_series(tuple(chain))], ignore_index=True)
+    found = list(data_access.period_ends(settings.areas))  # read for the choices already
+    benchmarks = tuple(code for code in (ENGLAND, settings.region) if code not in set(series["area_code"]))
+    if benchmarks:
+        found += data_access.period_ends(benchmarks)
+    by = None if as_at is None else as_at.isoformat()  # ISO dates sort as the dates do
+    held.update(
+        one.indicator_code for one in found if any(by is None or days[0] <= by for days in one.ends.values())
+    )
+    return held
 
 
 def latest_date(series: pd.DataFrame, area: str) -> dt.date | None:

@@ -238,7 +238,7 @@ def _area_pack(
     options = choices()
     name = options.names.get(area, area)
     progress(f"Reading the scorecard for {name}")
-    series = series_for(area, options)
+    series = series_for(area)
     as_at_day = dt.date.fromisoformat(as_at) if as_at else latest_date(series, area)
     rows = data_access.scorecard_rows(area, as_at)
     groups = framework_groups(framework)

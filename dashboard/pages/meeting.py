@@ -96,11 +96,7 @@ def _page(query: Mapping[str, str]) -> html.Div:
     view = read_view({k: v for k, v in query.items() if k in FILTERS}, options)
     area_name = options.names.get(view.area, view.area)
     rows = data_access.scorecard_rows(view.area, view.as_at)
-    as_at = (
-        dt.date.fromisoformat(view.as_at)
-        if view.as_at
-        else latest_date(series_for(view.area, options), view.area)
-    )
+    as_at = dt.date.fromisoformat(view.as_at) if view.as_at else latest_date(series_for(view.area), view.area)
     screens = deck.deck(rows, domains(view.framework), area_name)
     number, screen_problem = deck.screen_number(query.get("screen"), len(screens))
     screen = screens[number - 1]

@@ -31,6 +31,7 @@ from dashboard.components.scorecard_filters import (
     domain_heading,
     filter_form,
     framework_groups,
+    held_anywhere,
     latest_date,
     read_view,
     resolve_since,
@@ -75,7 +76,7 @@ def layout(**query: str) -> html.Div:
 
 def _page(view: View, options: Choices) -> list:
     area_name = options.names.get(view.area, view.area)
-    series = series_for(view.area, options)
+    series = series_for(view.area)
     as_at_day = dt.date.fromisoformat(view.as_at) if view.as_at else latest_date(series, view.area)
     rows = data_access.scorecard_rows(view.area, view.as_at)
     framework = next((title for code, title in options.frameworks if code == view.framework), view.framework)
@@ -214,7 +215,7 @@ def _sorted_section(view: View, options: Choices, shown, series, area_name: str,
     explicit = dt.date.fromisoformat(view.as_at) if view.as_at else None
     sparklines = _series_by_indicator(series, view.area, explicit)
     units = {row.indicator_code: (row.unit, row.value_type) for row in shown}
-    nearest, held = _nearest_finder(series, options, explicit, units)
+    nearest, is_held = _nearest_finder(series, options, view.area, explicit, units)
     rows = []
     for row in shown:
         href = routes.indicator_href(row.indicator_code, {"area": view.area})
@@ -230,8 +231,8 @@ def _sorted_section(view: View, options: Choices, shown, series, area_name: str,
                     row,
                     href=href,
                     area_name=area_name,
-                    nearest=nearest(row.indicator_code, view.area),
-                    held_anywhere=row.indicator_code in held,
+                    nearest=nearest(row.indicator_code),
+                    held_anywhere=is_held(row.indicator_code),
                 )
             )
     order = views.SORTS[view.sort]
@@ -307,40 +308,51 @@ def _series_by_indicator(series: pd.DataFrame, area: str, as_at: dt.date | None)
     return {code: table.Series(labels=labels[code], values=values[code]) for code in labels}
 
 
-def _nearest_finder(series: pd.DataFrame, options: Choices, as_at: dt.date | None, units: dict[str, tuple]):
-    """A function giving the nearest area above an area (its county, region, then England) with a figure
-    for an indicator, and the set of indicators any area has a figure for."""
-    rows = series[series["value"].notna()]
+def _nearest_finder(
+    series: pd.DataFrame, options: Choices, area: str, as_at: dt.date | None, units: dict[str, tuple]
+):
+    """A function giving the nearest area above ``area`` (its county, region, then England) with a figure
+    for an indicator, and one saying whether any area has a figure for an indicator (worked out when first
+    asked: only rows without data ask). ``series`` holds each area's series oldest period first
+    (:func:`dashboard.data_access.page_series`), so each one's latest figure is its last row."""
+    above: list[str] = []
+    parent = options.parents.get(area)
+    while parent and parent not in above and parent != area:
+        above.append(parent)
+        parent = options.parents.get(parent)
+    rows = series[series["value"].notna() & series["area_code"].isin(above)]
     if as_at is not None:
         rows = rows[pd.to_datetime(rows["period_end"]).dt.date <= as_at]
-    latest = rows.sort_values(["period_end", "period_start"]).groupby(["indicator_code", "area_code"]).tail(1)
-    figures = {
-        (r.indicator_code, r.area_code): (r.value, r.period_label) for r in latest.itertuples(index=False)
-    }
+    latest = rows.drop_duplicates(["indicator_code", "area_code"], keep="last")
+    columns = (latest[name] for name in ("indicator_code", "area_code", "value", "period_label"))
+    figures = {(code, place): (value, period) for code, place, value, period in zip(*columns, strict=True)}
 
-    def nearest(indicator: str, area: str) -> table.Nearest | None:
-        seen = {area}
-        parent = options.parents.get(area)
-        while parent and parent not in seen:
-            seen.add(parent)
-            if (indicator, parent) in figures:
-                value, period = figures[(indicator, parent)]
+    def nearest(indicator: str) -> table.Nearest | None:
+        for place in above:
+            if (indicator, place) in figures:
+                value, period = figures[(indicator, place)]
                 unit, value_type = units.get(indicator, ("", ""))
                 return table.Nearest(
-                    options.names.get(parent, parent),
+                    options.names.get(place, place),
                     f"{formatting.format_value(value, unit, value_type)} in {period}",
                 )
-            parent = options.parents.get(parent)
         return None
 
-    return nearest, set(rows["indicator_code"])
+    held: list[set[str]] = []
+
+    def is_held(indicator: str) -> bool:
+        if not held:
+            held.append(held_anywhere(series, as_at))
+        return indicator in held[0]
+
+    return nearest, is_held
 
 
 def _domain_sections(view, options, groups, records, series, when, area_name, shown) -> list:
     explicit = dt.date.fromisoformat(view.as_at) if view.as_at else None  # "latest" means each area's latest
     sparklines = _series_by_indicator(series, view.area, explicit)
     units = {code: (row.unit, row.value_type) for code, row in records.items()}
-    nearest, held = _nearest_finder(series, options, explicit, units)
+    nearest, is_held = _nearest_finder(series, options, view.area, explicit, units)
     wanted = {row.indicator_code for row in shown}
     sections = []
     for domain, outcomes in groups:
@@ -360,8 +372,8 @@ def _domain_sections(view, options, groups, records, series, when, area_name, sh
                             row,
                             href=href,
                             area_name=area_name,
-                            nearest=nearest(code, view.area),
-                            held_anywhere=code in held,
+                            nearest=nearest(code),
+                            held_anywhere=is_held(code),
                         )
                     )
                 else:
@@ -450,7 +462,7 @@ def download_file(query: Mapping[str, str]) -> table_downloads.TableFile:
     options = choices()
     view = read_view(query, options)
     area_name = options.names.get(view.area, view.area)
-    series = series_for(view.area, options)
+    series = series_for(view.area)
     as_at_day = dt.date.fromisoformat(view.as_at) if view.as_at else latest_date(series, view.area)
     rows = data_access.scorecard_rows(view.area, view.as_at)
     groups = _framework_groups(view.framework)

@@ -39,12 +39,39 @@ def _from_observations(engine: sa.Engine, area: str, **options) -> pd.DataFrame:
     return scorecard(engine, area, series=queries.headline_series(engine, area_codes=codes), **options)
 
 
+def period_ends_from_observations(engine: sa.Engine, areas: list[str]) -> dict:
+    """{(area, indicator): {granularity: [ISO period ends with a value, oldest first]}} of the headline
+    observations: what the summary's period ends must say."""
+    figures = queries.headline_series(engine, area_codes=areas)
+    figures = figures[figures["value"].notna()]
+    ends: dict = {}
+    for area, code, end, granularity in zip(
+        figures["area_code"],
+        figures["indicator_code"],
+        figures["period_end"],
+        figures["granularity"],
+        strict=True,
+    ):
+        ends.setdefault((area, code), {}).setdefault(granularity, set()).add(
+            pd.Timestamp(end).date().isoformat()
+        )
+    return {key: {g: sorted(days) for g, days in held.items()} for key, held in ends.items()}
+
+
 def assert_summary_matches(engine: sa.Engine, areas: list[str]) -> None:
-    """The summary holds every headline figure as the observations do, and every area's scorecard (latest,
-    and as at an earlier date) is the same built from either."""
+    """The summary holds every headline figure as the observations do, with the ends of the periods each
+    series has a value for, and every area's scorecard (latest, and as at an earlier date) is the same built
+    from either."""
     pd.testing.assert_frame_equal(
         series_summary.headline_series(engine), queries.headline_series(engine), check_exact=True
     )
+    every_area = sorted(set(queries.headline_series(engine)["area_code"]))
+    held = {
+        (found.area_code, found.indicator_code): found.ends
+        for found in series_summary.period_ends(engine, every_area)
+        if found.ends
+    }
+    assert held == period_ends_from_observations(engine, every_area)
     for area in areas:
         pd.testing.assert_frame_equal(scorecard(engine, area), _from_observations(engine, area))
         earlier = dt.date(2024, 3, 31)
@@ -136,6 +163,36 @@ def test_a_restored_backup_and_an_upgraded_store_have_their_summary_from_the_fig
     schema.create_schema(any_store)
     assert count_rows(any_store, schema.series_summary) == 2
     assert_summary_matches(any_store, [CAMBS, PBORO])
+
+
+def test_a_version_6_store_has_its_summary_made_again_with_the_period_ends(any_store, tmp_path):
+    """Release 7 keeps the ends of each series' periods with its figures; an older store's summary, which
+    lacks them, is made again from the figures on upgrade."""
+    import_file(any_store, _quarterly_return(tmp_path / "a.csv", [900] * 11 + [None]))
+    with any_store.begin() as conn:
+        conn.execute(schema.schema_version.delete())
+        conn.execute(schema.schema_version.insert().values(version=6, applied_at=dt.datetime(2026, 11, 1)))
+        conn.exec_driver_sql("ALTER TABLE series_summary DROP COLUMN period_ends")
+
+    schema.create_schema(any_store)
+
+    (found,) = series_summary.period_ends(any_store, [CAMBS])
+    assert found.ends == {
+        "quarter": [
+            "2022-06-30",
+            "2022-09-30",
+            "2022-12-31",
+            "2023-03-31",
+            "2023-06-30",
+            "2023-09-30",
+            "2023-12-31",
+            "2024-03-31",
+            "2024-06-30",
+            "2024-09-30",
+            "2024-12-31",
+        ]
+    }  # the last quarter, with no figure, is not among them
+    assert_summary_matches(any_store, [CAMBS])
 
 
 # --- Edits users make show at once --------------------------------------------------------------------------
