@@ -222,6 +222,14 @@ def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its period dates as NumPy datetimes, which the store takes a whole column at a time
+    (``datetime.date`` objects it converts one by one)."""
+    for column in ("period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
 def _existing(conn: sa.Connection, keys: sa.Table) -> pd.DataFrame:
     """The stored observations with the keys staged in ``keys``, each with its key's ``position``."""
     obs = schema.observations
@@ -280,7 +288,7 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
     """
     if valid.empty:
         return 0, 0, 0
-    valid = _as_dates(valid.reset_index(drop=True))
+    valid = _as_days(valid.reset_index(drop=True))
     position = sa.Column("position", sa.Integer)
     staged = bulk.stage(conn, valid.assign(position=np.arange(len(valid))), schema.observations, position)
     existing = _existing(conn, staged)
