@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 
-import numpy as np
 import pytest
 import sqlalchemy as sa
 
 from data import schema
 from data.importers.pipeline import import_file
-from data.importers.validate import _exact_numbers
 from data.imports import rejected_rows
 from data.redating import redate_observations
 from tests.data.helpers import count_rows, observations, provider_proportion, write_csv
@@ -334,24 +331,3 @@ def test_a_figure_already_held_on_its_true_dates_is_not_kept_twice(store, tmp_pa
         redate_observations(conn)
     rows = observations(store).sort_values("period_start")
     assert rows["period_start"].tolist() == [dt.date(2007, 9, 1), dt.date(2008, 9, 1)]
-
-
-def test_the_screen_reads_every_plain_decimal_as_python_does():
-    """The column-wise screen's numbers are the doubles ``float`` gives, bit for bit, however many digits a
-    cell has, and a cell it cannot read is marked unread, as ``float`` would refuse it."""
-    chance = random.Random(11)
-    digits = "0123456789"
-    texts = ["5.", ".5", "+.5", "+5", "007", "0", "000.000", "9" * 400 + ".5", "0." + "0" * 330 + "1"]
-    texts += [
-        f"{chance.random() * 10 ** chance.randint(-3, 12):.{chance.randint(0, 25)}f}" for _ in range(5000)
-    ]
-    texts += [
-        "".join(chance.choice(digits) for _ in range(chance.randint(1, 40)))
-        + "."
-        + "".join(chance.choice(digits) for _ in range(chance.randint(0, 40)))
-        for _ in range(5000)
-    ]
-    numbers, readable = _exact_numbers(np.array([*texts, "1,5", "."], dtype=object))
-    assert numbers[: len(texts)].tobytes() == np.array([float(t) for t in texts]).tobytes()
-    assert readable.tolist() == [True] * len(texts) + [False, False]
-    assert _exact_numbers(np.array([], dtype=object))[0].size == 0
