@@ -195,8 +195,16 @@ def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
     being settled from all its numbers (see :mod:`data.importers.number_text`); a file whose numbers could be
     misread raises :class:`FileProblem`.
     """
+    return to_common_measured(raw, file_format)[0]
+
+
+def to_common_measured(
+    raw: pd.DataFrame, file_format: Format
+) -> tuple[pd.DataFrame, dict[str, cells.Decimals]]:
+    """:func:`to_common`, with how the number columns it kept as written are written as decimals (none for
+    a format with its own conversion), for :func:`data.importers.validate.validate` to reuse."""
     if file_format.convert is not None:
-        return file_format.convert(raw)
+        return file_format.convert(raw), {}
     by_fold = {fold(h): h for h in raw.columns}
     columns: dict[str, object] = {"row_number": range(2, len(raw) + 2)}
     number_headings: dict[str, str] = {}
@@ -208,10 +216,12 @@ def to_common(raw: pd.DataFrame, file_format: Format) -> pd.DataFrame:
         columns[field] = cells.stripped(raw[source]) if source is not None else ""
         if source is not None and field in NUMBER_COLUMNS:
             number_headings[field] = str(source)
-    common = number_text.plain_numbers(pd.DataFrame(columns, index=raw.index), number_headings)
+    common, measured = number_text.plain_numbers_measured(
+        pd.DataFrame(columns, index=raw.index), number_headings
+    )
     if file_format is TIDY:
         # A tidy extract's breakdown column holds deprivation quintiles where present.
         has_category = ~cells.lower(common["category"]).isin(MISSING)
         common.loc[has_category, "category_type"] = "Deprivation quintile"
         common.loc[~has_category, "category"] = ""
-    return common.reset_index(drop=True)
+    return common.reset_index(drop=True), measured

@@ -96,14 +96,25 @@ def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFr
     heading in the file, for messages. Raises :class:`FileProblem` when the file mixes the two conventions
     or its numbers could be read either way.
     """
+    return plain_numbers_measured(frame, headings)[0]
+
+
+def plain_numbers_measured(
+    frame: pd.DataFrame, headings: Mapping[str, str]
+) -> tuple[pd.DataFrame, dict[str, cells.Decimals]]:
+    """:func:`plain_numbers`, with how each number column it left exactly as written is written
+    (:func:`data.importers.cells.decimals`), so validation reads those columns without measuring them
+    again."""
     kinds: dict[str, pd.Series] = {}
     simple: dict[str, pd.Series] = {}
+    measured: dict[str, cells.Decimals] = {}
     for column in headings:
-        kinds[column], simple[column] = _kinds(frame[column])
+        measured[column] = cells.decimals(frame[column])
+        kinds[column], simple[column] = _kinds_of(frame[column], measured[column])
     examples = _first_of_each_kind(frame, kinds, headings)
     convention = POINT if _only_counts_with_thousands(kinds) else _convention(examples)
     if convention is None:
-        return frame
+        return frame, measured
     frame = frame.copy()
     for column, column_kinds in kinds.items():
         rewritten = column_kinds.isin(_REWRITTEN[convention])
@@ -115,7 +126,8 @@ def plain_numbers(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFr
             frame.loc[rewrite, column] = old.map(
                 {value: plain(value, convention) for value in pd.unique(old)}
             )
-    return frame
+            del measured[column]
+    return frame, measured
 
 
 def _kinds(column: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -126,7 +138,11 @@ def _kinds(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     bytes, to the kind :func:`kind_of` gives them (``1.234`` could be either; ``0.123``, ``12.5`` and ``.5``
     only a decimal point); every other cell is read by :func:`kind_of`, once per distinct text.
     """
-    written = cells.decimals(column)
+    return _kinds_of(column, cells.decimals(column))
+
+
+def _kinds_of(column: pd.Series, written: cells.Decimals) -> tuple[pd.Series, pd.Series]:
+    """:func:`_kinds`, given how the column's cells are written as decimals."""
     simple = written.written & (written.points == 1) & (written.fraction >= 1)
     either = simple & (written.fraction == 3) & (written.whole >= 1) & (written.whole <= 3)
     either &= written.first != ord("0")
@@ -134,7 +150,9 @@ def _kinds(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     unsorted = ~written.written
     if unsorted.any():
         marked[unsorted] = column[unsorted].str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
-    kinds = np.where(either, EITHER_POINT, np.where(simple, POINT, OTHER)).astype(object)[marked]
+    kinds = np.full(int(marked.sum()), OTHER, dtype=object)
+    kinds[simple[marked]] = POINT
+    kinds[either[marked]] = EITHER_POINT
     simple = simple[marked]
     found = column[marked]
     rest = ~simple
@@ -157,12 +175,28 @@ def _first_of_each_kind(
     """The earliest cell of each kind, looking across all the number columns."""
     examples: dict[str, Example] = {}
     for column, column_kinds in kinds.items():
+        for kind, text, row_number in _firsts(frame, column, column_kinds):
+            if kind not in examples or row_number < examples[kind].row_number:
+                examples[kind] = Example(text, row_number, headings[column])
+    return examples
+
+
+def _firsts(frame: pd.DataFrame, column: str, column_kinds: pd.Series) -> list[tuple[str, str, int]]:
+    """Each kind met in one column with the text and row number of its first cell, in the order met.
+
+    The kinds are numbered once (:func:`pandas.factorize`) and the first cell of each found from the
+    numbers; a frame whose index is out of order is read the slower way, by aligning the columns.
+    """
+    if not (frame.index.is_unique and frame.index.is_monotonic_increasing):
         cells = pd.DataFrame({"kind": column_kinds, "text": frame[column], "row": frame["row_number"]})
         firsts = cells.dropna(subset="kind").drop_duplicates("kind")
-        for kind, text, row_number in firsts.itertuples(index=False):
-            if kind not in examples or row_number < examples[kind].row_number:
-                examples[kind] = Example(str(text), int(row_number), headings[column])
-    return examples
+        return [(str(k), str(t), int(r)) for k, t, r in firsts.itertuples(index=False)]
+    codes, found = pd.factorize(column_kinds)
+    _, first = np.unique(codes, return_index=True)
+    first.sort()
+    at = column_kinds.index[first]
+    texts, rows = frame.loc[at, column].tolist(), frame.loc[at, "row_number"].tolist()
+    return [(str(found[codes[p]]), str(t), int(r)) for p, t, r in zip(first, texts, rows, strict=True)]
 
 
 def _convention(examples: Mapping[str, Example]) -> str | None:

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from data import schema, series_summary
 from data.importers import bulk, new_indicators, rejection_groups
-from data.importers.formats import FileProblem, Format, detect_format, to_common
+from data.importers.formats import FileProblem, Format, detect_format, to_common_measured
 from data.importers.limits import fill_missing_limits
 from data.importers.published import ALL_FORMATS, read_any_table
 from data.importers.readers import read_path, sha256_of
@@ -222,6 +222,14 @@ def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its period dates as NumPy datetimes, which the store takes a whole column at a time
+    (``datetime.date`` objects it converts one by one)."""
+    for column in ("period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
 def _existing(conn: sa.Connection, keys: sa.Table) -> pd.DataFrame:
     """The stored observations with the keys staged in ``keys``, each with its key's ``position``."""
     obs = schema.observations
@@ -274,16 +282,16 @@ def _less_detailed(merged: pd.DataFrame) -> pd.Series:
 def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int, int, int]:
     """Write valid observations by natural key, in bulk; return (new, updated, unchanged).
 
-    The file's keys are matched against the store in one join there; only the rows it already holds are
-    compared figure by figure, and every other row is written as it is.
+    The file's rows are staged in the store once; their keys are matched against the stored observations
+    in one join there, only the rows the store already holds are compared figure by figure, and every other
+    row is written from the staged copy, store to store.
     """
     if valid.empty:
         return 0, 0, 0
-    valid = _as_dates(valid.reset_index(drop=True))
-    positions = valid[list(KEY_FIELDS)].assign(position=np.arange(len(valid)))
-    keys = bulk.stage(conn, positions, schema.observations, sa.Column("position", sa.Integer))
-    existing = _existing(conn, keys)
-    bulk.drop(conn, keys)
+    valid = _as_days(valid.reset_index(drop=True))
+    position = sa.Column("position", sa.Integer)
+    staged = bulk.stage(conn, valid.assign(position=np.arange(len(valid))), schema.observations, position)
+    existing = _existing(conn, staged)
     stored_at = existing["position"].to_numpy(dtype=np.int64)
     earlier = existing.drop(columns=[*KEY_FIELDS, "position"])
     earlier.columns = pd.Index([f"{c}_old" if c in valid.columns else c for c in earlier.columns])
@@ -308,12 +316,24 @@ def _write(conn: sa.Connection, valid: pd.DataFrame, batch_id: str) -> tuple[int
         )
         conn.execute(obs.delete().where(sa.exists().where(_key_match(obs, replaced))))
         bulk.drop(conn, replaced)
-    written = np.ones(len(valid), dtype=bool)
-    written[stored_at[unchanged.to_numpy()]] = False
-    if written.any():
-        to_insert = valid[written].assign(batch_id=batch_id)
-        bulk.insert_frame(conn, obs, to_insert[[c.name for c in obs.columns]])
+    _insert_staged(conn, staged, stored_at[unchanged.to_numpy()], batch_id)
+    bulk.drop(conn, staged)
     return len(valid) - len(merged), int(changed.sum()), int(unchanged.sum())
+
+
+def _insert_staged(conn: sa.Connection, staged: sa.Table, unchanged: np.ndarray, batch_id: str) -> None:
+    """Add the staged rows to the observations under ``batch_id``, all but those at the positions
+    ``unchanged`` (figures the store already holds as they are)."""
+    obs = schema.observations
+    names = [c.name for c in obs.columns if c.name != "batch_id"]
+    rows = sa.select(*(staged.c[name] for name in names), sa.literal(batch_id))
+    kept: sa.Table | None = None
+    if len(unchanged):
+        kept = bulk.stage(conn, pd.DataFrame({"position": unchanged}), staged)
+        rows = rows.where(~sa.exists().where(kept.c.position == staged.c.position))
+    conn.execute(obs.insert().from_select([*names, "batch_id"], rows))
+    if kept is not None:
+        bulk.drop(conn, kept)
 
 
 def _describe_again(conn: sa.Connection, same: pd.DataFrame) -> None:
@@ -403,7 +423,8 @@ def load(
     result.new_indicators = new_indicators.register(conn, table, file_format, result.file_name)
     lookups = _lookups(conn)
     earlier = _earlier_import(conn, result.sha256)
-    valid, rejections, flags = validate(to_common(table, file_format), file_format, lookups)
+    common, measured = to_common_measured(table, file_format)
+    valid, rejections, flags = validate(common, file_format, lookups, measured=measured)
     valid = fill_missing_limits(valid, lookups.indicators)
     result.rejections, result.flags = rejections, flags
     result.rows_rejected = len(rejections)

@@ -527,15 +527,21 @@ def reject_duplicates(valid: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection
 
 
 def validate(
-    common: pd.DataFrame, file_format: Format, lookups: Lookups
+    common: pd.DataFrame,
+    file_format: Format,
+    lookups: Lookups,
+    *,
+    measured: Mapping[str, cells.Decimals] | None = None,
 ) -> tuple[pd.DataFrame, list[Rejection], list[Flag]]:
     """Split a common-layout table into valid observations (flagged ones with their ``quality_note``),
     rejections and flags, all with file row numbers.
 
     Clean rows, nearly all of a published file, are checked a whole column at a time
-    (:func:`_clean_rows`); the rest one by one by :func:`check_row`.
+    (:func:`_clean_rows`); the rest one by one by :func:`check_row`. ``measured`` holds
+    :func:`data.importers.cells.decimals` of number columns already measured (by
+    :func:`data.importers.formats.to_common_measured`); the others are measured here.
     """
-    clean, careful, rejections = _clean_rows(common, file_format, lookups)
+    clean, careful, rejections = _clean_rows(common, file_format, lookups, measured)
     records: list[dict] = []
     flags: dict[int, Flag] = {}
     for row in common[careful].to_dict("records"):
@@ -588,7 +594,10 @@ def _per_distinct(keys: pd.Series, work: Callable[[str], object]) -> pd.Series:
 
 
 def _clean_rows(
-    common: pd.DataFrame, file_format: Format, lookups: Lookups
+    common: pd.DataFrame,
+    file_format: Format,
+    lookups: Lookups,
+    measured: Mapping[str, cells.Decimals] | None = None,
 ) -> tuple[pd.DataFrame, pd.Series, list[Rejection]]:
     """The rows that certainly pass every check of :func:`check_row` without a quality note, turned into
     observations a whole column at a time; a mask of the rows still to check one by one; and the
@@ -630,7 +639,7 @@ def _clean_rows(
     decimals: dict[str, pd.Series] = {}
     whole_counts = file_format is PROVIDER_RETURN
     for field in NUMBER_FIELDS:
-        written = cells.decimals(common[field])
+        written = (measured or {}).get(field) or cells.decimals(common[field])
         # Unsigned or '+' decimals are read here; anything else (a minus sign, an exponent, a stray
         # character, text that is not ASCII) is missing or goes the careful way.
         plain = written.written & (written.sign != ord("-"))

@@ -51,7 +51,7 @@ def careful_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Send every row through :func:`check_row`, as imports did before the column-wise screen."""
     screen = validation._clean_rows
 
-    def nothing_clean(common: pd.DataFrame, file_format: Format, lookups: Lookups):
+    def nothing_clean(common: pd.DataFrame, file_format: Format, lookups: Lookups, measured=None):
         clean, _, _ = screen(common.iloc[:0], file_format, lookups)
         return clean, pd.Series(True, index=common.index), []
 

@@ -3,11 +3,12 @@ refused with an example when they could be read two ways."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from data.importers import number_text
-from data.importers.formats import FINGERTIPS, PROVIDER_RETURN, FileProblem, to_common
+from data.importers import cells, number_text
+from data.importers.formats import FINGERTIPS, PROVIDER_RETURN, FileProblem, to_common, to_common_measured
 from data.importers.number_text import COMMA, POINT, kind_of, plain
 
 
@@ -163,3 +164,54 @@ def test_every_number_is_sorted_into_the_kind_it_has_when_read_on_its_own():
     assert simple[simple].index.map(ascii_only.get).tolist() == PLAIN_DECIMALS
     # A NUL character, which NumPy's byte strings drop, sends its cell the careful way.
     assert number_text._kinds(pd.Series(["1.5", "1.5\x00", "0.5"]))[1].tolist() == [True, False, True]
+
+
+def _decimals_equal(found: cells.Decimals, expected: cells.Decimals) -> bool:
+    return all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("rows", "kept"),
+    [
+        # nothing to rewrite: every number column is kept as written
+        ([["a", "E1", "2024/25 Q1", "12", "200", "6.17"], ["a", "E2", "2024/25 Q1", "5", "10", "50.5"]], 3),
+        # a decimal comma file: the value and the thousands are rewritten, the plain counts are kept
+        ([["a", "E1", "2024/25 Q1", "1.234", "2.000", "61,7"], ["a", "E2", "2024/25 Q1", "5", "10", "5"]], 0),
+        ([["a", "E1", "2024/25 Q1", "12", "20", "61,7"], ["a", "E2", "2024/25 Q1", "5", "10", "5"]], 2),
+    ],
+)
+def test_the_number_columns_measured_once_are_those_validation_would_measure(rows, kept):
+    """What ``to_common_measured`` hands on to validation is exactly what measuring the common columns
+    again gives, and only for columns whose text was not rewritten."""
+    common, measured = to_common_measured(provider_return(rows), PROVIDER_RETURN)
+    assert common.equals(to_common(provider_return(rows), PROVIDER_RETURN))
+    assert len(measured) == kept
+    for column, found in measured.items():
+        assert _decimals_equal(found, cells.decimals(common[column]))
+
+
+def _first_by_alignment(frame: pd.DataFrame, kinds: dict, headings: dict) -> dict:
+    """The earliest cell of each kind found by aligning each column's kinds with the frame, cell by cell."""
+    examples: dict = {}
+    for column, column_kinds in kinds.items():
+        found = pd.DataFrame({"kind": column_kinds, "text": frame[column], "row": frame["row_number"]})
+        firsts = found.dropna(subset="kind").drop_duplicates("kind")
+        for kind, text, row_number in firsts.itertuples(index=False):
+            if kind not in examples or row_number < examples[kind].row_number:
+                examples[kind] = number_text.Example(str(text), int(row_number), headings[column])
+    return examples
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_first_cell_of_each_kind_is_the_one_aligning_the_columns_finds(shuffled):
+    texts = [*SORTED_BY_ARRAYS, "12", "", "1e5", "7,5", "1.234", "1,234", "94.7"]
+    generator = np.random.default_rng(5)
+    columns = {name: generator.choice(texts, size=400).tolist() for name in ("value", "count", "denominator")}
+    frame = pd.DataFrame({"row_number": range(2, 402), **columns})
+    if shuffled:
+        frame.index = generator.permutation(len(frame))
+    headings = {"value": "Value", "count": "Count", "denominator": "Denominator"}
+    kinds = {column: number_text._kinds(frame[column])[0] for column in headings}
+    found = number_text._first_of_each_kind(frame, kinds, headings)
+    assert found == _first_by_alignment(frame, kinds, headings)
+    assert len(found) >= 5
