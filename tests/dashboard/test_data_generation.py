@@ -149,17 +149,24 @@ def test_the_generation_moves_with_every_kind_of_change(store_url):
     engine = make_engine(store_url)
     before = data_generation(engine)
     assert data_generation(engine) == before, "reading changes nothing"
-    code = provider_codes(engine)[0]
-    loaded = import_bytes(engine, return_bytes([[code, CAMBS, "2025/26 Q1", 9, 10, "", "", ""]]), "a.csv")
-    after_load = data_generation(engine)
-    from data.imports import roll_back_batch
+    stamps = _stamps_after_changes(engine, engine)
+    assert len({before, *stamps}) == 4
+    engine.dispose()
 
-    roll_back_batch(engine, loaded.batch_id, ADMIN)
-    after_rollback = data_generation(engine)
+
+def _stamps_after_changes(writer, reader) -> list[str]:
+    """The stamp ``reader`` reads after each of three changes ``writer`` makes: an import, its rollback and
+    a commentary."""
+    from data.imports import roll_back_batch
     from data.monitoring import add_commentary
 
+    code = provider_codes(writer)[0]
+    loaded = import_bytes(writer, return_bytes([[code, CAMBS, "2025/26 Q1", 9, 10, "", "", ""]]), "a.csv")
+    stamps = [data_generation(reader)]
+    roll_back_batch(writer, loaded.batch_id, ADMIN)
+    stamps.append(data_generation(reader))
     add_commentary(
-        engine,
+        writer,
         OFFICER,
         indicator_code=code,
         area_code=CAMBS,
@@ -167,9 +174,8 @@ def test_the_generation_moves_with_every_kind_of_change(store_url):
         kind="commissioner",
         text="Checked with the provider.",
     )
-    after_commentary = data_generation(engine)
-    assert len({before, after_load, after_rollback, after_commentary}) == 4
-    engine.dispose()
+    stamps.append(data_generation(reader))
+    return stamps
 
 
 @pytest.fixture
@@ -195,26 +201,8 @@ def test_an_unchanged_store_file_gives_its_stamp_without_being_opened(store_file
     before = data_generation(reader)
     assert data_generation(reader) == data_generation(reader) == before
     assert len(counted) == 1, "the file has not changed: the stamp is counted once"
-    code = provider_codes(writer)[0]
-    loaded = import_bytes(writer, return_bytes([[code, CAMBS, "2025/26 Q1", 9, 10, "", "", ""]]), "a.csv")
-    after_load = data_generation(reader)
-    from data.imports import roll_back_batch
-
-    roll_back_batch(writer, loaded.batch_id, ADMIN)
-    after_rollback = data_generation(reader)
-    from data.monitoring import add_commentary
-
-    add_commentary(
-        writer,
-        OFFICER,
-        indicator_code=code,
-        area_code=CAMBS,
-        period_label="2025/26 Q1",
-        kind="commissioner",
-        text="Checked with the provider.",
-    )
-    after_commentary = data_generation(reader)
-    assert len({before, after_load, after_rollback, after_commentary}) == 4, "each change is seen"
+    *_, after_commentary = stamps = _stamps_after_changes(writer, reader)
+    assert len({before, *stamps}) == 4, "each change is seen"
     assert after_commentary == counted_generation(reader)
     for engine in (reader, writer):
         engine.dispose()
