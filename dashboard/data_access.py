@@ -145,8 +145,8 @@ def has_illustrative_indicators() -> bool:
 def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ...] | None) -> pd.DataFrame:
     """:func:`data.scorecard.scorecard`, built from the series the page reads for the area
     (:func:`page_series`, which holds the area, England and its region), or for one indicator of a home area
-    from the series the indicator page reads of it (:data:`INDICATOR_SERIES_AREAS`), and the catalogue and
-    areas the page reads, so the page reads each of them once, not twice."""
+    from the series the indicator page reads of it (:data:`INDICATOR_SERIES_AREAS`), and the catalogue,
+    areas and targets the page reads, so the page reads each of them once, not twice."""
     import datetime as dt
 
     from data.areas import home, region_of
@@ -172,6 +172,7 @@ def _scorecard(area_code: str, as_at: str | None, indicator_codes: tuple[str, ..
             series=series,
             catalogue=catalogue(),
             areas=areas(),
+            targets=current_targets(),
         ),
         area_code,
     )

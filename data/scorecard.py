@@ -213,6 +213,7 @@ def scorecard(
     series: pd.DataFrame | None = None,
     catalogue: pd.DataFrame | None = None,
     areas: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every indicator's latest status for ``area_code`` using data for periods ending on or before ``as_at``.
 
@@ -221,8 +222,9 @@ def scorecard(
     (:func:`data.queries.headline_series`) when the caller already holds it for at least the area, the
     benchmark and the region, and the indicators asked for; it is read here otherwise, from the series
     summary (:func:`data.series_summary.headline_series`, the same frame). ``catalogue``
-    (:func:`data.queries.indicator_catalogue`) and ``areas`` (:func:`data.queries.list_areas`) are those
-    tables when the caller has read them already; they are read here otherwise.
+    (:func:`data.queries.indicator_catalogue`), ``areas`` (:func:`data.queries.list_areas`) and ``targets``
+    (:func:`data.queries.current_targets`) are those tables when the caller has read them already; they are
+    read here otherwise.
 
     Returns one row per catalogue indicator, in catalogue order, with the catalogue columns (code, name,
     short_name, unit, polarity, value_type, illustrative, …) and :data:`SCORECARD_COLUMNS`. The judgements
@@ -244,7 +246,8 @@ def scorecard(
                 area_codes=codes,
                 indicator_codes=None if indicator_codes is None else list(indicator_codes),
             )
-        targets = queries.current_targets(engine)
+        if targets is None:
+            targets = queries.current_targets(engine)
         changes = process_changes.change_dates(engine, area_code)
     wanted = series["area_code"].isin(codes)
     if indicator_codes is not None:
