@@ -4,8 +4,6 @@ offers every area in the store grouped by type, and another council's home areas
 
 from __future__ import annotations
 
-import csv
-
 import dash
 import pytest
 import sqlalchemy as sa
@@ -14,10 +12,10 @@ from dashboard import create_app
 from data import areas
 from data.db import make_engine
 from data.importers.formats import PROVIDER_RETURN_HEADER
-from data.importers.pipeline import import_file
 from data.seed import seed_reference
 from tests.dashboard import pages
 from tests.dashboard.pages import by_id, find, props, text
+from tests.data.upload_helpers import load_return
 
 CAMBS, MANCHESTER, BOLTON, NORTH_WEST = "E10000003", "E08000003", "E08000001", "E12000002"
 NEW_BIRTH = "hv-new-birth-visit-14d"
@@ -29,15 +27,14 @@ def engine(tmp_path_factory) -> sa.Engine:
     """The reference store plus new birth visits for Cambridgeshire (93.5%) and Manchester (81.2%)."""
     engine = make_engine("duckdb:///:memory:")
     seed_reference(engine)
-    path = tmp_path_factory.mktemp("returns") / "return.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerow([NEW_BIRTH, CAMBS, "2025/26 Q1", 935, 1000, "", "no", ""])
-        writer.writerow([NEW_BIRTH, MANCHESTER, "2024/25 Q4", 790, 1000, "", "no", ""])
-        writer.writerow([NEW_BIRTH, MANCHESTER, "2025/26 Q1", 812, 1000, "", "no", ""])
-    result = import_file(engine, path)
-    assert result.rows_rejected == 0, result.summary()
+    load_return(
+        engine,
+        [
+            [NEW_BIRTH, CAMBS, "2025/26 Q1", 935, 1000, "", "no", ""],
+            [NEW_BIRTH, MANCHESTER, "2024/25 Q4", 790, 1000, "", "no", ""],
+            [NEW_BIRTH, MANCHESTER, "2025/26 Q1", 812, 1000, "", "no", ""],
+        ],
+    )
     yield engine
     engine.dispose()
 

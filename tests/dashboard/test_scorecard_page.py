@@ -4,7 +4,6 @@ read what a user would read: values, status words, the reasons given, headlines 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -21,12 +20,12 @@ from dashboard.layout import navigation_entries
 from data.db import make_engine
 from data.exports import CSV_SKIPROWS
 from data.importers.formats import PROVIDER_RETURN_HEADER
-from data.importers.pipeline import import_file
 from data.seed import seed_reference
 from tests.dashboard import pages
 from tests.dashboard.pages import by_id, find, props, text
 from tests.dashboard.rows import scorecard_row
 from tests.dashboard.signing_in import signed_in_client
+from tests.data.upload_helpers import load_return
 
 CAMBS, PBORO, FENLAND = "E10000003", "E06000031", "E07000010"
 NEW_BIRTH, REVIEW_6_8, ANTENATAL, MOOD = (
@@ -63,13 +62,7 @@ def engine(tmp_path_factory) -> sa.Engine:
         [ANTENATAL, FENLAND, "2025/26 Q1", 50, 100, "", "no", ""],  # Fenland has one figure only
         [NEW_BIRTH, HUNTINGDONSHIRE, "2025/26 Q1", 33, 40, "", "no", ""],  # small numbers: 7 not visited
     ]
-    path = tmp_path_factory.mktemp("returns") / "provider_return.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    result = import_file(engine, path)
-    assert result.rows_rejected == 0, result.summary()
+    load_return(engine, rows)
     yield engine
     engine.dispose()
 

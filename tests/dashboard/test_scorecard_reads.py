@@ -10,7 +10,6 @@ earlier dates.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import dash
@@ -24,10 +23,9 @@ from dashboard.components.scorecard_table import Nearest
 from data import series_summary
 from data.areas import ENGLAND, home
 from data.db import make_engine
-from data.importers.formats import PROVIDER_RETURN_HEADER
-from data.importers.pipeline import import_file
 from data.scorecard import scorecard
 from data.seed import seed
+from tests.data.upload_helpers import load_return
 
 MANCHESTER, BOLTON, PENDLE = "E08000003", "E08000001", "E07000122"
 NEW_BIRTH, REVIEW_6_8 = "hv-new-birth-visit-14d", "hv-6-8-week-review"
@@ -39,19 +37,15 @@ def engine(tmp_path_factory) -> sa.Engine:
     home set) and six to eight week reviews for Pendle alone."""
     engine = make_engine(f"duckdb:///{tmp_path_factory.mktemp('reads') / 'store.duckdb'}")
     seed(engine)
-    path = tmp_path_factory.mktemp("returns") / "return.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(list(PROVIDER_RETURN_HEADER))
+    rows = [
+        [NEW_BIRTH, area, quarter, numerator, 1000, "", "no", ""]
         for area, quarter, numerator in (
             (MANCHESTER, "2024/25 Q4", 790),
             (MANCHESTER, "2025/26 Q1", 812),
             (PENDLE, "2025/26 Q1", 700),
-        ):
-            writer.writerow([NEW_BIRTH, area, quarter, numerator, 1000, "", "no", ""])
-        writer.writerow([REVIEW_6_8, PENDLE, "2025/26 Q1", 650, 1000, "", "no", ""])
-    result = import_file(engine, path)
-    assert result.rows_rejected == 0, result.summary()
+        )
+    ]
+    load_return(engine, [*rows, [REVIEW_6_8, PENDLE, "2025/26 Q1", 650, 1000, "", "no", ""]])
     yield engine
     engine.dispose()
 

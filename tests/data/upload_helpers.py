@@ -27,6 +27,14 @@ def return_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def load_return(engine: sa.Engine, rows: list[list[object]]) -> None:
+    """Load a provider return of ``rows`` into ``engine``, every row accepted."""
+    from data.importers.pipeline import import_bytes
+
+    result = import_bytes(engine, return_bytes(rows), "provider_return.csv")
+    assert result.rows_rejected == 0, result.summary()
+
+
 def provider_codes(engine: sa.Engine) -> list[str]:
     """Every provider-return indicator, in catalogue order."""
     ind = schema.indicators
