@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 
 from dashboard import create_app
+from dashboard.memory import freeze_held_objects
 from kpi import cli
 
 __all__ = ["app", "cli", "server"]
 
 app = create_app()
 server = app.server
+freeze_held_objects()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
   in the product). "One indicator across all areas" is the
   :func:`dashboard.data_access.indicator_series` read the trend chart makes when areas are added to it.
 * The floor is the plain SQL returning just the rows the page needs, fetched as tuples (for the scorecard,
-  its series summary rows: the rows it reads since figures are summarised at import).
+  its series summary rows: the rows it reads since figures are summarised at import), on the store held as
+  the dashboard holds it for a request: a DuckDB file stays open between requests that follow one another
+  (:data:`data.db.LINGER_SECONDS`), for the pages and the floor alike.
 * The naive baseline (the issue's "whole table in pandas, filtered per request", :mod:`bench.naive`) reads
   the whole observations table into pandas once (:func:`load_observations`; its load time is reported on
   its own) and then, per request, does the page's whole work, with every read of the observations answered
@@ -34,6 +36,7 @@ import sqlalchemy as sa
 
 from data import schema
 from data.areas import ENGLAND, home
+from data.db import kept_open
 
 HEADLINE = (
     "o.indicator_code, o.area_code, o.period_label, o.period_start, o.period_end, o.granularity, o.value, "
@@ -130,10 +133,13 @@ def summary(times: list[float]) -> dict[str, float]:
 
 def uncached_app(engine: sa.Engine) -> dash.Dash:
     """A dashboard app on ``engine`` with an in-process cache (emptied before each timed page) and its
-    read-only pages public."""
+    read-only pages public, with what it holds frozen from the garbage collector as ``app.py`` does."""
     from dashboard import create_app
+    from dashboard.memory import freeze_held_objects
 
-    return create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"}, public=True)
+    app = create_app(engine, cache_config={"CACHE_TYPE": "SimpleCache"}, public=True)
+    freeze_held_objects()
+    return app
 
 
 def _emptied(app: dash.Dash, call: Callable[[], Any]) -> Callable[[], Any]:
@@ -225,7 +231,9 @@ def floor_calls(engine: sa.Engine, scenario: Scenario) -> dict[str, Callable[[],
 
     def call(query: sa.TextClause, parameters: dict) -> Callable[[], list]:
         def run() -> list:
-            with engine.connect() as conn:
+            # Held as the dashboard holds the store for a request (data.db), so the floor and the page
+            # find a DuckDB file in the same state: kept open from the call before.
+            with kept_open(engine, linger=True), engine.connect() as conn:
                 return list(conn.execute(query, parameters).all())
 
         return run

@@ -41,12 +41,15 @@ FIGURE_COLUMNS = tuple(c for c in (*HEADLINE_COLUMNS, "quality_note", "limits_so
 """What each figure of a series keeps: every column :func:`data.queries.headline_series` returns."""
 DATES = ("period_start", "period_end")
 FLOATS = ("value", "lower95", "upper95", "lower998", "upper998", "count", "denominator")
-ORDER = ("indicator_code", "area_code", "period_end", "period_start")
+ORDER = ("area_code", "indicator_code", "period_end", "period_start")
+"""The order summary rows are written in: an area's series together, so that DuckDB, reading one area's rows,
+skips the stored figures of every other area's (measured on the national store: 11 ms to read the scorecard's
+three areas from a freshly opened file, against 53 ms with each indicator's areas together)."""
 
 
 def _headline_rows(conn: sa.Connection, keys: sa.Table | None) -> pd.DataFrame:
     """The headline figures of every series (``keys`` None) or of the (indicator, area) pairs in ``keys``,
-    in series order, oldest period first."""
+    in :data:`ORDER`, oldest period first."""
     query = (
         sa.select(*(obs.c[c] for c in (*KEY, *FIGURE_COLUMNS)))
         .select_from(
@@ -93,7 +96,7 @@ def _encoded(numbers: np.ndarray, texts: dict[str, list[Any]], start: int, end: 
 
 
 def _rows(figures: pd.DataFrame) -> pd.DataFrame:
-    """One summary row per series in ``figures`` (sorted by series, oldest period first)."""
+    """One summary row per series in ``figures`` (each series' figures together, oldest period first)."""
     if figures.empty:
         return pd.DataFrame(columns=[c.name for c in summary.columns])
     numbers = np.vstack(

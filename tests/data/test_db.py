@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import duckdb
 import pytest
 import sqlalchemy as sa
 
-from data import schema
+from data import db, schema
 from data.db import DuckDBFilePool, kept_open, make_engine
 
 
@@ -67,6 +69,60 @@ def test_reads_in_a_block_take_up_the_connections_earlier_reads_finished_with(tm
     assert _another_program_can_write(path), "every connection of the block is closed at its end"
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
+    engine.dispose()
+
+
+def test_the_dashboards_hold_keeps_the_file_open_for_its_next_request_then_lets_it_go(tmp_path, monkeypatch):
+    """A request's hold (``linger``) is taken up by the next request within the moment, without opening the
+    file again; once the dashboard is idle that long, the file is let go for another program."""
+    monkeypatch.setattr(db, "LINGER_SECONDS", 0.3)
+    path = tmp_path / "store.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    schema.create_schema(engine)
+    opened: list[object] = []
+    sa.event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+    version = sa.select(sa.func.max(schema.schema_version.c.version))
+
+    for _ in range(3):
+        with kept_open(engine, linger=True), engine.connect() as conn:
+            assert conn.execute(version).scalar() == schema.SCHEMA_VERSION
+    assert len(opened) == 1, "the first request opens a connection; the next two take it up"
+    assert not _another_program_can_write(path), "kept open just after a request"
+
+    deadline = time.monotonic() + 10
+    while engine.pool not in DuckDBFilePool._lingering and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert engine.pool not in DuckDBFilePool._lingering
+    assert _another_program_can_write(path), "let go once the dashboard has been idle"
+    engine.dispose()
+
+
+def test_requests_side_by_side_let_the_file_go_once_both_are_done(tmp_path, monkeypatch):
+    """Two threads' requests overlap, each holding the file; when both have ended and the dashboard is idle,
+    nothing they held keeps the file from another program."""
+    monkeypatch.setattr(db, "LINGER_SECONDS", 0.3)
+    path = tmp_path / "store.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    schema.create_schema(engine)
+    version = sa.select(sa.func.max(schema.schema_version.c.version))
+    both_inside = threading.Barrier(2)
+    answers: list[int] = []
+
+    def request() -> None:
+        with kept_open(engine, linger=True), engine.connect() as conn:
+            both_inside.wait(timeout=10)
+            answers.append(conn.execute(version).scalar())
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == [schema.SCHEMA_VERSION] * 2
+    assert not _another_program_can_write(path)
+    time.sleep(1.0)
+    assert _another_program_can_write(path)
     engine.dispose()
 
 
