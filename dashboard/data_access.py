@@ -247,15 +247,15 @@ def page_series(area_code: str) -> pd.DataFrame:
     return _read(lambda engine: series_summary.headline_series(engine, area_codes=codes))
 
 
-PeriodEnds = series_summary.PeriodEnds
+HeldPeriods = series_summary.HeldPeriods
 
 
 @_once_per_request
 @cache.memoize()
-def period_ends(area_codes: tuple[str, ...]) -> list[PeriodEnds]:
-    """The period ends of every headline series of ``area_codes``, read without their figures: the dates
+def held_periods(area_codes: tuple[str, ...]) -> HeldPeriods:
+    """The period ends the headline series of ``area_codes`` hold, read without their figures: the dates
     the pages offer (those of the home areas), and which indicators have figures loaded."""
-    return _read(lambda engine: series_summary.period_ends(engine, area_codes))
+    return _read(lambda engine: series_summary.held_periods(engine, area_codes))
 
 
 # --- The indicator page --------------------------------------------------------------------------------

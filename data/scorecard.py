@@ -89,31 +89,49 @@ def _latest(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def _benchmark_values(series: pd.DataFrame, latest: pd.DataFrame, area_code: str, name: str) -> pd.Series:
-    """The benchmark area's value for the same indicator and period as each latest row."""
-    bench = series[series["area_code"] == area_code][
-        ["indicator_code", "period_start", "period_end", "value"]
-    ]
-    keyed = latest.reset_index()[["indicator_code", "period_start", "period_end"]]
-    merged = keyed.merge(bench, on=["indicator_code", "period_start", "period_end"], how="left")
-    return merged.set_index("indicator_code")["value"].rename(name)
+    """The benchmark area's value for the same indicator and period as each latest row (looked up by
+    indicator, period start and end: a few thousand rows, where a merge cost more than the lookup)."""
+    mine = series["area_code"].to_numpy() == area_code
+    keys = zip(*(series[column].to_numpy()[mine].tolist() for column in BENCHMARK_KEY), strict=True)
+    values = dict(zip(keys, series["value"].to_numpy()[mine].tolist(), strict=True))
+    wanted = zip(
+        latest.index.tolist(), latest["period_start"].tolist(), latest["period_end"].tolist(), strict=True
+    )
+    found = [values.get(key) for key in wanted]
+    return pd.Series(found, index=latest.index, name=name, dtype=float)
+
+
+BENCHMARK_KEY = ("indicator_code", "period_start", "period_end")
 
 
 def applicable_targets(targets: pd.DataFrame, latest: pd.DataFrame, area_code: str) -> pd.DataFrame:
-    """The target in force for each indicator's latest period (see the module docstring for the rule)."""
+    """The target in force for each indicator's latest period (see the module docstring for the rule).
+
+    ``targets`` holds the latest version of each target (one per indicator and area, '' for every area):
+    of those in force, the area's own is chosen over one for every area, then the later ``effective_from``,
+    then the later version."""
     columns = ["target", "amber_threshold", "illustrative", "reason"]
     if targets.empty or latest.empty:
         return pd.DataFrame(columns=columns, index=latest.index)
-    candidates = targets[targets["area_code"].isin(["", area_code])].merge(
-        latest[["period_start"]].reset_index(), on="indicator_code"
+    starts = dict(zip(latest.index.tolist(), pd.to_datetime(latest["period_start"]).tolist(), strict=True))
+    best: dict[str, tuple[tuple, int]] = {}
+    held = zip(
+        targets["indicator_code"].tolist(),
+        targets["area_code"].tolist(),
+        pd.to_datetime(targets["effective_from"]).tolist(),
+        targets["version"].tolist(),
+        strict=True,
     )
-    in_force = candidates[
-        pd.to_datetime(candidates["effective_from"]) <= pd.to_datetime(candidates["period_start"])
-    ]
-    in_force = in_force.assign(own_area=in_force["area_code"] == area_code).sort_values(
-        ["indicator_code", "own_area", "effective_from", "version"]
-    )
-    chosen = in_force.groupby("indicator_code").tail(1).set_index("indicator_code")
-    return chosen[columns].reindex(latest.index)
+    for position, (code, area, effective_from, version) in enumerate(held):
+        start = starts.get(code)
+        if area not in ("", area_code) or start is None or not effective_from <= start:
+            continue  # another area's, an indicator not shown, or not yet in force (a missing date: never)
+        rank = (area == area_code, effective_from, version)
+        if code not in best or rank > best[code][0]:
+            best[code] = (rank, position)
+    chosen = targets.iloc[[position for _, position in best.values()]][columns]
+    chosen.index = pd.Index(list(best), name="indicator_code")
+    return chosen.reindex(latest.index)
 
 
 def on_interval(frame: pd.DataFrame) -> np.ndarray:
@@ -168,10 +186,14 @@ def _trend_input(area_series: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataF
     Proportions use the chi-squared test on counts when the latest five points all have count and
     denominator; everything else uses the weighted regression on values and their 95% limits.
     """
-    frame = area_series.merge(
-        catalogue[["code", "polarity", "value_type"]], left_on="indicator_code", right_on="code"
-    )
-    frame = frame.sort_values(["indicator_code", "period_end"])
+    listed = catalogue.set_index("code")
+    codes = area_series["indicator_code"]
+    frame = area_series[codes.isin(listed.index)]  # figures of an indicator the catalogue lacks: no trend
+    frame = frame.assign(
+        code=frame["indicator_code"],
+        polarity=frame["indicator_code"].map(listed["polarity"]),
+        value_type=frame["indicator_code"].map(listed["value_type"]),
+    ).sort_values(["indicator_code", "period_end"], kind="stable")
     recent = frame.groupby("indicator_code").tail(trend.POINTS)
     counted = (
         (recent["count"].notna() & recent["denominator"].notna()).groupby(recent["indicator_code"]).all()
@@ -252,9 +274,12 @@ def scorecard(
     wanted = series["area_code"].isin(codes)
     if indicator_codes is not None:
         wanted &= series["indicator_code"].isin(indicator_codes)
-    series = series[wanted]
+    if not wanted.all():  # a copy of the series only when some of it is left out
+        series = series[wanted]
     if as_at is not None and not series.empty:
-        series = series[pd.to_datetime(series["period_end"]) <= pd.Timestamp(as_at)]
+        by_date = pd.to_datetime(series["period_end"]) <= pd.Timestamp(as_at)
+        if not by_date.all():
+            series = series[by_date]
     area_series = series[series["area_code"] == area_code]
     latest = _latest(area_series)
 

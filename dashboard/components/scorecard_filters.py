@@ -112,7 +112,7 @@ def choices() -> Choices:
 def _choice_data() -> dict:
     settings = home()
     areas = data_access.areas()
-    ends, quarter_ends, with_data = local_dates(data_access.period_ends(settings.areas))
+    ends, quarter_ends, with_data = local_dates(data_access.held_periods(settings.areas))
     names = dict(zip(areas["code"], areas["name"], strict=False))
     # Every home area, but the home areas together only where figures exist for them together.
     area_choices = [
@@ -139,20 +139,14 @@ def _choice_data() -> dict:
     }
 
 
-def local_dates(held: Iterable[data_access.PeriodEnds]) -> tuple[set[dt.date], set[dt.date], set[str]]:
-    """(every period end with a figure, the ends of quarterly figures, the areas with a figure) of the
-    series in ``held``."""
-    ends: set[str] = set()
-    quarters: set[str] = set()
-    with_data: set[str] = set()
-    for series in held:
-        for granularity, days in series.ends.items():
-            ends.update(days)
-            if granularity == "quarter":
-                quarters.update(days)
-            if days:
-                with_data.add(series.area_code)
-    return {dt.date.fromisoformat(d) for d in ends}, {dt.date.fromisoformat(d) for d in quarters}, with_data
+def local_dates(held: data_access.HeldPeriods) -> tuple[set[dt.date], set[dt.date], set[str]]:
+    """(every period end with a figure, the ends of quarterly figures, the areas with a figure) of what
+    ``held`` holds."""
+    return (
+        {dt.date.fromisoformat(d) for d in held.ends},
+        {dt.date.fromisoformat(d) for d in held.quarter_ends},
+        set(held.areas),
+    )
 
 
 DOMAIN_LEVEL = {"cyp-outcomes": "domain", "hcp-high-impact-areas": "group"}
@@ -349,14 +343,12 @@ def held_anywhere(series: pd.DataFrame, as_at: dt.date | None) -> set[str]:
         rows = rows[pd.to_datetime(rows["period_end"]).dt.date <= as_at]
     held = set(rows["indicator_code"])
     settings = home()
-    found = list(data_access.period_ends(settings.areas))  # read for the choices already
+    found = data_access.held_periods(settings.areas)  # read for the choices already
     benchmarks = tuple(code for code in (ENGLAND, settings.region) if code not in set(series["area_code"]))
     if benchmarks:
-        found += data_access.period_ends(benchmarks)
+        found = found.merged(data_access.held_periods(benchmarks))
     by = None if as_at is None else as_at.isoformat()  # ISO dates sort as the dates do
-    held.update(
-        one.indicator_code for one in found if any(by is None or days[0] <= by for days in one.ends.values())
-    )
+    held.update(code for code, first in found.first_ends.items() if by is None or first <= by)
     return held
 
 

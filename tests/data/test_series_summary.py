@@ -58,6 +58,25 @@ def period_ends_from_observations(engine: sa.Engine, areas: list[str]) -> dict:
     return {key: {g: sorted(days) for g, days in held.items()} for key, held in ends.items()}
 
 
+def assert_held_periods_match(engine: sa.Engine, areas: list[str]) -> None:
+    """What the pages offer and count as loaded (every end, the quarterly ends, the areas with a figure and
+    each indicator's earliest end) is what the observations of the areas say, read together or merged."""
+    expected = period_ends_from_observations(engine, areas)
+    found = series_summary.held_periods(engine, areas)
+    assert found.ends == {day for held in expected.values() for days in held.values() for day in days}
+    assert found.quarter_ends == {day for held in expected.values() for day in held.get("quarter", [])}
+    assert found.areas == {area for area, _ in expected}
+    first: dict[str, str] = {}
+    for (_, code), held in expected.items():
+        first[code] = min([first.get(code, "9999"), *(days[0] for days in held.values())])
+    assert found.first_ends == first
+    one_by_one = [series_summary.held_periods(engine, [area]) for area in areas]
+    merged = one_by_one[0]
+    for other in one_by_one[1:]:
+        merged = merged.merged(other)
+    assert merged == found
+
+
 def assert_summary_matches(engine: sa.Engine, areas: list[str]) -> None:
     """The summary holds every headline figure as the observations do, with the ends of the periods each
     series has a value for, and every area's scorecard (latest, and as at an earlier date) is the same built
@@ -72,6 +91,7 @@ def assert_summary_matches(engine: sa.Engine, areas: list[str]) -> None:
         if found.ends
     }
     assert held == period_ends_from_observations(engine, every_area)
+    assert_held_periods_match(engine, areas)
     for area in areas:
         pd.testing.assert_frame_equal(scorecard(engine, area), _from_observations(engine, area))
         earlier = dt.date(2024, 3, 31)
