@@ -120,6 +120,7 @@ _BOOLS = {
 }
 _DATES = {"period_start", "period_end"}
 _INTS = {"fingertips_id"}
+_WHOLE = {"multiplier", "sort_order", "spc_points"}
 
 
 def _missing(value: Any) -> bool:
@@ -141,7 +142,7 @@ def _convert(name: str, value: Any) -> Any:
         return pd.Timestamp(value).date()
     if name == "trend_reason":
         return TrendReason(value)
-    if name in ("multiplier", "sort_order", "spc_points"):
+    if name in _WHOLE:
         return int(value)
     return value
 
@@ -166,4 +167,9 @@ def _column(name: str, column: pd.Series) -> list[Any]:
         return [None if math.isnan(number) else number for number in numbers]
     if name in _BOOLS and column.dtype == bool:
         return column.tolist()
-    return [_convert(name, value) for value in column.tolist()]
+    if name in _BOOLS or name in _DATES or name in _INTS or name in _WHOLE or name == "trend_reason":
+        return [_convert(name, value) for value in column.tolist()]
+    # Text and anything else is kept as it is, missing values as None: pandas finds the missing ones
+    # (None, NaN, NaT, NA, as _missing does) for the whole column at once.
+    missing = column.isna().tolist()
+    return [None if gone else value for value, gone in zip(column.tolist(), missing, strict=True)]
