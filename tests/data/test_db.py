@@ -15,6 +15,23 @@ import sqlalchemy as sa
 from data import db, schema
 from data.db import DuckDBFilePool, kept_open, make_engine
 
+VERSION = sa.select(sa.func.max(schema.schema_version.c.version))
+
+
+def _new_store(tmp_path) -> tuple:
+    """(path, engine) of a new store file."""
+    path = tmp_path / "store.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    schema.create_schema(engine)
+    return path, engine
+
+
+def _openings(engine: sa.Engine) -> list[object]:
+    """The connections the engine opens from now on, as it opens them."""
+    opened: list[object] = []
+    sa.event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+    return opened
+
 
 def _another_program_can_write(path) -> bool:
     code = f"import duckdb; duckdb.connect({str(path)!r}).execute('CREATE TABLE IF NOT EXISTS t (x INT)')"
@@ -22,16 +39,12 @@ def _another_program_can_write(path) -> bool:
 
 
 def test_reads_in_a_block_share_one_opening_and_the_file_is_let_go_after(tmp_path):
-    path = tmp_path / "store.duckdb"
-    engine = make_engine(f"duckdb:///{path}")
-    schema.create_schema(engine)
+    path, engine = _new_store(tmp_path)
 
     with kept_open(engine):
         for _ in range(3):
             with engine.connect() as conn:
-                assert conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar() == (
-                    schema.SCHEMA_VERSION
-                )
+                assert conn.execute(VERSION).scalar() == schema.SCHEMA_VERSION
         held = DuckDBFilePool._holding.get()
         assert held is not None and len(held) == 1  # one connection holds the file for the block
         assert not _another_program_can_write(path)
@@ -42,24 +55,20 @@ def test_reads_in_a_block_share_one_opening_and_the_file_is_let_go_after(tmp_pat
 
 
 def test_reads_in_a_block_take_up_the_connections_earlier_reads_finished_with(tmp_path):
-    path = tmp_path / "store.duckdb"
-    engine = make_engine(f"duckdb:///{path}")
-    schema.create_schema(engine)
-    opened: list[object] = []
-    sa.event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
-    version = sa.select(sa.func.max(schema.schema_version.c.version))
+    path, engine = _new_store(tmp_path)
+    opened = _openings(engine)
 
     with kept_open(engine):
         for _ in range(5):
             with engine.connect() as conn:
-                assert conn.execute(version).scalar() == schema.SCHEMA_VERSION
+                assert conn.execute(VERSION).scalar() == schema.SCHEMA_VERSION
         assert len(opened) == 1, "one after another, the reads share one connection"
         with engine.begin() as conn:
             conn.execute(sa.text("CREATE TABLE t (x INT)"))
             conn.execute(sa.text("INSERT INTO t VALUES (1)"))
         with engine.connect() as first, engine.connect() as second:
             assert first.execute(sa.text("SELECT x FROM t")).scalar() == 1, "a write shows to the next read"
-            assert second.execute(version).scalar() == schema.SCHEMA_VERSION
+            assert second.execute(VERSION).scalar() == schema.SCHEMA_VERSION
         assert len(opened) == 2, "two reads at once have a connection each"
         with engine.connect() as conn:
             conn.execute(sa.text("INSERT INTO t VALUES (2)"))  # left uncommitted: rolled back when given back
@@ -76,16 +85,12 @@ def test_the_dashboards_hold_keeps_the_file_open_for_its_next_request_then_lets_
     """A request's hold (``linger``) is taken up by the next request within the moment, without opening the
     file again; once the dashboard is idle that long, the file is let go for another program."""
     monkeypatch.setattr(db, "LINGER_SECONDS", 0.3)
-    path = tmp_path / "store.duckdb"
-    engine = make_engine(f"duckdb:///{path}")
-    schema.create_schema(engine)
-    opened: list[object] = []
-    sa.event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
-    version = sa.select(sa.func.max(schema.schema_version.c.version))
+    path, engine = _new_store(tmp_path)
+    opened = _openings(engine)
 
     for _ in range(3):
         with kept_open(engine, linger=True), engine.connect() as conn:
-            assert conn.execute(version).scalar() == schema.SCHEMA_VERSION
+            assert conn.execute(VERSION).scalar() == schema.SCHEMA_VERSION
     assert len(opened) == 1, "the first request opens a connection; the next two take it up"
     assert not _another_program_can_write(path), "kept open just after a request"
 
@@ -102,17 +107,14 @@ def test_requests_side_by_side_let_the_file_go_once_both_are_done(tmp_path, monk
     """Two threads' requests overlap, each holding the file; when both have ended and the dashboard is idle,
     nothing they held keeps the file from another program."""
     monkeypatch.setattr(db, "LINGER_SECONDS", 0.3)
-    path = tmp_path / "store.duckdb"
-    engine = make_engine(f"duckdb:///{path}")
-    schema.create_schema(engine)
-    version = sa.select(sa.func.max(schema.schema_version.c.version))
+    path, engine = _new_store(tmp_path)
     both_inside = threading.Barrier(2)
     answers: list[int] = []
 
     def request() -> None:
         with kept_open(engine, linger=True), engine.connect() as conn:
             both_inside.wait(timeout=10)
-            answers.append(conn.execute(version).scalar())
+            answers.append(conn.execute(VERSION).scalar())
 
     threads = [threading.Thread(target=request) for _ in range(2)]
     for thread in threads:
