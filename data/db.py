@@ -21,8 +21,10 @@ each closing and reopening cost a request 25-30 ms on the national store, plus r
 what DuckDB had in memory (a scorecard's figures: 11 ms from a fresh opening, 3 ms from one already open).
 So the dashboard's hold (``kept_open(engine, linger=True)``) keeps the file open for
 :data:`LINGER_SECONDS` after its request ends, for the next request to take up; the file is let go once
-the dashboard has been idle that long, so the ``kpi`` command, waiting up to :data:`LOCK_WAIT_SECONDS`,
-still takes its turn between bursts.
+the dashboard has been idle that long. A hold taken up again and again is let go at the end of the first
+request after it has been open for :data:`HOLD_LIMIT_SECONDS`, so that however busy the dashboard, the
+``kpi`` command, trying every :data:`LOCK_RETRY_SECONDS` for up to :data:`LOCK_WAIT_SECONDS`, finds the
+file free between two requests, as it did when every request closed it.
 
 DuckDB on its own may use 80% of the machine's memory and every core, however many workers share the
 machine. ``KPI_DUCKDB_MEMORY_LIMIT`` and ``KPI_DUCKDB_THREADS`` lower either for a store file; beyond the
@@ -56,8 +58,10 @@ IN_MEMORY_URLS = ("duckdb://", "duckdb:///:memory:")
 # How long opening a DuckDB file waits for another process to close it, and how often it tries.
 LOCK_WAIT_SECONDS = 5.0
 LOCK_RETRY_SECONDS = 0.05
-# How long the dashboard keeps a DuckDB file open after a request, for the next one (see the module's notes).
+# How long the dashboard keeps a DuckDB file open after a request, for the next one, and for how long one
+# opening may be taken up so before it is let go between two requests (see the module's notes).
 LINGER_SECONDS = 2.0
+HOLD_LIMIT_SECONDS = 3.0
 
 # DuckDB's own settings for a store file (see the module's notes).
 DUCKDB_MEMORY_LIMIT_VARIABLE = "KPI_DUCKDB_MEMORY_LIMIT"
@@ -71,6 +75,7 @@ class _Held:
 
     holder: Any
     idle: list[sa.pool.ConnectionPoolEntry] = field(default_factory=list)
+    opened_at: float = field(default_factory=time.monotonic)
 
     def close(self) -> None:
         for record in self.idle:
@@ -164,8 +169,8 @@ def kept_open(engine: sa.Engine, *, linger: bool = False) -> Iterator[None]:
     later reads join it, taking up the connections earlier reads finished with (see the module's notes),
     and all are closed at the end. With ``linger`` (the dashboard's requests), a file kept open after an
     earlier such block is taken up, and this block's is kept open for :data:`LINGER_SECONDS` after it
-    rather than closed. Elsewhere (PostgreSQL, an in-memory database, which already keep their
-    connections) it does nothing."""
+    rather than closed, unless it has been open for :data:`HOLD_LIMIT_SECONDS`. Elsewhere (PostgreSQL, an
+    in-memory database, which already keep their connections) it does nothing."""
     pool = engine.pool
     if not isinstance(pool, DuckDBFilePool) or DuckDBFilePool._holding.get() is not None:
         yield
@@ -180,7 +185,8 @@ def kept_open(engine: sa.Engine, *, linger: bool = False) -> Iterator[None]:
     finally:
         DuckDBFilePool._holding.reset(token)
         for kept_pool, kept in held.items():
-            if linger and isinstance(kept_pool, DuckDBFilePool):
+            fresh = time.monotonic() - kept.opened_at < HOLD_LIMIT_SECONDS
+            if linger and fresh and isinstance(kept_pool, DuckDBFilePool):
                 kept_pool._linger(kept)
             else:
                 with DuckDBFilePool._turns:

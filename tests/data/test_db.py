@@ -103,6 +103,24 @@ def test_the_dashboards_hold_keeps_the_file_open_for_its_next_request_then_lets_
     engine.dispose()
 
 
+def test_a_busy_dashboard_still_lets_the_file_go_between_two_requests(tmp_path, monkeypatch):
+    """Requests one after another with no idle moment between them: once the opening they share has been
+    held for the limit, it is let go at the end of a request, and a command waiting for the file gets it."""
+    monkeypatch.setattr(db, "LINGER_SECONDS", 30)
+    monkeypatch.setattr(db, "HOLD_LIMIT_SECONDS", 0.5)
+    path, engine = _new_store(tmp_path)
+    opened = _openings(engine)
+    with kept_open(engine, linger=True), engine.connect() as conn:
+        assert conn.execute(VERSION).scalar() == schema.SCHEMA_VERSION
+    assert not _another_program_can_write(path), "held for the next request"
+    time.sleep(0.6)
+    with kept_open(engine, linger=True), engine.connect() as conn:
+        assert conn.execute(VERSION).scalar() == schema.SCHEMA_VERSION
+    assert len(opened) == 1, "the second request took up the first one's opening"
+    assert _another_program_can_write(path), "held past the limit: let go at the end of the request"
+    engine.dispose()
+
+
 def test_requests_side_by_side_let_the_file_go_once_both_are_done(tmp_path, monkeypatch):
     """Two threads' requests overlap, each holding the file; when both have ended and the dashboard is idle,
     nothing they held keeps the file from another program."""
