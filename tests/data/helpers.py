@@ -16,6 +16,37 @@ EAST_OF_ENGLAND_MH = (
 )
 
 
+SCORECARD_FILES = (
+    BUNDLED / "illustrative" / "provider_quarterly_returns.csv",
+    BUNDLED / "trafford-dashboard-children" / "child_protection_plans.csv",
+    EAST_OF_ENGLAND_MH,
+)
+"""Provider returns, child protection plans and mental health figures: every kind of scorecard row."""
+
+
+def load_scorecard_figures(engine: sa.Engine) -> sa.Engine:
+    """Load :data:`SCORECARD_FILES` into ``engine``'s store and record a process change for the new birth
+    visits of the default area (so SPC is judged on a current phase); returns the engine."""
+    import datetime as dt
+
+    from data import process_changes
+    from data.access import User
+    from data.areas import home
+    from data.importers.pipeline import import_file
+
+    for path in SCORECARD_FILES:
+        import_file(engine, path)
+    process_changes.record(
+        engine,
+        User("Olu Officer", frozenset({"officer"})),
+        indicator_code="hv-new-birth-visit-14d",
+        area_code=home().default_area,
+        change_date=dt.date(2023, 4, 1),
+        reason="New pathway",
+    )
+    return engine
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

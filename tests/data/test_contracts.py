@@ -350,21 +350,22 @@ def _import_return(engine, tmp_path, rows) -> None:
     assert result.rows_rejected == 0
 
 
+YEAR_RETURN = [
+    ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
+    ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q2", 1465, 1607, "", "yes", ""],
+    ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q4", 1500, 1600, "", "yes", ""],
+    ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 10, 100, "", "no", ""],  # another year
+    ["hv-new-birth-visit-14d", PBORO, "2025/26 Q3", 10, 100, "", "no", ""],  # another council
+    ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
+    ["hv-2-year-review-asq3", CAMBS, "2025/26 Q2", 1429, 1443, "", "no", ""],
+    ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
+]
+"""A return for the scheme's year: three of C2's quarters, two of ASQ-3's and one vacancy rate, beside a
+figure of the year before and one of another council."""
+
+
 def test_actuals_are_the_quarters_of_the_year_for_the_council_area(store, tmp_path):
-    _import_return(
-        store,
-        tmp_path,
-        [
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q2", 1465, 1607, "", "yes", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q4", 1500, 1600, "", "yes", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 10, 100, "", "no", ""],  # another year
-            ["hv-new-birth-visit-14d", PBORO, "2025/26 Q3", 10, 100, "", "no", ""],  # another council
-            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
-            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q2", 1429, 1443, "", "no", ""],
-            ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
-        ],
-    )
+    _import_return(store, tmp_path, YEAR_RETURN)
     scheme = get_scheme(store, CCC, YEAR)
     actuals = actuals_for_scheme(store, scheme)
     assert actuals["C2"] == pytest.approx([100 * 1365 / 1545, 100 * 1465 / 1607, None, 93.75])
@@ -415,16 +416,9 @@ def test_the_actuals_from_the_series_already_read_are_those_read_for_the_scheme(
         store,
         tmp_path,
         [
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q1", 1365, 1545, "", "no", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q2", 1465, 1607, "", "yes", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2025/26 Q4", 1500, 1600, "", "yes", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2024/25 Q4", 10, 100, "", "no", ""],
-            ["hv-new-birth-visit-14d", CAMBS, "2026/27 Q1", 20, 100, "", "no", ""],
-            ["hv-new-birth-visit-14d", PBORO, "2025/26 Q3", 10, 100, "", "no", ""],
-            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q1", 1402, 1408, "", "no", ""],
-            ["hv-2-year-review-asq3", CAMBS, "2025/26 Q2", 1429, 1443, "", "no", ""],
-            ["hv-2-year-review-asq3", CAMBS, "2025/26", 2800, 2900, "", "no", ""],
-            ["wf-vacancy-rate", CAMBS, "2025/26 Q1", "", "", 6.4, "no", ""],
+            *YEAR_RETURN,
+            ["hv-new-birth-visit-14d", CAMBS, "2026/27 Q1", 20, 100, "", "no", ""],  # the year after
+            ["hv-2-year-review-asq3", CAMBS, "2025/26", 2800, 2900, "", "no", ""],  # a whole-year figure
             ["wf-vacancy-rate", CAMBS, "2025/26 Q3", "", "", 5.9, "no", ""],
         ],
     )

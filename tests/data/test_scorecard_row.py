@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from data.access import User
 from data.areas import ENGLAND, home
-from data.importers.pipeline import import_file
 from data.scorecard import scorecard
 from data.scorecard_row import _FIELDS, ScorecardRow, _convert, to_rows
-
-BUNDLED = Path(__file__).resolve().parents[2] / "data" / "bundled"
+from tests.data.helpers import load_scorecard_figures
 
 
 def one_value_at_a_time(frame: pd.DataFrame, area_code: str) -> list[ScorecardRow]:
@@ -40,25 +36,8 @@ def assert_same_records(frame: pd.DataFrame, area_code: str) -> None:
 
 @pytest.fixture
 def loaded(store):
-    """The reference store with provider returns, child protection plans and mental health figures, and a
-    process change."""
-    from data import process_changes
-
-    for path in (
-        BUNDLED / "illustrative" / "provider_quarterly_returns.csv",
-        BUNDLED / "trafford-dashboard-children" / "child_protection_plans.csv",
-        BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
-    ):
-        import_file(store, path)
-    process_changes.record(
-        store,
-        User("Olu Officer", frozenset({"officer"})),
-        indicator_code="hv-new-birth-visit-14d",
-        area_code=home().default_area,
-        change_date=dt.date(2023, 4, 1),
-        reason="New pathway",
-    )
-    return store
+    """The reference store with every kind of scorecard row and a process change."""
+    return load_scorecard_figures(store)
 
 
 def test_every_area_s_records_are_the_same_converted_a_column_at_a_time(loaded):

@@ -69,14 +69,19 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content
     )
 
 
+def _follow(page, base_url, links, label: str, path: str) -> None:
+    """Click the link ``label`` among ``links`` and wait for the page at ``path``, titled as it should be."""
+    links.get_by_role("link", name=label, exact=True).click()
+    page.wait_for_url(base_url + path)
+    page.wait_for_selector("#_pages_content h1")
+    assert page.title() == PAGES[path][0]
+
+
 def test_the_header_navigation_reaches_every_page(page, base_url):
     _open(page, "/")
     nav = page.locator("nav[aria-label='Menu']")
     for label, path in (("About", "/about"), ("Scorecard", "/")):
-        nav.get_by_role("link", name=label, exact=True).click()
-        page.wait_for_url(base_url + path)
-        page.wait_for_selector("#_pages_content h1")
-        assert page.title() == PAGES[path][0]
+        _follow(page, base_url, nav, label, path)
         current = nav.locator("a[aria-current='page']")
         page.wait_for_function("document.querySelector(\"nav a[aria-current='page']\") !== null")
         assert current.inner_text() == label
@@ -86,10 +91,7 @@ def test_the_footer_reaches_the_data_sources_and_the_accessibility_statement(pag
     _open(page, "/")
     footer = page.locator("footer")
     for label, path in (("Data sources", "/data-sources"), ("Accessibility statement", "/accessibility")):
-        footer.get_by_role("link", name=label, exact=True).click()
-        page.wait_for_url(base_url + path)
-        page.wait_for_selector("#_pages_content h1")
-        assert page.title() == PAGES[path][0]
+        _follow(page, base_url, footer, label, path)
 
 
 def test_the_header_navigation_works_from_the_keyboard(page, base_url):

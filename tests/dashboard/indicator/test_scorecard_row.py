@@ -3,17 +3,13 @@ of it; every status and figure must be those of the indicator's row in the whole
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from dashboard import create_app, data_access
-from data import process_changes
-from data.access import User
-from data.importers.pipeline import import_file
+from tests.data.helpers import load_scorecard_figures
 
-BUNDLED = Path(__file__).resolve().parents[3] / "data" / "bundled"
 CAMBS, PBORO, FENLAND = "E10000003", "E06000031", "E07000010"
 MANCHESTER = "E08000003"
 
@@ -25,20 +21,7 @@ def app(tmp_path_factory):
 
     engine = make_engine("duckdb:///:memory:")
     copy_store(_reference(tmp_path_factory), engine)
-    for path in (
-        BUNDLED / "illustrative" / "provider_quarterly_returns.csv",
-        BUNDLED / "trafford-dashboard-children" / "child_protection_plans.csv",
-        BUNDLED / "fingertips-cyp-mental-health" / "indicators-CountyUA_cyp_mh_east_of_england.csv",
-    ):
-        import_file(engine, path)
-    process_changes.record(
-        engine,
-        User("Olu Officer", frozenset({"officer"})),
-        indicator_code="hv-new-birth-visit-14d",
-        area_code=CAMBS,
-        change_date=dt.date(2023, 4, 1),
-        reason="New pathway",
-    )
+    load_scorecard_figures(engine)
     yield create_app(engine, cache_config={"CACHE_TYPE": "NullCache"})
     engine.dispose()
 
