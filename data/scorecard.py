@@ -88,6 +88,10 @@ def _latest(series: pd.DataFrame) -> pd.DataFrame:
     return order.groupby("indicator_code", sort=False).tail(1).set_index("indicator_code")
 
 
+BENCHMARK_KEY = ("indicator_code", "period_start", "period_end")
+"""A benchmark figure is the one for the same indicator and period as the area's latest."""
+
+
 def _benchmark_values(series: pd.DataFrame, latest: pd.DataFrame, area_code: str, name: str) -> pd.Series:
     """The benchmark area's value for the same indicator and period as each latest row (looked up by
     indicator, period start and end: a few thousand rows, where a merge cost more than the lookup)."""
@@ -99,9 +103,6 @@ def _benchmark_values(series: pd.DataFrame, latest: pd.DataFrame, area_code: str
     )
     found = [values.get(key) for key in wanted]
     return pd.Series(found, index=latest.index, name=name, dtype=float)
-
-
-BENCHMARK_KEY = ("indicator_code", "period_start", "period_end")
 
 
 def applicable_targets(targets: pd.DataFrame, latest: pd.DataFrame, area_code: str) -> pd.DataFrame:

@@ -15,8 +15,9 @@ from typing import TypedDict
 import pandas as pd
 import sqlalchemy as sa
 
-from data.contracts.records import StoredScheme, financial_year, ind, obs
+from data.contracts.records import StoredScheme, financial_year, ind
 from data.periods import parse_period
+from data.queries import headline_series
 
 
 class _Row(TypedDict):
@@ -40,53 +41,16 @@ class _Reported:
 
 
 def _reported(engine: sa.Engine, scheme: StoredScheme) -> dict[str, _Reported]:
-    """The headline figures for the scheme's indicators and area in its financial year, by indicator."""
-    period = financial_year(scheme.financial_year)
+    """The headline figures for the scheme's indicators and area in its financial year, by indicator: its
+    indicators' headline series for the area (:func:`data.queries.headline_series`), as
+    :func:`_reported_in` takes them from a series a page has read already."""
     codes = _codes(scheme)
-    query = (
-        sa.select(
-            obs.c.indicator_code,
-            obs.c.period_start,
-            obs.c.granularity,
-            obs.c.value,
-            obs.c.count,
-            obs.c.denominator,
-        )
-        .select_from(
-            obs.join(
-                ind,
-                sa.and_(
-                    obs.c.indicator_code == ind.c.code,
-                    obs.c.sex == ind.c.sex,
-                    obs.c.age == ind.c.age,
-                    obs.c.category_type == "",
-                ),
-            )
-        )
-        .where(
-            obs.c.area_code == scheme.area_code,
-            obs.c.indicator_code.in_(codes),
-            obs.c.period_start >= period.start,
-            obs.c.period_end <= period.end,
-            obs.c.granularity.in_(("quarter", "year")),
-        )
-    )
+    series = headline_series(engine, area_codes=[scheme.area_code], indicator_codes=codes)
     with engine.connect() as conn:
-        rows = [
-            _Row(
-                indicator_code=row["indicator_code"],
-                period_start=row["period_start"],
-                granularity=row["granularity"],
-                value=row["value"],
-                count=row["count"],
-                denominator=row["denominator"],
-            )
-            for row in conn.execute(query).mappings()
-        ]
         multipliers: dict[str, int] = dict(
             conn.execute(sa.select(ind.c.code, ind.c.multiplier).where(ind.c.code.in_(codes))).tuples().all()
         )
-    return _by_indicator(scheme, rows, multipliers)
+    return _reported_in(scheme, series, multipliers)
 
 
 def _codes(scheme: StoredScheme) -> list[str]:
@@ -115,9 +79,9 @@ def _by_indicator(
 def _reported_in(
     scheme: StoredScheme, series: pd.DataFrame, multipliers: Mapping[str, int]
 ) -> dict[str, _Reported]:
-    """What :func:`_reported` reads, taken from the headline series of the scheme's indicators for its area
-    (:func:`data.queries.headline_series`, every period), already read: the rows of the financial year's
-    quarters and whole year, with a missing figure as None and each date as a date."""
+    """The scheme's reported figures by indicator, from the headline series of its indicators for its area
+    (:func:`data.queries.headline_series`, every period): the rows of the financial year's quarters and
+    whole year, with a missing figure as None and each date as a date."""
     period = financial_year(scheme.financial_year)
     starts = [_date(day) for day in series["period_start"]]
     ends = [_date(day) for day in series["period_end"]]
